@@ -5,7 +5,7 @@ import {
   obj, option, optional, sizeOf, string, tuple, uint16, uint8, union, unionCase, variableList, dynamicSize,
 } from '../src/index.js';
 
-type Case = { name: string; enc: Encoding<any>; arb: fc.Arbitrary<any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Case = { name: string; enc: Encoding<any>; arb: fc.Arbitrary<any> };
 
 type Msg = { kind: 'a'; n: number } | { kind: 'b'; s: string; xs: number[] } | { kind: 'c' };
 const msg = union<Msg>('uint16', [
