@@ -4,7 +4,8 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 const layers = [
-  // [tag, may depend on tags]
+  // [tag, may depend on tags]; every layer may also use layer:fixtures (in tests)
+  ['layer:fixtures', []],
   ['layer:encoding', []],
   ['layer:wire', ['layer:encoding']],
   ['layer:events', ['layer:encoding', 'layer:wire']],
@@ -36,7 +37,7 @@ export default tseslint.config(
           depConstraints: [
             ...layers.map(([sourceTag, allowed]) => ({
               sourceTag,
-              onlyDependOnLibsWithTags: allowed,
+              onlyDependOnLibsWithTags: allowed.includes('*') ? allowed : [...allowed, 'layer:fixtures'],
               // Libraries speak only the OpenTelemetry API; SDKs and exporters belong to apps.
               ...(sourceTag.startsWith('layer:')
                 ? { bannedExternalImports: ['@opentelemetry/sdk-*', '@opentelemetry/exporter-*', 'pino', 'commander'] }

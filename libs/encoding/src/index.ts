@@ -5,7 +5,7 @@
  * offset and a field path.
  */
 export { type Encoding, type Decoded, type DecodeResult, type SizeClass, encode, decode, tryDecode, decodePrefix, sizeOf, DYNAMIC, VARIABLE, fixedSize } from './encoding.js';
-export { DecodeError, EncodeError, EncodingDefinitionError, type DecodeErrorCode, type EncodeErrorCode, type PathSegment } from './errors.js';
+export { DecodeError, EncodeError, EncodingDefinitionError, decodeErrorAt, encodeErrorAt, type DecodeErrorCode, type EncodeErrorCode, type PathSegment } from './errors.js';
 export { Reader } from './reader.js';
 export { Writer } from './writer.js';
 export { uint8, int8, uint16, int16, int31, int32, uint30, int64, rangedInt } from './integers.js';

@@ -89,6 +89,17 @@ export class Reader {
   utf8(n: number): string {
     const at = this.pos;
     const b = this.take(n);
+    // Short ASCII strings (points, chain names) are far cheaper to build directly than via TextDecoder.
+    if (n <= 64) {
+      let ascii = true;
+      for (let i = 0; i < n; i++) {
+        if (b[i]! > 0x7f) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) return String.fromCharCode.apply(null, b as unknown as number[]);
+    }
     try {
       return utf8.decode(b);
     } catch {

@@ -69,6 +69,21 @@ export class Writer {
   }
 
   utf8(s: string): void {
+    const n = s.length;
+    if (n <= 64) {
+      this.ensure(n);
+      const start = this.pos;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        this.buf[start + i] = c;
+      }
+      if (i === n) {
+        this.pos += n;
+        return;
+      }
+    }
     this.bytes(textEncoder.encode(s));
   }
 

@@ -1,0 +1,34 @@
+/**
+ * Data_encoding JSON conventions Octez uses in files and RPCs (shared/spec/config.md §6).
+ */
+import { ipToP2pAddr } from './ip.js';
+import type { Point } from './point.js';
+
+/** RFC 3339 with 3 fractional digits and the `-00:00` offset, as `Time.System.rfc_encoding`. */
+export function formatTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '-00:00');
+}
+
+/** Accepts RFC 3339 text, or a decimal string of seconds since the epoch (Octez's second JSON case). */
+export function parseTimestamp(text: string): number {
+  if (/^-?\d+$/.test(text)) return Number(text) * 1000;
+  const ms = Date.parse(text.replace(/-00:00$/, 'Z'));
+  if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${JSON.stringify(text)}`);
+  return ms;
+}
+
+export const TIMESTAMP_PATTERN = '^(-?[0-9]+|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))$';
+
+/** `P2p_connection.Id.t`: the remote address and, when known, its listening port. */
+export interface ConnectionPointJson {
+  readonly addr: string;
+  readonly port?: number;
+}
+
+export function connectionPointJson(ip: string, port: number | undefined): ConnectionPointJson {
+  return port === undefined ? { addr: ipToP2pAddr(ip) } : { addr: ipToP2pAddr(ip), port };
+}
+
+export function pointConnectionJson(p: Point): ConnectionPointJson {
+  return connectionPointJson(p.ip, p.port);
+}

@@ -1,0 +1,46 @@
+import AjvModule from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+
+// ajv is CommonJS: depending on the loader its class is the module itself or its `default`.
+type AjvClass = typeof AjvModule.default;
+const Ajv: AjvClass = ((AjvModule as unknown as { default?: AjvClass }).default ?? AjvModule) as AjvClass;
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+
+/** A JSON document that does not have the expected shape; `problems` name each offending key. */
+export class JsonShapeError extends Error {
+  override readonly name = 'JsonShapeError';
+  readonly code = 'INVALID_JSON_SHAPE';
+  readonly problems: string[];
+
+  constructor(what: string, problems: string[]) {
+    super(`${what}: ${problems.join('; ')}`);
+    this.problems = problems;
+  }
+}
+
+function describeError(e: ErrorObject): string {
+  const where = e.instancePath === '' ? '<root>' : e.instancePath.slice(1).replace(/\//g, '.');
+  if (e.keyword === 'additionalProperties') return `${where}: unexpected key '${String((e.params as { additionalProperty: string }).additionalProperty)}'`;
+  if (e.keyword === 'required') return `${where}: missing key '${String((e.params as { missingProperty: string }).missingProperty)}'`;
+  return `${where}: ${e.message ?? e.keyword}`;
+}
+
+export interface JsonValidator<T> {
+  readonly schema: object;
+  /** Throws `JsonShapeError` listing every problem. */
+  check(value: unknown, what: string): T;
+  is(value: unknown): value is T;
+}
+
+export function jsonValidator<T>(schema: object): JsonValidator<T> {
+  const validate: ValidateFunction = ajv.compile(schema);
+  return {
+    schema,
+    check(value, what) {
+      if (!validate(value)) throw new JsonShapeError(what, (validate.errors ?? []).map(describeError));
+      return value as T;
+    },
+    is: (value): value is T => validate(value) === true,
+  };
+}
