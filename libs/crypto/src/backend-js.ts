@@ -30,6 +30,12 @@ export const jsBackend: CryptoBackend = {
   open(key, nonce, boxed) {
     return openSecretBox(key, nonce, boxed) ?? undefined;
   },
+  openInto(key, nonce, boxed, out) {
+    const plain = openSecretBox(key, nonce, boxed);
+    if (plain === null) return false;
+    out.set(plain);
+    return true;
+  },
   blake2b(outLength, parts) {
     checkDigestLength(outLength);
     if (parts.length === 1) return blake2bHash(parts[0]!, outLength);

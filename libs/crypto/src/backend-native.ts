@@ -9,6 +9,7 @@ interface Sodium {
   crypto_scalarmult(q: Uint8Array, n: Uint8Array, p: Uint8Array): void;
   crypto_secretbox_detached(c: Uint8Array, mac: Uint8Array, m: Uint8Array, n: Uint8Array, k: Uint8Array): void;
   crypto_secretbox_open_easy(m: Uint8Array, c: Uint8Array, n: Uint8Array, k: Uint8Array): boolean;
+  crypto_secretbox_open_detached(m: Uint8Array, c: Uint8Array, mac: Uint8Array, n: Uint8Array, k: Uint8Array): boolean;
   crypto_generichash(out: Uint8Array, input: Uint8Array, key?: Uint8Array): void;
   crypto_generichash_batch(out: Uint8Array, inputs: Uint8Array[], key?: Uint8Array): void;
   randombytes_buf(b: Uint8Array): void;
@@ -65,6 +66,10 @@ export function createNativeBackend(): CryptoBackend {
       if (boxed.length < 16) return undefined;
       const m = new Uint8Array(boxed.length - 16);
       return s.crypto_secretbox_open_easy(m, boxed, nonce, key) ? m : undefined;
+    },
+    openInto(key, nonce, boxed, out) {
+      if (boxed.length < 16 || out.length !== boxed.length - 16) return false;
+      return s.crypto_secretbox_open_detached(out, boxed.subarray(16), boxed.subarray(0, 16), nonce, key);
     },
     blake2b(outLength, parts) {
       checkDigestLength(outLength);

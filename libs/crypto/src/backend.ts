@@ -20,6 +20,11 @@ export interface CryptoBackend {
   sealInto(key: Uint8Array, nonce: Uint8Array, plain: Uint8Array, out: Uint8Array, offset: number): void;
   /** Opens `tag ‖ ciphertext`; `undefined` when the MAC does not verify. */
   open(key: Uint8Array, nonce: Uint8Array, boxed: Uint8Array): Uint8Array | undefined;
+  /**
+   * Opens `tag ‖ ciphertext` writing the plaintext into `out` (exactly `boxed.length − 16` bytes);
+   * false when the MAC does not verify (`out` then holds garbage). Saves an allocation per chunk.
+   */
+  openInto(key: Uint8Array, nonce: Uint8Array, boxed: Uint8Array, out: Uint8Array): boolean;
   /** Unkeyed Blake2b with the given digest length over the concatenation of `parts`. */
   blake2b(outLength: number, parts: readonly Uint8Array[]): Uint8Array;
   randomBytes(n: number): Uint8Array;

@@ -35,9 +35,16 @@ describe('property: the native and pure-JS backends produce identical bytes', ()
         const bytes = Uint8Array.from(Buffer.from(boxed, 'hex'));
         expect(toHex(jsBackend.open(k, n, bytes)!)).toBe(toHex(m));
         expect(toHex(native.open(k, n, bytes)!)).toBe(toHex(m));
+        for (const b of [native, jsBackend]) {
+          const out = new Uint8Array(m.length);
+          expect(b.openInto(k, n, bytes, out)).toBe(true);
+          expect(toHex(out)).toBe(toHex(m));
+        }
         bytes[flip % bytes.length]! ^= 0x40;
         expect(native.open(k, n, bytes)).toBeUndefined();
         expect(jsBackend.open(k, n, bytes)).toBeUndefined();
+        expect(native.openInto(k, n, bytes, new Uint8Array(m.length))).toBe(false);
+        expect(jsBackend.openInto(k, n, bytes, new Uint8Array(m.length))).toBe(false);
       }),
       { numRuns: 200 },
     );

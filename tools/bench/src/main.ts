@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type SuiteResult, machineDescription, markdownSection, textTable } from './report.js';
 import type { Suite } from './suite.js';
+import { connectionSuite } from './suites/connection.js';
 import { cryptoSuite } from './suites/crypto.js';
 import { encodingSuite } from './suites/encoding.js';
 
-const SUITES: readonly Suite[] = [encodingSuite, cryptoSuite];
+const SUITES: readonly Suite[] = [encodingSuite, cryptoSuite, connectionSuite];
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const resultsDir = join(root, 'tools', 'bench', 'results');

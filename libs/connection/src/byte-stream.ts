@@ -1,0 +1,107 @@
+import type { Duplex } from 'node:stream';
+import { ConnectionError } from './errors.js';
+
+/**
+ * What the connection layer needs from a transport: a Node duplex stream (a `net.Socket` or an
+ * in-memory pair), read in paused mode so that the caller decides when bytes are pulled.
+ */
+export type ByteStream = Duplex & { readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined };
+
+/**
+ * Buffered, abortable exact reads over a paused stream, for the handshake. Whatever was read past the
+ * handshake is handed over with `takeBuffered()`, so bytes the peer sends right after its Ack are not
+ * lost.
+ */
+export class StreamInput {
+  private readonly buffered: Buffer[] = [];
+  private bufferedLength = 0;
+  private ended = false;
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+  private readonly onReadable = () => this.signal();
+  private readonly onEnd = () => {
+    this.ended = true;
+    this.signal();
+  };
+  private readonly onError = (e: Error) => {
+    this.failure = e;
+    this.signal();
+  };
+
+  constructor(private readonly stream: ByteStream) {
+    stream.on('readable', this.onReadable);
+    stream.on('end', this.onEnd);
+    stream.on('close', this.onEnd);
+    stream.on('error', this.onError);
+  }
+
+  private signal(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  private pull(): void {
+    for (let b = this.stream.read() as Buffer | null; b !== null; b = this.stream.read() as Buffer | null) {
+      this.buffered.push(b);
+      this.bufferedLength += b.length;
+    }
+  }
+
+  /** Exactly `n` bytes, or a ConnectionError (closed, socket error, or the signal's reason). */
+  async readExactly(n: number, signal: AbortSignal): Promise<Uint8Array> {
+    for (;;) {
+      this.pull();
+      if (this.bufferedLength >= n) return this.take(n);
+      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new ConnectionError('CANCELED', 'cancelled');
+      if (this.failure) throw new ConnectionError('SOCKET_ERROR', `socket error: ${this.failure.message}`, { cause: this.failure });
+      if (this.ended || this.stream.destroyed) throw new ConnectionError('CONNECTION_CLOSED', `connection closed after ${this.bufferedLength} of ${n} expected bytes`);
+      await new Promise<void>((resolve) => {
+        const onAbort = () => resolve();
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.wake = () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private take(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const head = this.buffered[0]!;
+      const k = Math.min(head.length, n - filled);
+      out.set(head.subarray(0, k), filled);
+      filled += k;
+      if (k === head.length) this.buffered.shift();
+      else this.buffered[0] = head.subarray(k);
+    }
+    this.bufferedLength -= n;
+    return out;
+  }
+
+  /** Stop listening and return the bytes read but not consumed. */
+  detach(): Buffer[] {
+    this.pull();
+    this.stream.off('readable', this.onReadable);
+    this.stream.off('end', this.onEnd);
+    this.stream.off('close', this.onEnd);
+    this.stream.off('error', this.onError);
+    const rest = this.buffered.splice(0);
+    this.bufferedLength = 0;
+    return rest;
+  }
+}
+
+/** Write and resolve once the bytes are handed to the kernel (or fail with the socket's error). */
+export function writeAll(stream: ByteStream, bytes: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (stream.destroyed || stream.writableEnded) {
+      reject(new ConnectionError('CONNECTION_CLOSED', 'cannot write: the connection is closed'));
+      return;
+    }
+    stream.write(bytes, (err) => (err ? reject(new ConnectionError('SOCKET_ERROR', `write failed: ${err.message}`, { cause: err })) : resolve()));
+  });
+}

@@ -1,0 +1,438 @@
+import { DecodeError, EncodeError, type Encoding, decode, encode } from '@tezos-p2p/encoding';
+import type { NetworkVersion, P2pMessage } from '@tezos-p2p/wire';
+import type { ByteStream } from './byte-stream.js';
+import { CHUNK_HEADER, type ChunkCipher, MAX_CHUNK_PLAINTEXT, TAG_LENGTH } from './chunk-cipher.js';
+import { IncomingMessages } from './incoming-messages.js';
+import { type DisconnectReason, describeDisconnectReason } from './disconnect-reason.js';
+import { ConnectionError } from './errors.js';
+import type { ConnectionInfo } from './connection-info.js';
+import { type IoScheduler, type RegulatedReader, type ScheduledIo } from './io-scheduler.js';
+import { MovingAverage } from './moving-average.js';
+
+export interface ConnectionOptions<M> {
+  /** The full P2P message encoding, application messages included. */
+  readonly messageEncoding: Encoding<P2pMessage<M>>;
+  /** Largest message accepted or sent, 4-byte size included (default 100 MiB, Octez's cap). */
+  readonly maxMessageSize?: number | undefined;
+  /** Bytes per chunk on the wire when sending, 19..65535 (default: 65535, i.e. 65517 of plaintext). */
+  readonly binaryChunksSize?: number | undefined;
+  /**
+   * Decoded messages waiting for `recv`, in bytes, before the socket is paused (default 8 MiB). The
+   * queue may exceed it by what one socket read delivers (at most 64 KiB).
+   */
+  readonly readQueueSize?: number | undefined;
+  /** Message bytes waiting to be encrypted and written before `send` waits and `trySend` fails (default 8 MiB). */
+  readonly writeQueueSize?: number | undefined;
+}
+
+export const DEFAULT_MAX_MESSAGE_SIZE = 100 * 1024 * 1024;
+export const DEFAULT_READ_QUEUE_SIZE = 1 << 23;
+export const DEFAULT_WRITE_QUEUE_SIZE = 1 << 23;
+
+/** Per-connection statistics. Byte counts are wire bytes (chunk headers and MACs included). */
+export interface ConnectionStat {
+  readonly bytesSent: number;
+  readonly bytesReceived: number;
+  readonly messagesSent: number;
+  readonly messagesReceived: number;
+  /** Bytes per second, moving average (as Octez's `current_inflow`). */
+  readonly currentInflow: number;
+  readonly currentOutflow: number;
+}
+
+interface Received<M> {
+  readonly msg: P2pMessage<M>;
+  readonly size: number;
+}
+
+interface SendWaiter {
+  readonly plain: Uint8Array;
+  readonly resolve: () => void;
+  readonly reject: (e: Error) => void;
+}
+
+/**
+ * An authenticated, encrypted connection (`P2p_socket` after `accept`, as `P2p_conn` uses it).
+ *
+ * The socket flows while the bandwidth gate is open and decoded-but-unconsumed messages stay under
+ * `readQueueSize`; otherwise it is paused, so a slow consumer stops the socket and the TCP window
+ * closes — nothing buffers without limit. Writes are queued as plaintext and encrypted chunk by chunk
+ * when the write scheduler serves the connection (nonces follow queue order), under the upload cap.
+ */
+export class Connection<M, Meta = unknown> {
+  readonly info: ConnectionInfo<Meta>;
+  /** Chosen by the caller's version selection (`undefined` when none was made). */
+  readonly negotiatedVersion: NetworkVersion | undefined;
+
+  private readonly encoding: Encoding<P2pMessage<M>>;
+  private readonly maxMessageSize: number;
+  private readonly perChunk: number;
+  private readonly readQueueLimit: number;
+  private readonly writeQueueLimit: number;
+  private readonly incoming: IncomingMessages;
+
+  private readonly readQueue: Received<M>[] = [];
+  private readQueueBytes = 0;
+  private readonly recvWaiters: { resolve: (m: P2pMessage<M>) => void; reject: (e: Error) => void }[] = [];
+
+  /** Plaintext messages not yet fully written; encrypted chunk by chunk when the scheduler serves us. */
+  private readonly writeQueue: Uint8Array[] = [];
+  private writeHeadOffset = 0;
+  private writeQueueBytes = 0;
+  private readonly sendWaiters: SendWaiter[] = [];
+  private flushWaiters: (() => void)[] = [];
+  private socketWritable = true;
+
+  private bytesSent = 0;
+  private bytesReceived = 0;
+  private messagesSent = 0;
+  private messagesReceived = 0;
+
+  private closeReason: DisconnectReason | undefined;
+  /** Set by a graceful `disconnect` while our FIN is in flight: the peer's answering FIN is not "closed by peer". */
+  private closingReason: DisconnectReason | undefined;
+  private closeError: ConnectionError | undefined;
+  readonly closed: Promise<DisconnectReason>;
+  private resolveClosed!: (r: DisconnectReason) => void;
+  private readonly unregister: () => void;
+  private readonly reader: RegulatedReader;
+  private readonly writeIo: ScheduledIo;
+
+  constructor(
+    private readonly socket: ByteStream,
+    private readonly sendCipher: ChunkCipher,
+    private readonly recvCipher: ChunkCipher,
+    info: ConnectionInfo<Meta>,
+    private readonly scheduler: IoScheduler,
+    options: ConnectionOptions<M>,
+    leftover: readonly Uint8Array[],
+    negotiatedVersion?: NetworkVersion,
+  ) {
+    this.info = info;
+    this.negotiatedVersion = negotiatedVersion;
+    this.encoding = options.messageEncoding;
+    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.perChunk = options.binaryChunksSize === undefined ? MAX_CHUNK_PLAINTEXT : options.binaryChunksSize - 18;
+    this.readQueueLimit = options.readQueueSize ?? DEFAULT_READ_QUEUE_SIZE;
+    this.writeQueueLimit = options.writeQueueSize ?? DEFAULT_WRITE_QUEUE_SIZE;
+    this.incoming = new IncomingMessages(recvCipher, this.maxMessageSize, (frame) => this.deliver(frame));
+    this.closed = new Promise((r) => (this.resolveClosed = r));
+
+    const self = this;
+    this.reader = {
+      quota: 0,
+      counter: new MovingAverage(),
+      gateChanged: () => self.updateFlow(),
+    };
+    this.writeIo = {
+      quota: 0,
+      counter: new MovingAverage(),
+      ready: () => self.closeReason === undefined && self.socketWritable && self.writeQueue.length > 0,
+      serve: (max) => self.serveWrite(max),
+    };
+    this.unregister = scheduler.register(this.reader, this.writeIo);
+
+    // The handshake read the socket in paused mode: whatever it read beyond the Ack comes first.
+    for (const b of leftover) this.onData(b);
+    socket.on('end', this.onEnd);
+    socket.on('close', this.onEnd);
+    socket.on('error', this.onError);
+    socket.on('drain', this.onDrain);
+    socket.on('data', this.onData);
+    this.updateFlow();
+  }
+
+  /** Flowing mode: bytes are decrypted and decoded as they arrive, unless paused by the gates below. */
+  private readonly onData = (b: Uint8Array): void => {
+    if (this.closeReason !== undefined) return;
+    this.scheduler.read.account(this.reader, b.length);
+    this.ingest(b);
+    this.updateFlow();
+  };
+
+  /** Read only while the bandwidth gate is open and the consumer keeps up. */
+  private updateFlow(): void {
+    if (this.closeReason !== undefined) return;
+    const want = this.scheduler.read.open && this.readQueueBytes < this.readQueueLimit;
+    const paused = this.socket.isPaused();
+    if (want && paused) this.socket.resume();
+    else if (!want && !paused) this.socket.pause();
+  }
+  private readonly onDrain = (): void => {
+    this.socketWritable = true;
+    this.scheduler.write.notify(this.writeIo);
+  };
+  private readonly onEnd = (): void => {
+    if (this.closeReason === undefined) {
+      // Bytes still buffered by the socket are decoded before the close takes effect.
+      for (let b = this.socket.read() as Buffer | null; b !== null && this.closeReason === undefined; b = this.socket.read() as Buffer | null) this.ingest(b);
+      if (this.closingReason !== undefined) return this.terminate(this.closingReason, undefined);
+      this.terminate({ kind: 'Connection_closed_by_peer' }, new ConnectionError('CONNECTION_CLOSED', 'the peer closed the connection', { peerId: this.info.peerId }));
+    }
+  };
+  private readonly onError = (e: Error): void => {
+    const err = new ConnectionError('SOCKET_ERROR', `socket error: ${e.message}`, { peerId: this.info.peerId, cause: e });
+    this.terminate({ kind: 'Read_error', error: err }, err);
+  };
+
+  // ---- reading ----
+
+  private ingest(bytes: Uint8Array): void {
+    this.bytesReceived += bytes.length;
+    if (this.closeReason !== undefined) return;
+    try {
+      this.incoming.push(bytes);
+    } catch (e) {
+      const err = this.readFailure(e);
+      this.terminate({ kind: 'Read_error', error: err }, err);
+    }
+  }
+
+  private readFailure(e: unknown): ConnectionError {
+    if (e instanceof ConnectionError) return new ConnectionError(e.code, e.message, { peerId: this.info.peerId, cause: e });
+    if (e instanceof DecodeError) {
+      if (e.code === 'SIZE_LIMIT_EXCEEDED') return new ConnectionError('MESSAGE_TOO_LARGE', `incoming message: ${e.message}`, { peerId: this.info.peerId, cause: e });
+      return new ConnectionError('DECODING_ERROR', `incoming message: ${e.message}`, { peerId: this.info.peerId, cause: e });
+    }
+    return new ConnectionError('DECODING_ERROR', `incoming message: ${String(e)}`, { peerId: this.info.peerId, cause: e });
+  }
+
+  private deliver(frame: Uint8Array): void {
+    const msg = decode(this.encoding, frame);
+    this.messagesReceived++;
+    const w = this.recvWaiters.shift();
+    if (w) w.resolve(msg);
+    else {
+      this.readQueue.push({ msg, size: frame.length });
+      this.readQueueBytes += frame.length;
+    }
+  }
+
+  /** Next message; waits for one. Rejects once the connection is closed and the queue is empty. */
+  recv(): Promise<P2pMessage<M>> {
+    const m = this.tryRecv();
+    if (m !== undefined) return Promise.resolve(m);
+    if (this.closeReason !== undefined) return Promise.reject(this.closedError());
+    return new Promise((resolve, reject) => this.recvWaiters.push({ resolve, reject }));
+  }
+
+  /** Next queued message, or `undefined` without waiting. */
+  tryRecv(): P2pMessage<M> | undefined {
+    const r = this.readQueue.shift();
+    if (r === undefined) return undefined;
+    const wasFull = this.readQueueBytes >= this.readQueueLimit;
+    this.readQueueBytes -= r.size;
+    if (wasFull && this.readQueueBytes < this.readQueueLimit) this.updateFlow();
+    return r.msg;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<P2pMessage<M>> {
+    for (;;) {
+      try {
+        yield await this.recv();
+      } catch (e) {
+        if (e instanceof ConnectionError && (e.code === 'CONNECTION_CLOSED' || e.code === 'CONNECTION_CLOSED_LOCALLY')) return;
+        throw e;
+      }
+    }
+  }
+
+  // ---- writing ----
+
+  /** Encode `msg`; typed errors for unencodable or oversized messages. */
+  encodeMessage(msg: P2pMessage<M>): Uint8Array {
+    let plain: Uint8Array;
+    try {
+      plain = encode(this.encoding, msg);
+    } catch (e) {
+      throw new ConnectionError('ENCODING_ERROR', `cannot encode ${msg.kind}: ${e instanceof EncodeError ? e.message : String(e)}`, { cause: e });
+    }
+    return plain;
+  }
+
+  private checkPlain(plain: Uint8Array): void {
+    if (plain.length > this.maxMessageSize) throw new ConnectionError('MESSAGE_TOO_LARGE', `message of ${plain.length} bytes exceeds the ${this.maxMessageSize}-byte cap`);
+    if (this.closeReason !== undefined) throw this.closedError();
+  }
+
+  private hasRoom(size: number): boolean {
+    return this.writeQueueBytes === 0 || this.writeQueueBytes + size <= this.writeQueueLimit;
+  }
+
+  private enqueue(plain: Uint8Array): void {
+    this.writeQueue.push(plain);
+    this.writeQueueBytes += plain.length;
+    this.messagesSent++;
+    this.scheduler.write.notify(this.writeIo);
+  }
+
+  /** Queue a message; waits while the write queue is full (`P2p_socket.write`). */
+  send(msg: P2pMessage<M>): Promise<void> {
+    try {
+      return this.sendEncoded(this.encodeMessage(msg));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Queue a message if there is room now (`write_now`); `false` when the queue is full. */
+  trySend(msg: P2pMessage<M>): boolean {
+    return this.trySendEncoded(this.encodeMessage(msg));
+  }
+
+  /** `send` for an already encoded P2P message (a broadcast encodes once for every connection). */
+  sendEncoded(plain: Uint8Array): Promise<void> {
+    try {
+      this.checkPlain(plain);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (this.sendWaiters.length === 0 && this.hasRoom(plain.length)) {
+      this.enqueue(plain);
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => this.sendWaiters.push({ plain, resolve, reject }));
+  }
+
+  trySendEncoded(plain: Uint8Array): boolean {
+    this.checkPlain(plain);
+    if (this.sendWaiters.length > 0 || !this.hasRoom(plain.length)) return false;
+    this.enqueue(plain);
+    return true;
+  }
+
+  /**
+   * Encrypt up to about `max` plaintext bytes from the head of the queue — whole chunks, a message
+   * never sharing a chunk with the next, as Octez writes — into one buffer and write it at once.
+   */
+  private serveWrite(max: number): number {
+    let planned = 0;
+    let outSize = 0;
+    for (let i = 0, off = this.writeHeadOffset; i < this.writeQueue.length && planned < max; i++, off = 0) {
+      const m = this.writeQueue[i]!;
+      for (let at = off; at < m.length && planned < max; at += this.perChunk) {
+        const piece = Math.min(this.perChunk, m.length - at);
+        planned += piece;
+        outSize += CHUNK_HEADER + TAG_LENGTH + piece;
+      }
+    }
+    if (outSize === 0) return 0;
+    // Uninitialised: every byte is written by the chunk encryption below.
+    const out = Buffer.allocUnsafe(outSize);
+    let written = 0;
+    let taken = 0;
+    while (taken < planned) {
+      const m = this.writeQueue[0]!;
+      const at = this.writeHeadOffset;
+      const piece = Math.min(this.perChunk, m.length - at);
+      written += this.sendCipher.sealChunkInto(m.subarray(at, at + piece), out, written);
+      taken += piece;
+      if (at + piece === m.length) {
+        this.writeQueue.shift();
+        this.writeHeadOffset = 0;
+      } else this.writeHeadOffset = at + piece;
+    }
+    this.socketWritable = this.socket.write(out);
+    this.bytesSent += out.length;
+    this.writeQueueBytes -= taken;
+    while (this.sendWaiters.length > 0 && this.hasRoom(this.sendWaiters[0]!.plain.length)) {
+      const w = this.sendWaiters.shift()!;
+      this.enqueue(w.plain);
+      w.resolve();
+    }
+    if (this.writeQueue.length === 0 && this.sendWaiters.length === 0) {
+      const ws = this.flushWaiters;
+      this.flushWaiters = [];
+      for (const f of ws) f();
+    }
+    return out.length;
+  }
+
+  /** Resolves once everything queued so far has been handed to the socket. */
+  flush(): Promise<void> {
+    if (this.closeReason !== undefined) return Promise.reject(this.closedError());
+    if (this.writeQueue.length === 0 && this.sendWaiters.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
+  }
+
+  // ---- lifecycle ----
+
+  get isClosed(): boolean {
+    return this.closeReason !== undefined;
+  }
+
+  get disconnectReason(): DisconnectReason | undefined {
+    return this.closeReason;
+  }
+
+  private closedError(): ConnectionError {
+    return this.closeError ?? new ConnectionError('CONNECTION_CLOSED_LOCALLY', `connection closed (${describeDisconnectReason(this.closeReason ?? { kind: 'Unknown_reason' })})`, { peerId: this.info.peerId });
+  }
+
+  private terminate(reason: DisconnectReason, error: ConnectionError | undefined): void {
+    if (this.closeReason !== undefined) return;
+    this.closeReason = reason;
+    this.closeError = error;
+    this.unregister();
+    this.socket.off('data', this.onData);
+    this.socket.off('end', this.onEnd);
+    this.socket.off('close', this.onEnd);
+    this.socket.off('drain', this.onDrain);
+    // Keep an error listener: a late socket error must not become an uncaught exception.
+    this.socket.off('error', this.onError);
+    this.socket.on('error', () => undefined);
+    this.socket.destroy();
+    const err = this.closedError();
+    for (const w of this.recvWaiters.splice(0)) w.reject(err);
+    for (const w of this.sendWaiters.splice(0)) w.reject(err);
+    for (const f of this.flushWaiters.splice(0)) f();
+    this.writeQueue.length = 0;
+    this.writeHeadOffset = 0;
+    this.writeQueueBytes = 0;
+    this.resolveClosed(reason);
+  }
+
+  /** Close now; queued writes are dropped. Messages already received stay readable. */
+  close(reason: DisconnectReason = { kind: 'Unknown_reason' }): void {
+    this.terminate(reason, undefined);
+  }
+
+  /**
+   * `P2p_conn.disconnect ?wait`: with `wait`, what is queued is written first (bounded by
+   * `timeoutMs`, default 3 s as Octez's scheduler shutdown), then the socket is closed.
+   */
+  async disconnect(opts: { wait?: boolean; reason?: DisconnectReason; timeoutMs?: number } = {}): Promise<void> {
+    const reason = opts.reason ?? { kind: 'Unknown_reason' };
+    if (opts.wait && this.closeReason === undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.flush().catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, opts.timeoutMs ?? 3000)))]);
+      clearTimeout(timer);
+      if (this.closeReason === undefined) {
+        this.closingReason = reason;
+        await new Promise<void>((r) => this.socket.end(() => r()));
+      }
+    }
+    this.close(reason);
+  }
+
+  stat(): ConnectionStat {
+    return {
+      bytesSent: this.bytesSent,
+      bytesReceived: this.bytesReceived,
+      messagesSent: this.messagesSent,
+      messagesReceived: this.messagesReceived,
+      currentInflow: this.reader.counter.average,
+      currentOutflow: this.writeIo.counter.average,
+    };
+  }
+
+  /** Messages received and not yet consumed, and their bytes. */
+  get queuedIncoming(): { messages: number; bytes: number } {
+    return { messages: this.readQueue.length, bytes: this.readQueueBytes };
+  }
+
+  /** Message bytes waiting to be encrypted and written. */
+  get queuedOutgoing(): number {
+    return this.writeQueueBytes;
+  }
+}

@@ -1,0 +1,73 @@
+import type { NackMotive, Point } from '@tezos-p2p/wire';
+import type { PeerId } from '@tezos-p2p/wire';
+
+export type ConnectionErrorCode =
+  /** The peer closed the socket (or it ended) while we expected bytes. */
+  | 'CONNECTION_CLOSED'
+  /** The socket failed (reset, unreachable …). */
+  | 'SOCKET_ERROR'
+  /** The handshake did not complete within its timeout. */
+  | 'TIMEOUT'
+  /** Cancelled by the caller's AbortSignal or by closing the connection. */
+  | 'CANCELED'
+  /** Bytes from the peer did not decode (connection message, metadata, ack or a P2P message). */
+  | 'DECODING_ERROR'
+  /** The peer's proof-of-work stamp is below our target. */
+  | 'NOT_ENOUGH_PROOF_OF_WORK'
+  /** Key agreement with the peer's public key failed (low-order point). */
+  | 'INVALID_AUTH'
+  /** An encrypted chunk failed its MAC check. */
+  | 'DECIPHER_ERROR'
+  /** An encrypted chunk shorter than its 16-byte tag. */
+  | 'INVALID_INCOMING_CIPHERTEXT_SIZE'
+  /** A message larger than the configured cap (either direction). */
+  | 'MESSAGE_TOO_LARGE'
+  /** Our own message could not be encoded. */
+  | 'ENCODING_ERROR'
+  /** The peer is ourselves (same peer id). */
+  | 'MYSELF'
+  /** The peer answered our Ack with a Nack. */
+  | 'REJECTED_BY_NACK'
+  /** We refused the peer with a Nack (a motive other than a version mismatch). */
+  | 'REJECTED'
+  /** We refused the peer with a Nack because no common chain/version exists. */
+  | 'REJECTED_NO_COMMON_PROTOCOL'
+  /** The connection is closed; nothing more can be sent or received. */
+  | 'CONNECTION_CLOSED_LOCALLY';
+
+/**
+ * Every failure of a handshake or an authenticated connection. Fields say what the caller needs:
+ * the remote peer id once known, the Nack motive and the alternative points of a refusal.
+ */
+export class ConnectionError extends Error {
+  override readonly name = 'ConnectionError';
+  readonly code: ConnectionErrorCode;
+  readonly peerId: PeerId | undefined;
+  readonly motive: NackMotive | undefined;
+  /** Points offered by a Nack (`undefined` for a Nack_v_0). */
+  readonly alternativePoints: readonly Point[] | undefined;
+
+  constructor(
+    code: ConnectionErrorCode,
+    message: string,
+    extra: { peerId?: PeerId | undefined; motive?: NackMotive; alternativePoints?: readonly Point[]; cause?: unknown } = {},
+  ) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.code = code;
+    this.peerId = extra.peerId;
+    this.motive = extra.motive;
+    this.alternativePoints = extra.alternativePoints;
+  }
+
+  /**
+   * Whether Octez greylists the peer's IP address when an authentication fails this way
+   * (`P2p_connect_handler.raw_authenticate` on_error list).
+   */
+  get greylistsAddress(): boolean {
+    return this.code === 'NOT_ENOUGH_PROOF_OF_WORK' || this.code === 'INVALID_AUTH' || this.code === 'DECIPHER_ERROR' || this.code === 'DECODING_ERROR' || this.code === 'MESSAGE_TOO_LARGE' || this.code === 'ENCODING_ERROR';
+  }
+}
+
+export function isConnectionError(e: unknown, code?: ConnectionErrorCode): e is ConnectionError {
+  return e instanceof ConnectionError && (code === undefined || e.code === code);
+}

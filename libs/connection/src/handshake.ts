@@ -1,0 +1,283 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { DecodeError, decode, encode } from '@tezos-p2p/encoding';
+import {
+  type Ack, type ConnectionMetadataConfig, type ConnectionMessage, type LocalVersions, type NackMotive, type NetworkVersion, type Point, type PeerId,
+  ackEncoding, decodeConnectionMessageFrame, encodeConnectionMessageFrame, nackFor, selectVersion, CONNECTION_MESSAGE_HEADER, describeNackMotive,
+} from '@tezos-p2p/wire';
+import { type CryptoBackend, CryptoError, DEFAULT_POW_DIFFICULTY, type Identity, checkProofOfWork, generateNonces, getCryptoBackend, peerIdOf } from '@tezos-p2p/crypto';
+import { type ByteStream, StreamInput, writeAll } from './byte-stream.js';
+import { CHUNK_HEADER, ChunkCipher, plaintextPerChunk } from './chunk-cipher.js';
+import { Connection, type ConnectionOptions } from './connection.js';
+import type { ConnectionInfo } from './connection-info.js';
+import { ConnectionError } from './errors.js';
+import { IoScheduler } from './io-scheduler.js';
+
+const tracer = trace.getTracer('@tezos-p2p/connection', '0.1.0');
+
+/** `authentication_timeout` (incoming) and `connection_timeout` (outgoing), P2p_limits defaults. */
+export const DEFAULT_INCOMING_HANDSHAKE_TIMEOUT_MS = 5000;
+export const DEFAULT_OUTGOING_HANDSHAKE_TIMEOUT_MS = 10000;
+
+export interface HandshakeOptions<Meta> {
+  readonly identity: Identity;
+  /** The version we announce: chain name, distributed-db and p2p versions. */
+  readonly version: NetworkVersion;
+  /** Our advertised listening port (absent = 0, "none"). */
+  readonly listeningPort?: number | undefined;
+  /** The random nonce of our connection message; fixed only to replay recorded sessions. */
+  readonly messageNonce?: Uint8Array | undefined;
+  /** Proof of work required from the peer (default 26). */
+  readonly expectedProofOfWork?: number | undefined;
+  readonly metadata: ConnectionMetadataConfig<Meta>;
+  /** True when we accepted the socket. */
+  readonly incoming: boolean;
+  /** The remote address; defaults to the socket's. For outgoing connections `port` is the dialled port. */
+  readonly remote?: { readonly ip: string; readonly port: number } | undefined;
+  /** Whole handshake (authenticate, then Ack/Nack); default 5 s incoming, 10 s outgoing. */
+  readonly timeoutMs?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly backend?: CryptoBackend | undefined;
+  /** Bytes per chunk on the wire for everything we send (default 65535). */
+  readonly binaryChunksSize?: number | undefined;
+}
+
+/** A deadline and a cancellation shared by the steps of one handshake. */
+class HandshakeDeadline {
+  readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onParentAbort = () => this.controller.abort(new ConnectionError('CANCELED', 'handshake cancelled'));
+
+  constructor(
+    timeoutMs: number,
+    private readonly parent: AbortSignal | undefined,
+  ) {
+    this.timer = setTimeout(() => this.controller.abort(new ConnectionError('TIMEOUT', `handshake did not complete within ${timeoutMs} ms`)), timeoutMs);
+    if (parent?.aborted) this.onParentAbort();
+    else parent?.addEventListener('abort', this.onParentAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  check(): void {
+    if (this.signal.aborted) throw this.signal.reason as ConnectionError;
+  }
+
+  done(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.parent?.removeEventListener('abort', this.onParentAbort);
+  }
+}
+
+function fail(socket: ByteStream, e: unknown, peerId?: PeerId): never {
+  socket.destroy();
+  if (e instanceof ConnectionError) {
+    if (peerId !== undefined && e.peerId === undefined) throw new ConnectionError(e.code, e.message, { peerId, ...(e.motive ? { motive: e.motive } : {}), ...(e.alternativePoints ? { alternativePoints: e.alternativePoints } : {}), cause: e.cause });
+    throw e;
+  }
+  if (e instanceof DecodeError) throw new ConnectionError('DECODING_ERROR', e.message, { peerId, cause: e });
+  if (e instanceof CryptoError) throw new ConnectionError('INVALID_AUTH', e.message, { peerId, cause: e });
+  throw new ConnectionError('SOCKET_ERROR', e instanceof Error ? e.message : String(e), { peerId, cause: e });
+}
+
+async function readChunk(input: StreamInput, signal: AbortSignal): Promise<Uint8Array> {
+  const header = await input.readExactly(CHUNK_HEADER, signal);
+  const len = (header[0]! << 8) | header[1]!;
+  return input.readExactly(len, signal);
+}
+
+/**
+ * The authenticated but not yet accepted side of a handshake (`P2p_socket.authenticated_connection`):
+ * connection messages and metadata have been exchanged, proof of work and identity checked. The
+ * caller now decides: `accept` (Ack) or `nack` (refuse with a motive).
+ */
+export class AuthenticatedSocket<Meta> {
+  private finished = false;
+
+  constructor(
+    readonly info: ConnectionInfo<Meta>,
+    private readonly socket: ByteStream,
+    private readonly input: StreamInput,
+    private readonly sendCipher: ChunkCipher,
+    private readonly recvCipher: ChunkCipher,
+    private readonly deadline: HandshakeDeadline,
+    private readonly perChunk: number,
+    private readonly binaryChunksSize: number | undefined,
+  ) {}
+
+  private finish(): void {
+    if (this.finished) throw new ConnectionError('CONNECTION_CLOSED_LOCALLY', 'this handshake is already accepted, refused or closed');
+    this.finished = true;
+  }
+
+  private async writeChunk(plain: Uint8Array): Promise<void> {
+    await writeAll(this.socket, this.sendCipher.seal(plain, this.perChunk).buffer);
+  }
+
+  /**
+   * `P2p_socket.accept`: write Ack, read the peer's Ack. A Nack from the peer fails with
+   * REJECTED_BY_NACK carrying its motive and alternative points.
+   */
+  async accept<M>(options: ConnectionOptions<M> & { scheduler?: IoScheduler; negotiatedVersion?: NetworkVersion }): Promise<Connection<M, Meta>> {
+    this.finish();
+    const peerId = this.info.peerId;
+    try {
+      this.deadline.check();
+      await this.writeChunk(encode(ackEncoding, { kind: 'Ack' }));
+      const body = await readChunk(this.input, this.deadline.signal);
+      const ack: Ack = decode(ackEncoding, this.recvCipher.open(body));
+      if (ack.kind === 'Nack_v_0') throw new ConnectionError('REJECTED_BY_NACK', 'the peer refused the connection (Nack_v_0)', { peerId, motive: { kind: 'No_motive' } });
+      if (ack.kind === 'Nack') {
+        throw new ConnectionError('REJECTED_BY_NACK', `the peer refused the connection: ${describeNackMotive(ack.motive)}`, { peerId, motive: ack.motive, alternativePoints: ack.potentialPeersToConnect });
+      }
+    } catch (e) {
+      this.input.detach();
+      this.deadline.done();
+      fail(this.socket, e, peerId);
+    }
+    this.deadline.done();
+    const leftover = this.input.detach();
+    return new Connection<M, Meta>(this.socket, this.sendCipher, this.recvCipher, this.info, options.scheduler ?? new IoScheduler(), { ...options, binaryChunksSize: options.binaryChunksSize ?? this.binaryChunksSize }, leftover, options.negotiatedVersion);
+  }
+
+  /**
+   * `P2p_socket.nack`: refuse with `motive` and up to 100 alternative points — a `Nack` for peers
+   * announcing p2p version > 0, a bare `Nack_v_0` otherwise — then close. Write errors are ignored.
+   */
+  async nack(motive: NackMotive, alternativePoints: readonly Point[] = []): Promise<void> {
+    this.finish();
+    try {
+      await this.writeChunk(encode(ackEncoding, nackFor(this.info.announcedVersion.p2pVersion, motive, alternativePoints)));
+      await new Promise<void>((r) => this.socket.end(() => r()));
+    } catch {
+      // As Octez: the refusal is best effort.
+    } finally {
+      this.input.detach();
+      this.deadline.done();
+      this.socket.destroy();
+    }
+  }
+
+  /** Close without an answer (Octez's behaviour for banned peers, identity mismatches, private mode). */
+  close(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.input.detach();
+    this.deadline.done();
+    this.socket.destroy();
+  }
+}
+
+function remoteOf(socket: ByteStream, opts: { remote?: { ip: string; port: number } | undefined }): { ip: string; port: number } {
+  if (opts.remote) return opts.remote;
+  const ip = socket.remoteAddress ?? '::';
+  return { ip: ip.startsWith('::ffff:') ? ip.slice(7) : ip, port: socket.remotePort ?? 0 };
+}
+
+/**
+ * `P2p_socket.authenticate`, step by step: write our connection message (2-byte framed), read the
+ * peer's, check its proof of work, derive the channel key and nonces, exchange metadata as one
+ * encrypted chunk each way, refuse ourselves. Any failure closes the socket and is a ConnectionError.
+ */
+export async function authenticate<Meta>(socket: ByteStream, opts: HandshakeOptions<Meta>): Promise<AuthenticatedSocket<Meta>> {
+  const backend = opts.backend ?? getCryptoBackend();
+  const timeoutMs = opts.timeoutMs ?? (opts.incoming ? DEFAULT_INCOMING_HANDSHAKE_TIMEOUT_MS : DEFAULT_OUTGOING_HANDSHAKE_TIMEOUT_MS);
+  const deadline = new HandshakeDeadline(timeoutMs, opts.signal);
+  const input = new StreamInput(socket);
+  const remote = remoteOf(socket, opts);
+  const perChunk = plaintextPerChunk(opts.binaryChunksSize);
+  const span = tracer.startSpan('p2p.authenticate', {
+    attributes: { 'network.peer.address': remote.ip, 'network.peer.port': remote.port, 'network.transport': 'tcp', 'tezos.p2p.direction': opts.incoming ? 'incoming' : 'outgoing' },
+  });
+  let peerId: PeerId | undefined;
+  try {
+    const ours: ConnectionMessage = {
+      port: opts.listeningPort,
+      publicKey: opts.identity.publicKey,
+      proofOfWorkStamp: opts.identity.proofOfWorkStamp,
+      messageNonce: opts.messageNonce ?? backend.randomBytes(24),
+      version: opts.version,
+    };
+    const sentFrame = encodeConnectionMessageFrame(ours);
+    await writeAll(socket, sentFrame);
+    deadline.check();
+    const lenBytes = await input.readExactly(CONNECTION_MESSAGE_HEADER, deadline.signal);
+    const len = (lenBytes[0]! << 8) | lenBytes[1]!;
+    const body = await input.readExactly(len, deadline.signal);
+    const receivedFrame = new Uint8Array(CONNECTION_MESSAGE_HEADER + len);
+    receivedFrame.set(lenBytes);
+    receivedFrame.set(body, CONNECTION_MESSAGE_HEADER);
+    const theirs = decodeConnectionMessageFrame(receivedFrame);
+    peerId = peerIdOf(backend, theirs.publicKey);
+    span.setAttribute('tezos.p2p.peer_id', peerId);
+    const difficulty = opts.expectedProofOfWork ?? DEFAULT_POW_DIFFICULTY;
+    if (!checkProofOfWork(backend, theirs.publicKey, theirs.proofOfWorkStamp, difficulty)) {
+      throw new ConnectionError('NOT_ENOUGH_PROOF_OF_WORK', `peer ${peerId} does not meet proof of work ${difficulty}`, { peerId });
+    }
+    const key = backend.precompute(opts.identity.secretKey.expose(), theirs.publicKey);
+    const nonces = generateNonces(backend, { incoming: opts.incoming, sentMessage: sentFrame, receivedMessage: receivedFrame });
+    const sendCipher = new ChunkCipher(backend, key, nonces.local);
+    const recvCipher = new ChunkCipher(backend, key, nonces.remote);
+
+    const localMetadata = opts.metadata.value();
+    await writeAll(socket, sendCipher.seal(encode(opts.metadata.encoding, localMetadata), perChunk).buffer);
+    const metaBody = await readChunk(input, deadline.signal);
+    const remoteMetadata = decode(opts.metadata.encoding, recvCipher.open(metaBody));
+    if (peerId === opts.identity.peerId) throw new ConnectionError('MYSELF', `connected to ourselves (${remote.ip}:${opts.incoming ? (theirs.port ?? 'no port') : remote.port})`, { peerId });
+
+    const info: ConnectionInfo<Meta> = {
+      incoming: opts.incoming,
+      peerId,
+      idPoint: { ip: remote.ip, port: opts.incoming ? theirs.port : remote.port },
+      remoteSocketPort: remote.port,
+      announcedVersion: theirs.version,
+      privateNode: opts.metadata.privateNode(remoteMetadata),
+      localMetadata,
+      remoteMetadata,
+    };
+    span.setAttribute('tezos.p2p.outcome', 'authenticated');
+    span.end();
+    return new AuthenticatedSocket(info, socket, input, sendCipher, recvCipher, deadline, perChunk, opts.binaryChunksSize);
+  } catch (e) {
+    input.detach();
+    deadline.done();
+    try {
+      fail(socket, e, peerId);
+    } catch (err) {
+      const ce = err as ConnectionError;
+      span.setAttribute('tezos.p2p.outcome', ce.code);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: ce.code });
+      span.end();
+      throw ce;
+    }
+  }
+}
+
+export interface EstablishOptions<M, Meta> extends HandshakeOptions<Meta>, ConnectionOptions<M> {
+  /** Chain name and versions we accept (default: exactly what we announce, as lists). */
+  readonly accepted?: LocalVersions | undefined;
+  /** Points offered in our Nack when we refuse (default none). */
+  readonly alternativePoints?: readonly Point[] | undefined;
+  readonly scheduler?: IoScheduler | undefined;
+}
+
+/**
+ * The whole handshake for standalone use: authenticate, negotiate versions as
+ * `P2p_connect_handler.select` (chain name must match), then Ack — or Nack with the motive and fail
+ * with REJECTED_NO_COMMON_PROTOCOL. A pool adds its own checks (bans, limits) between the two steps.
+ */
+export async function establish<M, Meta>(socket: ByteStream, opts: EstablishOptions<M, Meta>): Promise<Connection<M, Meta>> {
+  const authed = await authenticate(socket, opts);
+  const accepted = opts.accepted ?? { chainName: opts.version.chainName, distributedDbVersions: [opts.version.distributedDbVersion], p2pVersions: [opts.version.p2pVersion] };
+  const selection = selectVersion(accepted, authed.info.announcedVersion);
+  if (!selection.ok) {
+    await authed.nack(selection.motive, opts.alternativePoints ?? []);
+    throw new ConnectionError('REJECTED_NO_COMMON_PROTOCOL', `no common protocol with ${authed.info.peerId}: ${describeNackMotive(selection.motive)} (announced ${JSON.stringify(authed.info.announcedVersion.chainName)})`, {
+      peerId: authed.info.peerId,
+      motive: selection.motive,
+    });
+  }
+  return authed.accept({ ...opts, negotiatedVersion: selection.version });
+}

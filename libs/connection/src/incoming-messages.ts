@@ -1,0 +1,148 @@
+import { CHUNK_HEADER, type ChunkCipher, MAX_CHUNK_SIZE, TAG_LENGTH } from './chunk-cipher.js';
+import { ConnectionError } from './errors.js';
+
+const SIZE_PREFIX = 4;
+/** First allocation for a message; it then grows ×4 as bytes arrive, up to the announced size. */
+const INITIAL_MESSAGE_CAPACITY = 1 << 16;
+const GROWTH = 4;
+
+/** Uninitialised memory: every byte of a message buffer is written before it is read. */
+function allocate(n: number): Uint8Array {
+  const b = Buffer.allocUnsafeSlow(n);
+  return new Uint8Array(b.buffer, b.byteOffset, n);
+}
+
+/**
+ * The receiving half of a connection's byte stream: splits chunks, decrypts them, and reassembles
+ * `[u32 size][…]` messages, with as few copies and allocations as the data allows:
+ *
+ * - a chunk inside one socket read is decrypted straight from the read buffer; one that spans reads
+ *   is gathered in a reused scratch buffer;
+ * - plaintext belonging to a message in progress is decrypted directly into that message's buffer;
+ * - a message buffer grows (×4) as bytes arrive: announcing a huge size costs the peer as
+ *   much traffic as it costs us memory, and a size beyond the cap fails at once.
+ */
+export class IncomingMessages {
+  private readonly partial = new Uint8Array(CHUNK_HEADER + MAX_CHUNK_SIZE);
+  private partialLength = 0;
+  private readonly plainScratch = new Uint8Array(MAX_CHUNK_SIZE);
+  private readonly sizeBytes = new Uint8Array(SIZE_PREFIX);
+  private sizeBytesLength = 0;
+  private message: Uint8Array | undefined;
+  private messageTotal = 0;
+  private messageFilled = 0;
+
+  constructor(
+    private readonly cipher: ChunkCipher,
+    private readonly maxMessageSize: number,
+    private readonly deliver: (frame: Uint8Array) => void,
+  ) {}
+
+  /** Bytes held for incomplete chunks and messages. */
+  get buffered(): number {
+    return this.partialLength + this.sizeBytesLength + this.messageFilled;
+  }
+
+  push(data: Uint8Array): void {
+    let at = 0;
+    if (this.partialLength > 0) at = this.fillPartial(data);
+    while (data.length - at >= CHUNK_HEADER) {
+      const len = (data[at]! << 8) | data[at + 1]!;
+      if (data.length - at - CHUNK_HEADER < len) break;
+      this.chunk(data.subarray(at + CHUNK_HEADER, at + CHUNK_HEADER + len));
+      at += CHUNK_HEADER + len;
+    }
+    if (at < data.length) {
+      this.partial.set(data.subarray(at), 0);
+      this.partialLength = data.length - at;
+    }
+  }
+
+  /** Complete the chunk held in `partial` from the front of `data`; returns the bytes of `data` used. */
+  private fillPartial(data: Uint8Array): number {
+    let used = 0;
+    if (this.partialLength < CHUNK_HEADER) {
+      const k = Math.min(CHUNK_HEADER - this.partialLength, data.length);
+      this.partial.set(data.subarray(0, k), this.partialLength);
+      this.partialLength += k;
+      used = k;
+      if (this.partialLength < CHUNK_HEADER) return used;
+    }
+    const need = CHUNK_HEADER + ((this.partial[0]! << 8) | this.partial[1]!);
+    const k = Math.min(need - this.partialLength, data.length - used);
+    this.partial.set(data.subarray(used, used + k), this.partialLength);
+    this.partialLength += k;
+    used += k;
+    if (this.partialLength === need) {
+      this.partialLength = 0;
+      this.chunk(this.partial.subarray(CHUNK_HEADER, need));
+    }
+    return used;
+  }
+
+  private chunk(body: Uint8Array): void {
+    const plainLength = body.length - TAG_LENGTH;
+    if (plainLength < 0) throw new ConnectionError('INVALID_INCOMING_CIPHERTEXT_SIZE', `encrypted chunk of ${body.length} bytes is shorter than its tag`);
+    if (this.message !== undefined && this.messageTotal - this.messageFilled >= plainLength) {
+      this.ensureCapacity(this.messageFilled + plainLength);
+      this.cipher.openInto(body, this.message.subarray(this.messageFilled, this.messageFilled + plainLength));
+      this.messageFilled += plainLength;
+      if (this.messageFilled === this.messageTotal) this.complete();
+      return;
+    }
+    const plain = this.plainScratch.subarray(0, plainLength);
+    this.cipher.openInto(body, plain);
+    this.feed(plain);
+  }
+
+  private feed(plain: Uint8Array): void {
+    let at = 0;
+    while (at < plain.length) {
+      if (this.message === undefined) {
+        const k = Math.min(SIZE_PREFIX - this.sizeBytesLength, plain.length - at);
+        this.sizeBytes.set(plain.subarray(at, at + k), this.sizeBytesLength);
+        this.sizeBytesLength += k;
+        at += k;
+        if (this.sizeBytesLength < SIZE_PREFIX) return;
+        this.start();
+        if (this.message === undefined) continue; // an empty (size 0) message was delivered
+      }
+      const k = Math.min(this.messageTotal - this.messageFilled, plain.length - at);
+      this.ensureCapacity(this.messageFilled + k);
+      this.message!.set(plain.subarray(at, at + k), this.messageFilled);
+      this.messageFilled += k;
+      at += k;
+      if (this.messageFilled === this.messageTotal) this.complete();
+    }
+  }
+
+  private start(): void {
+    const size = new DataView(this.sizeBytes.buffer).getInt32(0);
+    this.sizeBytesLength = 0;
+    if (size < 0) throw new ConnectionError('DECODING_ERROR', `incoming message: negative size ${size}`);
+    if (size > this.maxMessageSize - SIZE_PREFIX) {
+      throw new ConnectionError('MESSAGE_TOO_LARGE', `incoming message of ${size + SIZE_PREFIX} bytes exceeds the ${this.maxMessageSize}-byte cap`);
+    }
+    this.messageTotal = SIZE_PREFIX + size;
+    this.message = allocate(Math.min(this.messageTotal, INITIAL_MESSAGE_CAPACITY));
+    this.message.set(this.sizeBytes);
+    this.messageFilled = SIZE_PREFIX;
+    if (size === 0) this.complete();
+  }
+
+  private ensureCapacity(n: number): void {
+    const m = this.message!;
+    if (n <= m.length) return;
+    const grown = allocate(Math.min(this.messageTotal, Math.max(n, m.length * GROWTH)));
+    grown.set(m.subarray(0, this.messageFilled));
+    this.message = grown;
+  }
+
+  private complete(): void {
+    const frame = this.message!;
+    this.message = undefined;
+    this.messageFilled = 0;
+    this.messageTotal = 0;
+    this.deliver(frame);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Benchmark peer in its own thread: accepts authenticated connections and drains them, reporting
+ * what it received. Messages with tag 0x11 mark the end of a timed run.
+ */
+import { createServer } from 'node:net';
+import { parentPort, workerData } from 'node:worker_threads';
+import { generateIdentity } from '@tezos-p2p/crypto';
+import { IoScheduler, establish } from '@tezos-p2p/connection';
+import { type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+
+export interface ReceiverInput {
+  readonly backend: 'native' | 'js';
+  readonly chainName: string;
+  readonly maxDownloadSpeed?: number;
+}
+
+export type ReceiverEvent =
+  | { type: 'listening'; port: number; peerId: string }
+  | { type: 'done'; bytes: number; messages: number; at: number }
+  | { type: 'progress'; bytes: number; at: number };
+
+let totalBytes = 0;
+
+const input = workerData as ReceiverInput;
+const port = parentPort!;
+const identity = await generateIdentity({ difficulty: 0, workers: 0, backend: input.backend });
+const encoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
+const scheduler = new IoScheduler({ maxDownloadSpeed: input.maxDownloadSpeed });
+const server = createServer((socket) => {
+  void (async () => {
+    try {
+      const conn = await establish(socket, {
+        identity,
+        version: { chainName: input.chainName, distributedDbVersion: 2, p2pVersion: 1 },
+        metadata: shellConnectionMetadataConfig(),
+        incoming: true,
+        expectedProofOfWork: 0,
+        messageEncoding: encoding,
+        scheduler,
+        maxMessageSize: 8 << 20,
+        backend: undefined,
+      });
+      let bytes = 0;
+      let messages = 0;
+      for await (const m of conn) {
+        if (m.kind !== 'Message') continue;
+        if (m.message.tag === 0x11) {
+          port.postMessage({ type: 'done', bytes, messages, at: performance.timeOrigin + performance.now() } satisfies ReceiverEvent);
+          bytes = 0;
+          messages = 0;
+          continue;
+        }
+        bytes += m.message.payload.length;
+        totalBytes += m.message.payload.length;
+        messages++;
+      }
+    } catch {
+      // handshake benchmarks close connections abruptly
+    }
+  })();
+});
+server.listen(0, '127.0.0.1', () => {
+  port.postMessage({ type: 'listening', port: (server.address() as { port: number }).port, peerId: identity.peerId } satisfies ReceiverEvent);
+});
+port.on('message', (m: string) => {
+  if (m === 'progress') port.postMessage({ type: 'progress', bytes: totalBytes, at: performance.timeOrigin + performance.now() } satisfies ReceiverEvent);
+  if (m === 'stop') {
+    server.close();
+    process.exit(0);
+  }
+});
