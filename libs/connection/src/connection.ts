@@ -3,6 +3,8 @@ import type { NetworkVersion, P2pMessage } from '@tezos-p2p/wire';
 import type { ByteStream } from './byte-stream.js';
 import { CHUNK_HEADER, type ChunkCipher, MAX_CHUNK_PLAINTEXT, TAG_LENGTH } from './chunk-cipher.js';
 import { IncomingMessages } from './incoming-messages.js';
+import { writeBufferPool } from './buffer-pool.js';
+import { Fifo } from './fifo.js';
 import { type DisconnectReason, describeDisconnectReason } from './disconnect-reason.js';
 import { ConnectionError } from './errors.js';
 import type { ConnectionInfo } from './connection-info.js';
@@ -26,6 +28,11 @@ export interface ConnectionOptions<M> {
 }
 
 export const DEFAULT_MAX_MESSAGE_SIZE = 100 * 1024 * 1024;
+/**
+ * Encrypted bytes handed to the socket and not yet flushed to the kernel before we stop serving this
+ * connection. Well above Node's 16 KiB high-water mark, so encryption and the kernel copy overlap.
+ */
+const SOCKET_WRITE_AHEAD = 1 << 20;
 export const DEFAULT_READ_QUEUE_SIZE = 1 << 23;
 export const DEFAULT_WRITE_QUEUE_SIZE = 1 << 23;
 
@@ -71,15 +78,15 @@ export class Connection<M, Meta = unknown> {
   private readonly writeQueueLimit: number;
   private readonly incoming: IncomingMessages;
 
-  private readonly readQueue: Received<M>[] = [];
+  private readonly readQueue = new Fifo<Received<M>>();
   private readQueueBytes = 0;
-  private readonly recvWaiters: { resolve: (m: P2pMessage<M>) => void; reject: (e: Error) => void }[] = [];
+  private readonly recvWaiters = new Fifo<{ resolve: (m: P2pMessage<M>) => void; reject: (e: Error) => void }>();
 
   /** Plaintext messages not yet fully written; encrypted chunk by chunk when the scheduler serves us. */
-  private readonly writeQueue: Uint8Array[] = [];
+  private readonly writeQueue = new Fifo<Uint8Array>();
   private writeHeadOffset = 0;
   private writeQueueBytes = 0;
-  private readonly sendWaiters: SendWaiter[] = [];
+  private readonly sendWaiters = new Fifo<SendWaiter>();
   private flushWaiters: (() => void)[] = [];
   private socketWritable = true;
 
@@ -162,6 +169,14 @@ export class Connection<M, Meta = unknown> {
     this.socketWritable = true;
     this.scheduler.write.notify(this.writeIo);
   };
+
+  private onWritten(backing: Buffer): void {
+    writeBufferPool.give(backing);
+    if (!this.socketWritable && this.closeReason === undefined && this.socket.writableLength < SOCKET_WRITE_AHEAD) {
+      this.socketWritable = true;
+      this.scheduler.write.notify(this.writeIo);
+    }
+  }
   private readonly onEnd = (): void => {
     if (this.closeReason === undefined) {
       // Bytes still buffered by the socket are decoded before the close takes effect.
@@ -309,7 +324,7 @@ export class Connection<M, Meta = unknown> {
     let planned = 0;
     let outSize = 0;
     for (let i = 0, off = this.writeHeadOffset; i < this.writeQueue.length && planned < max; i++, off = 0) {
-      const m = this.writeQueue[i]!;
+      const m = this.writeQueue.at(i)!;
       for (let at = off; at < m.length && planned < max; at += this.perChunk) {
         const piece = Math.min(this.perChunk, m.length - at);
         planned += piece;
@@ -318,11 +333,12 @@ export class Connection<M, Meta = unknown> {
     }
     if (outSize === 0) return 0;
     // Uninitialised: every byte is written by the chunk encryption below.
-    const out = Buffer.allocUnsafe(outSize);
+    const backing = writeBufferPool.take(outSize);
+    const out = backing.subarray(0, outSize);
     let written = 0;
     let taken = 0;
     while (taken < planned) {
-      const m = this.writeQueue[0]!;
+      const m = this.writeQueue.peek()!;
       const at = this.writeHeadOffset;
       const piece = Math.min(this.perChunk, m.length - at);
       written += this.sendCipher.sealChunkInto(m.subarray(at, at + piece), out, written);
@@ -332,10 +348,11 @@ export class Connection<M, Meta = unknown> {
         this.writeHeadOffset = 0;
       } else this.writeHeadOffset = at + piece;
     }
-    this.socketWritable = this.socket.write(out);
+    this.socket.write(out, this.onWritten.bind(this, backing));
+    this.socketWritable = this.socket.writableLength < SOCKET_WRITE_AHEAD;
     this.bytesSent += out.length;
     this.writeQueueBytes -= taken;
-    while (this.sendWaiters.length > 0 && this.hasRoom(this.sendWaiters[0]!.plain.length)) {
+    while (this.sendWaiters.length > 0 && this.hasRoom(this.sendWaiters.peek()!.plain.length)) {
       const w = this.sendWaiters.shift()!;
       this.enqueue(w.plain);
       w.resolve();
@@ -383,10 +400,10 @@ export class Connection<M, Meta = unknown> {
     this.socket.on('error', () => undefined);
     this.socket.destroy();
     const err = this.closedError();
-    for (const w of this.recvWaiters.splice(0)) w.reject(err);
-    for (const w of this.sendWaiters.splice(0)) w.reject(err);
+    for (const w of this.recvWaiters.clear()) w.reject(err);
+    for (const w of this.sendWaiters.clear()) w.reject(err);
     for (const f of this.flushWaiters.splice(0)) f();
-    this.writeQueue.length = 0;
+    this.writeQueue.clear();
     this.writeHeadOffset = 0;
     this.writeQueueBytes = 0;
     this.resolveClosed(reason);

@@ -2,8 +2,13 @@ import { CHUNK_HEADER, type ChunkCipher, MAX_CHUNK_SIZE, TAG_LENGTH } from './ch
 import { ConnectionError } from './errors.js';
 
 const SIZE_PREFIX = 4;
-/** First allocation for a message; it then grows ×4 as bytes arrive, up to the announced size. */
-const INITIAL_MESSAGE_CAPACITY = 1 << 16;
+/**
+ * Messages up to this size get their whole buffer when their size arrives; larger ones start there
+ * and grow ×4 as bytes arrive. So an authenticated peer can make us hold at most this much ahead of
+ * its traffic, per connection.
+ */
+export const MESSAGE_PREALLOCATION_LIMIT = 2 << 20;
+const INITIAL_MESSAGE_CAPACITY = MESSAGE_PREALLOCATION_LIMIT;
 const GROWTH = 4;
 
 /** Uninitialised memory: every byte of a message buffer is written before it is read. */
@@ -19,8 +24,9 @@ function allocate(n: number): Uint8Array {
  * - a chunk inside one socket read is decrypted straight from the read buffer; one that spans reads
  *   is gathered in a reused scratch buffer;
  * - plaintext belonging to a message in progress is decrypted directly into that message's buffer;
- * - a message buffer grows (×4) as bytes arrive: announcing a huge size costs the peer as
- *   much traffic as it costs us memory, and a size beyond the cap fails at once.
+ * - a message buffer is allocated whole up to 2 MiB and grows (×4) beyond, as bytes arrive: announcing
+ *   a huge size costs the peer about as much traffic as it costs us memory, and a size beyond the cap
+ *   fails at once.
  */
 export class IncomingMessages {
   private readonly partial = new Uint8Array(CHUNK_HEADER + MAX_CHUNK_SIZE);

@@ -7,8 +7,9 @@
 export { ConnectionError, type ConnectionErrorCode, isConnectionError } from './errors.js';
 export { type ByteStream, StreamInput, writeAll } from './byte-stream.js';
 export { createMemorySocketPair } from './memory-socket.js';
-export { ChunkCipher, ChunkSplitter, plaintextPerChunk, CHUNK_HEADER, TAG_LENGTH, MAX_CHUNK_SIZE, MAX_CHUNK_PLAINTEXT } from './chunk-cipher.js';
+export { ChunkCipher, plaintextPerChunk, CHUNK_HEADER, TAG_LENGTH, MAX_CHUNK_SIZE, MAX_CHUNK_PLAINTEXT } from './chunk-cipher.js';
 export { MovingAverage } from './moving-average.js';
+export { IncomingMessages, MESSAGE_PREALLOCATION_LIMIT } from './incoming-messages.js';
 export { IoScheduler, type IoSchedulerOptions, type IoStat, type ScheduledIo, type RegulatedReader } from './io-scheduler.js';
 export { type DisconnectReason, describeDisconnectReason } from './disconnect-reason.js';
 export { type ConnectionInfo } from './connection-info.js';

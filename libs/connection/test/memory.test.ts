@@ -3,7 +3,7 @@ import { concatBytes, encode, fromHex } from '@tezos-p2p/encoding';
 import { getCryptoBackend, generateNonces, incrementNonce, type Identity } from '@tezos-p2p/crypto';
 import { type P2pMessage, type RawAppMessage, encodeConnectionMessageFrame, shellConnectionMetadataEncoding } from '@tezos-p2p/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChunkCipher, ChunkSplitter, type Connection, ConnectionError, authenticate, createMemorySocketPair, establish, type EstablishOptions } from '../src/index.js';
+import { ChunkCipher, type Connection, ConnectionError, IncomingMessages, authenticate, createMemorySocketPair, establish, type EstablishOptions } from '../src/index.js';
 import { makeIdentity, options, rawEncoding, readBytes } from './helpers.js';
 
 let alice: Identity;
@@ -26,23 +26,41 @@ async function pair(extraA: Partial<EstablishOptions<RawAppMessage, unknown>> = 
 const app = (tag: number, n: number, fill = 1): P2pMessage<RawAppMessage> => ({ kind: 'Message', message: { tag, payload: new Uint8Array(n).fill(fill) } });
 
 describe('chunk framing', () => {
-  it('property: the splitter yields the same bodies whatever the read boundaries', () => {
+  it('property: any chunking by the peer and any read boundaries yield the same messages', () => {
+    const b = getCryptoBackend();
+    const key = new Uint8Array(32).fill(2);
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 20 }), (bodies, cuts) => {
-        const wire = concatBytes(bodies.map((b) => concatBytes([new Uint8Array([b.length >> 8, b.length & 0xff]), b])));
-        const points = [...new Set(cuts.map((c) => c % (wire.length + 1)))].sort((a, b) => a - b);
-        const got: Uint8Array[] = [];
-        const s = new ChunkSplitter();
-        let prev = 0;
-        for (const p of [...points, wire.length]) {
-          s.push(wire.subarray(prev, p), (b) => got.push(Uint8Array.from(b)));
-          prev = p;
-        }
-        expect(got).toEqual(bodies);
-        expect(s.bufferedBytes).toBe(0);
-      }),
-      { numRuns: 300 },
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 3000 }), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (bodies, perChunk, cuts) => {
+          const frames = bodies.map((body) => concatBytes([new Uint8Array([0, 0, body.length >> 8, body.length & 0xff]), body]));
+          // The peer may cut the plaintext stream anywhere, not only at message boundaries.
+          const wire = new ChunkCipher(b, key, new Uint8Array(24)).seal(concatBytes(frames), perChunk).buffer;
+          const points = [...new Set(cuts.map((c) => c % (wire.length + 1)))].sort((x, y) => x - y);
+          const got: Uint8Array[] = [];
+          const incoming = new IncomingMessages(new ChunkCipher(b, key, new Uint8Array(24)), 1 << 20, (f) => got.push(Uint8Array.from(f)));
+          let prev = 0;
+          for (const p of [...points, wire.length]) {
+            incoming.push(wire.subarray(prev, p));
+            prev = p;
+          }
+          expect(got).toEqual(frames);
+          expect(incoming.buffered).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
     );
+  });
+
+  it('refuses an announced size beyond the cap at once, and a short ciphertext', () => {
+    const b = getCryptoBackend();
+    const key = new Uint8Array(32);
+    const over = new IncomingMessages(new ChunkCipher(b, key, new Uint8Array(24)), 1000, () => undefined);
+    expect(() => over.push(new ChunkCipher(b, key, new Uint8Array(24)).seal(fromHex('000003e5')).buffer)).toThrow(expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }));
+    const short = new IncomingMessages(new ChunkCipher(b, key, new Uint8Array(24)), 1000, () => undefined);
+    expect(() => short.push(fromHex('000f' + '00'.repeat(15)))).toThrow(expect.objectContaining({ code: 'INVALID_INCOMING_CIPHERTEXT_SIZE' }));
   });
 
   it('a message is cut into chunks of at most binary_chunks_size − 18 plaintext bytes', () => {
