@@ -125,17 +125,16 @@ export class Connection<M, Meta = unknown> {
     this.incoming = new IncomingMessages(recvCipher, this.maxMessageSize, (frame) => this.deliver(frame));
     this.closed = new Promise((r) => (this.resolveClosed = r));
 
-    const self = this;
     this.reader = {
       quota: 0,
       counter: new MovingAverage(),
-      gateChanged: () => self.updateFlow(),
+      gateChanged: () => this.updateFlow(),
     };
     this.writeIo = {
       quota: 0,
       counter: new MovingAverage(),
-      ready: () => self.closeReason === undefined && self.socketWritable && self.writeQueue.length > 0,
-      serve: (max) => self.serveWrite(max),
+      ready: () => this.closeReason === undefined && this.socketWritable && this.writeQueue.length > 0,
+      serve: (max) => this.serveWrite(max),
     };
     this.unregister = scheduler.register(this.reader, this.writeIo);
 

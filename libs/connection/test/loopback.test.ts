@@ -3,7 +3,8 @@ import { decode, fromHex } from '@tezos-p2p/encoding';
 import { ackEncoding } from '@tezos-p2p/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '@tezos-p2p/crypto';
-import { ConnectionError, authenticate, establish } from '../src/index.js';
+import type { ConnectionError} from '../src/index.js';
+import { authenticate, establish } from '../src/index.js';
 import { CHAIN, closedOf, makeIdentity, options, rawEncoding, tcpPair } from './helpers.js';
 
 let alice: Identity;
