@@ -1,0 +1,131 @@
+import { Observable, Subject, filter } from 'rxjs';
+import type { PeerId, Point } from '@tezos-p2p/wire';
+import { BoundedConsumer, type OverflowPolicy } from './bounded-consumer.js';
+import type { P2pEvent, P2pEventKind, P2pEventOf } from './p2p-event.js';
+
+/**
+ * The conditions workers wait on (`P2p_trigger`): Octez broadcasts them without memory, so a trigger
+ * fired while nobody listens is lost — the same holds here.
+ */
+export interface Triggers {
+  readonly newPoint$: Observable<Point>;
+  readonly newPeer$: Observable<PeerId>;
+  readonly newConnection$: Observable<PeerId>;
+  readonly tooFewConnections$: Observable<void>;
+  readonly tooManyConnections$: Observable<void>;
+}
+
+export type TriggerName = 'newPoint' | 'newPeer' | 'newConnection' | 'tooFewConnections' | 'tooManyConnections';
+type TriggerValue<N extends TriggerName> = N extends 'newPoint' ? Point : N extends 'newPeer' | 'newConnection' ? PeerId : void;
+
+export interface ConsumeOptions {
+  /** Items buffered before the overflow policy applies (default 1024). */
+  readonly capacity?: number;
+  /** Default `drop-oldest`. */
+  readonly overflow?: OverflowPolicy;
+  /** Only these kinds (default all). */
+  readonly kinds?: readonly P2pEventKind[];
+}
+
+/**
+ * The typed event bus the libraries talk through.
+ *
+ * Back-pressure is a decision, not an accident: in-process subscribers (the workers) are called
+ * synchronously and must not block — they react or schedule work. Consumers that may fall behind
+ * (RPC streams, exporters) take a `BoundedConsumer` from `consume()`: a fixed-size buffer with a
+ * drop-or-close policy and an overflow counter, so a slow reader can neither stall the node nor grow
+ * its memory.
+ *
+ * Publishing from inside a subscriber is safe: events (and triggers) published during a dispatch are
+ * queued and delivered after it, in publication order, to every subscriber — no recursion, no
+ * reordering between subscribers.
+ */
+export class EventBus {
+  private readonly events = new Subject<P2pEvent>();
+  private readonly triggerSubjects = {
+    newPoint: new Subject<Point>(),
+    newPeer: new Subject<PeerId>(),
+    newConnection: new Subject<PeerId>(),
+    tooFewConnections: new Subject<void>(),
+    tooManyConnections: new Subject<void>(),
+  };
+  private readonly pending: (() => void)[] = [];
+  private dispatching = false;
+  private closed = false;
+  private readonly consumers = new Set<BoundedConsumer<P2pEvent>>();
+  /** Events published so far. */
+  published = 0;
+
+  readonly events$: Observable<P2pEvent> = this.events.asObservable();
+  readonly triggers: Triggers = {
+    newPoint$: this.triggerSubjects.newPoint.asObservable(),
+    newPeer$: this.triggerSubjects.newPeer.asObservable(),
+    newConnection$: this.triggerSubjects.newConnection.asObservable(),
+    tooFewConnections$: this.triggerSubjects.tooFewConnections.asObservable(),
+    tooManyConnections$: this.triggerSubjects.tooManyConnections.asObservable(),
+  };
+
+  private run(task: () => void): void {
+    if (this.closed) return;
+    this.pending.push(task);
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (let t = this.pending.shift(); t !== undefined; t = this.pending.shift()) t();
+    } finally {
+      this.dispatching = false;
+    }
+  }
+
+  publish(e: P2pEvent): void {
+    this.run(() => {
+      this.published++;
+      this.events.next(e);
+    });
+  }
+
+  trigger<N extends TriggerName>(name: N, ...value: TriggerValue<N> extends void ? [] : [TriggerValue<N>]): void {
+    this.run(() => (this.triggerSubjects[name] as Subject<unknown>).next(value[0]));
+  }
+
+  on<K extends P2pEventKind>(kind: K): Observable<P2pEventOf<K>> {
+    return this.events$.pipe(filter((e): e is P2pEventOf<K> => e.kind === kind));
+  }
+
+  /** A bounded asynchronous view of the events for a consumer that may fall behind. */
+  consume(opts: ConsumeOptions = {}): BoundedConsumer<P2pEvent> {
+    const kinds = opts.kinds ? new Set(opts.kinds) : undefined;
+    let sub: { unsubscribe(): void } | undefined;
+    const c = new BoundedConsumer<P2pEvent>(opts.capacity ?? 1024, opts.overflow ?? 'drop-oldest', () => {
+      sub?.unsubscribe();
+      this.consumers.delete(c);
+    });
+    this.consumers.add(c);
+    sub = this.events.subscribe({ next: (e) => (kinds === undefined || kinds.has(e.kind) ? c.offer(e) : undefined), complete: () => c.end() });
+    return c;
+  }
+
+  /** Live subscriptions on the event stream and on every trigger (for leak checks). */
+  get subscriberCount(): number {
+    let n = countObservers(this.events);
+    for (const s of Object.values(this.triggerSubjects)) n += countObservers(s);
+    return n;
+  }
+
+  get consumerCount(): number {
+    return this.consumers.size;
+  }
+
+  /** Complete every stream; later publications are ignored. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.events.complete();
+    for (const s of Object.values(this.triggerSubjects)) s.complete();
+  }
+}
+
+function countObservers(s: object): number {
+  // rxjs keeps its observers in a (deprecated but stable) array; only used to count.
+  return (s as unknown as { observers: unknown[] }).observers.length;
+}

@@ -1,0 +1,10 @@
+/**
+ * @packageDocumentation
+ * What every layer shares: the `P2pEvent` union (one case per Octez `P2p_event` constructor), the
+ * event bus with the workers' triggers and bounded consumers for slow readers, and the injectable
+ * clock and random source.
+ */
+export { type P2pEvent, type P2pEventKind, type P2pEventOf, type ConnectionPoint, P2P_EVENT_KINDS, p2pEventToJson, connectionPointJson } from './p2p-event.js';
+export { EventBus, type Triggers, type TriggerName, type ConsumeOptions } from './event-bus.js';
+export { BoundedConsumer, ConsumerOverflowError, type OverflowPolicy } from './bounded-consumer.js';
+export { type Clock, type TimerHandle, systemClock, sleep, FakeClock, type Rng, systemRng, seededRng, randomInt, shuffled } from './clock.js';
