@@ -1,4 +1,4 @@
-import { Observable, Subject, filter } from 'rxjs';
+import { type Observable, Subject, type Subscription, filter } from 'rxjs';
 import type { PeerId, Point } from '@tezos-p2p/wire';
 import { BoundedConsumer, type OverflowPolicy } from './bounded-consumer.js';
 import type { P2pEvent, P2pEventKind, P2pEventOf } from './p2p-event.js';
@@ -95,13 +95,14 @@ export class EventBus {
   /** A bounded asynchronous view of the events for a consumer that may fall behind. */
   consume(opts: ConsumeOptions = {}): BoundedConsumer<P2pEvent> {
     const kinds = opts.kinds ? new Set(opts.kinds) : undefined;
-    let sub: { unsubscribe(): void } | undefined;
+    // The consumer unsubscribes itself when closed, so it needs the subscription made after it.
+    const link: { sub?: Subscription } = {};
     const c = new BoundedConsumer<P2pEvent>(opts.capacity ?? 1024, opts.overflow ?? 'drop-oldest', () => {
-      sub?.unsubscribe();
+      link.sub?.unsubscribe();
       this.consumers.delete(c);
     });
     this.consumers.add(c);
-    sub = this.events.subscribe({ next: (e) => (kinds === undefined || kinds.has(e.kind) ? c.offer(e) : undefined), complete: () => c.end() });
+    link.sub = this.events.subscribe({ next: (e) => (kinds === undefined || kinds.has(e.kind) ? c.offer(e) : undefined), complete: () => c.end() });
     return c;
   }
 

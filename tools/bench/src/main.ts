@@ -12,8 +12,9 @@ import type { Suite } from './suite.js';
 import { connectionSuite } from './suites/connection.js';
 import { cryptoSuite } from './suites/crypto.js';
 import { encodingSuite } from './suites/encoding.js';
+import { poolSuite } from './suites/pool.js';
 
-const SUITES: readonly Suite[] = [encodingSuite, cryptoSuite, connectionSuite];
+const SUITES: readonly Suite[] = [encodingSuite, cryptoSuite, connectionSuite, poolSuite];
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const resultsDir = join(root, 'tools', 'bench', 'results');
