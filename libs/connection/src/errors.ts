@@ -46,17 +46,20 @@ export class ConnectionError extends Error {
   readonly motive: NackMotive | undefined;
   /** Points offered by a Nack (`undefined` for a Nack_v_0). */
   readonly alternativePoints: readonly Point[] | undefined;
+  /** For MYSELF: our own address as the peer saw it, with the port we announced (if any). */
+  readonly idPoint: { readonly ip: string; readonly port: number | undefined } | undefined;
 
   constructor(
     code: ConnectionErrorCode,
     message: string,
-    extra: { peerId?: PeerId | undefined; motive?: NackMotive; alternativePoints?: readonly Point[]; cause?: unknown } = {},
+    extra: { peerId?: PeerId | undefined; motive?: NackMotive; alternativePoints?: readonly Point[]; idPoint?: { ip: string; port: number | undefined }; cause?: unknown } = {},
   ) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.code = code;
     this.peerId = extra.peerId;
     this.motive = extra.motive;
     this.alternativePoints = extra.alternativePoints;
+    this.idPoint = extra.idPoint;
   }
 
   /**

@@ -74,7 +74,9 @@ class HandshakeDeadline {
 function fail(socket: ByteStream, e: unknown, peerId?: PeerId): never {
   socket.destroy();
   if (e instanceof ConnectionError) {
-    if (peerId !== undefined && e.peerId === undefined) throw new ConnectionError(e.code, e.message, { peerId, ...(e.motive ? { motive: e.motive } : {}), ...(e.alternativePoints ? { alternativePoints: e.alternativePoints } : {}), cause: e.cause });
+    if (peerId !== undefined && e.peerId === undefined) {
+      throw new ConnectionError(e.code, e.message, { peerId, ...(e.motive ? { motive: e.motive } : {}), ...(e.alternativePoints ? { alternativePoints: e.alternativePoints } : {}), ...(e.idPoint ? { idPoint: e.idPoint } : {}), cause: e.cause });
+    }
     throw e;
   }
   if (e instanceof DecodeError) throw new ConnectionError('DECODING_ERROR', e.message, { peerId, cause: e });
@@ -225,7 +227,10 @@ export async function authenticate<Meta>(socket: ByteStream, opts: HandshakeOpti
     await writeAll(socket, sendCipher.seal(encode(opts.metadata.encoding, localMetadata), perChunk).buffer);
     const metaBody = await readChunk(input, deadline.signal);
     const remoteMetadata = decode(opts.metadata.encoding, recvCipher.open(metaBody));
-    if (peerId === opts.identity.peerId) throw new ConnectionError('MYSELF', `connected to ourselves (${remote.ip}:${opts.incoming ? (theirs.port ?? 'no port') : remote.port})`, { peerId });
+    if (peerId === opts.identity.peerId) {
+      const port = opts.incoming ? theirs.port : remote.port;
+      throw new ConnectionError('MYSELF', `connected to ourselves (${remote.ip}:${port ?? 'no port'})`, { peerId, idPoint: { ip: remote.ip, port } });
+    }
 
     const info: ConnectionInfo<Meta> = {
       incoming: opts.incoming,

@@ -1,1 +1,16 @@
-export {};
+/**
+ * @packageDocumentation
+ * The workers of the P2P layer: the connect handler (accepting and refusing connections), the
+ * per-connection protocol loop and answerers (Bootstrap, Advertise, Swap), the welcome worker
+ * (listening socket), the maintenance, and LAN discovery; plus the limits with Octez's defaults.
+ */
+export { type P2pLimits, DEFAULT_LIMITS, LimitsError, resolveLimits, type MaintenanceBounds, maintenanceBounds, connectionsFromExpected } from './limits.js';
+export { P2pError, type P2pErrorCode } from './errors.js';
+export { Throttle, PROTOCOL_COOLDOWNS_MS, type ThrottledKind } from './throttle.js';
+export { P2pConn, type P2pConnOptions, type Answerer } from './p2p-conn.js';
+export { DefaultAnswerer, PrivateAnswerer, type AnswererContext, type AnswererLog } from './answerer.js';
+export { ConnectHandler, type ConnectHandlerConfig, type ConnectHandlerHooks, type ConnectHandlerLog, type IncomingRefusal } from './connect-handler.js';
+export { Maintenance, type MaintenanceOptions, type MaintenanceMotive, type MaintenanceLog } from './maintenance.js';
+export { Welcome, WelcomeError, type WelcomeOptions } from './welcome.js';
+export { firstEvent } from './first-event.js';
+export * from './discovery/index.js';

@@ -1,0 +1,44 @@
+import { createSocket } from 'node:dgram';
+import { describe, expect, it } from 'vitest';
+import { pointOf, startNode, until } from './harness.js';
+
+async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** Sockets, servers and timers this process holds (Node's resource list). */
+function resources(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
+  return counts;
+}
+
+// Alone in its file (vitest gives each file its own process), so the baseline is not polluted by
+// another test's asynchronous cleanup.
+describe('shutdown leaves nothing behind', () => {
+  it('sockets, servers, UDP sockets, timers and subscriptions return to what they were', async () => {
+    await new Promise((r) => setImmediate(r));
+    const before = resources();
+    const port = await freeUdpPort();
+    const limits = { minConnections: 1, expectedConnections: 2, maxConnections: 3, maintenanceIdleTimeMs: 60_000 };
+    const a = await startNode({ limits, config: { discoveryAddr: '127.255.255.255', discoveryPort: port } });
+    const b = await startNode({ limits, config: { discoveryAddr: '127.255.255.255', discoveryPort: port, trustedPoints: [{ point: pointOf(a) }] } });
+    await until([a, b], () => a.findConnection(b.peerId) !== undefined && b.findConnection(a.peerId) !== undefined, 20_000, 'a and b to connect');
+    const ab = a.findConnection(b.peerId)!;
+    await a.send(ab, { tag: 0x10, payload: new Uint8Array(1000) });
+    await b.recvAny();
+    const subscribed = a.events$.subscribe();
+    await Promise.all([a.shutdown(), b.shutdown()]);
+    expect(subscribed.closed).toBe(true);
+    expect(a.bus.subscriberCount).toBe(0);
+    expect(b.bus.subscriberCount).toBe(0);
+    await expect(a.connect(pointOf(b))).rejects.toMatchObject({ code: 'P2P_SHUT_DOWN' });
+    // Closing sockets completes on the next turns of the event loop.
+    for (let i = 0; i < 20 && JSON.stringify(resources()) !== JSON.stringify(before); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(resources()).toEqual(before);
+  });
+});

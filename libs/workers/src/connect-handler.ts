@@ -1,0 +1,382 @@
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { type AuthenticatedSocket, ConnectionError, type IoScheduler, authenticate } from '@tezos-p2p/connection';
+import type { CryptoBackend, Identity } from '@tezos-p2p/crypto';
+import type { Encoding } from '@tezos-p2p/encoding';
+import type { Clock, ConnectionPoint, EventBus } from '@tezos-p2p/events';
+import type { PeerInfo, Pool, PointInfo } from '@tezos-p2p/pool';
+import {
+  type ConnectionMetadataConfig, type LocalVersions, type NackMotive, type NetworkVersion, type P2pMessage, type PeerId, type Point, canonicalIp,
+  describeNackMotive, pointToString, selectVersion,
+} from '@tezos-p2p/wire';
+import type { Answerer } from './p2p-conn.js';
+import { P2pConn } from './p2p-conn.js';
+import { P2pError } from './errors.js';
+import { type MaintenanceBounds, type P2pLimits, maintenanceBounds } from './limits.js';
+
+const tracer = trace.getTracer('@tezos-p2p/workers', '0.1.0');
+
+export interface ConnectHandlerConfig<M, CM> {
+  readonly identity: Identity;
+  /** Chain name and the version lists we accept; the greatest of each is announced. */
+  readonly versions: LocalVersions;
+  /** Port announced in our connection message (`advertised_net_port` or the listening port), read at each handshake. */
+  readonly advertisedPort: () => number | undefined;
+  /** Source address for outgoing connections (default: the system's choice, as Octez). */
+  readonly localAddress?: string | undefined;
+  readonly expectedProofOfWork: number;
+  readonly connectionMetadata: ConnectionMetadataConfig<CM>;
+  readonly messageEncoding: Encoding<P2pMessage<M>>;
+  readonly limits: P2pLimits;
+  readonly privateMode: boolean;
+  /** Testing option of Octez: no Advertise, no Bootstrap answers, no points in Nacks. */
+  readonly disablePeerDiscovery: boolean;
+  readonly backend?: CryptoBackend | undefined;
+}
+
+/** Why a connection attempt or an incoming socket was refused before or without a handshake. */
+export type IncomingRefusal = 'too_many_incoming' | 'banned';
+
+export type ConnectHandlerLog =
+  | { readonly kind: 'incoming_refused'; readonly point: Point; readonly reason: IncomingRefusal }
+  | { readonly kind: 'authentication_failed'; readonly point: Point; readonly incoming: boolean; readonly error: P2pError }
+  | { readonly kind: 'greylisted'; readonly peerId: PeerId; readonly point: ConnectionPoint; readonly motive: string }
+  | { readonly kind: 'new_connection'; readonly peerId: PeerId; readonly point: ConnectionPoint; readonly incoming: boolean };
+
+export interface ConnectHandlerHooks<M, CM> {
+  readonly log?: (e: ConnectHandlerLog) => void;
+  readonly onNewConnection?: (conn: P2pConn<M, CM>) => void;
+  readonly onDisconnection?: (conn: P2pConn<M, CM>) => void;
+}
+
+function socketPoint(socket: Socket): Point {
+  return { ip: canonicalIp(socket.remoteAddress ?? '::'), port: socket.remotePort ?? 0 };
+}
+
+/**
+ * Accepting and refusing connections (`P2p_connect_handler`): outgoing `connect`, incoming `accept`,
+ * and between authentication and the Ack the decision pipeline in Octez's order — banned peer,
+ * expected peer id, version selection, connection threshold, private mode, already connected —
+ * answering refusals with a Nack carrying up to 50 known points, and creating connections.
+ */
+export class ConnectHandler<M, PM, CM> {
+  readonly bounds: MaintenanceBounds;
+  /** `max_threshold` when the maintenance runs, else `max_connections`. */
+  readonly connectionsThreshold: number;
+  private readonly incoming = new Map<string, AbortController>();
+  private readonly outgoing = new Set<AbortController>();
+  private destroyed = false;
+  private answerer!: Answerer<M, CM>;
+
+  constructor(
+    readonly config: ConnectHandlerConfig<M, CM>,
+    readonly pool: Pool<P2pConn<M, CM>, PM, CM>,
+    private readonly scheduler: IoScheduler,
+    private readonly bus: EventBus,
+    private readonly clock: Clock,
+    private readonly hooks: ConnectHandlerHooks<M, CM> = {},
+  ) {
+    this.bounds = maintenanceBounds(config.limits);
+    this.connectionsThreshold = config.limits.maintenanceIdleTimeMs !== null ? this.bounds.maxThreshold : config.limits.maxConnections;
+  }
+
+  /** The answerer needs `connect` (for swaps), so it is installed after construction. */
+  setAnswerer(a: Answerer<M, CM>): void {
+    this.answerer = a;
+  }
+
+  get pendingIncoming(): number {
+    return this.incoming.size;
+  }
+
+  get pendingOutgoing(): number {
+    return this.outgoing.size;
+  }
+
+  private announced(): NetworkVersion {
+    const v = this.config.versions;
+    return { chainName: v.chainName, distributedDbVersion: Math.max(...v.distributedDbVersions), p2pVersion: Math.max(...v.p2pVersions) };
+  }
+
+  // ---- incoming ----
+
+  /** `accept`: called by the welcome worker for each accepted socket; returns at once. */
+  accept(socket: Socket): void {
+    socket.on('error', () => undefined); // errors surface through the handshake or are irrelevant once refused
+    if (this.destroyed) return void socket.destroy();
+    const point = socketPoint(socket);
+    this.bus.publish({ kind: 'Incoming_connection', point });
+    const key = pointToString(point);
+    if (this.incoming.size >= this.config.limits.maxIncomingConnections) {
+      this.hooks.log?.({ kind: 'incoming_refused', point, reason: 'too_many_incoming' });
+      return void socket.destroy();
+    }
+    if (this.pool.points.banned(point)) {
+      this.hooks.log?.({ kind: 'incoming_refused', point, reason: 'banned' });
+      return void socket.destroy();
+    }
+    const ac = new AbortController();
+    this.incoming.set(key, ac);
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 10_000);
+    this.authenticate(undefined, socket, point, ac.signal, this.config.limits.authenticationTimeoutMs)
+      .catch(() => undefined)
+      .finally(() => this.incoming.delete(key));
+  }
+
+  // ---- outgoing ----
+
+  /**
+   * `connect`: dial `point` and run the handshake, everything under `timeoutMs` (default
+   * `connectionTimeoutMs`). Fails with a `P2pError` (POINT_BANNED, TOO_MANY_CONNECTIONS, PRIVATE_MODE,
+   * PENDING_CONNECTION, CONNECTED, CONNECTION_FAILED, TIMEOUT, REJECTED…).
+   */
+  async connect(point: Point, opts: { timeoutMs?: number; trusted?: boolean; expectedPeerId?: PeerId } = {}): Promise<P2pConn<M, CM>> {
+    if (this.destroyed) throw new P2pError('P2P_SHUT_DOWN', 'the P2P layer is shut down', { point });
+    if (this.pool.points.banned(point)) throw new P2pError('POINT_BANNED', `point ${pointToString(point)} is banned`, { point });
+    if (!(this.pool.activeConnections <= this.config.limits.maxConnections)) throw new P2pError('TOO_MANY_CONNECTIONS', 'too many connections', { point });
+    const timeoutMs = opts.timeoutMs ?? this.config.limits.connectionTimeoutMs;
+    const ac = new AbortController();
+    this.outgoing.add(ac);
+    const timer = setTimeout(() => ac.abort(new P2pError('TIMEOUT', `connection to ${pointToString(point)} timed out after ${timeoutMs} ms`, { point })), timeoutMs);
+    const span = tracer.startSpan('p2p.connect', { attributes: { 'network.peer.address': point.ip, 'network.peer.port': point.port, 'network.transport': 'tcp' } });
+    try {
+      const conn = await this.connectUnderTimeout(point, opts, ac.signal, timeoutMs);
+      span.setAttribute('tezos.p2p.peer_id', conn.peerId);
+      span.setAttribute('tezos.p2p.outcome', 'connected');
+      return conn;
+    } catch (e) {
+      const err = ac.signal.aborted && ac.signal.reason instanceof P2pError && !(e instanceof P2pError && e.code !== 'CANCELED' && e.code !== 'TIMEOUT') ? (ac.signal.reason as P2pError) : P2pError.from(e, point);
+      span.setAttribute('tezos.p2p.outcome', err.code);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: err.code });
+      throw err;
+    } finally {
+      span.end();
+      clearTimeout(timer);
+      this.outgoing.delete(ac);
+    }
+  }
+
+  private async connectUnderTimeout(point: Point, opts: { trusted?: boolean; expectedPeerId?: PeerId }, signal: AbortSignal, timeoutMs: number): Promise<P2pConn<M, CM>> {
+    const info = this.pool.registerPoint(point, { ...(opts.trusted !== undefined ? { trusted: opts.trusted } : {}), ...(opts.expectedPeerId ? { expectedPeerId: opts.expectedPeerId } : {}) });
+    if (this.config.privateMode && !info.trusted) throw new P2pError('PRIVATE_MODE', `private mode: ${pointToString(point)} is not trusted`, { point });
+    if (info.state.kind === 'Requested' || info.state.kind === 'Accepted') throw new P2pError('PENDING_CONNECTION', `a connection to ${pointToString(point)} is already pending`, { point });
+    if (info.state.kind === 'Running') throw new P2pError('CONNECTED', `already connected to ${pointToString(point)}`, { point });
+    const cancel = new AbortController();
+    const onAbort = () => cancel.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    info.setRequested(this.clock.now(), () => cancel.abort(new P2pError('CANCELED', 'cancelled')));
+    this.bus.publish({ kind: 'Outgoing_connection', point });
+    let socket: Socket;
+    try {
+      socket = await new Promise<Socket>((resolve, reject) => {
+        const s = tcpConnect({ host: point.ip, port: point.port, ...(this.config.localAddress ? { localAddress: this.config.localAddress } : {}) });
+        const fail = (e: Error) => {
+          s.destroy();
+          reject(new P2pError('CONNECTION_FAILED', `cannot reach ${pointToString(point)}: ${e.message}`, { point, cause: e }));
+        };
+        s.once('error', fail);
+        cancel.signal.addEventListener('abort', () => fail(new Error('cancelled')), { once: true });
+        s.once('connect', () => {
+          s.off('error', fail);
+          s.on('error', () => undefined);
+          resolve(s);
+        });
+      });
+    } catch (e) {
+      // (re-read: setRequested above changed the state behind the type checker's back)
+      if ((info.state as PointInfo<P2pConn<M, CM>>['state']).kind === 'Requested') info.setDisconnected(this.clock.now(), this.pool.reconnection);
+      throw cancel.signal.aborted ? cancel.signal.reason : e;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 10_000);
+    return this.authenticate(info, socket, point, cancel.signal, timeoutMs);
+  }
+
+  // ---- the decision pipeline ----
+
+  /**
+   * `raw_authenticate`. `info` is the dialled point for outgoing connections, `undefined` for incoming
+   * ones; `point` is the socket's remote point (the dialled point when outgoing).
+   */
+  private async authenticate(info: PointInfo<P2pConn<M, CM>> | undefined, socket: Socket, point: Point, signal: AbortSignal, timeoutMs: number): Promise<P2pConn<M, CM>> {
+    const incoming = info === undefined;
+    const { config, pool, bus, clock } = this;
+    let authed: AuthenticatedSocket<CM>;
+    try {
+      authed = await authenticate(socket, {
+        identity: config.identity,
+        version: this.announced(),
+        listeningPort: config.advertisedPort(),
+        expectedProofOfWork: config.expectedProofOfWork,
+        metadata: config.connectionMetadata,
+        incoming,
+        remote: point,
+        timeoutMs,
+        signal,
+        backend: config.backend,
+        binaryChunksSize: config.limits.binaryChunksSize,
+      });
+    } catch (e) {
+      const err = P2pError.from(signal.aborted && signal.reason instanceof P2pError ? signal.reason : e, point);
+      const ce = e instanceof ConnectionError ? e : undefined;
+      // Timeouts and cancellations are not the peer's fault: no greylisting.
+      if (ce?.greylistsAddress && !signal.aborted) pool.greylistAddr(point.ip);
+      if (ce?.code === 'MYSELF' && ce.idPoint?.port !== undefined) pool.addToIdPoints({ ip: ce.idPoint.ip, port: ce.idPoint.port });
+      bus.publish({ kind: 'Authentication_failed', point });
+      this.hooks.log?.({ kind: 'authentication_failed', point, incoming, error: err });
+      if (info?.state.kind === 'Requested') info.setDisconnected(clock.now(), pool.reconnection);
+      throw err;
+    }
+    const peerId = authed.info.peerId;
+    const refuseSilently = (err: P2pError): never => {
+      authed.close();
+      // Octez leaves an outgoing point in Requested here (a point then stuck forever); we reset it
+      // with its back-off instead (docs/CONFORMANCE.md).
+      if (info?.state.kind === 'Requested') info.setDisconnected(clock.now(), pool.reconnection);
+      throw err;
+    };
+    if (pool.peers.banned(peerId)) return refuseSilently(new P2pError('PEER_BANNED', `peer ${peerId} is banned`, { point, peerId }));
+    const idPoint: ConnectionPoint = authed.info.idPoint;
+    const remotePointInfo = idPoint.port !== undefined ? pool.registerNewPoint({ ip: idPoint.ip, port: idPoint.port }) : undefined;
+    const pointInfo = info ?? remotePointInfo;
+    if (pointInfo?.expectedPeerId !== undefined && pointInfo.expectedPeerId !== peerId) {
+      return refuseSilently(new P2pError('IDENTITY_CHECK_FAILURE', `point ${pointToString(pointInfo.point)} was expected to be ${pointInfo.expectedPeerId}, got ${peerId}`, { point, peerId }));
+    }
+    const peerInfo = pool.registerPeer(peerId);
+    const decision = this.acceptable(incoming, pointInfo, peerInfo, authed.info.announcedVersion);
+    pointInfo?.setPrivate(authed.info.privateNode);
+    if (decision.kind === 'private') return refuseSilently(new P2pError('PRIVATE_MODE', `private mode: ${peerId} is not trusted`, { point, peerId }));
+    if (decision.kind === 'reject') return this.nack(authed, info, point, idPoint, peerId, decision.motive);
+    return this.acceptConnection(authed, info, pointInfo, peerInfo, point, idPoint, decision.version, signal);
+  }
+
+  /** Steps 7a–7c of `raw_authenticate`, in Octez's order. */
+  private acceptable(
+    incoming: boolean,
+    pointInfo: PointInfo<P2pConn<M, CM>> | undefined,
+    peerInfo: PeerInfo<P2pConn<M, CM>, PM, CM>,
+    announced: NetworkVersion,
+  ): { kind: 'ok'; version: NetworkVersion } | { kind: 'reject'; motive: NackMotive } | { kind: 'private' } {
+    const selection = selectVersion(this.config.versions, announced);
+    if (!selection.ok) return { kind: 'reject', motive: selection.motive };
+    if (this.pool.activeConnections >= this.connectionsThreshold) return { kind: 'reject', motive: { kind: 'Too_many_connections' } };
+    if (this.config.privateMode && !(pointInfo?.trusted || peerInfo.trusted)) return { kind: 'private' };
+    const ps = pointInfo?.state.kind;
+    if (ps === 'Accepted' || ps === 'Running' || (ps === 'Requested' && incoming)) return { kind: 'reject', motive: { kind: 'Already_connected' } };
+    const peerState = peerInfo.state.kind;
+    if (peerState === 'Accepted' || peerState === 'Running') return { kind: 'reject', motive: { kind: 'Already_connected' } };
+    return { kind: 'ok', version: selection.version };
+  }
+
+  /** The Nack path: refuse with the motive and alternative points, then close. */
+  private async nack(authed: AuthenticatedSocket<CM>, info: PointInfo<P2pConn<M, CM>> | undefined, point: Point, idPoint: ConnectionPoint, peerId: PeerId, motive: NackMotive): Promise<never> {
+    const { pool, bus, clock, config } = this;
+    bus.publish({ kind: 'Rejecting_request', point, idPoint, peerId });
+    const alternatives = config.disablePeerDiscovery ? [] : pool.listKnownPoints({ ignorePrivate: true, size: 50 });
+    await authed.nack(motive, alternatives);
+    if (info?.state.kind === 'Requested') info.setDisconnected(clock.now(), pool.reconnection, true);
+    const versionProblem = motive.kind === 'Unknown_chain_name' || motive.kind === 'Deprecated_p2p_version' || motive.kind === 'Deprecated_distributed_db_version';
+    if (versionProblem) {
+      pool.unregisterPoint(point);
+      throw new P2pError('REJECTED_NO_COMMON_PROTOCOL', `no common protocol with ${peerId}: ${describeNackMotive(motive)}`, { point, peerId, motive });
+    }
+    throw new P2pError('REJECTED', `refused ${peerId}: ${describeNackMotive(motive)}`, { point, peerId, motive });
+  }
+
+  private async acceptConnection(
+    authed: AuthenticatedSocket<CM>,
+    info: PointInfo<P2pConn<M, CM>> | undefined,
+    pointInfo: PointInfo<P2pConn<M, CM>> | undefined,
+    peerInfo: PeerInfo<P2pConn<M, CM>, PM, CM>,
+    point: Point,
+    idPoint: ConnectionPoint,
+    version: NetworkVersion,
+    signal: AbortSignal,
+  ): Promise<P2pConn<M, CM>> {
+    const { pool, bus, clock, config } = this;
+    const peerId = peerInfo.peerId;
+    bus.publish({ kind: 'Accepting_request', point, idPoint, peerId });
+    const cancel = () => authed.close();
+    pointInfo?.setAccepted(clock.now(), peerId, cancel);
+    peerInfo.setAccepted(clock.now(), idPoint, cancel);
+    let connection;
+    try {
+      connection = await authed.accept({
+        messageEncoding: config.messageEncoding,
+        scheduler: this.scheduler,
+        negotiatedVersion: version,
+        maxMessageSize: config.limits.maxMessageSize,
+        readQueueSize: config.limits.readQueueSize,
+        writeQueueSize: config.limits.writeQueueSize,
+        binaryChunksSize: config.limits.binaryChunksSize,
+      });
+    } catch (e) {
+      const err = P2pError.from(signal.aborted && signal.reason instanceof P2pError ? signal.reason : e, point);
+      if (info === undefined) bus.publish({ kind: 'Request_rejected', point, identity: { idPoint, peerId } });
+      if (err.code === 'REJECTED_BY_NACK' && err.alternativePoints && !config.disablePeerDiscovery) {
+        pool.registerListOfNewPoints(err.alternativePoints, { medium: 'Nack', source: peerId });
+      }
+      if (pointInfo?.state.kind === 'Accepted') pointInfo.setDisconnected(clock.now(), pool.reconnection);
+      if (peerInfo.state.kind === 'Accepted') peerInfo.setDisconnected(clock.now());
+      throw err;
+    }
+    // The connection id point: the dialled point for outgoing connections, the announced one otherwise.
+    const connectionPoint: ConnectionPoint = info !== undefined ? { ip: point.ip, port: point.port } : idPoint;
+    const conn = new P2pConn<M, CM>({
+      connection,
+      idPoint: connectionPoint,
+      trustedNode: peerInfo.trusted || (pointInfo?.trusted ?? false),
+      answerer: this.answerer,
+      disablePeerDiscovery: config.disablePeerDiscovery,
+      appQueueSize: config.limits.incomingAppMessageQueueSize,
+      clock,
+      greylist: (motive) => {
+        this.hooks.log?.({ kind: 'greylisted', peerId, point: connectionPoint, motive });
+        pool.greylistPeer(peerId);
+      },
+      onClosed: (c) => this.onClosed(c, pointInfo, peerInfo),
+    });
+    const now = clock.now();
+    if (pointInfo) {
+      pointInfo.setRunning(now, peerId, conn);
+      pool.points.addConnected(pointInfo);
+    }
+    bus.publish({ kind: 'Connection_established', idPoint: connectionPoint, peerId });
+    peerInfo.setRunning(now, connectionPoint, conn, connection.info.remoteMetadata);
+    pool.peers.addConnected(peerInfo);
+    bus.trigger('newConnection', peerId);
+    this.hooks.log?.({ kind: 'new_connection', peerId, point: connectionPoint, incoming: info === undefined });
+    conn.start();
+    this.hooks.onNewConnection?.(conn);
+    if (config.limits.maxConnections <= pool.activeConnections) bus.trigger('tooManyConnections');
+    return conn;
+  }
+
+  /** The on-cancel hook of `create_connection`. */
+  private onClosed(conn: P2pConn<M, CM>, pointInfo: PointInfo<P2pConn<M, CM>> | undefined, peerInfo: PeerInfo<P2pConn<M, CM>, PM, CM>): void {
+    const { pool, bus, clock, config } = this;
+    const now = clock.now();
+    if (pointInfo?.state.kind === 'Running' && pointInfo.state.connection === conn) {
+      pointInfo.setDisconnected(now, pool.reconnection);
+      pool.points.removeConnected(pointInfo);
+    }
+    bus.publish({ kind: 'Disconnection', peerId: conn.peerId });
+    if (peerInfo.state.kind === 'Running' && peerInfo.state.connection === conn) {
+      peerInfo.setDisconnected(now);
+      pool.peers.removeConnected(peerInfo);
+    }
+    this.hooks.onDisconnection?.(conn);
+    if (pool.activeConnections < config.limits.minConnections) bus.trigger('tooFewConnections');
+  }
+
+  /** Cancel the handshakes in progress (`P2p_connect_handler.destroy`). */
+  destroy(): void {
+    this.destroyed = true;
+    const cancelled = new P2pError('P2P_SHUT_DOWN', 'the P2P layer is shutting down');
+    for (const ac of this.incoming.values()) ac.abort(cancelled);
+    for (const ac of this.outgoing) ac.abort(cancelled);
+  }
+}

@@ -1,0 +1,260 @@
+import { type Connection, ConnectionError, type ConnectionStat, type DisconnectReason } from '@tezos-p2p/connection';
+import type { Clock, ConnectionPoint } from '@tezos-p2p/events';
+import type { PoolConnection } from '@tezos-p2p/pool';
+import type { NetworkVersion, P2pMessage, PeerId, Point } from '@tezos-p2p/wire';
+import { P2pError } from './errors.js';
+import { Throttle } from './throttle.js';
+
+/** The callbacks of the protocol answerer (`P2p_answerer`), awaited one message at a time. */
+export interface Answerer<M, CM> {
+  bootstrap(conn: P2pConn<M, CM>): Promise<void>;
+  advertise(conn: P2pConn<M, CM>, points: readonly Point[]): Promise<void>;
+  swapRequest(conn: P2pConn<M, CM>, point: Point, peerId: PeerId): Promise<void>;
+  swapAck(conn: P2pConn<M, CM>, point: Point, peerId: PeerId): Promise<void>;
+}
+
+export interface P2pConnOptions<M, CM> {
+  readonly connection: Connection<M, CM>;
+  /** The connection id point: dialled point (outgoing) or announced listening point (incoming). */
+  readonly idPoint: ConnectionPoint;
+  /** Peer or point trusted at creation (`trusted_node`). */
+  readonly trustedNode: boolean;
+  readonly answerer: Answerer<M, CM>;
+  readonly disablePeerDiscovery: boolean;
+  /** A count; Octez's pipe accepts a message while fewer than size − 1 wait, or when empty. */
+  readonly appQueueSize: number;
+  readonly clock: Clock;
+  /** Called on a decoding error, before the connection closes (`greylister ~motive`). */
+  readonly greylist: (motive: string) => void;
+  /** Called once when the connection has closed, whatever closed it. */
+  readonly onClosed: (conn: P2pConn<M, CM>, reason: DisconnectReason) => void;
+}
+
+/**
+ * A running connection as the P2P layer drives it (`P2p_conn`): one loop reads messages one at a
+ * time and awaits their handling — P2P messages go to the answerer (throttled per kind), application
+ * messages to a bounded queue whose fullness stops the loop, hence the socket. Every way of closing
+ * (peer, error, local request) ends in the same `onClosed` call.
+ */
+export class P2pConn<M, CM> implements PoolConnection {
+  readonly connection: Connection<M, CM>;
+  readonly idPoint: ConnectionPoint;
+  readonly trustedNode: boolean;
+  /** Set when we send a Swap_request on this connection; never cleared (as Octez). */
+  lastSentSwapRequest: { readonly at: number; readonly peerId: PeerId } | undefined;
+
+  private readonly options: P2pConnOptions<M, CM>;
+  private readonly throttle: Throttle;
+  private readonly appQueue: { msg: M; size: number }[] = [];
+  private readonly readers: { resolve: (m: M) => void; reject: (e: Error) => void }[] = [];
+  private spaceWaiter: (() => void) | undefined;
+  private readonly stop = new AbortController();
+  private requested: DisconnectReason | undefined;
+  private finished: DisconnectReason | undefined;
+  private readonly appListeners = new Set<() => void>();
+  readonly done: Promise<DisconnectReason>;
+  private resolveDone!: (r: DisconnectReason) => void;
+
+  constructor(options: P2pConnOptions<M, CM>) {
+    this.options = options;
+    this.connection = options.connection;
+    this.idPoint = options.idPoint;
+    this.trustedNode = options.trustedNode;
+    this.throttle = new Throttle(options.clock);
+    this.done = new Promise((r) => (this.resolveDone = r));
+  }
+
+  get peerId(): PeerId {
+    return this.connection.info.peerId;
+  }
+
+  get privateNode(): boolean {
+    return this.connection.info.privateNode;
+  }
+
+  get negotiatedVersion(): NetworkVersion | undefined {
+    return this.connection.negotiatedVersion;
+  }
+
+  get isClosed(): boolean {
+    return this.finished !== undefined;
+  }
+
+  /** Start the read loop. */
+  start(): void {
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    let reason: DisconnectReason;
+    for (;;) {
+      if (this.requested) {
+        reason = this.requested;
+        break;
+      }
+      let msg: P2pMessage<M>;
+      try {
+        msg = await this.connection.recv();
+      } catch (e) {
+        reason = this.requested ?? this.readFailure(e);
+        break;
+      }
+      try {
+        if (await this.handle(msg)) continue;
+        reason = { kind: 'Disconnect_received' };
+      } catch (e) {
+        // An answerer failure (e.g. our Advertise could not be written) closes the connection.
+        reason = this.requested ?? { kind: 'Write_error', error: e instanceof ConnectionError ? e : new ConnectionError('SOCKET_ERROR', String(e)) };
+      }
+      break;
+    }
+    this.finish(reason);
+  }
+
+  private readFailure(e: unknown): DisconnectReason {
+    if (!(e instanceof ConnectionError)) return { kind: 'Unknown_reason' };
+    if (e.code === 'DECODING_ERROR' || e.code === 'MESSAGE_TOO_LARGE') {
+      // Octez greylists the peer (id and address) on a decoding error, while it is still running.
+      this.options.greylist('decoding error');
+      return { kind: 'Read_error', error: e };
+    }
+    if (e.code === 'CONNECTION_CLOSED') return { kind: 'Connection_closed_by_peer' };
+    return this.connection.disconnectReason ?? { kind: 'Read_error', error: e };
+  }
+
+  /** Returns false when the connection must close (Disconnect received). */
+  private async handle(msg: P2pMessage<M>): Promise<boolean> {
+    const { answerer, disablePeerDiscovery } = this.options;
+    const signal = this.stop.signal;
+    switch (msg.kind) {
+      case 'Disconnect':
+        return false;
+      case 'Bootstrap':
+        if (disablePeerDiscovery) return true;
+        await this.throttle.wait('bootstrap', signal);
+        await answerer.bootstrap(this);
+        return true;
+      case 'Advertise':
+        if (disablePeerDiscovery) return true;
+        await this.throttle.wait('advertise', signal);
+        await answerer.advertise(this, msg.points);
+        return true;
+      case 'Swap_request':
+        await this.throttle.wait('swapRequest', signal);
+        await answerer.swapRequest(this, msg.point, msg.peerId);
+        return true;
+      case 'Swap_ack':
+        await this.throttle.wait('swapAck', signal);
+        await answerer.swapAck(this, msg.point, msg.peerId);
+        return true;
+      case 'Message':
+        await this.pushApp(msg.message);
+        return true;
+    }
+  }
+
+  private async pushApp(message: M): Promise<void> {
+    const r = this.readers.shift();
+    if (r) return r.resolve(message);
+    // Lwt_pipe's rule: push while current + 1 < bound, or into an empty queue.
+    while (this.appQueue.length > 0 && this.appQueue.length + 1 >= this.options.appQueueSize) {
+      await new Promise<void>((resolve) => (this.spaceWaiter = resolve));
+      if (this.requested || this.finished) return;
+    }
+    this.appQueue.push({ msg: message, size: 1 });
+    for (const l of this.appListeners) l();
+  }
+
+  // ---- application side ----
+
+  /** Next application message from this peer; rejects once closed and drained. */
+  read(): Promise<M> {
+    const m = this.tryRead();
+    if (m !== undefined) return Promise.resolve(m.msg);
+    if (this.finished) return Promise.reject(this.closedError());
+    return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
+  }
+
+  tryRead(): { msg: M } | undefined {
+    const item = this.appQueue.shift();
+    if (item === undefined) return undefined;
+    const w = this.spaceWaiter;
+    this.spaceWaiter = undefined;
+    w?.();
+    return { msg: item.msg };
+  }
+
+  get queuedAppMessages(): number {
+    return this.appQueue.length;
+  }
+
+  /** Notified each time an application message is queued (for `recvAny`). */
+  onAppMessage(listener: () => void): () => void {
+    this.appListeners.add(listener);
+    return () => this.appListeners.delete(listener);
+  }
+
+  private closedError(): P2pError {
+    return new P2pError('CONNECTION_CLOSED_LOCALLY', `connection to ${this.peerId} is closed`, { peerId: this.peerId });
+  }
+
+  /** Queue a message, waiting while the write queue is full (`P2p_conn.write`). */
+  write(msg: P2pMessage<M>): Promise<void> {
+    if (this.finished) return Promise.reject(this.closedError());
+    return this.connection.send(msg);
+  }
+
+  /** Queue a message if there is room now (`write_now`); false when full or closed. */
+  writeNow(msg: P2pMessage<M>): boolean {
+    if (this.finished) return false;
+    return this.connection.trySend(msg);
+  }
+
+  /** `write_now` of an already encoded message (broadcasts encode once). */
+  writeEncodedNow(frame: Uint8Array): boolean {
+    if (this.finished) return false;
+    return this.connection.trySendEncoded(frame);
+  }
+
+  writeEncoded(frame: Uint8Array): Promise<void> {
+    if (this.finished) return Promise.reject(this.closedError());
+    return this.connection.sendEncoded(frame);
+  }
+
+  /** `write_swap_request`: remembers what we proposed, then sends without waiting. */
+  writeSwapRequest(point: Point, peerId: PeerId): boolean {
+    this.lastSentSwapRequest = { at: this.options.clock.now(), peerId };
+    return this.writeNow({ kind: 'Swap_request', point, peerId });
+  }
+
+  stat(): ConnectionStat {
+    return this.connection.stat();
+  }
+
+  /** Close with `reason`; with `wait`, what is queued for writing is sent first. */
+  async disconnect(reason: DisconnectReason, opts: { wait?: boolean } = {}): Promise<void> {
+    if (this.finished || this.requested) return void (await this.done);
+    this.requested = reason;
+    this.stop.abort(new P2pError('CANCELED', 'connection closing'));
+    const w = this.spaceWaiter;
+    this.spaceWaiter = undefined;
+    w?.();
+    await this.connection.disconnect({ reason, wait: opts.wait ?? false });
+    await this.done;
+  }
+
+  private finish(reason: DisconnectReason): void {
+    if (this.finished) return;
+    this.finished = reason;
+    if (!this.stop.signal.aborted) this.stop.abort(new P2pError('CANCELED', 'connection closed'));
+    if (!this.connection.isClosed) this.connection.close(reason);
+    const err = this.closedError();
+    for (const r of this.readers.splice(0)) r.reject(err);
+    this.appListeners.clear();
+    try {
+      this.options.onClosed(this, reason);
+    } finally {
+      this.resolveDone(reason);
+    }
+  }
+}

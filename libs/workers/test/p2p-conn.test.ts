@@ -1,0 +1,64 @@
+import { createMemorySocketPair, establish, type Connection } from '@tezos-p2p/connection';
+import { generateIdentity } from '@tezos-p2p/crypto';
+import { FakeClock } from '@tezos-p2p/events';
+import { type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig, type ShellConnectionMetadata } from '@tezos-p2p/wire';
+import { describe, expect, it } from 'vitest';
+import { type Answerer, P2pConn } from '../src/index.js';
+
+const enc = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
+
+async function pair(): Promise<[Connection<RawAppMessage, ShellConnectionMetadata>, Connection<RawAppMessage, ShellConnectionMetadata>]> {
+  const [x, y] = createMemorySocketPair();
+  const [a, b] = await Promise.all([generateIdentity({ difficulty: 0, workers: 0 }), generateIdentity({ difficulty: 0, workers: 0 })]);
+  const opts = (identity: typeof a, incoming: boolean) => ({ identity, incoming, version: { chainName: 'T', distributedDbVersion: 2, p2pVersion: 1 }, metadata: shellConnectionMetadataConfig(), expectedProofOfWork: 0, messageEncoding: enc });
+  return Promise.all([establish(x, opts(a, false)), establish(y, opts(b, true))]);
+}
+
+const silent: Answerer<RawAppMessage, ShellConnectionMetadata> = {
+  bootstrap: async () => undefined,
+  advertise: async () => undefined,
+  swapRequest: async () => undefined,
+  swapAck: async () => undefined,
+};
+
+describe('P2pConn', () => {
+  it('holds at most size − 1 application messages (Lwt_pipe), stalling the connection beyond', async () => {
+    const [local, remote] = await pair();
+    const greylisted: string[] = [];
+    const conn = new P2pConn({ connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer: silent, disablePeerDiscovery: false, appQueueSize: 4, clock: new FakeClock(), greylist: (m) => greylisted.push(m), onClosed: () => undefined });
+    conn.start();
+    for (let i = 0; i < 20; i++) await remote.send({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array([i]) } });
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    expect(conn.queuedAppMessages).toBe(3);
+    for (let i = 0; i < 20; i++) expect((await conn.read()).payload[0]).toBe(i);
+    await conn.disconnect({ kind: 'User', message: 'done' });
+    expect(greylisted).toEqual([]);
+  });
+
+  it('a decoding error greylists before closing; every close ends in one onClosed', async () => {
+    const [local, remote] = await pair();
+    const calls: string[] = [];
+    const conn = new P2pConn({ connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer: silent, disablePeerDiscovery: false, appQueueSize: 10, clock: new FakeClock(), greylist: (m) => calls.push(`greylist ${m}`), onClosed: (_c, r) => calls.push(`closed ${r.kind}`) });
+    conn.start();
+    remote.trySendEncoded(new Uint8Array([0, 0, 0, 2, 0, 7]));
+    const reason = await conn.done;
+    expect(reason.kind).toBe('Read_error');
+    expect(calls).toEqual(['greylist decoding error', 'closed Read_error']);
+    await conn.disconnect({ kind: 'User', message: 'again' });
+    expect(calls).toHaveLength(2);
+    await expect(conn.read()).rejects.toMatchObject({ code: 'CONNECTION_CLOSED_LOCALLY' });
+  });
+
+  it('Disconnect from the peer closes; P2P messages go to the answerer', async () => {
+    const [local, remote] = await pair();
+    const seen: string[] = [];
+    const answerer: typeof silent = { ...silent, bootstrap: async () => void seen.push('bootstrap'), advertise: async (_c, pts) => void seen.push(`advertise ${pts.length}`) };
+    const conn = new P2pConn({ connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer, disablePeerDiscovery: false, appQueueSize: 10, clock: new FakeClock(), greylist: () => undefined, onClosed: () => undefined });
+    conn.start();
+    await remote.send({ kind: 'Bootstrap' });
+    await remote.send({ kind: 'Advertise', points: [{ ip: '10.0.0.1', port: 1 }] });
+    await remote.send({ kind: 'Disconnect' });
+    expect(await conn.done).toEqual({ kind: 'Disconnect_received' });
+    expect(seen).toEqual(['bootstrap', 'advertise 1']);
+  });
+});
