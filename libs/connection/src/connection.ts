@@ -10,6 +10,7 @@ import { ConnectionError } from './errors.js';
 import type { ConnectionInfo } from './connection-info.js';
 import { type IoScheduler, type RegulatedReader, type ScheduledIo } from './io-scheduler.js';
 import { MovingAverage } from './moving-average.js';
+import { bindConnectionMetrics, countBytesReceived, countBytesSent, countMessageReceived, countMessageSent } from './metrics.js';
 
 export interface ConnectionOptions<M> {
   /** The full P2P message encoding, application messages included. */
@@ -137,6 +138,7 @@ export class Connection<M, Meta = unknown> {
       serve: (max) => this.serveWrite(max),
     };
     this.unregister = scheduler.register(this.reader, this.writeIo);
+    bindConnectionMetrics();
 
     // The handshake read the socket in paused mode: whatever it read beyond the Ack comes first.
     for (const b of leftover) this.onData(b);
@@ -193,6 +195,7 @@ export class Connection<M, Meta = unknown> {
 
   private ingest(bytes: Uint8Array): void {
     this.bytesReceived += bytes.length;
+    countBytesReceived(bytes.length);
     if (this.closeReason !== undefined) return;
     try {
       this.incoming.push(bytes);
@@ -214,6 +217,7 @@ export class Connection<M, Meta = unknown> {
   private deliver(frame: Uint8Array): void {
     const msg = decode(this.encoding, frame);
     this.messagesReceived++;
+    countMessageReceived(frame);
     const w = this.recvWaiters.shift();
     if (w) w.resolve(msg);
     else {
@@ -277,6 +281,7 @@ export class Connection<M, Meta = unknown> {
     this.writeQueue.push(plain);
     this.writeQueueBytes += plain.length;
     this.messagesSent++;
+    countMessageSent(plain);
     this.scheduler.write.notify(this.writeIo);
   }
 
@@ -350,6 +355,7 @@ export class Connection<M, Meta = unknown> {
     this.socket.write(out, this.onWritten.bind(this, backing));
     this.socketWritable = this.socket.writableLength < SOCKET_WRITE_AHEAD;
     this.bytesSent += out.length;
+    countBytesSent(out.length);
     this.writeQueueBytes -= taken;
     while (this.sendWaiters.length > 0 && this.hasRoom(this.sendWaiters.peek()!.plain.length)) {
       const w = this.sendWaiters.shift()!;

@@ -33,7 +33,9 @@ export type IdentityErrorCode =
   | 'INSUFFICIENT_PROOF_OF_WORK'
   /** The file cannot be read, is not JSON, or does not have the identity layout. */
   | 'IDENTITY_FILE_INVALID'
-  | 'IDENTITY_FILE_NOT_FOUND';
+  | 'IDENTITY_FILE_NOT_FOUND'
+  /** Refusing to overwrite an existing identity file (`Existent_identity_file`). */
+  | 'IDENTITY_FILE_EXISTS';
 
 /** Identity failures. Messages name files and peer ids, never key material. */
 export class IdentityError extends Error {

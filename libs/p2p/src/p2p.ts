@@ -3,9 +3,9 @@ import { getCryptoBackend, type CryptoBackend } from '@tezos-p2p/crypto';
 import { type Encoding, encode } from '@tezos-p2p/encoding';
 import { type Clock, EventBus, type P2pEvent, type Rng, systemClock, systemRng } from '@tezos-p2p/events';
 import { type PeerInfo, Pool, type PointInfo } from '@tezos-p2p/pool';
-import { SUPPORTED_DISTRIBUTED_DB_VERSIONS, SUPPORTED_P2P_VERSIONS, type NetworkVersion, type P2pMessage, type PeerId, type Point, p2pMessageEncoding } from '@tezos-p2p/wire';
+import { SUPPORTED_DISTRIBUTED_DB_VERSIONS, SUPPORTED_P2P_VERSIONS, type NetworkVersion, announcedVersion, type P2pMessage, type PeerId, type Point, p2pMessageEncoding } from '@tezos-p2p/wire';
 import {
-  ConnectHandler, DefaultAnswerer, Discovery, Maintenance, type P2pConn, P2pError, type P2pLimits, PrivateAnswerer, Welcome, resolveLimits, DEFAULT_DISCOVERY_PORT,
+  ConnectHandler, DefaultAnswerer, Discovery, Maintenance, type P2pConn, P2pError, type P2pLimits, PrivateAnswerer, Welcome, resolveLimits, DEFAULT_DISCOVERY_PORT, observeConnections,
 } from '@tezos-p2p/workers';
 import type { Observable } from 'rxjs';
 import type { P2pConfig, P2pParams, P2pRuntime } from './config.js';
@@ -35,6 +35,8 @@ export class P2p<M, PM, CM> {
   private activated = false;
   private readonly log: P2pRuntime['log'];
   private down = false;
+  /** Stops feeding the `tezos.p2p.connections` gauge (at shutdown). */
+  private readonly unobserve: () => void;
 
   /** Use `createP2p`. */
   constructor(
@@ -138,6 +140,7 @@ export class P2p<M, PM, CM> {
       config.listeningPort !== undefined
         ? new Welcome({ ...(config.listenAddr ? { address: config.listenAddr } : {}), port: config.listeningPort, backlog: this.limits.backlog, onSocket: (s) => this.handler.accept(s) })
         : undefined;
+    this.unobserve = observeConnections(() => this.pool.connections.list());
   }
 
   /** Start accepting connections, the maintenance and discovery (`P2p.activate`). */
@@ -194,6 +197,12 @@ export class P2p<M, PM, CM> {
     if (c === undefined) return;
     const reason: DisconnectReason = opts.reason === undefined ? { kind: 'User', message: 'disconnect requested' } : { kind: 'User', message: opts.reason };
     await c.disconnect(reason, { wait: opts.wait ?? false });
+  }
+
+  /** What we announce in handshakes (`P2p.announced_version`): the chain name and our greatest supported versions. */
+  get announcedVersion(): NetworkVersion {
+    const p = this.params;
+    return announcedVersion(p.chainName, p.distributedDbVersions ?? SUPPORTED_DISTRIBUTED_DB_VERSIONS, p.p2pVersions ?? SUPPORTED_P2P_VERSIONS);
   }
 
   /** The version negotiated with a peer. */
@@ -353,6 +362,7 @@ export class P2p<M, PM, CM> {
       for (const w of [...this.appWaiters]) w();
       for (const off of this.unlisten.values()) off();
       this.unlisten.clear();
+      this.unobserve();
       this.bus.close();
     }
   }

@@ -37,8 +37,10 @@ describe('shutdown leaves nothing behind', () => {
     expect(a.bus.subscriberCount).toBe(0);
     expect(b.bus.subscriberCount).toBe(0);
     await expect(a.connect(pointOf(b))).rejects.toMatchObject({ code: 'P2P_SHUT_DOWN' });
-    // Closing sockets completes on the next turns of the event loop.
-    for (let i = 0; i < 20 && JSON.stringify(resources()) !== JSON.stringify(before); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(resources()).toEqual(before);
+    // Closing sockets completes on the next turns of the event loop. A leak is a resource type held
+    // more often than before; the runner's own timers may also vanish meanwhile, which is no leak.
+    const extra = () => Object.fromEntries(Object.entries(resources()).filter(([k, n]) => n > (before[k] ?? 0)));
+    for (let i = 0; i < 20 && Object.keys(extra()).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(extra()).toEqual({});
   });
 });

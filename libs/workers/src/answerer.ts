@@ -1,7 +1,10 @@
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { Clock, EventBus } from '@tezos-p2p/events';
 import type { Pool } from '@tezos-p2p/pool';
 import type { PeerId, Point } from '@tezos-p2p/wire';
 import type { Answerer, P2pConn } from './p2p-conn.js';
+import { P2pError } from './errors.js';
+import { tracer } from './tracer.js';
 
 /** How the answerer reports what Octez logs at warning/info level (not P2pEvents). */
 export type AnswererLog =
@@ -85,16 +88,25 @@ export class DefaultAnswerer<M, PM, CM> implements Answerer<M, CM> {
   private async swap(source: PeerId, point: Point, replaced: PeerId): Promise<void> {
     const { bus, clock, pool } = this.ctx;
     this.latestAcceptedSwap = clock.now();
+    const span = tracer.startSpan('p2p.swap', {
+      attributes: { 'tezos.p2p.peer_id': source, 'tezos.p2p.swap.replaced_peer_id': replaced, 'network.peer.address': point.ip, 'network.peer.port': point.port },
+    });
     try {
       await this.ctx.connect(point);
     } catch (e) {
       this.latestAcceptedSwap = this.latestSuccessfulSwap;
       bus.publish({ kind: 'Swap_failure', source });
-      this.ctx.log?.({ kind: 'swap_failed', peerId: source, error: e instanceof Error ? e.message : String(e) });
+      const error = e instanceof Error ? e.message : String(e);
+      this.ctx.log?.({ kind: 'swap_failed', peerId: source, error });
+      span.setAttribute('tezos.p2p.outcome', e instanceof P2pError ? e.code : 'error');
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error });
+      span.end();
       return;
     }
     this.latestSuccessfulSwap = clock.now();
     bus.publish({ kind: 'Swap_success', source });
+    span.setAttribute('tezos.p2p.outcome', 'success');
+    span.end();
     const old = pool.connections.findByPeerId(replaced);
     if (old !== undefined) void old.disconnect({ kind: 'Peer_swapped' });
   }

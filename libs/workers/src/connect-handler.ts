@@ -1,5 +1,5 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { type AuthenticatedSocket, ConnectionError, type IoScheduler, authenticate } from '@tezos-p2p/connection';
 import type { CryptoBackend, Identity } from '@tezos-p2p/crypto';
 import type { Encoding } from '@tezos-p2p/encoding';
@@ -13,8 +13,9 @@ import type { Answerer } from './p2p-conn.js';
 import { P2pConn } from './p2p-conn.js';
 import { P2pError } from './errors.js';
 import { type MaintenanceBounds, type P2pLimits, maintenanceBounds } from './limits.js';
+import { tracer } from './tracer.js';
+import { countGreylisting, countHandshake, countNack, countRefusal, countSilentRefusal } from './metrics.js';
 
-const tracer = trace.getTracer('@tezos-p2p/workers', '0.1.0');
 
 export interface ConnectHandlerConfig<M, CM> {
   readonly identity: Identity;
@@ -109,17 +110,19 @@ export class ConnectHandler<M, PM, CM> {
     const key = pointToString(point);
     if (this.incoming.size >= this.config.limits.maxIncomingConnections) {
       this.hooks.log?.({ kind: 'incoming_refused', point, reason: 'too_many_incoming' });
+      countRefusal('incoming_too_many');
       return void socket.destroy();
     }
     if (this.pool.points.banned(point)) {
       this.hooks.log?.({ kind: 'incoming_refused', point, reason: 'banned' });
+      countRefusal('incoming_banned');
       return void socket.destroy();
     }
     const ac = new AbortController();
     this.incoming.set(key, ac);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 10_000);
-    this.authenticate(undefined, socket, point, ac.signal, this.config.limits.authenticationTimeoutMs)
+    countHandshake(true, this.authenticate(undefined, socket, point, ac.signal, this.config.limits.authenticationTimeoutMs))
       .catch(() => undefined)
       .finally(() => this.incoming.delete(key));
   }
@@ -192,7 +195,7 @@ export class ConnectHandler<M, PM, CM> {
     }
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 10_000);
-    return this.authenticate(info, socket, point, cancel.signal, timeoutMs);
+    return countHandshake(false, this.authenticate(info, socket, point, cancel.signal, timeoutMs));
   }
 
   // ---- the decision pipeline ----
@@ -223,7 +226,10 @@ export class ConnectHandler<M, PM, CM> {
       const err = P2pError.from(signal.aborted && signal.reason instanceof P2pError ? signal.reason : e, point);
       const ce = e instanceof ConnectionError ? e : undefined;
       // Timeouts and cancellations are not the peer's fault: no greylisting.
-      if (ce?.greylistsAddress && !signal.aborted) pool.greylistAddr(point.ip);
+      if (ce?.greylistsAddress && !signal.aborted) {
+        pool.greylistAddr(point.ip);
+        countGreylisting('address');
+      }
       if (ce?.code === 'MYSELF' && ce.idPoint?.port !== undefined) pool.addToIdPoints({ ip: ce.idPoint.ip, port: ce.idPoint.port });
       bus.publish({ kind: 'Authentication_failed', point });
       this.hooks.log?.({ kind: 'authentication_failed', point, incoming, error: err });
@@ -232,6 +238,7 @@ export class ConnectHandler<M, PM, CM> {
     }
     const peerId = authed.info.peerId;
     const refuseSilently = (err: P2pError): never => {
+      countSilentRefusal(err.code);
       authed.close();
       // Octez leaves an outgoing point in Requested here (a point then stuck forever); we reset it
       // with its back-off instead (docs/CONFORMANCE.md).
@@ -275,6 +282,7 @@ export class ConnectHandler<M, PM, CM> {
   private async nack(authed: AuthenticatedSocket<CM>, info: PointInfo<P2pConn<M, CM>> | undefined, point: Point, idPoint: ConnectionPoint, peerId: PeerId, motive: NackMotive): Promise<never> {
     const { pool, bus, clock, config } = this;
     bus.publish({ kind: 'Rejecting_request', point, idPoint, peerId });
+    countNack(motive);
     const alternatives = config.disablePeerDiscovery ? [] : pool.listKnownPoints({ ignorePrivate: true, size: 50 });
     await authed.nack(motive, alternatives);
     if (info?.state.kind === 'Requested') info.setDisconnected(clock.now(), pool.reconnection, true);
@@ -336,6 +344,7 @@ export class ConnectHandler<M, PM, CM> {
       greylist: (motive) => {
         this.hooks.log?.({ kind: 'greylisted', peerId, point: connectionPoint, motive });
         pool.greylistPeer(peerId);
+        countGreylisting('peer');
       },
       onClosed: (c) => this.onClosed(c, pointInfo, peerInfo),
     });

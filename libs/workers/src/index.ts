@@ -13,4 +13,5 @@ export { ConnectHandler, type ConnectHandlerConfig, type ConnectHandlerHooks, ty
 export { Maintenance, type MaintenanceOptions, type MaintenanceMotive, type MaintenanceLog } from './maintenance.js';
 export { Welcome, WelcomeError, type WelcomeOptions } from './welcome.js';
 export { firstEvent } from './first-event.js';
+export { observeConnections, type ObservedConnection, type RefusalReason, type GreylistingKind } from './metrics.js';
 export * from './discovery/index.js';

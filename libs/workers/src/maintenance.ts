@@ -1,4 +1,3 @@
-import { trace } from '@opentelemetry/api';
 import { type Clock, type EventBus, type Rng, shuffled, sleep } from '@tezos-p2p/events';
 import type { Pool, PointInfo } from '@tezos-p2p/pool';
 import type { Point } from '@tezos-p2p/wire';
@@ -7,8 +6,8 @@ import { childController, firstEvent } from './first-event.js';
 import type { ConnectHandler } from './connect-handler.js';
 import type { MaintenanceBounds } from './limits.js';
 import type { P2pConn } from './p2p-conn.js';
+import { tracer } from './tracer.js';
 
-const tracer = trace.getTracer('@tezos-p2p/workers', '0.1.0');
 
 /** Why a maintenance step ran (Octez's `maintenance_started` motive). */
 export type MaintenanceMotive = 'Activation' | 'Last_maintenance' | 'Timer' | 'External_event' | 'Too_few_connections' | 'Too_many_connections';

@@ -1,0 +1,13 @@
+/** A configuration problem: `key` names where (a config.json path or a CLI option), `expected` what was wanted. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'CONFIG_INVALID';
+
+  constructor(
+    readonly key: string,
+    readonly expected: string,
+    readonly found?: unknown,
+  ) {
+    super(`${key}: expected ${expected}${found === undefined ? '' : `, got ${JSON.stringify(found)}`}`);
+  }
+}

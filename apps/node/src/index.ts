@@ -1,0 +1,17 @@
+/**
+ * @packageDocumentation
+ * The tzp2p node as a library: settings from Octez options and config.json, a running node (identity,
+ * P2P layer, RPC, echo), the /network RPC server, OpenTelemetry wiring, and the CLI program itself.
+ */
+export { type RunOptions, type NodeSettings, resolveSettings, limitsFromJson, DEFAULT_DATA_DIR, DEFAULT_DISCOVERY_PORT } from './config/settings.js';
+export { ConfigError } from './config/errors.js';
+export { type ConfigFile, readConfigFile, parseConfig } from './config/config-file.js';
+export { type HostPort, type BootstrapPoint, parseHostPort, resolvePeers } from './config/host-port.js';
+export { NETWORKS, type NetworkName, DEFAULT_P2P_PORT, DEFAULT_RPC_PORT } from './config/networks.js';
+export { type RunningNode, type StartNodeOptions, startNode } from './node/start-node.js';
+export { loadOrGenerate } from './node/identity-file.js';
+export { runEcho } from './node/echo.js';
+export * from './rpc/index.js';
+export * from './telemetry/index.js';
+export { buildProgram } from './cli/program.js';
+export { devnetRows, renderDevnetTable, type DevnetRow } from './cli/devnet-table.js';

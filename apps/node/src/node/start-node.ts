@@ -1,0 +1,119 @@
+import { type P2pEvent, p2pEventToJson } from '@tezos-p2p/events';
+import { type P2pLog, createP2p, rawMessageParams } from '@tezos-p2p/p2p';
+import { pointToString } from '@tezos-p2p/wire';
+import type { Logger } from 'pino';
+import { DEFAULT_P2P_PORT } from '../config/networks.js';
+import { resolvePeers } from '../config/host-port.js';
+import type { NodeSettings } from '../config/settings.js';
+import { type NodeP2p, type RpcServer, startRpcServer } from '../rpc/index.js';
+import { runEcho } from './echo.js';
+import { ensureDataDir, loadOrGenerate } from './identity-file.js';
+
+export interface RunningNode {
+  readonly p2p: NodeP2p;
+  readonly rpc: RpcServer | undefined;
+  /** Stop in Octez's order: RPC, application loop, then the P2P layer (which saves peers.json and closes every connection). Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartNodeOptions {
+  readonly log: Logger;
+  /** Cancels identity generation and start-up. */
+  readonly signal?: AbortSignal;
+  /** LAN discovery trusts what it finds (Octez does so in sandbox mode); the devnet uses it. */
+  readonly trustDiscoveredPeers?: boolean;
+}
+
+/** Workers' log lines: what Octez prints at notice/warning level stays at info/warn here. */
+function bridgeLog(log: Logger): (e: P2pLog) => void {
+  return ({ source, event }) => {
+    const { kind, ...fields } = event;
+    // Reaching our own address (learnt from peers' advertisements) is routine: Octez then remembers the point as ours.
+    const myself = (fields['error'] as { code?: unknown } | undefined)?.code === 'MYSELF' || String(fields['error']).startsWith('connected to ourselves');
+    const warn = !myself && (kind.endsWith('_failed') || kind.includes('error'));
+    log[warn ? 'warn' : 'debug']({ source, ...fields }, kind);
+  };
+}
+
+/** What an operator wants to see at info level; the rest of the event stream is debug. */
+const INFO_EVENTS: ReadonlySet<P2pEvent['kind']> = new Set(['Connection_established', 'Disconnection', 'External_disconnection', 'Authentication_failed', 'Request_rejected']);
+
+/** `octez-node run`, P2P part: identity, the P2P layer with its workers, the RPC server, and `--echo`. */
+export async function startNode(settings: NodeSettings, opts: StartNodeOptions): Promise<RunningNode> {
+  const { log } = opts;
+  for (const note of settings.notes) log.warn(note);
+  ensureDataDir(settings.dataDir);
+  const { identity, generated } = await loadOrGenerate(
+    settings.identityFile,
+    settings.expectedPow,
+    () => log.info({ file: settings.identityFile, difficulty: settings.expectedPow }, 'no identity found, generating one'),
+    opts.signal,
+  );
+  if (generated) log.info({ peer_id: identity.peerId, file: settings.identityFile }, 'identity generated');
+  const trustedPoints = await resolvePeers(settings.bootstrapPeers, DEFAULT_P2P_PORT, (m) => log.warn(m));
+
+  const p2p = (await createP2p(
+    {
+      identity,
+      ...(settings.listen ? { listenAddr: settings.listen.host, listeningPort: settings.listen.port } : {}),
+      ...(settings.advertisedPort !== undefined ? { advertisedPort: settings.advertisedPort } : {}),
+      ...(settings.discovery ? { discoveryAddr: settings.discovery.host, discoveryPort: settings.discovery.port } : {}),
+      trustedPoints,
+      peersFile: settings.peersFile,
+      privateMode: settings.privateMode,
+      expectedProofOfWork: settings.expectedPow,
+      reconnection: settings.reconnection,
+      disablePeerDiscovery: settings.disablePeerDiscovery,
+      trustDiscoveredPeers: opts.trustDiscoveredPeers ?? false,
+    },
+    settings.limits,
+    rawMessageParams(settings.chainName, { privateMode: settings.privateMode, disableMempool: settings.disableMempool }),
+    { log: bridgeLog(log) },
+  )) as NodeP2p;
+
+  const events = p2p.events$.subscribe((e) => {
+    const json = p2pEventToJson(e);
+    if (json !== undefined) log[INFO_EVENTS.has(e.kind) ? 'info' : 'debug'](json, 'p2p event');
+  });
+
+  let rpc: RpcServer | undefined;
+  try {
+    rpc = settings.rpc ? await startRpcServer(p2p, { host: settings.rpc.host, port: settings.rpc.port, logger: log.child({ component: 'rpc' }) }) : undefined;
+  } catch (e) {
+    events.unsubscribe();
+    await p2p.shutdown();
+    throw e;
+  }
+
+  const echoStop = new AbortController();
+  const echo = settings.echo
+    ? runEcho(p2p, echoStop.signal, log).catch((e: unknown) => log.error({ err: e }, 'echo loop failed'))
+    : Promise.resolve();
+
+  log.info(
+    {
+      peer_id: identity.peerId,
+      chain_name: settings.chainName,
+      listen: settings.listen && p2p.listeningPort !== undefined ? pointToString({ ip: settings.listen.host, port: p2p.listeningPort }) : null,
+      rpc: rpc && settings.rpc ? `${settings.rpc.host}:${rpc.port}` : null,
+      bootstrap_points: trustedPoints.length,
+      private_mode: settings.privateMode,
+    },
+    'node started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    p2p,
+    rpc,
+    stop: () =>
+      (stopping ??= (async () => {
+        await rpc?.close();
+        echoStop.abort();
+        await p2p.shutdown();
+        await echo;
+        events.unsubscribe();
+        log.info({ peers_file: settings.peersFile }, 'node stopped');
+      })()),
+  };
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { RpcError } from './rpc-error.js';
+
+/** Request bodies are tiny JSON objects (ACL changes, `{}`). */
+export const BODY_LIMIT = 64 * 1024;
+
+/**
+ * JSON bodies as Octez takes them: `application/json`, or no content type at all (its default media
+ * type). An empty body reads as absent (treated as `{}` by the handlers), so `curl -X PUT` works.
+ */
+export function registerBodyParser(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  const parse = (body: string): unknown => {
+    if (body.trim() === '') return undefined;
+    try {
+      return JSON.parse(body) as unknown;
+    } catch (e) {
+      throw RpcError.invalidArgument('body', body, e instanceof Error ? e.message : 'not JSON');
+    }
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
+    try {
+      done(null, parse(body as string));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (req, body, done) => {
+    if (req.headers['content-type'] !== undefined) {
+      done(RpcError.invalidRequest(415, `unsupported media type ${JSON.stringify(req.headers['content-type'])}, expected application/json`), undefined);
+      return;
+    }
+    try {
+      done(null, parse(body as string));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  });
+}

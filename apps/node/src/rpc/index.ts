@@ -1,0 +1,10 @@
+/**
+ * The node's HTTP RPC server: Octez's `/network` directory (events-rpc.md §3) over fastify, with
+ * Octez's JSON shapes, streamed logs and error traces.
+ */
+export { startRpcServer } from './server.js';
+export { type NodeP2p, type RpcServer, type RpcServerOptions } from './types.js';
+export { RpcError, RpcServerError, type RpcErrorCode, type ErrorJson } from './rpc-error.js';
+export { P2P_ERROR_STATUS } from './p2p-errors.js';
+export { LOG_STREAM_CAPACITY } from './event-log.js';
+export { MAX_RPC_STREAMS } from './streams.js';

@@ -1,0 +1,16 @@
+export type TelemetryErrorCode =
+  /** An option is not one of the accepted values. */
+  | 'TELEMETRY_INVALID_OPTIONS'
+  /** Another tracer or meter provider is registered with `@opentelemetry/api` already (a second `startTelemetry` without `shutdown`). */
+  | 'TELEMETRY_ALREADY_STARTED';
+
+export class TelemetryError extends Error {
+  override readonly name = 'TelemetryError';
+
+  constructor(
+    readonly code: TelemetryErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

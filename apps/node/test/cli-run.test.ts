@@ -1,0 +1,92 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { Cli, runCli } from './cli-process.js';
+
+const root = mkdtempSync(join(tmpdir(), 'tzp2p-cli-run-'));
+const running: Cli[] = [];
+afterEach(() => {
+  for (const c of running.splice(0)) c.kill('SIGKILL');
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function node(name: string, extra: string[]): Cli {
+  const cli = new Cli(['run', '--data-dir', join(root, name), '--net-addr', '127.0.0.1:0', '--rpc-addr', '127.0.0.1:0', '--network', 'sandbox', '--expected-pow', '0', ...extra]);
+  running.push(cli);
+  return cli;
+}
+
+async function started(cli: Cli): Promise<{ listen: string; rpc: string; peerId: string }> {
+  const l = await cli.until(() => cli.log('node started'), 'node started');
+  return { listen: l['listen'] as string, rpc: `http://${l['rpc'] as string}`, peerId: l['peer_id'] as string };
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const r = await fetch(url);
+  expect(r.status, url).toBe(200);
+  return r.json();
+}
+
+describe('tzp2p run (subprocess)', () => {
+  it('two nodes connect, the RPC shows it, SIGTERM saves peers.json', async () => {
+    const a = node('a', ['--no-bootstrap-peers']);
+    const sa = await started(a);
+    expect(a.log('no identity found, generating one')).toBeDefined();
+    const b = node('b', ['--no-bootstrap-peers', '--peer', `${sa.listen}#${sa.peerId}`, '--echo']);
+    const sb = await started(b);
+
+    // A sees B's connection through its RPC, with Octez's JSON shape.
+    const conn = await a.until(() => a.logs.find((l) => l['event'] === 'connection_established'), 'connection on A');
+    expect(conn['peer_id']).toBe(sb.peerId);
+    const conns = (await getJson(`${sa.rpc}/network/connections`)) as { peer_id: string; incoming: boolean; announced_version: { chain_name: string } }[];
+    expect(conns.map((c) => c.peer_id)).toEqual([sb.peerId]);
+    expect(conns[0]!.incoming).toBe(true);
+    expect(conns[0]!.announced_version.chain_name).toBe('TEZOS');
+    expect(await getJson(`${sb.rpc}/network/self`)).toBe(sb.peerId);
+    const peer = (await getJson(`${sb.rpc}/network/peers/${sa.peerId}`)) as { state: string; trusted: boolean };
+    expect(peer.state).toBe('running');
+
+    a.kill('SIGTERM');
+    b.kill('SIGINT');
+    expect((await a.exited).code).toBe(0);
+    expect((await b.exited).code).toBe(0);
+    expect(a.log('node stopped')).toBeDefined();
+    const peersA = JSON.parse(readFileSync(join(root, 'a', 'peers.json'), 'utf8')) as { peer_id: string }[];
+    const peersB = JSON.parse(readFileSync(join(root, 'b', 'peers.json'), 'utf8')) as { peer_id: string }[];
+    expect(peersA.map((p) => p.peer_id)).toContain(sb.peerId);
+    expect(peersB.map((p) => p.peer_id)).toContain(sa.peerId);
+
+    // Restarted, A keeps its identity and knows B from peers.json.
+    const a2 = node('a', ['--no-bootstrap-peers']);
+    const sa2 = await started(a2);
+    expect(sa2.peerId).toBe(sa.peerId);
+    expect(a2.log('no identity found, generating one')).toBeUndefined();
+    const known = (await getJson(`${sa2.rpc}/network/peers`)) as [string, unknown][];
+    expect(known.map(([id]) => id)).toContain(sb.peerId);
+    a2.kill('SIGTERM');
+    expect((await a2.exited).code).toBe(0);
+  });
+
+  it('bad options and config.json name the key and what was expected', async () => {
+    const r1 = await runCli(['run', '--data-dir', join(root, 'bad1'), '--connections', 'many']);
+    expect(r1.code).toBe(1);
+    expect(r1.stderr).toMatch(/--connections: expected an integer in \[1, 100\], got "many" \[CONFIG_INVALID\]/);
+
+    const dir = join(root, 'bad2');
+    const cfg = join(root, 'bad2.json');
+    writeFileSync(cfg, JSON.stringify({ p2p: { limits: { 'max-connections': 'lots' } } }));
+    const r2 = await runCli(['run', '--data-dir', dir, '--config-file', cfg]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain('max-connections');
+    expect(r2.stderr).toContain('[CONFIG_INVALID]');
+
+    const r3 = await runCli(['run', '--data-dir', dir, '--net-addr', '1.2.3.4:99999']);
+    expect(r3.code).toBe(1);
+    expect(r3.stderr).toContain('--net-addr');
+
+    const r4 = await runCli(['run', '--network', 'moonnet']);
+    expect(r4.code).not.toBe(0);
+    expect(r4.stderr).toContain('moonnet');
+  });
+});

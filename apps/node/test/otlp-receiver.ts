@@ -1,0 +1,88 @@
+import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+
+// ---- a minimal OTLP/HTTP receiver ----
+// The exporters of @opentelemetry/exporter-*-otlp-http 0.208 send OTLP/JSON (JsonTraceSerializer,
+// Content-Type application/json): ids as hex strings, attributes as [{ key, value: { stringValue |
+// intValue | boolValue | doubleValue } }]. So the receiver only needs JSON.parse.
+
+interface AnyValue {
+  readonly stringValue?: string;
+  readonly intValue?: number | string;
+  readonly boolValue?: boolean;
+  readonly doubleValue?: number;
+}
+interface KeyValue {
+  readonly key: string;
+  readonly value: AnyValue;
+}
+interface OtlpSpan {
+  readonly name: string;
+  readonly attributes?: readonly KeyValue[];
+  readonly status?: { readonly code?: number };
+}
+interface ExportTraceRequest {
+  readonly resourceSpans: readonly {
+    readonly resource?: { readonly attributes?: readonly KeyValue[] };
+    readonly scopeSpans: readonly { readonly scope?: { readonly name: string; readonly version?: string }; readonly spans: readonly OtlpSpan[] }[];
+  }[];
+}
+interface ExportMetricsRequest {
+  readonly resourceMetrics: readonly {
+    readonly scopeMetrics: readonly { readonly scope?: { readonly name: string }; readonly metrics: readonly { readonly name: string }[] }[];
+  }[];
+}
+export interface Received {
+  readonly path: string;
+  readonly contentType: string;
+  readonly body: unknown;
+}
+
+function value(v: AnyValue): string | number | boolean | undefined {
+  if (v.stringValue !== undefined) return v.stringValue;
+  if (v.intValue !== undefined) return Number(v.intValue);
+  return v.boolValue ?? v.doubleValue;
+}
+
+function attributes(kvs: readonly KeyValue[] = []): Record<string, string | number | boolean | undefined> {
+  return Object.fromEntries(kvs.map((kv) => [kv.key, value(kv.value)]));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of req) parts.push(part as Buffer);
+  const raw = Buffer.concat(parts);
+  return req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+}
+
+export async function startReceiver(): Promise<{ server: Server; url: string; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    void readBody(req).then((body) => {
+      const contentType = req.headers['content-type'] ?? '';
+      received.push({ path: req.url ?? '', contentType, body: contentType.startsWith('application/json') ? JSON.parse(body.toString('utf8')) : body });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return { server, url: `http://127.0.0.1:${address.port}`, received };
+}
+
+export function spansOf(received: readonly Received[]) {
+  return received
+    .filter((r) => r.path === '/v1/traces')
+    .flatMap((r) =>
+      (r.body as ExportTraceRequest).resourceSpans.flatMap((rs) =>
+        rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({ name: s.name, scope: ss.scope?.name, attributes: attributes(s.attributes), resource: attributes(rs.resource?.attributes) }))),
+      ),
+    );
+}
+
+export function metricNamesOf(received: readonly Received[]): string[] {
+  return received
+    .filter((r) => r.path === '/v1/metrics')
+    .flatMap((r) => (r.body as ExportMetricsRequest).resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics.map((m) => m.name))));
+}
+

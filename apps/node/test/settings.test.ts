@@ -1,0 +1,126 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, limitsFromJson, parseConfig, parseHostPort, resolvePeers, resolveSettings } from '../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tzp2p-settings-'));
+function withConfig(json: unknown): string {
+  const p = join(dir, `c${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(p, JSON.stringify(json));
+  return p;
+}
+
+function configError(f: () => unknown): ConfigError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('no ConfigError');
+}
+
+describe('resolveSettings', () => {
+  it('defaults as octez-node: mainnet, [::]:9732, pow 26, no RPC, network bootstrap peers', () => {
+    const s = resolveSettings({ dataDir: dir });
+    expect(s.chainName).toBe('TEZOS_MAINNET');
+    expect(s.listen).toEqual({ host: '::', port: 9732 });
+    expect(s.expectedPow).toBe(26);
+    expect(s.rpc).toBeUndefined();
+    expect(s.discovery).toBeUndefined();
+    expect(s.bootstrapPeers).toEqual(['boot.tzinit.org', 'boot.tzboot.net', 'boot.tzbeta.net']);
+    expect(s.limits).toEqual({});
+    expect(s.identityFile).toBe(join(dir, 'identity.json'));
+    expect(s.peersFile).toBe(join(dir, 'peers.json'));
+  });
+
+  it('command line over config.json over network defaults; --peer adds to bootstrap peers', () => {
+    const cfg = withConfig({ network: 'ghostnet', p2p: { 'bootstrap-peers': ['10.0.0.1'], 'expected-proof-of-work': 20, 'listen-addr': '0.0.0.0:1234' } });
+    const s = resolveSettings({ dataDir: dir, configFile: cfg, expectedPow: '3', peer: ['127.0.0.1:9999'] });
+    expect(s.chainName).toBe('TEZOS_ITHACANET_2022-01-25T15:00:00Z');
+    expect(s.bootstrapPeers).toEqual(['10.0.0.1', '127.0.0.1:9999']);
+    expect(s.expectedPow).toBe(3);
+    expect(s.listen).toEqual({ host: '0.0.0.0', port: 1234 });
+    const noBoot = resolveSettings({ dataDir: dir, configFile: cfg, bootstrapPeers: false, peer: ['127.0.0.1:1'], chainName: 'MINE', netAddr: '[::1]:77' });
+    expect(noBoot.bootstrapPeers).toEqual(['127.0.0.1:1']);
+    expect(noBoot.chainName).toBe('MINE');
+    expect(noBoot.listen).toEqual({ host: '::1', port: 77 });
+  });
+
+  it('a custom network object in config.json gives the chain name and peers', () => {
+    const cfg = withConfig({ network: { chain_name: 'TEZOS_CUSTOM', default_bootstrap_peers: ['127.0.0.2:9732'] } });
+    const s = resolveSettings({ dataDir: dir, configFile: cfg });
+    expect(s.chainName).toBe('TEZOS_CUSTOM');
+    expect(s.bootstrapPeers).toEqual(['127.0.0.2:9732']);
+  });
+
+  it('--connections N sets min N/2, expected N, max 3N/2 and an 8N peer table', () => {
+    const s = resolveSettings({ dataDir: dir, connections: '10' });
+    expect(s.limits).toMatchObject({ minConnections: 5, expectedConnections: 10, maxConnections: 15, maxKnownPoints: { max: 80, target: 60 }, maxKnownPeerIds: { max: 80, target: 60 } });
+    expect(resolveSettings({ dataDir: dir, connections: '10', peerTableSize: '100' }).limits.maxKnownPoints).toEqual({ max: 100, target: 75 });
+  });
+
+  it('speeds are KiB/s, chunk sizes KiB; the disable flags null the timers', () => {
+    const s = resolveSettings({ dataDir: dir, maxDownloadSpeed: '10', maxUploadSpeed: '20', binaryChunksSize: '4', disableP2pMaintenance: true, disableP2pSwap: true });
+    expect(s.limits).toMatchObject({ maxDownloadSpeed: 10240, maxUploadSpeed: 20480, binaryChunksSize: 4096, maintenanceIdleTimeMs: null, swapLingerMs: null });
+  });
+
+  it('rejects bad values naming the option and what it expected', () => {
+    expect(configError(() => resolveSettings({ dataDir: dir, connections: '0' })).message).toBe('--connections: expected an integer in [1, 100], got 0');
+    expect(configError(() => resolveSettings({ dataDir: dir, network: 'moonnet' })).key).toBe('--network');
+    expect(configError(() => resolveSettings({ dataDir: dir, expectedPow: 'x' })).key).toBe('--expected-pow');
+    expect(configError(() => resolveSettings({ dataDir: dir, rpcAddr: 'a:b:c' })).key).toBe('--rpc-addr');
+    expect(configError(() => resolveSettings({ dataDir: dir, chainName: '' })).key).toBe('--chain-name');
+    expect(configError(() => resolveSettings({ dataDir: dir, configFile: join(dir, 'missing.json') })).expected).toBe('a readable config file');
+  });
+});
+
+describe('config.json validation', () => {
+  it('names the key of each problem', () => {
+    const e = configError(() => parseConfig({ p2p: { limits: { 'max-connections': -1 }, 'private-mode': 'yes' } }));
+    expect(e.message).toContain('max-connections');
+    expect(e.message).toContain('private-mode');
+  });
+
+  it('refuses unknown keys, as Data_encoding does', () => {
+    expect(configError(() => parseConfig({ p2p: { 'listen-address': '[::]:9732' } })).message).toContain('listen-address');
+  });
+});
+
+describe('limitsFromJson: Octez encoding quirks', () => {
+  it('Q1: a limits object without connection-timeout means 5 s; Q3: without max_known_* means no GC', () => {
+    const notes: string[] = [];
+    expect(limitsFromJson({ 'min-connections': 3 }, notes)).toEqual({ connectionTimeoutMs: 5000, maxKnownPoints: null, maxKnownPeerIds: null, minConnections: 3 });
+    expect(limitsFromJson(undefined, notes)).toEqual({});
+  });
+
+  it('queue keys by name (Q2 fixed), null queues unbounded, ignored keys noted', () => {
+    const notes: string[] = [];
+    const l = limitsFromJson({ 'incoming-app-message-queue-size': 7, 'read-queue-size': null, 'read-buffer-size': 1, 'greylist-timeout': 5 }, notes);
+    expect(l).toMatchObject({ incomingAppMessageQueueSize: 7, readQueueSize: 2 ** 31 - 1 });
+    expect(notes).toHaveLength(2);
+  });
+});
+
+describe('addresses', () => {
+  it('parses Octez address forms', () => {
+    expect(parseHostPort('[::]:9732', 1, 'k')).toEqual({ host: '::', port: 9732 });
+    expect(parseHostPort(':9000', 1, 'k')).toEqual({ host: '::', port: 9000 });
+    expect(parseHostPort('127.0.0.1', 9732, 'k')).toEqual({ host: '127.0.0.1', port: 9732 });
+    expect(parseHostPort('localhost:1', 9, 'k')).toEqual({ host: 'localhost', port: 1 });
+    expect(() => parseHostPort('::1:9732', 1, 'k')).toThrow(/brackets/);
+    expect(() => parseHostPort('1.2.3.4:70000', 1, 'k')).toThrow(ConfigError);
+  });
+
+  it('resolves names to every address, keeps the expected peer id, warns on unknown names', async () => {
+    const warnings: string[] = [];
+    const id = 'idrFQwnkJCUoH8qPTvuUtTAx5ZtNZ1';
+    const points = await resolvePeers([`127.0.0.1:9000#${id}`, 'localhost:9001', 'no-such-host.invalid'], 9732, (m) => warnings.push(m));
+    expect(points[0]).toEqual({ point: { ip: '127.0.0.1', port: 9000 }, expectedPeerId: id });
+    expect(points.slice(1).every((p) => p.point.port === 9001 && p.expectedPeerId === undefined)).toBe(true);
+    expect(points.length).toBeGreaterThanOrEqual(2);
+    expect(warnings).toHaveLength(1);
+    await expect(resolvePeers(['127.0.0.1#notanid'], 9732, () => undefined)).rejects.toThrow(ConfigError);
+  });
+});

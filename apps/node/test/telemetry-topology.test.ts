@@ -1,0 +1,91 @@
+import type { P2pEvent } from '@tezos-p2p/events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NodeP2p as Node } from '../src/rpc/index.js';
+import { startTelemetry } from '../src/telemetry/index.js';
+import { spansOf, startReceiver } from './otlp-receiver.js';
+
+// Maintenance and swap spans through the real SDK and OTLP/HTTP exporter (the handshake spans are in
+// telemetry.test.ts). The libraries are imported after the SDK is registered.
+
+describe('OTLP/HTTP export of maintenance and swap spans', () => {
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const saved = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = receiver.url;
+  });
+
+  afterAll(async () => {
+    if (saved === undefined) delete process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+    else process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = saved;
+    receiver.server.closeAllConnections();
+    await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
+  });
+
+  it('p2p.maintenance carries its motive and counts; p2p.swap its peers and outcome', async () => {
+    const telemetry = startTelemetry({ serviceName: 'tzp2p', traces: 'otlp', metrics: 'none' });
+    const { createP2p, rawMessageParams } = await import('@tezos-p2p/p2p');
+    const { generateIdentity } = await import('@tezos-p2p/crypto');
+    const { filter, firstValueFrom } = await import('rxjs');
+    const base = 1 + (process.pid % 200);
+    const nodes: Node[] = [];
+    const start = async (i: number, opts: { trusted?: Node; maintenance?: boolean } = {}) => {
+      const host = `127.0.${base}.${40 + i}`;
+      const n = (await createP2p(
+        {
+          identity: await generateIdentity({ difficulty: 0, workers: 0 }),
+          listenAddr: host,
+          localAddress: host,
+          listeningPort: 0,
+          expectedProofOfWork: 0,
+          ...(opts.trusted ? { trustedPoints: [{ point: pointOf(opts.trusted) }] } : {}),
+        },
+        opts.maintenance ? { minConnections: 1, expectedConnections: 1, maxConnections: 4 } : { maintenanceIdleTimeMs: null },
+        rawMessageParams('TEZOS_TELEMETRY_TEST'),
+      )) as Node;
+      nodes.push(n);
+      return n;
+    };
+    const hostOf = new Map<Node, string>();
+    const pointOf = (n: Node) => ({ ip: hostOf.get(n)!, port: n.listeningPort! });
+    const established = (n: Node) => firstValueFrom(n.events$.pipe(filter((e: P2pEvent) => e.kind === 'Connection_established')));
+    try {
+      const [A, B, C, D] = [await start(0), await start(1), await start(2), await start(3)];
+      [A, B, C, D].forEach((n, i) => hostOf.set(n, `127.0.${base}.${40 + i}`));
+      // A maintained node with one trusted point: its activation maintenance connects to it.
+      const seedUp = established(A);
+      const M = await start(4, { trusted: A, maintenance: true });
+      hostOf.set(M, `127.0.${base}.44`);
+      await seedUp;
+
+      // The swap of libs/p2p's scenario: A proposes C to B; B trades D for C, A trades C for D.
+      await A.connect(pointOf(B));
+      await A.connect(pointOf(C));
+      await B.connect(pointOf(D));
+      const swapped = Promise.all([
+        firstValueFrom(A.events$.pipe(filter((e: P2pEvent) => e.kind === 'Swap_success'))),
+        firstValueFrom(B.events$.pipe(filter((e: P2pEvent) => e.kind === 'Swap_success'))),
+      ]);
+      A.findConnection(B.peerId)!.writeSwapRequest(pointOf(C), C.peerId);
+      await swapped;
+      await telemetry.forceFlush();
+
+      const spans = spansOf(receiver.received);
+      const maintenance = spans.filter((s) => s.name === 'p2p.maintenance');
+      expect(maintenance.length).toBeGreaterThan(0);
+      expect(maintenance[0]).toMatchObject({ scope: '@tezos-p2p/workers', attributes: { 'tezos.p2p.maintenance.motive': 'Activation', 'tezos.p2p.connections': 0 } });
+      expect(maintenance.some((s) => (s.attributes['tezos.p2p.connections_after'] as number) >= 1)).toBe(true);
+
+      const swaps = spans.filter((s) => s.name === 'p2p.swap');
+      expect(swaps).toHaveLength(2);
+      const onB = swaps.find((s) => s.attributes['tezos.p2p.peer_id'] === A.peerId && s.attributes['network.peer.address'] === hostOf.get(C))!;
+      expect(onB.attributes).toMatchObject({ 'tezos.p2p.swap.replaced_peer_id': D.peerId, 'network.peer.port': C.listeningPort, 'tezos.p2p.outcome': 'success' });
+      const onA = swaps.find((s) => s.attributes['tezos.p2p.peer_id'] === B.peerId)!;
+      expect(onA.attributes).toMatchObject({ 'tezos.p2p.swap.replaced_peer_id': C.peerId, 'network.peer.address': hostOf.get(D), 'tezos.p2p.outcome': 'success' });
+    } finally {
+      await Promise.all(nodes.map((n) => n.shutdown()));
+      await telemetry.shutdown();
+    }
+  });
+});
