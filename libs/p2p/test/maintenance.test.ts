@@ -37,15 +37,23 @@ function connectedGraph(nodes: readonly Node[]): boolean {
   return seen.size === nodes.length;
 }
 
+// With max threshold 10 ≥ 9 neighbours, no node of ten ever refuses for lack of slots. With LIMITS
+// (threshold 8) the random graph can settle with one node at 3 whose every non-neighbour sits at 8
+// and refuses it: a stable state in Octez too (nothing above a threshold, so nobody trims), observed
+// in a CI run.
+const RANDOM_LIMITS = { minConnections: 3, expectedConnections: 6, maxConnections: 12, maintenanceIdleTimeMs: 2_000 };
+const RANDOM_BOUNDS = maintenanceBounds(RANDOM_LIMITS);
+
 describe('random: ten nodes reach their connection targets', () => {
   it('from one bootstrap node, every node ends within the thresholds and the graph is connected', async () => {
-    expect(BOUNDS).toEqual({ minThreshold: 4, minTarget: 5, maxTarget: 7, maxThreshold: 8 });
-    const boot = await node({ limits: LIMITS });
+    expect(RANDOM_BOUNDS).toEqual({ minThreshold: 4, minTarget: 5, maxTarget: 8, maxThreshold: 10 });
+    const boot = await node({ limits: RANDOM_LIMITS });
     const others: Node[] = [];
-    for (let i = 0; i < 9; i++) others.push(await node({ limits: LIMITS, config: { trustedPoints: [{ point: pointOf(boot) }] } }));
+    for (let i = 0; i < 9; i++) others.push(await node({ limits: RANDOM_LIMITS, config: { trustedPoints: [{ point: pointOf(boot) }] } }));
     const all = [boot, ...others];
-    const ok = () => all.every((n) => n.connections().length >= BOUNDS.minThreshold && n.connections().length <= BOUNDS.maxThreshold) && connectedGraph(all);
-    await until(all, ok, 60_000, () => `every node within 4..8 connections (now ${all.map((n) => n.connections().length).join(' ')}, graph connected: ${connectedGraph(all)})`);
+    const within = (n: Node) => n.connections().length >= RANDOM_BOUNDS.minThreshold && n.connections().length <= RANDOM_BOUNDS.maxThreshold;
+    const ok = () => all.every(within) && connectedGraph(all);
+    await until(all, ok, 60_000, () => `every node within 4..10 connections (now ${all.map((n) => n.connections().length).join(' ')}, graph connected: ${connectedGraph(all)})`);
     expect(connectedGraph(all)).toBe(true);
   }, 90_000);
 });
