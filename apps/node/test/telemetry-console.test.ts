@@ -1,9 +1,10 @@
 import { Console } from 'node:console';
 import { Writable } from 'node:stream';
-import { createP2p, rawMessageParams } from '@tezos-p2p/p2p';
-import { generateIdentity } from '@tezos-p2p/crypto';
+// Loaded here, before startTelemetry, on purpose (see below).
+import '@tezos-p2p/p2p';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startTelemetry } from '../src/telemetry/index.js';
+import { leftSince, loopbackNode, resources, testHost } from './loopback-nodes.js';
 
 // The P2P libraries are imported (and have obtained their tracers) before startTelemetry runs: the
 // API's proxy tracers must still reach the SDK registered later.
@@ -41,17 +42,6 @@ function isSpan(x: unknown): x is PrintedSpan {
   return typeof x === 'object' && x !== null && 'name' in x && 'traceId' in x;
 }
 
-function resources(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
-  return counts;
-}
-
-/** Resource types held now beyond the `before` counts (the runner's own timers may come and go). */
-function leftSince(before: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(resources()).filter(([k, n]) => n > (before[k] ?? 0)));
-}
-
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -63,17 +53,10 @@ describe('console exporters', () => {
     const out = captureConsoleDir();
     const telemetry = startTelemetry({ serviceName: 'tzp2p-console-test', traces: 'console', metrics: 'console' });
     try {
-      const base = 1 + (process.pid % 200);
-      const start = async (host: string) =>
-        createP2p(
-          { identity: await generateIdentity({ difficulty: 0, workers: 0 }), listenAddr: host, localAddress: host, listeningPort: 0, expectedProofOfWork: 0 },
-          { maintenanceIdleTimeMs: null },
-          rawMessageParams('TEZOS_TELEMETRY_TEST', { privateMode: false }),
-        );
-      const hostA = `127.0.${base}.41`;
-      const hostB = `127.0.${base}.42`;
-      const a = await start(hostA);
-      const b = await start(hostB);
+      const hostA = testHost(41);
+      const hostB = testHost(42);
+      const a = await loopbackNode(hostA);
+      const b = await loopbackNode(hostB);
       try {
         const conn = await a.connect({ ip: hostB, port: b.listeningPort! });
         expect(conn.peerId).toBe(b.peerId);
@@ -90,7 +73,7 @@ describe('console exporters', () => {
     const connect = spans.find((s) => s.name === 'p2p.connect');
     expect(connect).toMatchObject({
       instrumentationScope: { name: '@tezos-p2p/workers' },
-      attributes: { 'network.peer.address': `127.0.${1 + (process.pid % 200)}.42`, 'tezos.p2p.outcome': 'connected' },
+      attributes: { 'network.peer.address': testHost(42), 'tezos.p2p.outcome': 'connected' },
       resource: { attributes: { 'service.name': 'tzp2p-console-test' } },
     });
     // b authenticated before sending its Ack, so both handshake halves ended before connect returned.

@@ -2,6 +2,7 @@ import type { P2pEvent } from '@tezos-p2p/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeP2p as Node } from '../src/rpc/index.js';
 import { startTelemetry } from '../src/telemetry/index.js';
+import { loopbackNode, testHost } from './loopback-nodes.js';
 import { spansOf, startReceiver } from './otlp-receiver.js';
 
 // Maintenance and swap spans through the real SDK and OTLP/HTTP exporter (the handshake spans are in
@@ -25,25 +26,14 @@ describe('OTLP/HTTP export of maintenance and swap spans', () => {
 
   it('p2p.maintenance carries its motive and counts; p2p.swap its peers and outcome', async () => {
     const telemetry = startTelemetry({ serviceName: 'tzp2p', traces: 'otlp', metrics: 'none' });
-    const { createP2p, rawMessageParams } = await import('@tezos-p2p/p2p');
-    const { generateIdentity } = await import('@tezos-p2p/crypto');
     const { filter, firstValueFrom } = await import('rxjs');
-    const base = 1 + (process.pid % 200);
     const nodes: Node[] = [];
     const start = async (i: number, opts: { trusted?: Node; maintenance?: boolean } = {}) => {
-      const host = `127.0.${base}.${40 + i}`;
-      const n = (await createP2p(
-        {
-          identity: await generateIdentity({ difficulty: 0, workers: 0 }),
-          listenAddr: host,
-          localAddress: host,
-          listeningPort: 0,
-          expectedProofOfWork: 0,
-          ...(opts.trusted ? { trustedPoints: [{ point: pointOf(opts.trusted) }] } : {}),
-        },
-        opts.maintenance ? { minConnections: 1, expectedConnections: 1, maxConnections: 4 } : { maintenanceIdleTimeMs: null },
-        rawMessageParams('TEZOS_TELEMETRY_TEST'),
-      )) as Node;
+      const n = await loopbackNode(testHost(40 + i), {
+        ...(opts.trusted ? { trusted: [pointOf(opts.trusted)] } : {}),
+        ...(opts.maintenance ? { limits: { minConnections: 1, expectedConnections: 1, maxConnections: 4 } } : {}),
+      });
+      hostOf.set(n, testHost(40 + i));
       nodes.push(n);
       return n;
     };
@@ -52,11 +42,9 @@ describe('OTLP/HTTP export of maintenance and swap spans', () => {
     const established = (n: Node) => firstValueFrom(n.events$.pipe(filter((e: P2pEvent) => e.kind === 'Connection_established')));
     try {
       const [A, B, C, D] = [await start(0), await start(1), await start(2), await start(3)];
-      [A, B, C, D].forEach((n, i) => hostOf.set(n, `127.0.${base}.${40 + i}`));
       // A maintained node with one trusted point: its activation maintenance connects to it.
       const seedUp = established(A);
-      const M = await start(4, { trusted: A, maintenance: true });
-      hostOf.set(M, `127.0.${base}.44`);
+      await start(4, { trusted: A, maintenance: true });
       await seedUp;
 
       // The swap of libs/p2p's scenario: A proposes C to B; B trades D for C, A trades C for D.

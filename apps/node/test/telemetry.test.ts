@@ -2,6 +2,7 @@ import { ProxyTracerProvider, createNoopMeter, metrics, trace } from '@opentelem
 import type { P2pEvent } from '@tezos-p2p/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TelemetryError, startTelemetry, telemetryOptionsFromEnv } from '../src/telemetry/index.js';
+import { leftSince, loopbackNode, resources, testHost } from './loopback-nodes.js';
 import { metricNamesOf, spansOf, startReceiver } from './otlp-receiver.js';
 
 // The P2P libraries are imported only after startTelemetry (below): this file covers "SDK first,
@@ -14,18 +15,6 @@ function globalsAreFree(): boolean {
   if (tracerFree) trace.disable();
   if (meterFree) metrics.disable();
   return tracerFree && meterFree;
-}
-
-/** What keeps this process's event loop alive, by type (timers, sockets, servers). */
-function resources(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of process.getActiveResourcesInfo()) counts[r] = (counts[r] ?? 0) + 1;
-  return counts;
-}
-
-/** Resource types held now beyond the `before` counts (the runner's own timers may come and go). */
-function leftSince(before: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(resources()).filter(([k, n]) => n > (before[k] ?? 0)));
 }
 
 // ---- the environment this file changes, restored afterwards ----
@@ -88,20 +77,11 @@ describe('OTLP/HTTP export to a real receiver', () => {
     try {
       expect(() => startTelemetry(options)).toThrow(expect.objectContaining({ code: 'TELEMETRY_ALREADY_STARTED' }));
 
-      const { createP2p, rawMessageParams } = await import('@tezos-p2p/p2p');
-      const { generateIdentity } = await import('@tezos-p2p/crypto');
       const { filter, firstValueFrom } = await import('rxjs');
-      const base = 1 + (process.pid % 200);
-      const start = async (host: string) =>
-        createP2p(
-          { identity: await generateIdentity({ difficulty: 0, workers: 0 }), listenAddr: host, localAddress: host, listeningPort: 0, expectedProofOfWork: 0 },
-          { maintenanceIdleTimeMs: null },
-          rawMessageParams('TEZOS_TELEMETRY_TEST', { privateMode: false }),
-        );
-      const hostA = `127.0.${base}.31`;
-      const hostB = `127.0.${base}.32`;
-      const a = await start(hostA);
-      const b = await start(hostB);
+      const hostA = testHost(31);
+      const hostB = testHost(32);
+      const a = await loopbackNode(hostA);
+      const b = await loopbackNode(hostB);
       try {
         const established = firstValueFrom(b.events$.pipe(filter((e: P2pEvent) => e.kind === 'Connection_established')));
         const conn = await a.connect({ ip: hostB, port: b.listeningPort! });

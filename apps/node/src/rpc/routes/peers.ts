@@ -8,6 +8,7 @@ import { peerInfoJson } from '../encoders.js';
 import { PEER_FILTERS, peersListing } from '../listings.js';
 import { ringMonitorSource } from '../ring-monitor.js';
 import { RpcError } from '../rpc-error.js';
+import { legacyAclRoutes } from './legacy-acl.js';
 import type { NodeP2p } from '../types.js';
 
 type PeerRequest = { Params: { peerId: string }; Querystring: Query };
@@ -64,15 +65,12 @@ export function peerRoutes(app: FastifyInstance, { p2p, streams }: RouteContext)
     return reply;
   });
 
-  // The GET services Octez had before PATCH (`Peers.S.ban` … in v12 and earlier), kept for older
-  // tools; `Data_encoding.empty` answers `{}`.
-  const legacy = { ban: (id: PeerId) => applyAcl(p2p, id, 'ban'), unban: (id: PeerId) => p2p.peers.unban(id), trust: (id: PeerId) => p2p.peers.trust(id), untrust: (id: PeerId) => p2p.peers.untrust(id) };
-  for (const [name, act] of Object.entries(legacy)) {
-    app.get<PeerRequest>(`/network/peers/:peerId/${name}`, async (req, reply) => {
-      await act(peerIdArg(req.params.peerId));
-      return sendJson(reply, {});
-    });
-  }
+  legacyAclRoutes(app, '/network/peers', 'peerId', peerIdArg, {
+    ban: (id) => applyAcl(p2p, id, 'ban'),
+    unban: (id) => p2p.peers.unban(id),
+    trust: (id) => p2p.peers.trust(id),
+    untrust: (id) => p2p.peers.untrust(id),
+  });
 
   app.get<PeerRequest>('/network/peers/:peerId/banned', async (req, reply) => sendJson(reply, p2p.peers.banned(peerIdArg(req.params.peerId))));
 }

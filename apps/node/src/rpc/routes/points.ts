@@ -7,6 +7,7 @@ import { type RouteContext, sendJson } from '../context.js';
 import { POINT_FILTERS, pointsListing } from '../listings.js';
 import { ringMonitorSource } from '../ring-monitor.js';
 import { RpcError } from '../rpc-error.js';
+import { legacyAclRoutes } from './legacy-acl.js';
 import type { NodeP2p } from '../types.js';
 
 type PointRequest = { Params: { point: string }; Querystring: Query };
@@ -77,15 +78,12 @@ export function pointRoutes(app: FastifyInstance, { p2p, streams }: RouteContext
     return reply;
   });
 
-  // The GET services Octez had before PATCH (`Points.S.ban` … in v12 and earlier), kept for older
-  // tools; `Data_encoding.empty` answers `{}`.
-  const legacy = { ban: (pt: Point) => applyAcl(p2p, pt, 'ban'), unban: (pt: Point) => p2p.points.unban(pt), trust: (pt: Point) => p2p.points.trust(pt), untrust: (pt: Point) => p2p.points.untrust(pt) };
-  for (const [name, act] of Object.entries(legacy)) {
-    app.get<PointRequest>(`/network/points/:point/${name}`, async (req, reply) => {
-      await act(pointArg(req.params.point));
-      return sendJson(reply, {});
-    });
-  }
+  legacyAclRoutes(app, '/network/points', 'point', pointArg, {
+    ban: (pt) => applyAcl(p2p, pt, 'ban'),
+    unban: (pt) => p2p.points.unban(pt),
+    trust: (pt) => p2p.points.trust(pt),
+    untrust: (pt) => p2p.points.untrust(pt),
+  });
 
   app.get<PointRequest>('/network/points/:point/banned', async (req, reply) => sendJson(reply, p2p.points.banned(pointArg(req.params.point))));
 }
