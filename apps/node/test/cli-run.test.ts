@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Cli, runCli } from './cli-process.js';
+import { TEST_CHAIN, loopbackNode, testHost } from './loopback-nodes.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tzp2p-cli-run-'));
 const running: Cli[] = [];
@@ -66,6 +67,27 @@ describe('tzp2p run (subprocess)', () => {
     expect(known.map(([id]) => id)).toContain(sb.peerId);
     a2.kill('SIGTERM');
     expect((await a2.exited).code).toBe(0);
+  });
+
+  it('--echo answers each application message with the same tag and bytes', async () => {
+    const e = node('echo', ['--no-bootstrap-peers', '--echo', '--chain-name', TEST_CHAIN]);
+    const se = await started(e);
+    const [ip, port] = [se.listen.slice(0, se.listen.lastIndexOf(':')), Number(se.listen.slice(se.listen.lastIndexOf(':') + 1))];
+    const client = await loopbackNode(testHost(60));
+    try {
+      const conn = await client.connect({ ip, port });
+      const payloads = [new Uint8Array(0), Uint8Array.from({ length: 70_000 }, (_, i) => i % 251), Uint8Array.of(1, 2, 3)];
+      for (const [i, payload] of payloads.entries()) await client.send(conn, { tag: 0x10 + i, payload });
+      for (const [i, payload] of payloads.entries()) {
+        const back = await client.recv(conn);
+        expect(back.tag).toBe(0x10 + i);
+        expect(Buffer.from(back.payload).equals(Buffer.from(payload))).toBe(true);
+      }
+    } finally {
+      await client.shutdown();
+    }
+    e.kill('SIGTERM');
+    expect((await e.exited).code).toBe(0);
   });
 
   it('bad options and config.json name the key and what was expected', async () => {

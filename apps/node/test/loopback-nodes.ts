@@ -1,5 +1,8 @@
 import type { NodeP2p } from '../src/rpc/index.js';
 
+/** The chain name of every node these helpers start. */
+export const TEST_CHAIN = 'TZP2P_TEST';
+
 /** What keeps this process's event loop alive, by type (timers, sockets, servers). */
 export function resources(): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -35,6 +38,6 @@ export async function loopbackNode(host: string, opts: { limits?: Record<string,
       ...(opts.trusted ? { trustedPoints: opts.trusted.map((point) => ({ point })) } : {}),
     },
     opts.limits ?? { maintenanceIdleTimeMs: null },
-    rawMessageParams('TEZOS_TELEMETRY_TEST'),
+    rawMessageParams(TEST_CHAIN),
   )) as NodeP2p;
 }
