@@ -16,7 +16,6 @@ import { type MaintenanceBounds, type P2pLimits, maintenanceBounds } from './lim
 import { tracer } from './tracer.js';
 import { countGreylisting, countHandshake, countNack, countRefusal, countSilentRefusal } from './metrics.js';
 
-
 export interface ConnectHandlerConfig<M, CM> {
   readonly identity: Identity;
   /** Chain name and the version lists we accept; the greatest of each is announced. */
