@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { listTranscriptFiles, readTranscriptFile } from '@tezos-p2p/transcript';
 import { Cli, runCli } from './cli-process.js';
 import { TEST_CHAIN, loopbackNode, testHost } from './loopback-nodes.js';
 
@@ -70,7 +71,7 @@ describe('tzp2p run (subprocess)', () => {
   });
 
   it('--echo answers each application message with the same tag and bytes', async () => {
-    const e = node('echo', ['--no-bootstrap-peers', '--echo', '--chain-name', TEST_CHAIN]);
+    const e = node('echo', ['--no-bootstrap-peers', '--echo', '--chain-name', TEST_CHAIN, '--record', join(root, 'echo-rec')]);
     const se = await started(e);
     const [ip, port] = [se.listen.slice(0, se.listen.lastIndexOf(':')), Number(se.listen.slice(se.listen.lastIndexOf(':') + 1))];
     const client = await loopbackNode(testHost(60));
@@ -88,6 +89,12 @@ describe('tzp2p run (subprocess)', () => {
     }
     e.kill('SIGTERM');
     expect((await e.exited).code).toBe(0);
+    // --record: the session is a transcript, with the echoed messages in it.
+    const [file, ...more] = listTranscriptFiles(join(root, 'echo-rec'));
+    expect(more).toEqual([]);
+    const t = readTranscriptFile(file!);
+    expect(t.session).toMatchObject({ localRole: 'RESPONDER', chainName: TEST_CHAIN, local: { peerId: se.peerId } });
+    expect(t.records.filter((r) => r.direction === 'SENT' && r.kind === 'Deactivate')).toHaveLength(1);
   });
 
   it('bad options and config.json name the key and what was expected', async () => {

@@ -10,6 +10,7 @@ import { ConnectionError } from './errors.js';
 import type { ConnectionInfo } from './connection-info.js';
 import { type IoScheduler, type RegulatedReader, type ScheduledIo } from './io-scheduler.js';
 import { MovingAverage } from './moving-average.js';
+import type { TapSession } from './session-tap.js';
 import { bindConnectionMetrics, countBytesReceived, countBytesSent, countMessageReceived, countMessageSent } from './metrics.js';
 
 export interface ConnectionOptions<M> {
@@ -115,6 +116,8 @@ export class Connection<M, Meta = unknown> {
     options: ConnectionOptions<M>,
     leftover: readonly Uint8Array[],
     negotiatedVersion?: NetworkVersion,
+    /** The handshake's session tap (its ciphers already report chunks); ended here when the connection closes. */
+    private readonly tap?: TapSession,
   ) {
     this.info = info;
     this.negotiatedVersion = negotiatedVersion;
@@ -411,6 +414,7 @@ export class Connection<M, Meta = unknown> {
     this.writeQueue.clear();
     this.writeHeadOffset = 0;
     this.writeQueueBytes = 0;
+    this.tap?.end(describeDisconnectReason(reason), error?.code);
     this.resolveClosed(reason);
   }
 

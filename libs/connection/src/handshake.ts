@@ -11,6 +11,7 @@ import { Connection, type ConnectionOptions } from './connection.js';
 import type { ConnectionInfo } from './connection-info.js';
 import { ConnectionError } from './errors.js';
 import { IoScheduler } from './io-scheduler.js';
+import { type SessionTap, TapSession } from './session-tap.js';
 
 const tracer = trace.getTracer('@tezos-p2p/connection', '0.1.0');
 
@@ -39,6 +40,11 @@ export interface HandshakeOptions<Meta> {
   readonly backend?: CryptoBackend | undefined;
   /** Bytes per chunk on the wire for everything we send (default 65535). */
   readonly binaryChunksSize?: number | undefined;
+  /**
+   * Observes this session's connection messages, keys and every encrypted chunk, into the
+   * `Connection` that `accept` returns; its `end` is called once however the session ends.
+   */
+  readonly tap?: SessionTap | undefined;
 }
 
 /** A deadline and a cancellation shared by the steps of one handshake. */
@@ -68,6 +74,17 @@ class HandshakeDeadline {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.parent?.removeEventListener('abort', this.onParentAbort);
+  }
+}
+
+/** `fail`, then report the error as the end of a tapped session. */
+function failTapped(socket: ByteStream, e: unknown, peerId: PeerId | undefined, tap: TapSession | undefined): never {
+  try {
+    fail(socket, e, peerId);
+  } catch (err) {
+    const ce = err as ConnectionError;
+    tap?.end(ce.message, ce.code);
+    throw ce;
   }
 }
 
@@ -107,6 +124,7 @@ export class AuthenticatedSocket<Meta> {
     private readonly deadline: HandshakeDeadline,
     private readonly perChunk: number,
     private readonly binaryChunksSize: number | undefined,
+    private readonly tap: TapSession | undefined,
   ) {}
 
   private finish(): void {
@@ -137,11 +155,21 @@ export class AuthenticatedSocket<Meta> {
     } catch (e) {
       this.input.detach();
       this.deadline.done();
-      fail(this.socket, e, peerId);
+      failTapped(this.socket, e, peerId, this.tap);
     }
     this.deadline.done();
     const leftover = this.input.detach();
-    return new Connection<M, Meta>(this.socket, this.sendCipher, this.recvCipher, this.info, options.scheduler ?? new IoScheduler(), { ...options, binaryChunksSize: options.binaryChunksSize ?? this.binaryChunksSize }, leftover, options.negotiatedVersion);
+    return new Connection<M, Meta>(
+      this.socket,
+      this.sendCipher,
+      this.recvCipher,
+      this.info,
+      options.scheduler ?? new IoScheduler(),
+      { ...options, binaryChunksSize: options.binaryChunksSize ?? this.binaryChunksSize },
+      leftover,
+      options.negotiatedVersion,
+      this.tap,
+    );
   }
 
   /**
@@ -159,6 +187,7 @@ export class AuthenticatedSocket<Meta> {
       this.input.detach();
       this.deadline.done();
       this.socket.destroy();
+      this.tap?.end(`Nack sent: ${describeNackMotive(motive)}`);
     }
   }
 
@@ -169,6 +198,7 @@ export class AuthenticatedSocket<Meta> {
     this.input.detach();
     this.deadline.done();
     this.socket.destroy();
+    this.tap?.end('closed without an answer');
   }
 }
 
@@ -184,12 +214,19 @@ function remoteOf(socket: ByteStream, opts: { remote?: { ip: string; port: numbe
  * encrypted chunk each way, refuse ourselves. Any failure closes the socket and is a ConnectionError.
  */
 export async function authenticate<Meta>(socket: ByteStream, opts: HandshakeOptions<Meta>): Promise<AuthenticatedSocket<Meta>> {
+  const tap = opts.tap === undefined ? undefined : new TapSession(opts.tap);
+  let perChunk: number;
+  try {
+    perChunk = plaintextPerChunk(opts.binaryChunksSize);
+  } catch (e) {
+    tap?.end(e instanceof Error ? e.message : String(e));
+    throw e;
+  }
   const backend = opts.backend ?? getCryptoBackend();
   const timeoutMs = opts.timeoutMs ?? (opts.incoming ? DEFAULT_INCOMING_HANDSHAKE_TIMEOUT_MS : DEFAULT_OUTGOING_HANDSHAKE_TIMEOUT_MS);
   const deadline = new HandshakeDeadline(timeoutMs, opts.signal);
   const input = new StreamInput(socket);
   const remote = remoteOf(socket, opts);
-  const perChunk = plaintextPerChunk(opts.binaryChunksSize);
   const span = tracer.startSpan('p2p.authenticate', {
     attributes: { 'network.peer.address': remote.ip, 'network.peer.port': remote.port, 'network.transport': 'tcp', 'tezos.p2p.direction': opts.incoming ? 'incoming' : 'outgoing' },
   });
@@ -211,6 +248,8 @@ export async function authenticate<Meta>(socket: ByteStream, opts: HandshakeOpti
     const receivedFrame = new Uint8Array(CONNECTION_MESSAGE_HEADER + len);
     receivedFrame.set(lenBytes);
     receivedFrame.set(body, CONNECTION_MESSAGE_HEADER);
+    // Copies: the tap must not be able to alter what the nonces are derived from.
+    tap?.connectionMessages(opts.incoming, Uint8Array.from(sentFrame), Uint8Array.from(receivedFrame));
     const theirs = decodeConnectionMessageFrame(receivedFrame);
     peerId = peerIdOf(backend, theirs.publicKey);
     span.setAttribute('tezos.p2p.peer_id', peerId);
@@ -222,6 +261,11 @@ export async function authenticate<Meta>(socket: ByteStream, opts: HandshakeOpti
     const nonces = generateNonces(backend, { incoming: opts.incoming, sentMessage: sentFrame, receivedMessage: receivedFrame });
     const sendCipher = new ChunkCipher(backend, key, nonces.local);
     const recvCipher = new ChunkCipher(backend, key, nonces.remote);
+    if (tap !== undefined) {
+      tap.keys(Uint8Array.from(key), Uint8Array.from(nonces.local), Uint8Array.from(nonces.remote));
+      sendCipher.attachTap(tap, 'sent');
+      recvCipher.attachTap(tap, 'received');
+    }
 
     const localMetadata = opts.metadata.value();
     await writeAll(socket, sendCipher.seal(encode(opts.metadata.encoding, localMetadata), perChunk).buffer);
@@ -244,12 +288,12 @@ export async function authenticate<Meta>(socket: ByteStream, opts: HandshakeOpti
     };
     span.setAttribute('tezos.p2p.outcome', 'authenticated');
     span.end();
-    return new AuthenticatedSocket(info, socket, input, sendCipher, recvCipher, deadline, perChunk, opts.binaryChunksSize);
+    return new AuthenticatedSocket(info, socket, input, sendCipher, recvCipher, deadline, perChunk, opts.binaryChunksSize, tap);
   } catch (e) {
     input.detach();
     deadline.done();
     try {
-      fail(socket, e, peerId);
+      failTapped(socket, e, peerId, tap);
     } catch (err) {
       const ce = err as ConnectionError;
       span.setAttribute('tezos.p2p.outcome', ce.code);

@@ -86,18 +86,27 @@ export class IncomingMessages {
     return used;
   }
 
+  /**
+   * One chunk body. Its 2-byte header always sits right before it in the same buffer (the read buffer
+   * in `push`, `partial` in `fillPartial`), which is what `openInto(…, true)` relies on to hand a
+   * session tap the wire chunk without copying.
+   */
   private chunk(body: Uint8Array): void {
     const plainLength = body.length - TAG_LENGTH;
-    if (plainLength < 0) throw new ConnectionError('INVALID_INCOMING_CIPHERTEXT_SIZE', `encrypted chunk of ${body.length} bytes is shorter than its tag`);
+    if (plainLength < 0) {
+      // Shorter than its tag: the cipher throws INVALID_INCOMING_CIPHERTEXT_SIZE (and reports the chunk to a tap).
+      this.cipher.openInto(body, body, true);
+      return;
+    }
     if (this.message !== undefined && this.messageTotal - this.messageFilled >= plainLength) {
       this.ensureCapacity(this.messageFilled + plainLength);
-      this.cipher.openInto(body, this.message.subarray(this.messageFilled, this.messageFilled + plainLength));
+      this.cipher.openInto(body, this.message.subarray(this.messageFilled, this.messageFilled + plainLength), true);
       this.messageFilled += plainLength;
       if (this.messageFilled === this.messageTotal) this.complete();
       return;
     }
     const plain = this.plainScratch.subarray(0, plainLength);
-    this.cipher.openInto(body, plain);
+    this.cipher.openInto(body, plain, true);
     this.feed(plain);
   }
 

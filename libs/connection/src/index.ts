@@ -7,6 +7,7 @@
 export { ConnectionError, type ConnectionErrorCode, isConnectionError } from './errors.js';
 export { type ByteStream, StreamInput, writeAll } from './byte-stream.js';
 export { createMemorySocketPair } from './memory-socket.js';
+export { type SessionTap, type SessionTapHook } from './session-tap.js';
 export { ChunkCipher, plaintextPerChunk, CHUNK_HEADER, TAG_LENGTH, MAX_CHUNK_SIZE, MAX_CHUNK_PLAINTEXT } from './chunk-cipher.js';
 export { MovingAverage } from './moving-average.js';
 export { IncomingMessages, MESSAGE_PREALLOCATION_LIMIT } from './incoming-messages.js';

@@ -1,7 +1,7 @@
 import { createServer, connect, type Socket } from 'node:net';
 import { type Identity, generateIdentity } from '@tezos-p2p/crypto';
 import { type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig, type ShellConnectionMetadata } from '@tezos-p2p/wire';
-import type { ByteStream, HandshakeOptions } from '../src/index.js';
+import type { ByteStream, HandshakeOptions, SessionTap, SessionTapHook } from '../src/index.js';
 
 export const rawEncoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
 export const CHAIN = 'TEZOS_TEST_CHAIN';
@@ -55,4 +55,64 @@ export async function readBytes(s: ByteStream, n: number): Promise<Uint8Array> {
     await new Promise((r) => s.once('readable', r));
   }
   return new Uint8Array(Buffer.concat(parts));
+}
+
+export interface TappedChunk {
+  readonly direction: 'sent' | 'received';
+  readonly index: number;
+  readonly nonce: Uint8Array;
+  readonly wire: Uint8Array;
+  readonly plaintext: Uint8Array | undefined;
+}
+
+/** Everything a `recordingTap` saw, copied. */
+export interface Recording {
+  readonly calls: SessionTapHook[];
+  messages?: { incoming: boolean; sent: Uint8Array; received: Uint8Array };
+  keys?: { channelKey: Uint8Array; localNonce: Uint8Array; remoteNonce: Uint8Array };
+  readonly sent: TappedChunk[];
+  readonly received: TappedChunk[];
+  readonly ends: { reason: string; code?: string }[];
+  readonly errors: { error: unknown; hook: SessionTapHook }[];
+  /** Resolves at the first `end`. */
+  readonly ended: Promise<void>;
+}
+
+/** A tap that copies everything it is shown; `throwIn` lists hooks that throw after recording. */
+export function recordingTap(opts: { throwIn?: readonly SessionTapHook[] } = {}): { tap: SessionTap; rec: Recording } {
+  let resolveEnded!: () => void;
+  const rec: Recording = { calls: [], sent: [], received: [], ends: [], errors: [], ended: new Promise<void>((r) => (resolveEnded = r)) };
+  const maybeThrow = (hook: SessionTapHook) => {
+    rec.calls.push(hook);
+    if (opts.throwIn?.includes(hook)) throw new Error(`tap failure in ${hook}`);
+  };
+  const tap: SessionTap = {
+    connectionMessages: (m) => {
+      rec.messages = { incoming: m.incoming, sent: Uint8Array.from(m.sent), received: Uint8Array.from(m.received) };
+      maybeThrow('connectionMessages');
+    },
+    keys: (k) => {
+      rec.keys = { channelKey: Uint8Array.from(k.channelKey), localNonce: Uint8Array.from(k.localNonce), remoteNonce: Uint8Array.from(k.remoteNonce) };
+      maybeThrow('keys');
+    },
+    chunk: (c) => {
+      (c.direction === 'sent' ? rec.sent : rec.received).push({
+        direction: c.direction,
+        index: c.index,
+        nonce: Uint8Array.from(c.nonce),
+        wire: Uint8Array.from(c.wire),
+        plaintext: c.plaintext && Uint8Array.from(c.plaintext),
+      });
+      maybeThrow('chunk');
+    },
+    end: (e) => {
+      rec.ends.push({ ...e });
+      resolveEnded();
+      maybeThrow('end');
+    },
+    onTapError: (error, hook) => {
+      rec.errors.push({ error, hook });
+    },
+  };
+  return { tap, rec };
 }

@@ -4,7 +4,7 @@ import { type ChannelNonces, getCryptoBackend, identityFromFields, incrementNonc
 import { identityFromJson, shellConnectionMetadataConfig, decodeConnectionMessageFrame } from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
 import { ChunkCipher, authenticate, createMemorySocketPair } from '../src/index.js';
-import { rawEncoding, readBytes } from './helpers.js';
+import { rawEncoding, readBytes, recordingTap } from './helpers.js';
 
 interface Chunk { index: number; nonce: string | null; wire: string; plaintext: string | null; decoded: Record<string, { kind?: string }> | null }
 interface Session { local_identity: Record<string, string>; channel_key: string; initial_local_nonce: string; initial_remote_nonce: string; sent: Chunk[]; received: Chunk[] }
@@ -55,6 +55,58 @@ describe.each(backends)('replaying the recorded carthagenet session as the initi
     const expected = firstApp.map((c) => c.wire).join('');
     expect(toHex(await readBytes(theirs, expected.length / 2))).toBe(expected);
     conn.close();
+  });
+});
+
+describe('replaying the recorded carthagenet session with a session tap', () => {
+  it('the tap sees the recorded connection messages, keys, and every chunk with its recorded nonce, wire bytes and plaintext', async () => {
+    const backend = getCryptoBackend();
+    const [ours, theirs] = createMemorySocketPair();
+    const { tap, rec } = recordingTap();
+    const sentConn = decodeConnectionMessageFrame(fromHex(session.sent[0]!.wire));
+    const authP = authenticate(ours, {
+      identity: identityFromFields(identityFromJson(session.local_identity), backend),
+      version: { chainName: CARTHAGE, distributedDbVersion: 0, p2pVersion: 1 },
+      listeningPort: 9732,
+      messageNonce: sentConn.messageNonce,
+      expectedProofOfWork: 26,
+      metadata: shellConnectionMetadataConfig(),
+      incoming: false,
+      remote: { ip: '1.2.3.4', port: 9732 },
+      backend,
+      tap,
+    });
+    await readBytes(theirs, fromHex(session.sent[0]!.wire).length);
+    theirs.write(fromHex(session.received[0]!.wire));
+    await readBytes(theirs, 20);
+    theirs.write(fromHex(session.received[1]!.wire));
+    const connP = (await authP).accept({ messageEncoding: rawEncoding });
+    await readBytes(theirs, 19);
+    theirs.write(fromHex(session.received[2]!.wire + session.received[3]!.wire + session.received[4]!.wire));
+    const conn = await connP;
+    await conn.recv();
+    await conn.recv();
+    const firstApp = session.sent.slice(3, 40);
+    for (const c of firstApp) await conn.send(decode(rawEncoding, fromHex(c.plaintext!)));
+    await readBytes(theirs, firstApp.reduce((n, c) => n + c.wire.length / 2, 0));
+    conn.close();
+    await rec.ended;
+
+    expect(toHex(rec.messages!.sent)).toBe(session.sent[0]!.wire);
+    expect(toHex(rec.messages!.received)).toBe(session.received[0]!.wire);
+    expect(rec.messages!.incoming).toBe(false);
+    expect(toHex(rec.keys!.channelKey)).toBe(session.channel_key);
+    expect(toHex(rec.keys!.localNonce)).toBe(session.initial_local_nonce);
+    expect(toHex(rec.keys!.remoteNonce)).toBe(session.initial_remote_nonce);
+    // The recording counts the connection message as chunk 0; the tap counts encrypted chunks from 0.
+    const asRecorded = (c: { index: number; nonce: Uint8Array; wire: Uint8Array; plaintext: Uint8Array | undefined }) => ({
+      index: c.index + 1, nonce: toHex(c.nonce), wire: toHex(c.wire), plaintext: c.plaintext && toHex(c.plaintext),
+    });
+    const recorded = (c: Chunk) => ({ index: Number(c.index), nonce: c.nonce, wire: c.wire, plaintext: c.plaintext });
+    expect(rec.sent.map(asRecorded)).toEqual(session.sent.slice(1, 40).map(recorded));
+    expect(rec.received.map(asRecorded)).toEqual(session.received.slice(1, 5).map(recorded));
+    expect(rec.ends).toEqual([{ reason: 'Unknown_reason' }]);
+    expect(rec.errors).toEqual([]);
   });
 });
 

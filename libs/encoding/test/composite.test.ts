@@ -32,6 +32,12 @@ describe('strings and bytes', () => {
     expect(encode(latin1String, decode(latin1String, raw))).toEqual(raw);
   });
 
+  it('a leading byte-order mark is content: kept on decoding, written back', () => {
+    const withBom = fromHex('00000005efbbbfc3a9');
+    expect(decode(string, withBom)).toBe('\ufeffé');
+    expect(encode(string, decode(string, withBom))).toEqual(withBom);
+  });
+
   it('fixed bytes require exactly n bytes', () => {
     expect(() => encode(Fixed.bytes(3), new Uint8Array(2))).toThrow(/INVALID_BYTES_LENGTH/);
     expect(decodeError(() => decode(Fixed.bytes(3), new Uint8Array(2))).code).toBe('NOT_ENOUGH_DATA');

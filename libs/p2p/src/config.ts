@@ -1,6 +1,7 @@
 import type { CryptoBackend, Identity } from '@tezos-p2p/crypto';
 import type { Clock, EventBus, Rng } from '@tezos-p2p/events';
 import type { ReconnectionConfig } from '@tezos-p2p/pool';
+import type { SessionTapFactory } from '@tezos-p2p/workers';
 import type { ConnectionMetadataConfig, P2pMessageEncodingOptions, PeerId, PeerMetadataConfig, Point } from '@tezos-p2p/wire';
 
 /** `P2p.config`: who we are and how we take part in the network. */
@@ -31,6 +32,12 @@ export interface P2pConfig {
   readonly disablePeerDiscovery?: boolean;
   /** Trust points found by LAN discovery (Octez: only in sandbox mode; default false). */
   readonly trustDiscoveredPeers?: boolean;
+  /**
+   * Called once per handshake attempt (incoming sockets that passed the early checks, outgoing
+   * connections once TCP is up); the `SessionTap` it returns, if any, observes that session's raw
+   * bytes and keys until it ends. For conformance transcripts of live sessions.
+   */
+  readonly sessionTap?: SessionTapFactory;
 }
 
 /** `P2p_params`: the application's messages and metadata, and the chain. */

@@ -90,6 +90,7 @@ export class P2p<M, PM, CM> {
         privateMode,
         disablePeerDiscovery: config.disablePeerDiscovery ?? false,
         backend,
+        sessionTap: config.sessionTap,
       },
       this.pool,
       this.scheduler,

@@ -1,6 +1,6 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { type AuthenticatedSocket, ConnectionError, type IoScheduler, authenticate } from '@tezos-p2p/connection';
+import { type AuthenticatedSocket, ConnectionError, type IoScheduler, type SessionTap, authenticate } from '@tezos-p2p/connection';
 import type { CryptoBackend, Identity } from '@tezos-p2p/crypto';
 import type { Encoding } from '@tezos-p2p/encoding';
 import type { Clock, ConnectionPoint, EventBus } from '@tezos-p2p/events';
@@ -15,6 +15,13 @@ import { P2pError } from './errors.js';
 import { type MaintenanceBounds, type P2pLimits, maintenanceBounds } from './limits.js';
 import { tracer } from './tracer.js';
 import { countGreylisting, countHandshake, countNack, countRefusal, countSilentRefusal } from './metrics.js';
+
+/**
+ * Gives a `SessionTap` (or none) for one handshake attempt: incoming, for a socket that passed the
+ * early checks (incoming limit, banned IP); outgoing, once the TCP connection is up, before the
+ * handshake. `point` is the socket's remote point (the dialled point when outgoing).
+ */
+export type SessionTapFactory = (ctx: { readonly incoming: boolean; readonly point: Point }) => SessionTap | undefined;
 
 export interface ConnectHandlerConfig<M, CM> {
   readonly identity: Identity;
@@ -32,6 +39,8 @@ export interface ConnectHandlerConfig<M, CM> {
   /** Testing option of Octez: no Advertise, no Bootstrap answers, no points in Nacks. */
   readonly disablePeerDiscovery: boolean;
   readonly backend?: CryptoBackend | undefined;
+  /** Observe sessions (raw bytes and keys), e.g. to record transcripts; a factory that throws means no tap. */
+  readonly sessionTap?: SessionTapFactory | undefined;
 }
 
 /** Why a connection attempt or an incoming socket was refused before or without a handshake. */
@@ -206,6 +215,7 @@ export class ConnectHandler<M, PM, CM> {
   private async authenticate(info: PointInfo<P2pConn<M, CM>> | undefined, socket: Socket, point: Point, signal: AbortSignal, timeoutMs: number): Promise<P2pConn<M, CM>> {
     const incoming = info === undefined;
     const { config, pool, bus, clock } = this;
+    const tap = this.sessionTap(incoming, point);
     let authed: AuthenticatedSocket<CM>;
     try {
       authed = await authenticate(socket, {
@@ -220,6 +230,7 @@ export class ConnectHandler<M, PM, CM> {
         signal,
         backend: config.backend,
         binaryChunksSize: config.limits.binaryChunksSize,
+        tap,
       });
     } catch (e) {
       const err = P2pError.from(signal.aborted && signal.reason instanceof P2pError ? signal.reason : e, point);
@@ -257,6 +268,17 @@ export class ConnectHandler<M, PM, CM> {
     if (decision.kind === 'private') return refuseSilently(new P2pError('PRIVATE_MODE', `private mode: ${peerId} is not trusted`, { point, peerId }));
     if (decision.kind === 'reject') return this.nack(authed, info, point, idPoint, peerId, decision.motive);
     return this.acceptConnection(authed, info, pointInfo, peerInfo, point, idPoint, decision.version, signal);
+  }
+
+  /** One tap per handshake attempt, from the configured factory (none when it is unset or throws). */
+  private sessionTap(incoming: boolean, point: Point): SessionTap | undefined {
+    const factory = this.config.sessionTap;
+    if (factory === undefined) return undefined;
+    try {
+      return factory({ incoming, point });
+    } catch {
+      return undefined;
+    }
   }
 
   /** Steps 7a–7c of `raw_authenticate`, in Octez's order. */

@@ -9,7 +9,7 @@ export { P2pError, type P2pErrorCode } from './errors.js';
 export { Throttle, PROTOCOL_COOLDOWNS_MS, type ThrottledKind } from './throttle.js';
 export { P2pConn, type P2pConnOptions, type Answerer } from './p2p-conn.js';
 export { DefaultAnswerer, PrivateAnswerer, type AnswererContext, type AnswererLog } from './answerer.js';
-export { ConnectHandler, type ConnectHandlerConfig, type ConnectHandlerHooks, type ConnectHandlerLog, type IncomingRefusal } from './connect-handler.js';
+export { ConnectHandler, type ConnectHandlerConfig, type ConnectHandlerHooks, type ConnectHandlerLog, type IncomingRefusal, type SessionTapFactory } from './connect-handler.js';
 export { Maintenance, type MaintenanceOptions, type MaintenanceMotive, type MaintenanceLog } from './maintenance.js';
 export { Welcome, WelcomeError, type WelcomeOptions } from './welcome.js';
 export { firstEvent } from './first-event.js';

@@ -89,6 +89,7 @@ export async function devnetCommand(o: DevnetOptions, out: NodeJS.WriteStream = 
         echo: o.echo ?? false,
         logLevel: o.logLevel ?? 'info',
         otelConsole: false,
+        record: undefined,
         notes: [],
       };
       const node = await startNode(settings, { log: log.child({ node: i }), signal: stop.signal });

@@ -66,6 +66,7 @@ export function buildProgram(version: string): Command {
     .option('--echo', 'answer each application message with the same bytes (demos, interop checks)')
     .addOption(new Option('--log-level <level>', 'log level (default info)').choices([...LOG_LEVELS]))
     .option('--otel-console', 'print spans and metrics on stdout instead of OTLP')
+    .option('--record <dir>', 'write every session as a conformance transcript here (with its session keys: keep private)')
     .action((o: RunOptions) => runCommand(o));
 
   program

@@ -33,6 +33,7 @@ export interface RunOptions {
   echo?: boolean;
   logLevel?: string;
   otelConsole?: boolean;
+  record?: string;
 }
 
 /** Everything a running node needs, resolved and validated. */
@@ -56,6 +57,8 @@ export interface NodeSettings {
   readonly echo: boolean;
   readonly logLevel: string;
   readonly otelConsole: boolean;
+  /** `--record DIR`: write every session as a conformance transcript there. */
+  readonly record: string | undefined;
   /** Config keys accepted for compatibility but without effect here, to report at start-up. */
   readonly notes: readonly string[];
 }
@@ -210,6 +213,7 @@ export function resolveSettings(o: RunOptions): NodeSettings {
     echo: o.echo ?? false,
     logLevel,
     otelConsole: o.otelConsole ?? false,
+    record: o.record,
     notes,
   };
 }

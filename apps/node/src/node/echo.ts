@@ -1,4 +1,5 @@
 import { P2pError } from '@tezos-p2p/p2p';
+import { shellMessageKindOfTag } from '@tezos-p2p/shell';
 import type { Logger } from 'pino';
 import type { NodeP2p } from '../rpc/index.js';
 
@@ -19,7 +20,7 @@ export async function runEcho(p2p: NodeP2p, signal: AbortSignal, log: Logger): P
     const { conn, msg } = received;
     try {
       await p2p.send(conn, msg);
-      log.debug({ peer_id: conn.peerId, tag: msg.tag, bytes: msg.payload.length }, 'echoed application message');
+      log.debug({ peer_id: conn.peerId, tag: msg.tag, kind: shellMessageKindOfTag(msg.tag) ?? 'unknown', bytes: msg.payload.length }, 'echoed application message');
     } catch (e) {
       log.debug({ peer_id: conn.peerId, err: e instanceof Error ? e.message : String(e) }, 'echo not delivered');
     }

@@ -8,6 +8,7 @@ import type { NodeSettings } from '../config/settings.js';
 import { type NodeP2p, type RpcServer, startRpcServer } from '../rpc/index.js';
 import { runEcho } from './echo.js';
 import { ensureDataDir, loadOrGenerate } from './identity-file.js';
+import { SessionRecordings } from './recording.js';
 
 export interface RunningNode {
   readonly p2p: NodeP2p;
@@ -51,6 +52,7 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
   );
   if (generated) log.info({ peer_id: identity.peerId, file: settings.identityFile }, 'identity generated');
   const trustedPoints = await resolvePeers(settings.bootstrapPeers, DEFAULT_P2P_PORT, (m) => log.warn(m));
+  const recordings = settings.record !== undefined ? new SessionRecordings(settings.record, log.child({ component: 'record' })) : undefined;
 
   const p2p = (await createP2p(
     {
@@ -65,6 +67,7 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
       reconnection: settings.reconnection,
       disablePeerDiscovery: settings.disablePeerDiscovery,
       trustDiscoveredPeers: opts.trustDiscoveredPeers ?? false,
+      ...(recordings ? { sessionTap: recordings.tapFor } : {}),
     },
     settings.limits,
     rawMessageParams(settings.chainName, { privateMode: settings.privateMode, disableMempool: settings.disableMempool }),
@@ -82,6 +85,7 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
   } catch (e) {
     events.unsubscribe();
     await p2p.shutdown();
+    await recordings?.close();
     throw e;
   }
 
@@ -98,6 +102,7 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
       rpc: rpc && settings.rpc ? `${settings.rpc.host}:${rpc.port}` : null,
       bootstrap_points: trustedPoints.length,
       private_mode: settings.privateMode,
+      record: settings.record ?? null,
     },
     'node started',
   );
@@ -112,6 +117,7 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
         echoStop.abort();
         await p2p.shutdown();
         await echo;
+        await recordings?.close();
         events.unsubscribe();
         log.info({ peers_file: settings.peersFile }, 'node stopped');
       })()),

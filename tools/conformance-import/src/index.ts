@@ -1,0 +1,8 @@
+/**
+ * @packageDocumentation
+ * The importer of ../shared/conformance/fixtures into conformance transcripts: `buildTranscripts()`
+ * and the file comparison that keeps the checked-in transcripts in step with it.
+ */
+export { buildTranscripts, IMPORTED_PREFIXES, isImported } from './build.js';
+export { compareImports, writeImports, type ImportDifference } from './files.js';
+export { DEFAULT_TRANSCRIPTS_DIR } from './paths.js';
