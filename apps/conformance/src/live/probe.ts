@@ -1,4 +1,5 @@
 import { type Socket, connect } from 'node:net';
+import { readableOrClosed } from '../checks/byte-reader.js';
 import { CONNECTION_MESSAGE_HEADER, type ConnectionMessage, decodeConnectionMessageFrame } from '@tezos-p2p/wire';
 
 export interface HostPort {
@@ -64,17 +65,7 @@ export async function peekConnectionMessage(s: Socket, timeoutMs: number): Promi
     if (s.destroyed || s.readableEnded) throw new LiveError('LIVE_PROTOCOL', 'the target closed the connection before sending its connection message');
     const left = deadline - Date.now();
     if (left <= 0) throw new LiveError('LIVE_TIMEOUT', `no connection message from the target within ${timeoutMs} ms`);
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(done, left);
-      s.once('readable', done);
-      s.once('close', done);
-      function done() {
-        clearTimeout(t);
-        s.off('readable', done);
-        s.off('close', done);
-        resolve();
-      }
-    });
+    await readableOrClosed(s, left);
   }
   const all = Buffer.concat(parts);
   s.unshift(all);
