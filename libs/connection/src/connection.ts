@@ -143,13 +143,15 @@ export class Connection<M, Meta = unknown> {
     this.unregister = scheduler.register(this.reader, this.writeIo);
     bindConnectionMetrics();
 
-    // The handshake read the socket in paused mode: whatever it read beyond the Ack comes first.
-    for (const b of leftover) this.onData(b);
     socket.on('end', this.onEnd);
     socket.on('close', this.onEnd);
     socket.on('error', this.onError);
     socket.on('drain', this.onDrain);
     socket.on('data', this.onData);
+    // The handshake read the socket in paused mode: whatever it read beyond the Ack comes first (new
+    // 'data' events start on a later tick). Only after the listeners are on: if these bytes are bad,
+    // `terminate` must find the listeners to remove, or they would stay on the destroyed socket.
+    for (const b of leftover) this.onData(b);
     this.updateFlow();
   }
 

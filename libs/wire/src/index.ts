@@ -5,7 +5,7 @@
  * datagram, and the JSON files (identity.json, peers.json) in Octez's layout.
  */
 export { type PeerId, PEER_ID_PREFIX, PEER_ID_SIZE, peerIdFromBytes, peerIdToBytes, parsePeerId, isPeerId, peerIdEncoding } from './peer-id.js';
-export { b58checkEncode, b58checkDecode } from './base58check.js';
+export { Base58CheckError, b58checkEncode, b58checkDecode } from './base58check.js';
 export { IpParseError, ipToBytes, formatIpv6, canonicalIp, displayIp, ipToP2pAddr, isV4Mapped, isIpv4 } from './ip.js';
 export {
   type Point, type ParsePointOptions, PointParseError, makePoint, pointToString, pointEquals, parsePoint, parsePointWithPeerId,
@@ -29,7 +29,7 @@ export {
 } from './p2p-message.js';
 export { type DiscoveryDatagram, discoveryDatagramEncoding, DISCOVERY_MAGIC, DISCOVERY_DATAGRAM_SIZE } from './discovery.js';
 export { JsonShapeError, jsonValidator, type JsonValidator } from './json-schema.js';
-export { formatTimestamp, parseTimestamp, connectionPointJson, pointConnectionJson, type ConnectionPointJson } from './json-conventions.js';
+export { TimestampParseError, formatTimestamp, parseTimestamp, connectionPointJson, pointConnectionJson, type ConnectionPointJson } from './json-conventions.js';
 export { type IdentityJson, type IdentityFields, identityJson, identityJsonSchema, identityFromJson, identityToJson } from './identity-file.js';
 export { type PeersFileEntry, type PeerEventJson, type PeerEventKindJson, type StampedConnectionPointJson, peersFile, peersFileSchema } from './peers-file.js';
 export { type PeerMetadataConfig, type ShellPeerMetadata, type MessageKindCounter, shellPeerMetadataConfig, shellPeerMetadataSchema, incrShellPeerMetadata } from './peer-metadata.js';

@@ -9,11 +9,28 @@ export function formatTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '-00:00');
 }
 
-/** Accepts RFC 3339 text, or a decimal string of seconds since the epoch (Octez's second JSON case). */
+/** Text that is not a timestamp, or one outside what a JavaScript Date (and so `formatTimestamp`) holds. */
+export class TimestampParseError extends RangeError {
+  override readonly name = 'TimestampParseError';
+  readonly code = 'INVALID_TIMESTAMP';
+}
+
+/** ±100,000,000 days around the epoch: the range of a JavaScript Date. */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * Accepts RFC 3339 text, or a decimal string of seconds since the epoch (Octez's second JSON case).
+ * Seconds beyond the Date range are refused here: accepted, they would make `formatTimestamp` throw
+ * when the value is written back (peers.json is rewritten from what was loaded).
+ */
 export function parseTimestamp(text: string): number {
-  if (/^-?\d+$/.test(text)) return Number(text) * 1000;
+  if (/^-?\d+$/.test(text)) {
+    const ms = Number(text) * 1000;
+    if (!(Math.abs(ms) <= MAX_DATE_MS)) throw new TimestampParseError(`timestamp out of range: ${JSON.stringify(text.length > 40 ? text.slice(0, 40) + '…' : text)}`);
+    return ms;
+  }
   const ms = Date.parse(text.replace(/-00:00$/, 'Z'));
-  if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${JSON.stringify(text)}`);
+  if (Number.isNaN(ms)) throw new TimestampParseError(`not a timestamp: ${JSON.stringify(text.length > 60 ? text.slice(0, 60) + '…' : text)}`);
   return ms;
 }
 

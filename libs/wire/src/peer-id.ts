@@ -21,7 +21,7 @@ export function peerIdToBytes(id: PeerId): Uint8Array {
   return b58checkDecode(id, PEER_ID_PREFIX, PEER_ID_SIZE);
 }
 
-/** Validate a text peer id; throws a RangeError naming the problem. */
+/** Validate a text peer id; throws a Base58CheckError (a RangeError) naming the problem. */
 export function parsePeerId(text: string): PeerId {
   const bytes = b58checkDecode(text, PEER_ID_PREFIX, PEER_ID_SIZE);
   return peerIdFromBytes(bytes); // re-encode: canonical form

@@ -49,6 +49,10 @@ export class P2pConn<M, CM> implements PoolConnection {
   private readonly readers: { resolve: (m: M) => void; reject: (e: Error) => void }[] = [];
   private spaceWaiter: (() => void) | undefined;
   private readonly stop = new AbortController();
+  /** Aborted once the connection itself has closed (the peer closed it, a socket error). */
+  private readonly lost = new AbortController();
+  /** What the loop's waits (throttle, room in the application queue) give up on: a stop, or the connection lost. */
+  private readonly waitSignal: AbortSignal;
   private requested: DisconnectReason | undefined;
   private finished: DisconnectReason | undefined;
   private readonly appListeners = new Set<() => void>();
@@ -62,6 +66,18 @@ export class P2pConn<M, CM> implements PoolConnection {
     this.trustedNode = options.trustedNode;
     this.throttle = new Throttle(options.clock);
     this.done = new Promise((r) => (this.resolveDone = r));
+    this.waitSignal = AbortSignal.any([this.stop.signal, this.lost.signal]);
+    // Octez's I/O scheduler cancels a connection as soon as its socket fails or the peer closes it,
+    // whatever the connection's loop is doing. Here the loop may be asleep in the protocol throttle
+    // (60 s after a second Swap_request) or waiting for room in the application queue: the close
+    // must wake it, or the dead connection would stay in the pool, counted and listed, that long.
+    void this.connection.closed.then(() => {
+      if (this.finished !== undefined) return;
+      this.lost.abort(new P2pError('CANCELED', 'connection lost'));
+      const w = this.spaceWaiter;
+      this.spaceWaiter = undefined;
+      w?.();
+    });
   }
 
   get peerId(): PeerId {
@@ -103,6 +119,13 @@ export class P2pConn<M, CM> implements PoolConnection {
         if (await this.handle(msg)) continue;
         reason = { kind: 'Disconnect_received' };
       } catch (e) {
+        if (!this.requested && this.lost.signal.aborted && e === this.lost.signal.reason) {
+          // A wait cut short by the connection's own close: that close is the reason, and a decoding
+          // error still greylists, as when the loop reads it.
+          const r = this.connection.disconnectReason;
+          reason = r?.kind === 'Read_error' ? this.readFailure(r.error) : (r ?? { kind: 'Connection_closed_by_peer' });
+          break;
+        }
         // An answerer failure (e.g. our Advertise could not be written) closes the connection.
         reason = this.requested ?? { kind: 'Write_error', error: e instanceof ConnectionError ? e : new ConnectionError('SOCKET_ERROR', String(e)) };
       }
@@ -125,7 +148,7 @@ export class P2pConn<M, CM> implements PoolConnection {
   /** Returns false when the connection must close (Disconnect received). */
   private async handle(msg: P2pMessage<M>): Promise<boolean> {
     const { answerer, disablePeerDiscovery } = this.options;
-    const signal = this.stop.signal;
+    const signal = this.waitSignal;
     switch (msg.kind) {
       case 'Disconnect':
         return false;
@@ -160,6 +183,7 @@ export class P2pConn<M, CM> implements PoolConnection {
     while (this.appQueue.length > 0 && this.appQueue.length + 1 >= this.options.appQueueSize) {
       await new Promise<void>((resolve) => (this.spaceWaiter = resolve));
       if (this.requested || this.finished) return;
+      if (this.lost.signal.aborted) throw this.lost.signal.reason;
     }
     this.appQueue.push({ msg: message, size: 1 });
     for (const l of this.appListeners) l();

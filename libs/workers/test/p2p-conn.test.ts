@@ -61,4 +61,57 @@ describe('P2pConn', () => {
     expect(await conn.done).toEqual({ kind: 'Disconnect_received' });
     expect(seen).toEqual(['bootstrap', 'advertise 1']);
   });
+
+  /** Resolves with the reason, or with 'still open' if the connection has not noticed the close (a hang, not a timing bound). */
+  const closedOrHung = (conn: P2pConn<RawAppMessage, ShellConnectionMetadata>) =>
+    Promise.race([conn.done, new Promise<'still open'>((r) => setTimeout(() => r('still open'), 5000))]);
+
+  // Regression: a peer's close went unnoticed while the loop slept in the protocol throttle (60 s
+  // after a second Swap_request), leaving a dead connection in the pool (seen in tools/netns: a
+  // swapped-away peer stayed "connected" on the other side until shutdown). Octez cancels the
+  // connection as soon as its socket reads EOF, whatever the loop is doing.
+  it('notices the peer closing while it sleeps in the Swap_request throttle', async () => {
+    const [local, remote] = await pair();
+    const seen: string[] = [];
+    const closed: string[] = [];
+    const answerer: typeof silent = { ...silent, swapRequest: async () => void seen.push('swap request') };
+    // A fake clock that never moves: the second Swap_request's 60 s cooldown never ends by itself.
+    const conn = new P2pConn({ connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer, disablePeerDiscovery: false, appQueueSize: 10, clock: new FakeClock(), greylist: () => undefined, onClosed: (_c, r) => closed.push(r.kind) });
+    conn.start();
+    const swap = { kind: 'Swap_request', point: { ip: '10.0.0.1', port: 9732 }, peerId: remote.info.peerId } as const;
+    await remote.send(swap);
+    await remote.send(swap);
+    for (let i = 0; i < 20 && seen.length === 0; i++) await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual(['swap request']);
+    remote.close();
+    expect(await closedOrHung(conn)).toEqual({ kind: 'Connection_closed_by_peer' });
+    expect(closed).toEqual(['Connection_closed_by_peer']);
+    expect(seen).toEqual(['swap request']);
+  });
+
+  it('a decoding error while it sleeps in the throttle still greylists, then closes', async () => {
+    const [local, remote] = await pair();
+    const calls: string[] = [];
+    const conn = new P2pConn({ connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer: silent, disablePeerDiscovery: false, appQueueSize: 10, clock: new FakeClock(), greylist: (m) => calls.push(`greylist ${m}`), onClosed: (_c, r) => calls.push(`closed ${r.kind}`) });
+    conn.start();
+    const ack = { kind: 'Swap_ack', point: { ip: '10.0.0.1', port: 9732 }, peerId: remote.info.peerId } as const;
+    await remote.send(ack);
+    await remote.send(ack);
+    remote.trySendEncoded(new Uint8Array([0, 0, 0, 2, 0, 7]));
+    expect(((await closedOrHung(conn)) as { kind: string }).kind).toBe('Read_error');
+    expect(calls).toEqual(['greylist decoding error', 'closed Read_error']);
+  });
+
+  it('notices the peer closing while its application queue is full', async () => {
+    const [local, remote] = await pair();
+    const conn = new P2pConn({ connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer: silent, disablePeerDiscovery: false, appQueueSize: 2, clock: new FakeClock(), greylist: () => undefined, onClosed: () => undefined });
+    conn.start();
+    for (let i = 0; i < 5; i++) await remote.send({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array([i]) } });
+    for (let i = 0; i < 50 && conn.queuedAppMessages === 0; i++) await new Promise((r) => setImmediate(r));
+    expect(conn.queuedAppMessages).toBe(1);
+    remote.close();
+    expect(await closedOrHung(conn)).toEqual({ kind: 'Connection_closed_by_peer' });
+    // What was queued before the close can still be read.
+    expect((await conn.read()).payload[0]).toBe(0);
+  });
 });
