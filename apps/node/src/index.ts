@@ -6,7 +6,7 @@
 export { type RunOptions, type NodeSettings, resolveSettings, limitsFromJson, DEFAULT_DATA_DIR, DEFAULT_DISCOVERY_PORT } from './config/settings.js';
 export { ConfigError } from './config/errors.js';
 export { type ConfigFile, readConfigFile, parseConfig } from './config/config-file.js';
-export { type HostPort, type BootstrapPoint, parseHostPort, resolvePeers } from './config/host-port.js';
+export { type HostPort, type BootstrapPoint, type DiscoveryAddr, DEFAULT_DISCOVERY_ADDR, parseHostPort, parseDiscoveryAddr, resolveDiscoveryAddr, resolvePeers } from './config/host-port.js';
 export { NETWORKS, type NetworkName, DEFAULT_P2P_PORT, DEFAULT_RPC_PORT } from './config/networks.js';
 export { type RunningNode, type StartNodeOptions, startNode } from './node/start-node.js';
 export { loadOrGenerate } from './node/identity-file.js';

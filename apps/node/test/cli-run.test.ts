@@ -97,6 +97,24 @@ describe('tzp2p run (subprocess)', () => {
     expect(t.records.filter((r) => r.direction === 'SENT' && r.kind === 'Deactivate')).toHaveLength(1);
   });
 
+  // Regression: `--discovery-addr :PORT` (Octez: broadcast to 255.255.255.255) stopped the node at
+  // start-up, and a name was refused instead of resolved.
+  it('--discovery-addr :PORT broadcasts to 255.255.255.255; a name is resolved to its IPv4 address', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const dests = async (name: string, addr: string) => {
+      // The datagram announces the listening port as an int16: listen below 32768 (the last --net-addr wins).
+      const listen = `127.0.0.1:${30_000 + Math.floor(Math.random() * 2_700)}`;
+      const cli = node(name, ['--no-bootstrap-peers', '--net-addr', listen, '--discovery-addr', addr, '--log-level', 'debug']);
+      await started(cli);
+      const sent = await cli.until(() => cli.logs.find((l) => l['source'] === 'discovery' && l['msg'] === 'broadcast_message'), 'a discovery broadcast');
+      cli.kill('SIGTERM');
+      expect((await cli.exited).code).toBe(0);
+      return sent['destination'];
+    };
+    expect(await dests('disco-any', `:${port}`)).toEqual({ address: '255.255.255.255', port });
+    expect(await dests('disco-name', `localhost:${port + 1}`)).toEqual({ address: '127.0.0.1', port: port + 1 });
+  });
+
   it('bad options and config.json name the key and what was expected', async () => {
     const r1 = await runCli(['run', '--data-dir', join(root, 'bad1'), '--connections', 'many']);
     expect(r1.code).toBe(1);
@@ -113,6 +131,10 @@ describe('tzp2p run (subprocess)', () => {
     const r3 = await runCli(['run', '--data-dir', dir, '--net-addr', '1.2.3.4:99999']);
     expect(r3.code).toBe(1);
     expect(r3.stderr).toContain('--net-addr');
+
+    const r5 = await runCli(['run', '--data-dir', dir, '--expected-pow', '0', '--discovery-addr', '[::1]:10732']);
+    expect(r5.code).toBe(1);
+    expect(r5.stderr).toMatch(/--discovery-addr: expected an IPv4 address or a name .*\[CONFIG_INVALID\]/);
 
     const r4 = await runCli(['run', '--network', 'moonnet']);
     expect(r4.code).not.toBe(0);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, limitsFromJson, parseConfig, parseHostPort, resolvePeers, resolveSettings } from '../src/index.js';
+import { ConfigError, limitsFromJson, parseConfig, parseDiscoveryAddr, parseHostPort, resolveDiscoveryAddr, resolvePeers, resolveSettings } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tzp2p-settings-'));
 function withConfig(json: unknown): string {
@@ -122,5 +122,27 @@ describe('addresses', () => {
     expect(points.length).toBeGreaterThanOrEqual(2);
     expect(warnings).toHaveLength(1);
     await expect(resolvePeers(['127.0.0.1#notanid'], 9732, () => undefined)).rejects.toThrow(ConfigError);
+  });
+
+  // Regression: `--discovery-addr :10732` made the node fail at start-up (`discoveryAddr must be an IPv4
+  // address, got "::"`) and a name was refused (`must be an IPv4 literal`). Octez's
+  // resolve_discovery_addrs defaults the address to 255.255.255.255 and resolves names to IPv4.
+  it('reads discovery-addr as Octez: an empty address is 255.255.255.255, IPv4 only, names resolved at start-up', async () => {
+    expect(parseDiscoveryAddr(':10732', 10732, 'k')).toEqual({ host: '255.255.255.255', port: 10732, key: 'k' });
+    expect(parseDiscoveryAddr(':7', 10732, 'k')).toEqual({ host: '255.255.255.255', port: 7, key: 'k' });
+    expect(parseDiscoveryAddr('10.1.2.255', 10732, 'k')).toEqual({ host: '10.1.2.255', port: 10732, key: 'k' });
+    expect(parseDiscoveryAddr('[::ffff:10.1.2.255]:5', 10732, 'k')).toEqual({ host: '10.1.2.255', port: 5, key: 'k' });
+    expect(parseDiscoveryAddr('localhost:5', 10732, 'k')).toEqual({ host: 'localhost', port: 5, key: 'k' });
+    expect(configError(() => parseDiscoveryAddr('[::1]:5', 10732, '--discovery-addr')).message).toMatch(/^--discovery-addr: expected an IPv4 address/);
+    expect(configError(() => parseDiscoveryAddr('[fe80::1%eth0]', 10732, 'k')).key).toBe('k');
+
+    const s = resolveSettings({ dataDir: dir, discoveryAddr: ':10732' });
+    expect(s.discovery).toEqual({ host: '255.255.255.255', port: 10732, key: '--discovery-addr' });
+    const fromConfig = resolveSettings({ dataDir: dir, configFile: withConfig({ p2p: { 'discovery-addr': '192.168.1.255' } }) });
+    expect(fromConfig.discovery).toEqual({ host: '192.168.1.255', port: 10732, key: 'p2p.discovery-addr' });
+
+    expect(await resolveDiscoveryAddr({ host: '10.0.0.255', port: 1, key: 'k' })).toEqual({ host: '10.0.0.255', port: 1, key: 'k' });
+    expect(await resolveDiscoveryAddr({ host: 'localhost', port: 1, key: 'k' })).toEqual({ host: '127.0.0.1', port: 1, key: 'k' });
+    await expect(resolveDiscoveryAddr({ host: 'no-such-host.invalid', port: 1, key: 'p2p.discovery-addr' })).rejects.toThrow(/^p2p\.discovery-addr: expected an IPv4 address or a name/);
   });
 });

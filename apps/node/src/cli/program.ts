@@ -47,7 +47,7 @@ export function buildProgram(version: string): Command {
     .option('--config-file <file>', 'an Octez config.json (default <data-dir>/config.json when present)')
     .option('--net-addr <addr:port>', 'listen for peers here (default [::]:9732)')
     .option('--advertised-net-port <port>', 'port announced to peers (behind NAT)')
-    .option('--discovery-addr <addr[:port]>', 'LAN discovery broadcast address (default off; port 10732)')
+    .option('--discovery-addr <addr[:port]>', 'LAN discovery broadcast address, IPv4 or a name; an empty addr is 255.255.255.255 (default off; port 10732)')
     .option('--peer <addr:port[#peer_id]>', 'a trusted peer to connect to (repeatable)', collect)
     .option('--no-bootstrap-peers', "ignore the network's and config's bootstrap peers")
     .option('--private-mode', 'only trusted peers, and never advertise them')

@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
-import { type PeerId, type Point, isPeerId, makePoint } from '@tezos-p2p/wire';
+import { isIP } from 'node:net';
+import { type PeerId, type Point, canonicalIp, isPeerId, makePoint } from '@tezos-p2p/wire';
 import { ConfigError } from './errors.js';
 
 export interface HostPort {
@@ -9,9 +10,10 @@ export interface HostPort {
 
 /**
  * `addr[:port]`, `[v6][:port]` or `:port` as Octez's `--net-addr` / `listen-addr` / `--rpc-addr`
- * accept them; the host may be a name (resolved later). An empty host means every address (`::`).
+ * accept them; the host may be a name (resolved later). An empty host means `defaultHost`: every
+ * address (`::`) unless told otherwise.
  */
-export function parseHostPort(text: string, defaultPort: number, key: string): HostPort {
+export function parseHostPort(text: string, defaultPort: number, key: string, defaultHost = '::'): HostPort {
   let host: string;
   let port: string | undefined;
   const m6 = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
@@ -23,7 +25,7 @@ export function parseHostPort(text: string, defaultPort: number, key: string): H
     if (colons > 1) throw new ConfigError(key, 'an address like 0.0.0.0:9732 or [::]:9732 (brackets around IPv6)', text);
     [host, port] = colons === 1 ? (text.split(':') as [string, string]) : [text, undefined];
   }
-  if (host === '') host = '::';
+  if (host === '') host = defaultHost;
   if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new ConfigError(key, 'a port number', port);
   const p = port === undefined ? defaultPort : Number(port);
   if (p > 65535) throw new ConfigError(key, 'a port in 0..65535', p);
@@ -55,4 +57,51 @@ export async function resolvePeers(specs: readonly string[], defaultPort: number
     for (const a of addresses) out.push(id === undefined ? { point: makePoint(a, hp.port) } : { point: makePoint(a, hp.port), expectedPeerId: id as PeerId });
   }
   return out;
+}
+
+/** Octez's discovery address when `discovery-addr` gives none (`:10732`): `Ipaddr.V4.broadcast`. */
+export const DEFAULT_DISCOVERY_ADDR = '255.255.255.255';
+
+/** Where LAN discovery broadcasts, and the option or config key it came from (for errors). */
+export interface DiscoveryAddr extends HostPort {
+  readonly key: string;
+}
+
+/**
+ * `--discovery-addr` / `p2p.discovery-addr` as Octez's `resolve_discovery_addrs` reads them:
+ * `addr[:port]`, an empty address meaning the limited broadcast address `255.255.255.255`, the port
+ * 10732 by default. Discovery is IPv4 only: an IPv4-mapped IPv6 literal is taken as its IPv4
+ * address, any other IPv6 literal is refused. A name is kept as it is, for `resolveDiscoveryAddr`.
+ */
+export function parseDiscoveryAddr(text: string, defaultPort: number, key: string): DiscoveryAddr {
+  const hp = parseHostPort(text, defaultPort, key, DEFAULT_DISCOVERY_ADDR);
+  if (isIP(hp.host) === 0) return { ...hp, key };
+  let ip: string;
+  try {
+    ip = canonicalIp(hp.host);
+  } catch {
+    ip = ':'; // a literal with a zone (fe80::1%eth0): IPv6
+  }
+  if (ip.includes(':')) throw new ConfigError(key, 'an IPv4 address or a name (LAN discovery is IPv4 only)', text);
+  return { host: ip, port: hp.port, key };
+}
+
+/**
+ * The discovery address to use: an IPv4 literal as it is; a name resolved, its first IPv4 address
+ * (IPv4-mapped included) taken and IPv6 ones skipped, as Octez. A name without an IPv4 address is a
+ * `ConfigError` naming the key (Octez would run without discovery).
+ */
+export async function resolveDiscoveryAddr(d: DiscoveryAddr): Promise<DiscoveryAddr> {
+  if (isIP(d.host) === 4) return d;
+  let addresses: { address: string }[];
+  try {
+    addresses = await lookup(d.host, { all: true });
+  } catch (e) {
+    throw new ConfigError(d.key, 'an IPv4 address or a name that resolves to one', `${d.host} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  for (const { address } of addresses) {
+    const ip = canonicalIp(address);
+    if (!ip.includes(':')) return { ...d, host: ip };
+  }
+  throw new ConfigError(d.key, 'a name with an IPv4 address (LAN discovery is IPv4 only)', d.host);
 }

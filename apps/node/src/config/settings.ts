@@ -5,7 +5,7 @@ import type { ReconnectionConfig } from '@tezos-p2p/pool';
 import { type P2pLimits, connectionsFromExpected } from '@tezos-p2p/p2p';
 import { type ConfigFile, readConfigFile } from './config-file.js';
 import { ConfigError } from './errors.js';
-import { type HostPort, parseHostPort } from './host-port.js';
+import { type DiscoveryAddr, type HostPort, parseDiscoveryAddr, parseHostPort } from './host-port.js';
 import { DEFAULT_P2P_PORT, DEFAULT_RPC_PORT, NETWORKS, isNetworkName } from './networks.js';
 
 /** The `run` command's options, as the CLI parser delivers them. */
@@ -44,7 +44,8 @@ export interface NodeSettings {
   readonly chainName: string;
   readonly listen: HostPort | undefined;
   readonly advertisedPort: number | undefined;
-  readonly discovery: HostPort | undefined;
+  /** LAN discovery's broadcast address (a name is resolved at start-up), or undefined: off. */
+  readonly discovery: DiscoveryAddr | undefined;
   /** Unresolved `host[:port][#id]` specs, config/network ones first, then `--peer`s. */
   readonly bootstrapPeers: readonly string[];
   readonly privateMode: boolean;
@@ -159,7 +160,7 @@ export function resolveSettings(o: RunOptions): NodeSettings {
   const listen = listenText === undefined ? undefined : parseHostPort(listenText, DEFAULT_P2P_PORT, o.netAddr !== undefined ? '--net-addr' : 'p2p.listen-addr');
   const advertisedPort = int(o.advertisedNetPort, '--advertised-net-port', 1, 65535) ?? p2p['advertised-net-port'];
   const discoveryText = o.discoveryAddr ?? p2p['discovery-addr'] ?? undefined;
-  const discovery = discoveryText === undefined || discoveryText === null ? undefined : parseHostPort(discoveryText, DEFAULT_DISCOVERY_PORT, o.discoveryAddr !== undefined ? '--discovery-addr' : 'p2p.discovery-addr');
+  const discovery = discoveryText === undefined || discoveryText === null ? undefined : parseDiscoveryAddr(discoveryText, DEFAULT_DISCOVERY_PORT, o.discoveryAddr !== undefined ? '--discovery-addr' : 'p2p.discovery-addr');
 
   const configPeers = p2p['bootstrap-peers'] ?? networkPeers;
   const bootstrapPeers = [...(o.bootstrapPeers === false ? [] : configPeers), ...(o.peer ?? [])];

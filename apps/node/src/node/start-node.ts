@@ -3,7 +3,7 @@ import { type P2pLog, createP2p, rawMessageParams } from '@tezos-p2p/p2p';
 import { pointToString } from '@tezos-p2p/wire';
 import type { Logger } from 'pino';
 import { DEFAULT_P2P_PORT } from '../config/networks.js';
-import { resolvePeers } from '../config/host-port.js';
+import { resolveDiscoveryAddr, resolvePeers } from '../config/host-port.js';
 import type { NodeSettings } from '../config/settings.js';
 import { type NodeP2p, type RpcServer, startRpcServer } from '../rpc/index.js';
 import { runEcho } from './echo.js';
@@ -52,6 +52,7 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
   );
   if (generated) log.info({ peer_id: identity.peerId, file: settings.identityFile }, 'identity generated');
   const trustedPoints = await resolvePeers(settings.bootstrapPeers, DEFAULT_P2P_PORT, (m) => log.warn(m));
+  const discovery = settings.discovery ? await resolveDiscoveryAddr(settings.discovery) : undefined;
   const recordings = settings.record !== undefined ? new SessionRecordings(settings.record, log.child({ component: 'record' })) : undefined;
 
   const p2p = (await createP2p(
@@ -59,7 +60,7 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
       identity,
       ...(settings.listen ? { listenAddr: settings.listen.host, listeningPort: settings.listen.port } : {}),
       ...(settings.advertisedPort !== undefined ? { advertisedPort: settings.advertisedPort } : {}),
-      ...(settings.discovery ? { discoveryAddr: settings.discovery.host, discoveryPort: settings.discovery.port } : {}),
+      ...(discovery ? { discoveryAddr: discovery.host, discoveryPort: discovery.port } : {}),
       trustedPoints,
       peersFile: settings.peersFile,
       privateMode: settings.privateMode,
