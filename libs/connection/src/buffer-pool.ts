@@ -25,3 +25,6 @@ export class BufferPool {
 
 /** Shared by every connection of the process: 32 × 128 KiB at most held idle. */
 export const writeBufferPool = new BufferPool(128 * 1024, 32);
+
+/** Chunk-sized buffers for reads (a chunk spanning socket reads, a decrypted chunk being fed): 32 idle at most. */
+export const chunkBufferPool = new BufferPool(2 + 0xffff, 32);

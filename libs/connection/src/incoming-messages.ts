@@ -1,4 +1,5 @@
 import { CHUNK_HEADER, type ChunkCipher, MAX_CHUNK_SIZE, TAG_LENGTH } from './chunk-cipher.js';
+import { chunkBufferPool } from './buffer-pool.js';
 import { ConnectionError } from './errors.js';
 
 const SIZE_PREFIX = 4;
@@ -22,16 +23,17 @@ function allocate(n: number): Uint8Array {
  * `[u32 size][…]` messages, with as few copies and allocations as the data allows:
  *
  * - a chunk inside one socket read is decrypted straight from the read buffer; one that spans reads
- *   is gathered in a reused scratch buffer;
+ *   is gathered in a buffer taken from a pool shared by every connection, and given back once whole
+ *   (an idle connection holds no chunk-sized buffer: 1,000 idle connections cost no 128 MB);
  * - plaintext belonging to a message in progress is decrypted directly into that message's buffer;
  * - a message buffer is allocated whole up to 2 MiB and grows (×4) beyond, as bytes arrive: announcing
  *   a huge size costs the peer about as much traffic as it costs us memory, and a size beyond the cap
  *   fails at once.
  */
 export class IncomingMessages {
-  private readonly partial = new Uint8Array(CHUNK_HEADER + MAX_CHUNK_SIZE);
+  /** Only while a chunk spans socket reads. */
+  private partial: Uint8Array | undefined;
   private partialLength = 0;
-  private readonly plainScratch = new Uint8Array(MAX_CHUNK_SIZE);
   private readonly sizeBytes = new Uint8Array(SIZE_PREFIX);
   private sizeBytesLength = 0;
   private message: Uint8Array | undefined;
@@ -59,6 +61,7 @@ export class IncomingMessages {
       at += CHUNK_HEADER + len;
     }
     if (at < data.length) {
+      this.partial ??= chunkBufferPool.take(CHUNK_HEADER + MAX_CHUNK_SIZE);
       this.partial.set(data.subarray(at), 0);
       this.partialLength = data.length - at;
     }
@@ -66,22 +69,28 @@ export class IncomingMessages {
 
   /** Complete the chunk held in `partial` from the front of `data`; returns the bytes of `data` used. */
   private fillPartial(data: Uint8Array): number {
+    const partial = this.partial!;
     let used = 0;
     if (this.partialLength < CHUNK_HEADER) {
       const k = Math.min(CHUNK_HEADER - this.partialLength, data.length);
-      this.partial.set(data.subarray(0, k), this.partialLength);
+      partial.set(data.subarray(0, k), this.partialLength);
       this.partialLength += k;
       used = k;
       if (this.partialLength < CHUNK_HEADER) return used;
     }
-    const need = CHUNK_HEADER + ((this.partial[0]! << 8) | this.partial[1]!);
+    const need = CHUNK_HEADER + ((partial[0]! << 8) | partial[1]!);
     const k = Math.min(need - this.partialLength, data.length - used);
-    this.partial.set(data.subarray(used, used + k), this.partialLength);
+    partial.set(data.subarray(used, used + k), this.partialLength);
     this.partialLength += k;
     used += k;
     if (this.partialLength === need) {
       this.partialLength = 0;
-      this.chunk(this.partial.subarray(CHUNK_HEADER, need));
+      this.partial = undefined;
+      try {
+        this.chunk(partial.subarray(CHUNK_HEADER, need));
+      } finally {
+        chunkBufferPool.give(partial as Buffer);
+      }
     }
     return used;
   }
@@ -105,9 +114,16 @@ export class IncomingMessages {
       if (this.messageFilled === this.messageTotal) this.complete();
       return;
     }
-    const plain = this.plainScratch.subarray(0, plainLength);
-    this.cipher.openInto(body, plain, true);
-    this.feed(plain);
+    // Taken per chunk, not per connection: a nested delivery (a listener writing to a peer in the same
+    // process) takes its own, so this one's plaintext is never overwritten while it is being fed.
+    const scratch = chunkBufferPool.take(CHUNK_HEADER + MAX_CHUNK_SIZE);
+    try {
+      const plain = scratch.subarray(0, plainLength);
+      this.cipher.openInto(body, plain, true);
+      this.feed(plain);
+    } finally {
+      chunkBufferPool.give(scratch);
+    }
   }
 
   private feed(plain: Uint8Array): void {

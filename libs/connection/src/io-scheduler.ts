@@ -34,6 +34,11 @@ export interface IoSchedulerOptions {
 const DEFAULT_WRITE_UNIT = 1 << 16;
 /** Work done per event-loop turn before yielding, so one busy peer cannot stall the process. */
 const TURN_BUDGET_BYTES = 4 << 20;
+/**
+ * Connections served per turn before yielding: a broadcast to 1,000 connections is 1,000 seals and
+ * socket writes, which in one turn would hold timers and other I/O for tens of milliseconds.
+ */
+const TURN_BUDGET_SERVES = 64;
 
 /**
  * One direction of `P2p_io_scheduler.Scheduler`: connections with work wait in a high queue while
@@ -74,7 +79,8 @@ class DirectionScheduler {
 
   private pump(): void {
     let budget = TURN_BUDGET_BYTES;
-    while (budget > 0) {
+    let serves = 0;
+    while (budget > 0 && serves++ < TURN_BUDGET_SERVES) {
       if (this.maxSpeed !== undefined && this.quota < 0) return; // wait for the refresh
       const fromHigh = this.high.length > 0;
       const io = fromHigh ? this.high.shift() : this.low.shift();

@@ -10,11 +10,15 @@ import { parseArgs } from 'node:util';
 import { type SuiteResult, machineDescription, markdownSection, textTable } from './report.js';
 import type { Suite } from './suite.js';
 import { connectionSuite } from './suites/connection.js';
+import { churnSuite } from './suites/churn.js';
 import { cryptoSuite } from './suites/crypto.js';
 import { encodingSuite } from './suites/encoding.js';
+import { fuzzSuite } from './suites/fuzz.js';
 import { poolSuite } from './suites/pool.js';
+import { scaleSuite } from './suites/scale.js';
+import { simSuite } from './suites/sim.js';
 
-const SUITES: readonly Suite[] = [encodingSuite, cryptoSuite, connectionSuite, poolSuite];
+const SUITES: readonly Suite[] = [encodingSuite, cryptoSuite, connectionSuite, poolSuite, scaleSuite, churnSuite, simSuite, fuzzSuite];
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const resultsDir = join(root, 'tools', 'bench', 'results');

@@ -6,8 +6,11 @@ export interface Figure {
   readonly value: number;
   readonly unit: string;
   readonly baseline?: { readonly name: string; readonly value: number };
-  /** Minimum acceptable `value / baseline` (or absolute value when there is no baseline). */
-  readonly target?: { readonly min: number; readonly description: string };
+  /**
+   * Acceptable range of `value / baseline` (or of the value itself when there is no baseline, or when
+   * `on` is 'value': an absolute target shown beside a baseline for context).
+   */
+  readonly target?: { readonly min?: number; readonly max?: number; readonly on?: 'value' | 'ratio'; readonly description: string };
 }
 
 export interface SuiteResult {
@@ -31,8 +34,8 @@ export function ratio(f: Figure): number | undefined {
 /** Whether a figure meets its target; `undefined` when it has none. */
 export function meetsTarget(f: Figure): boolean | undefined {
   if (!f.target) return undefined;
-  const r = ratio(f);
-  return (r ?? f.value) >= f.target.min;
+  const x = f.target.on === 'value' ? f.value : (ratio(f) ?? f.value);
+  return (f.target.min === undefined || x >= f.target.min) && (f.target.max === undefined || x <= f.target.max);
 }
 
 export function fmt(n: number): string {
