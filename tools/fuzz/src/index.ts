@@ -9,7 +9,7 @@ export { allTargets, targetByName, TARGET_NAMES } from './targets/index.js';
 export { runTarget, describeFindings, type RunOptions, type RunResult } from './runner.js';
 export { generateCase, caseSeed } from './generate.js';
 export { probeAllocation, type AllocationOptions, type AllocationResult } from './allocation.js';
-export { runInWorkers, type ParallelOptions, type TargetOutcome } from './parallel.js';
+export { runInWorkers, workerExecArgv, type ParallelOptions, type TargetOutcome } from './parallel.js';
 export { decoderTarget, type DecoderTargetOptions } from './decoder-target.js';
 export { hugeClaims } from './claims.js';
 export { FakeClock, settlesWithin } from './timers.js';

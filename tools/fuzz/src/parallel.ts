@@ -44,13 +44,17 @@ function workerUrl(): URL {
   return here.pathname.endsWith('.ts') ? new URL('../dist/worker.js', here) : new URL('./worker.js', here);
 }
 
-/** The parent's flags minus `--conditions`: a test runner's would make the compiled worker load the libs' sources. */
-function workerExecArgv(): string[] {
+/**
+ * The parent's flags minus `--conditions` (a test runner's would make the compiled worker load the libs'
+ * sources) and minus `--expose-gc`, which `new Worker` refuses (ERR_WORKER_INVALID_EXEC_ARGV; V8 flags
+ * are process-wide, so the worker has `gc` anyway) — the bench runs with it.
+ */
+export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
   const out: string[] = [];
-  const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--conditions' || a === '-C') i++;
+    else if (a === '--expose-gc' || a === '--expose_gc') continue;
     else if (!a.startsWith('--conditions=') && !(a.startsWith('-C') && a.length > 2)) out.push(a);
   }
   return out;
