@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { type PeersFileEntry, JsonShapeError, canonicalIp, parsePeerId, parseTimestamp, peersFile } from '@tezos-p2p/wire';
+import { type PeersFileEntry, JsonShapeError, peersFile } from '@tezos-p2p/wire';
 import { PoolError } from './errors.js';
 
 export type LoadedPeers = { readonly kind: 'absent' } | { readonly kind: 'loaded'; readonly entries: PeersFileEntry[] } | { readonly kind: 'invalid'; readonly error: PoolError; readonly movedTo: string };
@@ -7,25 +7,6 @@ export type LoadedPeers = { readonly kind: 'absent' } | { readonly kind: 'loaded
 /** `/dev/null` or no path: no persistence, as Octez. */
 export function persistent(path: string | undefined): path is string {
   return path !== undefined && path !== '' && path !== '/dev/null';
-}
-
-/**
- * Parse every value the pool reads when it restores an entry. The schema checks only the shapes: a peer
- * id with a bad checksum, a timestamp beyond the Date range or an address that is no IP pass it, and
- * would otherwise make the pool's constructor throw (found by tools/fuzz).
- */
-function checkValues(e: PeersFileEntry): void {
-  parsePeerId(e.peer_id);
-  parseTimestamp(e.created);
-  for (const ev of e.events ?? []) {
-    parseTimestamp(ev.timestamp);
-    canonicalIp(ev.addr);
-  }
-  for (const s of [e.last_failed_connection, e.last_rejected_connection, e.last_established_connection, e.last_disconnection]) {
-    if (s === undefined) continue;
-    canonicalIp(s[0].addr);
-    parseTimestamp(s[1]);
-  }
 }
 
 /**
@@ -43,11 +24,6 @@ export function loadPeersFile(path: string | undefined, now: number, validateMet
         validateMetadata(e.peer_metadata);
       } catch (err) {
         throw new JsonShapeError(path, [`[${i}].peer_metadata: ${(err as Error).message}`]);
-      }
-      try {
-        checkValues(e);
-      } catch (err) {
-        throw new JsonShapeError(path, [`[${i}]: ${(err as Error).message}`]);
       }
     });
     return { kind: 'loaded', entries };

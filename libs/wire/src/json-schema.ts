@@ -33,14 +33,20 @@ export interface JsonValidator<T> {
   is(value: unknown): value is T;
 }
 
-export function jsonValidator<T>(schema: object): JsonValidator<T> {
+/**
+ * `values`, run once the shape holds, lists what a schema cannot say (a checksum, a date in range):
+ * a document passing `check` can then be used without another parse failing.
+ */
+export function jsonValidator<T>(schema: object, values?: (value: T) => string[]): JsonValidator<T> {
   const validate: ValidateFunction = ajv.compile(schema);
+  const problems = (value: unknown): string[] => (!validate(value) ? (validate.errors ?? []).map(describeError) : (values?.(value as T) ?? []));
   return {
     schema,
     check(value, what) {
-      if (!validate(value)) throw new JsonShapeError(what, (validate.errors ?? []).map(describeError));
+      const found = problems(value);
+      if (found.length > 0) throw new JsonShapeError(what, found);
       return value as T;
     },
-    is: (value): value is T => validate(value) === true,
+    is: (value): value is T => problems(value).length === 0,
   };
 }

@@ -1,5 +1,7 @@
-import { TIMESTAMP_PATTERN, type ConnectionPointJson } from './json-conventions.js';
+import { canonicalIp } from './ip.js';
+import { TIMESTAMP_PATTERN, type ConnectionPointJson, parseTimestamp } from './json-conventions.js';
 import { jsonValidator } from './json-schema.js';
+import { parsePeerId } from './peer-id.js';
 
 /** Peer pool event kinds as Octez writes them in JSON (`P2p_peer.Pool_event.kind_encoding`). */
 export type PeerEventKindJson =
@@ -77,4 +79,35 @@ export const peersFileSchema = {
   },
 } as const;
 
-export const peersFile = jsonValidator<PeersFileEntry[]>(peersFileSchema);
+/**
+ * The values a pool parses when it restores an entry, which the schema only shapes: a peer id with a bad
+ * checksum, a timestamp beyond the Date range or an address that is no IP would fail later, in the
+ * pool's constructor (found by tools/fuzz).
+ */
+function valueProblems(entries: PeersFileEntry[]): string[] {
+  const problems: string[] = [];
+  const check = (where: string, parse: () => unknown) => {
+    try {
+      parse();
+    } catch (e) {
+      problems.push(`${where}: ${(e as Error).message}`);
+    }
+  };
+  entries.forEach((e, i) => {
+    check(`${i}.peer_id`, () => parsePeerId(e.peer_id));
+    check(`${i}.created`, () => parseTimestamp(e.created));
+    (e.events ?? []).forEach((ev, j) => {
+      check(`${i}.events.${j}.timestamp`, () => parseTimestamp(ev.timestamp));
+      check(`${i}.events.${j}.addr`, () => canonicalIp(ev.addr));
+    });
+    for (const key of ['last_failed_connection', 'last_rejected_connection', 'last_established_connection', 'last_disconnection'] as const) {
+      const stamped = e[key];
+      if (stamped === undefined) continue;
+      check(`${i}.${key}.0.addr`, () => canonicalIp(stamped[0].addr));
+      check(`${i}.${key}.1`, () => parseTimestamp(stamped[1]));
+    }
+  });
+  return problems;
+}
+
+export const peersFile = jsonValidator<PeersFileEntry[]>(peersFileSchema, valueProblems);

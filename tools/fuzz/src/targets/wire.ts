@@ -198,21 +198,27 @@ function runPeersFile({ json, text }: JsonInput): void {
     }
   }
   const entries = peersFile.check(doc, 'peers.json');
+  // The check promises every value parses (the pool relies on it): from here on any throw is a finding.
   const time = (t: string) => formatTimestamp(parseTimestamp(t));
-  for (const e of entries) {
-    parsePeerId(e.peer_id);
-    time(e.created);
-    shellPeerMetadataConfig.fromJson(e.peer_metadata);
-    for (const ev of e.events ?? []) {
-      time(ev.timestamp);
-      canonicalIp(ev.addr);
+  try {
+    for (const e of entries) {
+      parsePeerId(e.peer_id);
+      time(e.created);
+      for (const ev of e.events ?? []) {
+        time(ev.timestamp);
+        canonicalIp(ev.addr);
+      }
+      for (const s of [e.last_failed_connection, e.last_rejected_connection, e.last_established_connection, e.last_disconnection]) {
+        if (s === undefined) continue;
+        canonicalIp(s[0].addr);
+        time(s[1]);
+      }
     }
-    for (const s of [e.last_failed_connection, e.last_rejected_connection, e.last_established_connection, e.last_disconnection]) {
-      if (s === undefined) continue;
-      canonicalIp(s[0].addr);
-      time(s[1]);
-    }
+  } catch (e) {
+    throw new OracleViolation('oracle', `peers.json passed peersFile.check but a value does not parse: ${String(e)}`);
   }
+  // Peer metadata is the caller's configuration, checked apart from the schema (as the pool does).
+  for (const e of entries) shellPeerMetadataConfig.fromJson(e.peer_metadata);
 }
 
 // ---- targets ----
