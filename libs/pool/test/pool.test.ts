@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '@tezos-p2p/events';
-import { pointToString } from '@tezos-p2p/wire';
+import { pointToString, shellPeerMetadataConfig } from '@tezos-p2p/wire';
 import { PoolError, compareKnownPoints, sample, splitSize } from '../src/index.js';
 import { connect, makePool, peer } from './helpers.js';
 
@@ -250,11 +250,20 @@ describe('peers.json', () => {
     expect(readdirSync(d).sort()).toEqual(['peers.json']);
   });
 
+  /** One entry with valid metadata and `over` replacing fields: well shaped, so only its values can be wrong. */
+  const entryWith = (over: Record<string, unknown>) =>
+    JSON.stringify([{ peer_id: 'idrdoT9g6YwELhUQyshCcHwAzBS9zA', created: '2026-05-18T10:00:00.123-00:00', peer_metadata: shellPeerMetadataConfig.initial(), ...over }]);
+
   it.each([
-    ['not JSON', '{ "peer_id": '],
-    ['wrong shape', '[{"peer_id": "idrdoT9g6YwELhUQyshCcHwAzBS9zA", "created": "2026-05-18T10:00:00.123-00:00"}]'],
-    ['bad metadata', '[{"peer_id": "idrdoT9g6YwELhUQyshCcHwAzBS9zA", "created": "2026-05-18T10:00:00.123-00:00", "peer_metadata": {"valid_blocks": 1}}]'],
-  ])('a %s file is moved aside with an error naming it; the pool starts empty and never overwrites it', async (_what, content) => {
+    ['not JSON', '{ "peer_id": ', ''],
+    ['wrong shape', '[{"peer_id": "idrdoT9g6YwELhUQyshCcHwAzBS9zA", "created": "2026-05-18T10:00:00.123-00:00"}]', ''],
+    ['bad metadata', '[{"peer_id": "idrdoT9g6YwELhUQyshCcHwAzBS9zA", "created": "2026-05-18T10:00:00.123-00:00", "peer_metadata": {"valid_blocks": 1}}]', ''],
+    // Found by tools/fuzz: well-shaped values that did not parse made the constructor throw.
+    ['peer id with a bad checksum', entryWith({ peer_id: 'idrdoT9g6YwELhUQyshCcHwAzBS9zB' }), '0.peer_id: '],
+    ['creation time beyond the Date range', entryWith({ created: '99999999999999999999' }), '0.created: '],
+    ['event address that is no IP', entryWith({ events: [{ kind: 'incoming_request', timestamp: '2026-05-18T10:00:00.200-00:00', addr: '::ffff:999.0.0.1', port: 9732 }] }), '0.events.0.addr: '],
+    ['last-seen time beyond the Date range', entryWith({ last_disconnection: [{ addr: '::ffff:203.0.113.7', port: 9732 }, '-99999999999999999'] }), '0.last_disconnection.1: '],
+  ])('a %s file is moved aside with an error naming it; the pool starts empty and never overwrites it', async (_what, content, where) => {
     const d = dir();
     const file = join(d, 'peers.json');
     writeFileSync(file, content);
@@ -264,6 +273,7 @@ describe('peers.json', () => {
     if (st.kind !== 'invalid') return;
     expect(st.error.code).toBe('PEERS_FILE_INVALID');
     expect(st.error.message).toContain(file);
+    expect(st.error.message).toContain(where);
     expect(readFileSync(st.movedTo, 'utf8')).toBe(content);
     expect(pool.knownPeerCount).toBe(0);
     await pool.destroy();
