@@ -1,4 +1,6 @@
+import { createSocket } from 'node:dgram';
 import { type Identity, generateIdentity } from '@tezos-p2p/crypto';
+import { afterEach } from 'vitest';
 import type { P2pEvent } from '@tezos-p2p/events';
 import type { RawAppMessage, ShellConnectionMetadata, ShellPeerMetadata } from '@tezos-p2p/wire';
 import { filter, firstValueFrom, timeout, type Observable } from 'rxjs';
@@ -96,4 +98,29 @@ export function until(nodes: readonly Node[], check: () => boolean, ms = 30_000,
 
 export async function stopAll(nodes: readonly Node[]): Promise<void> {
   await Promise.all(nodes.map((n) => n.shutdown()));
+}
+
+/**
+ * `startNode` for a test file whose nodes are all shut down after each test: call once at the top of
+ * the file and start nodes with the function it returns.
+ */
+export function nodesStoppedAfterEach(): (spec?: NodeSpec) => Promise<Node> {
+  const running: Node[] = [];
+  afterEach(async () => {
+    await stopAll(running.splice(0));
+  });
+  return async (spec = {}) => {
+    const n = await startNode(spec);
+    running.push(n);
+    return n;
+  };
+}
+
+/** A UDP port free on 127.0.0.1 at the time of the call (for discovery, which needs a known port). */
+export async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
 }

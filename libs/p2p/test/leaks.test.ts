@@ -1,14 +1,5 @@
-import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
-import { pointOf, startNode, until } from './harness.js';
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { pointOf, startNode, until, freeUdpPort } from './harness.js';
 
 /** Sockets, servers and timers this process holds (Node's resource list). */
 function resources(): Record<string, number> {

@@ -1,25 +1,8 @@
-import { createSocket } from 'node:dgram';
-import { afterEach, describe, it } from 'vitest';
-import { type Node, pointOf, startNode, stopAll, until } from './harness.js';
+import { describe, it } from 'vitest';
+import type { startNode} from './harness.js';
+import { pointOf, until, freeUdpPort, nodesStoppedAfterEach } from './harness.js';
 
-const running: Node[] = [];
-async function node(spec: Parameters<typeof startNode>[0] = {}): Promise<Node> {
-  const n = await startNode(spec);
-  running.push(n);
-  return n;
-}
-afterEach(async () => {
-  await stopAll(running.splice(0));
-});
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
+const node = nodesStoppedAfterEach();
 
 describe('discovery: two nodes find each other over UDP', () => {
   it('each announces itself on the LAN broadcast address, registers the other and the maintenance connects', async () => {

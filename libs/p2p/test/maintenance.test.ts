@@ -3,19 +3,11 @@ import { type AuthenticatedSocket, authenticate } from '@tezos-p2p/connection';
 import { fromHex } from '@tezos-p2p/encoding';
 import { FakeClock } from '@tezos-p2p/events';
 import { p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig, type ShellConnectionMetadata } from '@tezos-p2p/wire';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { maintenanceBounds } from '../src/index.js';
-import { CHAIN, type Node, freshHost, identity, nextEvent, pointOf, startNode, stopAll, until } from './harness.js';
+import { CHAIN, type Node, freshHost, identity, nextEvent, pointOf, until, nodesStoppedAfterEach } from './harness.js';
 
-const running: Node[] = [];
-async function node(spec: Parameters<typeof startNode>[0] = {}): Promise<Node> {
-  const n = await startNode(spec);
-  running.push(n);
-  return n;
-}
-afterEach(async () => {
-  await stopAll(running.splice(0));
-});
+const node = nodesStoppedAfterEach();
 
 // A short idle timer: a node left at exactly min_connections gets no trigger (as in Octez) and waits for it.
 const LIMITS = { minConnections: 3, expectedConnections: 6, maxConnections: 9, maintenanceIdleTimeMs: 2_000 };

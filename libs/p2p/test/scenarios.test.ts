@@ -3,18 +3,10 @@ import { connect as tcpConnect } from 'node:net';
 import { establish } from '@tezos-p2p/connection';
 import { fromHex } from '@tezos-p2p/encoding';
 import { p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig, pointToString } from '@tezos-p2p/wire';
-import { afterEach, describe, expect, it } from 'vitest';
-import { CHAIN, type Node, freshHost, identity, nextEvent, pointOf, startNode, stopAll, until } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { CHAIN, freshHost, identity, nextEvent, pointOf, until, nodesStoppedAfterEach } from './harness.js';
 
-const running: Node[] = [];
-async function node(spec: Parameters<typeof startNode>[0] = {}): Promise<Node> {
-  const n = await startNode(spec);
-  running.push(n);
-  return n;
-}
-afterEach(async () => {
-  await stopAll(running.splice(0));
-});
+const node = nodesStoppedAfterEach();
 
 const msg = (tag: number, text: string) => ({ tag, payload: new TextEncoder().encode(text) });
 
