@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pointOf, startNode, until, freeUdpPort } from './harness.js';
+import { freeUdpPort, pointOf, startNode, until } from './harness.js';
 
 /** Sockets, servers and timers this process holds (Node's resource list). */
 function resources(): Record<string, number> {

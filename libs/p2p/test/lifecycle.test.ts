@@ -1,6 +1,5 @@
 import { describe, it } from 'vitest';
-import type { startNode} from './harness.js';
-import { pointOf, until, freeUdpPort, nodesStoppedAfterEach } from './harness.js';
+import { type NodeSpec, freeUdpPort, nodesStoppedAfterEach, pointOf, until } from './harness.js';
 
 const node = nodesStoppedAfterEach();
 
@@ -12,7 +11,7 @@ describe('discovery: two nodes find each other over UDP', () => {
     // listens on the address its broadcasts come from.
     // Only `a` needs a connection: two nodes dialling each other at the same instant both get Nacked
     // with Already_connected (Octez's documented collision), so the test keeps one dialler.
-    const spec = (minConnections: number): Parameters<typeof startNode>[0] => ({
+    const spec = (minConnections: number): NodeSpec => ({
       limits: { minConnections, expectedConnections: 1, maxConnections: 2, maintenanceIdleTimeMs: 60_000 },
       config: { listenAddr: '127.0.0.1', localAddress: '127.0.0.1', discoveryAddr: '127.255.255.255', discoveryPort: port },
     });

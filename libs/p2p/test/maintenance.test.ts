@@ -5,7 +5,7 @@ import { FakeClock } from '@tezos-p2p/events';
 import { p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig, type ShellConnectionMetadata } from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
 import { maintenanceBounds } from '../src/index.js';
-import { CHAIN, type Node, freshHost, identity, nextEvent, pointOf, until, nodesStoppedAfterEach } from './harness.js';
+import { CHAIN, type Node, freshHost, identity, nextEvent, nodesStoppedAfterEach, pointOf, until } from './harness.js';
 
 const node = nodesStoppedAfterEach();
 

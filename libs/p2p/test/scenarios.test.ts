@@ -4,7 +4,7 @@ import { establish } from '@tezos-p2p/connection';
 import { fromHex } from '@tezos-p2p/encoding';
 import { p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig, pointToString } from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
-import { CHAIN, freshHost, identity, nextEvent, pointOf, until, nodesStoppedAfterEach } from './harness.js';
+import { CHAIN, freshHost, identity, nextEvent, nodesStoppedAfterEach, pointOf, until } from './harness.js';
 
 const node = nodesStoppedAfterEach();
 
