@@ -85,7 +85,7 @@ export async function devnetCommand(o: DevnetOptions, out: NodeJS.WriteStream = 
         expectedPow,
         limits: devnetLimits(count),
         reconnection: {},
-        rpc: { host, port: rpcBasePort === 0 ? 0 : rpcBasePort + i },
+        rpc: { listen: [{ host, port: rpcBasePort === 0 ? 0 : rpcBasePort + i }], acl: [] },
         echo: o.echo ?? false,
         logLevel: o.logLevel ?? 'info',
         otelConsole: false,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { jsonValidator, JsonShapeError } from '@tezos-p2p/wire';
+import type { RpcAclJson } from '../rpc/acl/json.js';
 import { ConfigError } from './errors.js';
 
 /**
@@ -10,7 +11,7 @@ import { ConfigError } from './errors.js';
 export interface ConfigFile {
   'data-dir'?: string;
   network?: string | { chain_name: string; 'default_bootstrap_peers'?: string[]; [k: string]: unknown };
-  rpc?: { 'listen-addrs'?: string[]; [k: string]: unknown };
+  rpc?: { 'listen-addrs'?: string[]; acl?: RpcAclJson[]; [k: string]: unknown };
   p2p?: P2pConfigJson;
   log?: { level?: string };
 }

@@ -6,6 +6,7 @@ import { type P2pLimits, connectionsFromExpected } from '@tezos-p2p/p2p';
 import { type ConfigFile, readConfigFile } from './config-file.js';
 import { ConfigError } from './errors.js';
 import { type DiscoveryAddr, type HostPort, parseDiscoveryAddr, parseHostPort } from './host-port.js';
+import type { RpcAclJson } from '../rpc/acl/json.js';
 import { DEFAULT_P2P_PORT, DEFAULT_RPC_PORT, NETWORKS, isNetworkName } from './networks.js';
 
 /** The `run` command's options, as the CLI parser delivers them. */
@@ -54,7 +55,11 @@ export interface NodeSettings {
   readonly expectedPow: number;
   readonly limits: Partial<P2pLimits>;
   readonly reconnection: Partial<ReconnectionConfig>;
-  readonly rpc: HostPort | undefined;
+  /**
+   * The RPC server: every listen address (from `--rpc-addr` or `rpc.listen-addrs`) and the ACL entries
+   * of config.json `rpc.acl` (checked by the RPC server's ACL module). undefined: no RPC server.
+   */
+  readonly rpc: RpcSettings | undefined;
   readonly echo: boolean;
   readonly logLevel: string;
   readonly otelConsole: boolean;
@@ -62,6 +67,11 @@ export interface NodeSettings {
   readonly record: string | undefined;
   /** Config keys accepted for compatibility but without effect here, to report at start-up. */
   readonly notes: readonly string[];
+}
+
+export interface RpcSettings {
+  readonly listen: readonly HostPort[];
+  readonly acl: readonly RpcAclJson[];
 }
 
 export const DEFAULT_DATA_DIR = join(homedir(), '.tzp2p');
@@ -190,8 +200,10 @@ export function resolveSettings(o: RunOptions): NodeSettings {
     ...(g['increase-cap'] !== undefined ? { increaseCapMs: s(g['increase-cap']) } : {}),
   };
 
-  const rpcText = o.rpcAddr ?? cfg.rpc?.['listen-addrs']?.[0];
-  const rpc = rpcText === undefined ? undefined : parseHostPort(rpcText, DEFAULT_RPC_PORT, o.rpcAddr !== undefined ? '--rpc-addr' : 'rpc.listen-addrs');
+  const rpcTexts = o.rpcAddr !== undefined ? [o.rpcAddr] : (cfg.rpc?.['listen-addrs'] ?? []);
+  const rpcKey = o.rpcAddr !== undefined ? '--rpc-addr' : 'rpc.listen-addrs';
+  const rpc: RpcSettings | undefined =
+    rpcTexts.length === 0 ? undefined : { listen: rpcTexts.map((t) => parseHostPort(t, DEFAULT_RPC_PORT, rpcKey)), acl: cfg.rpc?.acl ?? [] };
   const logLevel = o.logLevel ?? cfg.log?.level ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(logLevel)) throw new ConfigError('--log-level', 'one of fatal, error, warn, info, debug, trace', logLevel);
 

@@ -82,7 +82,7 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
 
   let rpc: RpcServer | undefined;
   try {
-    rpc = settings.rpc ? await startRpcServer(p2p, { host: settings.rpc.host, port: settings.rpc.port, logger: log.child({ component: 'rpc' }) }) : undefined;
+    rpc = settings.rpc ? await startRpcServer(p2p, { host: settings.rpc.listen[0]!.host, port: settings.rpc.listen[0]!.port, logger: log.child({ component: 'rpc' }) }) : undefined;
   } catch (e) {
     events.unsubscribe();
     await p2p.shutdown();
@@ -100,7 +100,7 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
       peer_id: identity.peerId,
       chain_name: settings.chainName,
       listen: settings.listen && p2p.listeningPort !== undefined ? pointToString({ ip: settings.listen.host, port: p2p.listeningPort }) : null,
-      rpc: rpc && settings.rpc ? `${settings.rpc.host}:${rpc.port}` : null,
+      rpc: rpc && settings.rpc ? `${settings.rpc.listen[0]!.host}:${rpc.port}` : null,
       bootstrap_points: trustedPoints.length,
       private_mode: settings.privateMode,
       record: settings.record ?? null,
