@@ -1,6 +1,6 @@
 /**
- * Every real shell message in the shared conformance fixtures decodes and re-encodes byte for byte.
- * See ../shared/conformance/README.md for where each recording comes from.
+ * Every real shell message in the conformance fixtures decodes and re-encodes byte for byte.
+ * See conformance/fixtures/README.md (at the repository root) for where each recording comes from.
  */
 import { FrameReader, decode, encode, fromHex, toHex } from '@tezos-p2p/encoding';
 import { readFixtureBytes, readFixtureJson, readFixtureJsonLines, readFixtureText } from '@tezos-p2p/fixtures';

@@ -5,7 +5,7 @@ import { ocamlNodeRecord } from './sources/ocaml-node-record.js';
 import { alphanetCurrentBranch, octezNetworkVersion, tezedgeResources } from './sources/single-values.js';
 import { tezedgeCarthagenet } from './sources/tezedge-carthagenet.js';
 
-/** Every transcript the shared fixtures yield, built deterministically (same bytes on every run). */
+/** Every transcript the fixtures yield, built deterministically (same bytes on every run). */
 export function buildTranscripts(): Transcript[] {
   return [tezedgeCarthagenet(), ...debuggerHandshakes(), ...ocamlNodeRecord(), ...nonceVectors(), tezedgeResources(), alphanetCurrentBranch(), octezNetworkVersion()];
 }

@@ -1,6 +1,6 @@
 /**
  * @packageDocumentation
- * The importer of ../shared/conformance/fixtures into conformance transcripts: `buildTranscripts()`
+ * The importer of conformance/fixtures (the recorded traffic kept in the repository) into conformance transcripts: `buildTranscripts()`
  * and the file comparison that keeps the checked-in transcripts in step with it.
  */
 export { buildTranscripts, IMPORTED_PREFIXES, isImported } from './build.js';

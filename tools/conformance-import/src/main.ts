@@ -5,7 +5,7 @@ import { compareImports, writeImports } from './files.js';
 import { DEFAULT_TRANSCRIPTS_DIR } from './paths.js';
 
 const program = new Command('conformance-import')
-  .description('Import ../shared/conformance/fixtures into conformance transcripts')
+  .description('Import conformance/fixtures into conformance transcripts')
   .option('--out <dir>', 'where the transcripts go', DEFAULT_TRANSCRIPTS_DIR)
   .option('--check', 'write nothing; exit 1 if the files differ from what the fixtures yield')
   .action((o: { out: string; check?: boolean }) => {

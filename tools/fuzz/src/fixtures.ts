@@ -3,9 +3,9 @@ import { fixturePath, readFixtureBytes, readFixtureText } from '@tezos-p2p/fixtu
 import { concatBytes } from '@tezos-p2p/encoding';
 
 /**
- * Real bytes from the shared conformance fixtures (via libs/fixtures) that the recorded transcripts do
- * not already hold: identity.json files of real nodes, and TezEdge's captured message bodies. Absent
- * fixtures (a checkout without ../shared) leave the seeds empty rather than failing.
+ * Real bytes from the conformance fixtures kept in the repository (via libs/fixtures) that the
+ * recorded transcripts do not already hold: identity.json files of real nodes, and TezEdge's captured
+ * message bodies. A missing fixture is an error: seeds silently left empty would weaken every target.
  */
 
 export interface FixtureSeeds {
@@ -31,29 +31,21 @@ const SHELL_RESOURCES: readonly (readonly [file: string, tag: number])[] = [
   ['get-operations-for-blocks.msg', 0x60],
 ];
 
-function tryRead<T>(f: () => T, fallback: T): T {
-  try {
-    return f();
-  } catch {
-    return fallback;
-  }
-}
-
 let cached: FixtureSeeds | undefined;
 
 export function fixtureSeeds(): FixtureSeeds {
   if (cached !== undefined) return cached;
   const identityDirs = ['tezedge/identities', 'tezedge-debugger/identities'];
   const identityFiles = identityDirs.flatMap((d) =>
-    tryRead(
-      () => readdirSync(fixturePath(d)).filter((f) => f.endsWith('.json')).map((f) => readFixtureText(`${d}/${f}`)),
-      [] as string[],
-    ),
+    readdirSync(fixturePath(d))
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => readFixtureText(`${d}/${f}`)),
   );
-  const shellPayloads = SHELL_RESOURCES.flatMap(([file, tag]) => tryRead(() => [{ tag, payload: readFixtureBytes(`tezedge/resources/${file}`) }], [])).filter((p) => p.payload.length <= MAX_SEED);
-  const body = tryRead(() => readFixtureBytes('tezedge/resources/connection.msg'), undefined);
-  const connectionMessages = body === undefined ? [] : [concatBytes([Uint8Array.of(body.length >> 8, body.length & 0xff), body])];
-  const acks = tryRead(() => [readFixtureBytes('tezedge/resources/ack.msg')], []);
+  const shellPayloads = SHELL_RESOURCES.map(([file, tag]) => ({ tag, payload: readFixtureBytes(`tezedge/resources/${file}`) })).filter((p) => p.payload.length <= MAX_SEED);
+  const body = readFixtureBytes('tezedge/resources/connection.msg');
+  const connectionMessages = [concatBytes([Uint8Array.of(body.length >> 8, body.length & 0xff), body])];
+  const acks = [readFixtureBytes('tezedge/resources/ack.msg')];
   cached = { identityFiles, shellPayloads, connectionMessages, acks };
   return cached;
 }

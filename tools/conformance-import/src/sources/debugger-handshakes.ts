@@ -30,7 +30,7 @@ export function debuggerHandshakes(): Transcript[] {
         provenance: {
           origin: 'REAL_CAPTURE',
           source: `tezedge/tezedge-debugger src/bin/decrypt.rs @ ${h.source_commit}`,
-          plaintextSource: 'independent checker (PyNaCl/libsodium), shared/conformance/fixtures/derived/debugger_decrypt_rs_handshakes.json',
+          plaintextSource: 'independent checker (PyNaCl/libsodium), conformance/fixtures/derived/debugger_decrypt_rs_handshakes.json',
         },
         localRole: 'INITIATOR',
         chainName,

@@ -73,7 +73,7 @@ export function tezedgeCarthagenet(): Transcript {
     session: {
       name: 'carthagenet-tezedge-2020',
       description: 'One carthagenet connection recorded by tezedge (Rust) as initiator with a public identity; the remote is most likely an OCaml Octez node.',
-      provenance: { origin: 'REAL_CAPTURE', source: SOURCE, recordedAt: '2020-08-12', plaintextSource: 'independent checker (PyNaCl/libsodium), shared/conformance/fixtures/derived/tezedge_carthagenet_2020.json' },
+      provenance: { origin: 'REAL_CAPTURE', source: SOURCE, recordedAt: '2020-08-12', plaintextSource: 'independent checker (PyNaCl/libsodium), conformance/fixtures/derived/tezedge_carthagenet_2020.json' },
       localRole: 'INITIATOR',
       chainName,
       local,
