@@ -12,8 +12,18 @@ export class Cli {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private waiters: (() => void)[] = [];
 
-  constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  /**
+   * `launcher` runs the CLI some other way than `node bin/tzp2p.js` (e.g. `npx tzp2p`): its command and
+   * arguments come before `args`; `detached` puts it in a process group of its own.
+   */
+  constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}, launcher?: { readonly command: readonly [string, ...string[]]; readonly cwd?: string; readonly detached?: boolean }) {
+    const [command, ...before] = launcher?.command ?? [process.execPath, BIN];
+    this.child = spawn(command, [...before, ...args], {
+      env: { ...process.env, ...env },
+      stdio: 'pipe',
+      ...(launcher?.cwd !== undefined ? { cwd: launcher.cwd } : {}),
+      detached: launcher?.detached ?? false,
+    });
     let partial = '';
     this.child.stdout.on('data', (d: Buffer) => {
       this.stdout += d.toString();
