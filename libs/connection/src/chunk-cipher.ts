@@ -103,6 +103,19 @@ export class ChunkCipher implements ChunkTapTarget {
     return { buffer, chunks };
   }
 
+  /**
+   * `plain` as exactly one chunk, whatever `binary_chunks_size` says: the handshake's Metadata, Ack and
+   * Nack are each read back as one chunk (`P2p_socket.Metadata.write` / `Ack.write` call
+   * `Crypto.write_chunk` once), so splitting one would leave the peer with half a value. More than
+   * 65517 bytes cannot be one chunk: MESSAGE_TOO_LARGE (Octez's `Invalid_message_size`).
+   */
+  sealOne(plain: Uint8Array): Uint8Array {
+    if (plain.length > MAX_CHUNK_PLAINTEXT) {
+      throw new ConnectionError('MESSAGE_TOO_LARGE', `${plain.length} bytes do not fit in one chunk (at most ${MAX_CHUNK_PLAINTEXT})`);
+    }
+    return this.seal(plain, MAX_CHUNK_PLAINTEXT).buffer;
+  }
+
   /** Seal one chunk (`[u16 length][tag][ciphertext]`) of `piece` into `out` at `at`; returns its size. */
   sealChunkInto(piece: Uint8Array, out: Uint8Array, at: number): number {
     const len = TAG_LENGTH + piece.length;

@@ -38,7 +38,10 @@ export interface HandshakeOptions<Meta> {
   readonly timeoutMs?: number | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly backend?: CryptoBackend | undefined;
-  /** Bytes per chunk on the wire for everything we send (default 65535). */
+  /**
+   * Bytes per chunk on the wire for the messages sent once the handshake is over (default 65535).
+   * The handshake's own Metadata, Ack and Nack are always one chunk each, as in Octez.
+   */
   readonly binaryChunksSize?: number | undefined;
   /**
    * Observes this session's connection messages, keys and every encrypted chunk, into the
@@ -122,7 +125,6 @@ export class AuthenticatedSocket<Meta> {
     private readonly sendCipher: ChunkCipher,
     private readonly recvCipher: ChunkCipher,
     private readonly deadline: HandshakeDeadline,
-    private readonly perChunk: number,
     private readonly binaryChunksSize: number | undefined,
     private readonly tap: TapSession | undefined,
   ) {}
@@ -132,8 +134,9 @@ export class AuthenticatedSocket<Meta> {
     this.finished = true;
   }
 
+  /** The peer reads an Ack or a Nack as one chunk, whatever `binaryChunksSize` is. */
   private async writeChunk(plain: Uint8Array): Promise<void> {
-    await writeAll(this.socket, this.sendCipher.seal(plain, this.perChunk).buffer);
+    await writeAll(this.socket, this.sendCipher.sealOne(plain));
   }
 
   /**
@@ -173,21 +176,25 @@ export class AuthenticatedSocket<Meta> {
   }
 
   /**
-   * `P2p_socket.nack`: refuse with `motive` and up to 100 alternative points — a `Nack` for peers
-   * announcing p2p version > 0, a bare `Nack_v_0` otherwise — then close. Write errors are ignored.
+   * `P2p_socket.nack`: refuse with `motive` and the alternative points — a `Nack` for peers announcing
+   * p2p version > 0, a bare `Nack_v_0` otherwise — in one chunk, then close. As in Octez the refusal
+   * is best effort: an error writing it is ignored, and so is one encoding it, which is what more than
+   * 100 points are (the list's `max_length`; Octez never truncates it, its connect handler offers 50):
+   * the socket is then closed without a Nack.
    */
   async nack(motive: NackMotive, alternativePoints: readonly Point[] = []): Promise<void> {
     this.finish();
+    let outcome = `Nack sent: ${describeNackMotive(motive)}`;
     try {
       await this.writeChunk(encode(ackEncoding, nackFor(this.info.announcedVersion.p2pVersion, motive, alternativePoints)));
       await new Promise<void>((r) => this.socket.end(() => r()));
-    } catch {
-      // As Octez: the refusal is best effort.
+    } catch (e) {
+      outcome = `Nack not sent (${e instanceof Error ? e.message : String(e)}): ${describeNackMotive(motive)}`;
     } finally {
       this.input.detach();
       this.deadline.done();
       this.socket.destroy();
-      this.tap?.end(`Nack sent: ${describeNackMotive(motive)}`);
+      this.tap?.end(outcome);
     }
   }
 
@@ -215,9 +222,9 @@ function remoteOf(socket: ByteStream, opts: { remote?: { ip: string; port: numbe
  */
 export async function authenticate<Meta>(socket: ByteStream, opts: HandshakeOptions<Meta>): Promise<AuthenticatedSocket<Meta>> {
   const tap = opts.tap === undefined ? undefined : new TapSession(opts.tap);
-  let perChunk: number;
   try {
-    perChunk = plaintextPerChunk(opts.binaryChunksSize);
+    // Checked now so that a bad size fails before any byte is exchanged; it applies after the Ack.
+    plaintextPerChunk(opts.binaryChunksSize);
   } catch (e) {
     tap?.end(e instanceof Error ? e.message : String(e));
     throw e;
@@ -268,7 +275,8 @@ export async function authenticate<Meta>(socket: ByteStream, opts: HandshakeOpti
     }
 
     const localMetadata = opts.metadata.value();
-    await writeAll(socket, sendCipher.seal(encode(opts.metadata.encoding, localMetadata), perChunk).buffer);
+    // One chunk whatever binaryChunksSize is: the peer reads the metadata as one chunk.
+    await writeAll(socket, sendCipher.sealOne(encode(opts.metadata.encoding, localMetadata)));
     const metaBody = await readChunk(input, deadline.signal);
     const remoteMetadata = decode(opts.metadata.encoding, recvCipher.open(metaBody));
     if (peerId === opts.identity.peerId) {
@@ -288,7 +296,7 @@ export async function authenticate<Meta>(socket: ByteStream, opts: HandshakeOpti
     };
     span.setAttribute('tezos.p2p.outcome', 'authenticated');
     span.end();
-    return new AuthenticatedSocket(info, socket, input, sendCipher, recvCipher, deadline, perChunk, opts.binaryChunksSize, tap);
+    return new AuthenticatedSocket(info, socket, input, sendCipher, recvCipher, deadline, opts.binaryChunksSize, tap);
   } catch (e) {
     input.detach();
     deadline.done();

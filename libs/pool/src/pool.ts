@@ -166,21 +166,28 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
 
   // ---- GC ----
 
-  /** `gc_points`. Returns how many points were removed. */
+  /**
+   * `gc_points`: collect the table down to its target if it is over it; returns how many points were
+   * removed. `Gc_points` is emitted whenever the table was over target, even if nothing could go
+   * (every point connected or trusted), as Octez logs it — so once the table is stuck at `max`, each
+   * new point brings one.
+   */
   gcPoints(): number {
-    if (!this.maxKnownPoints) return 0;
-    const victims = pointsToCollect(this.knownPoints.values(), this.knownPoints.size, this.maxKnownPoints.target, this.clock.now());
+    const bounds = this.maxKnownPoints;
+    if (!bounds || this.knownPoints.size <= bounds.target) return 0;
+    const victims = pointsToCollect(this.knownPoints.values(), this.knownPoints.size, bounds.target, this.clock.now());
     for (const v of victims) this.knownPoints.delete(v.key);
-    if (victims.length > 0) this.bus.publish({ kind: 'Gc_points' });
+    this.bus.publish({ kind: 'Gc_points' });
     return victims.length;
   }
 
-  /** `gc_peer_ids`. Returns how many peers were removed. */
+  /** `gc_peer_ids`: as `gcPoints`, for known peers (`Gc_peer_ids`, whenever over target). */
   gcPeerIds(): number {
-    if (!this.maxKnownPeerIds) return 0;
-    const victims = peersToCollect(this.knownPeers.values(), this.knownPeers.size, this.maxKnownPeerIds.target, (m) => this.peerMetadata.score(m));
+    const bounds = this.maxKnownPeerIds;
+    if (!bounds || this.knownPeers.size <= bounds.target) return 0;
+    const victims = peersToCollect(this.knownPeers.values(), this.knownPeers.size, bounds.target, (m) => this.peerMetadata.score(m));
     for (const v of victims) this.knownPeers.delete(v.peerId);
-    if (victims.length > 0) this.bus.publish({ kind: 'Gc_peer_ids' });
+    this.bus.publish({ kind: 'Gc_peer_ids' });
     return victims.length;
   }
 

@@ -86,6 +86,57 @@ describe('GC of known points and peers', () => {
     expect(pool.peers.list().map((p) => p.peerId).sort()).toEqual([peer(0), peer(1), peer(2), peer(3), peer(9), peer(50)].sort());
   });
 
+  it('Gc_points on each registration that finds the table at max, even when nothing can go (all trusted or connected)', () => {
+    const { pool, events } = makePool({ maxKnownPoints: { max: 4, target: 2 } });
+    const gcs = () => events.filter((e) => e.kind === 'Gc_points').length;
+    for (let i = 0; i < 3; i++) pool.registerPoint(pt(i), { trusted: true });
+    connect(pool, '10.0.0.3', 9732, peer(3));
+    expect(pool.knownPointCount).toBe(4);
+    expect(gcs()).toBe(0);
+    // Over max with nothing collectable: the table keeps growing, and each new point is reported.
+    for (let i = 10; i < 13; i++) pool.registerPoint(pt(i), { trusted: true });
+    expect(pool.knownPointCount).toBe(7);
+    expect(gcs()).toBe(3);
+    pool.registerPoint(pt(20));
+    expect(gcs()).toBe(4);
+    expect(pool.knownPointCount).toBe(8);
+    // The one collectable point goes at the next registration (still reported once).
+    pool.registerPoint(pt(21));
+    expect(gcs()).toBe(5);
+    expect(pool.knownPointCount).toBe(8);
+    expect(pool.points.info(pt(20))).toBeUndefined();
+  });
+
+  it('Gc_points / Gc_peer_ids once per collection: the count follows the registrations that reach max', () => {
+    const { pool, events } = makePool({ maxKnownPoints: { max: 10, target: 5 }, maxKnownPeerIds: { max: 10, target: 5 } });
+    const count = (kind: string) => events.filter((e) => e.kind === kind).length;
+    for (let i = 0; i < 10; i++) {
+      pool.registerPoint(pt(i));
+      pool.registerPeer(peer(i));
+    }
+    expect([count('Gc_points'), count('Gc_peer_ids')]).toEqual([0, 0]);
+    pool.registerPoint(pt(10));
+    pool.registerPeer(peer(10));
+    expect([count('Gc_points'), count('Gc_peer_ids')]).toEqual([1, 1]);
+    expect([pool.knownPointCount, pool.peers.list().length]).toEqual([6, 6]);
+    // Four more fit below max; the fifth finds the table at max again.
+    for (let i = 11; i < 16; i++) {
+      pool.registerPoint(pt(i));
+      pool.registerPeer(peer(i));
+    }
+    expect([count('Gc_points'), count('Gc_peer_ids')]).toEqual([2, 2]);
+    expect([pool.knownPointCount, pool.peers.list().length]).toEqual([6, 6]);
+  });
+
+  it('Gc_peer_ids even when every known peer is running', () => {
+    const { pool, events } = makePool({ maxKnownPeerIds: { max: 2, target: 1 } });
+    connect(pool, '10.0.0.1', 9732, peer(1));
+    connect(pool, '10.0.0.2', 9732, peer(2));
+    pool.registerPeer(peer(3));
+    expect(events.filter((e) => e.kind === 'Gc_peer_ids')).toHaveLength(1);
+    expect(pool.peers.list()).toHaveLength(3);
+  });
+
   it('null bounds disable the GC', () => {
     const { pool } = makePool({ maxKnownPoints: null });
     for (let i = 0; i < 500; i++) pool.registerPoint(pt(i));

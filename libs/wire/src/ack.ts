@@ -8,7 +8,10 @@ export type Ack =
   | { readonly kind: 'Nack_v_0' }
   | { readonly kind: 'Nack'; readonly motive: NackMotive; readonly potentialPeersToConnect: readonly Point[] };
 
-/** At most 100 alternative points in a Nack ("you would be greylisted"). */
+/**
+ * At most 100 alternative points in a Nack: the list's `max_length`, so a longer one does not encode
+ * (Octez's connect handler offers 50, "never send more than 100 points, you would be greylisted").
+ */
 export const NACK_MAX_POINTS = 100;
 
 const motiveEncoding: Encoding<NackMotive> = conv(int16, nackMotiveCode, nackMotiveFromCode, 'motive');
@@ -36,7 +39,10 @@ export const ackEncoding: Encoding<Ack> = union<Ack>(
   'ack',
 );
 
-/** `Nack_with_list` is available from p2p version 1: older peers get the bare Nack_v_0. */
+/**
+ * `Nack_with_list` is available from p2p version 1: older peers get the bare Nack_v_0. The points are
+ * kept as given, never truncated (as `P2p_socket.nack`): more than `NACK_MAX_POINTS` fail to encode.
+ */
 export function nackFor(remoteP2pVersion: number, motive: NackMotive, points: readonly Point[]): Ack {
-  return remoteP2pVersion > 0 ? { kind: 'Nack', motive, potentialPeersToConnect: points.slice(0, NACK_MAX_POINTS) } : { kind: 'Nack_v_0' };
+  return remoteP2pVersion > 0 ? { kind: 'Nack', motive, potentialPeersToConnect: points } : { kind: 'Nack_v_0' };
 }

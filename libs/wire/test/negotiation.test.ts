@@ -1,6 +1,6 @@
-import { DecodeError, fromHex, toHex } from '@tezos-p2p/encoding';
+import { DecodeError, decode, encode, fromHex, toHex } from '@tezos-p2p/encoding';
 import { describe, expect, it } from 'vitest';
-import { announcedVersion, decodeConnectionMessageFrame, encodeConnectionMessageFrame, nackFor, nackMotive, selectVersion, CHAIN_NAMES } from '../src/index.js';
+import { NACK_MAX_POINTS, ackEncoding, announcedVersion, decodeConnectionMessageFrame, encodeConnectionMessageFrame, nackFor, nackMotive, selectVersion, CHAIN_NAMES } from '../src/index.js';
 
 const local = { chainName: 'TEZOS_MAINNET', distributedDbVersions: [0, 1, 2], p2pVersions: [0, 1] };
 
@@ -24,6 +24,15 @@ describe('version selection (P2p_connect_handler.select)', () => {
   it('Nack with a list only for peers announcing p2p version > 0', () => {
     expect(nackFor(0, nackMotive('Too_many_connections'), [])).toEqual({ kind: 'Nack_v_0' });
     expect(nackFor(1, nackMotive('Too_many_connections'), [])).toEqual({ kind: 'Nack', motive: nackMotive('Too_many_connections'), potentialPeersToConnect: [] });
+  });
+
+  it('keeps every point as Octez does: 100 encode, 101 fail with LIST_TOO_LONG (never truncated)', () => {
+    const points = (n: number) => Array.from({ length: n }, (_, i) => ({ ip: `10.0.${i >> 8}.${i & 0xff}`, port: 9732 }));
+    const hundred = nackFor(1, nackMotive('Too_many_connections'), points(NACK_MAX_POINTS));
+    expect(decode(ackEncoding, encode(ackEncoding, hundred))).toEqual(hundred);
+    const tooMany = nackFor(1, nackMotive('Too_many_connections'), points(NACK_MAX_POINTS + 1));
+    expect(tooMany.kind === 'Nack' && tooMany.potentialPeersToConnect).toHaveLength(NACK_MAX_POINTS + 1);
+    expect(() => encode(ackEncoding, tooMany)).toThrow(expect.objectContaining({ code: 'LIST_TOO_LONG' }));
   });
 });
 

@@ -49,7 +49,7 @@ export class DefaultAnswerer<M, PM, CM> implements Answerer<M, CM> {
     const points = this.ctx.pool.listKnownPoints({ ignorePrivate: true });
     if (points.length === 0) return;
     // Dropped silently when the write queue is full; a closed connection fails the callback.
-    if (conn.writeNow({ kind: 'Advertise', points })) this.ctx.bus.publish({ kind: 'Advertise_sent', source: conn.peerId });
+    if (conn.writeAdvertise(points)) this.ctx.bus.publish({ kind: 'Advertise_sent', source: conn.peerId });
   }
 
   async swapRequest(conn: P2pConn<M, CM>, point: Point, _proposedPeer: PeerId): Promise<void> {

@@ -9,7 +9,7 @@ import {
   type ConnectionMetadataConfig, type LocalVersions, type NackMotive, type NetworkVersion, type P2pMessage, type PeerId, type Point, canonicalIp,
   describeNackMotive, pointToString, selectVersion,
 } from '@tezos-p2p/wire';
-import type { Answerer } from './p2p-conn.js';
+import type { Answerer, P2pConnLog } from './p2p-conn.js';
 import { P2pConn } from './p2p-conn.js';
 import { P2pError } from './errors.js';
 import { type MaintenanceBounds, type P2pLimits, maintenanceBounds } from './limits.js';
@@ -36,7 +36,7 @@ export interface ConnectHandlerConfig<M, CM> {
   readonly messageEncoding: Encoding<P2pMessage<M>>;
   readonly limits: P2pLimits;
   readonly privateMode: boolean;
-  /** Testing option of Octez: no Advertise, no Bootstrap answers, no points in Nacks. */
+  /** Testing option of Octez: no Bootstrap or Advertise sent, those received ignored, no points in Nacks or taken from them. */
   readonly disablePeerDiscovery: boolean;
   readonly backend?: CryptoBackend | undefined;
   /** Observe sessions (raw bytes and keys), e.g. to record transcripts; a factory that throws means no tap. */
@@ -50,7 +50,8 @@ export type ConnectHandlerLog =
   | { readonly kind: 'incoming_refused'; readonly point: Point; readonly reason: IncomingRefusal }
   | { readonly kind: 'authentication_failed'; readonly point: Point; readonly incoming: boolean; readonly error: P2pError }
   | { readonly kind: 'greylisted'; readonly peerId: PeerId; readonly point: ConnectionPoint; readonly motive: string }
-  | { readonly kind: 'new_connection'; readonly peerId: PeerId; readonly point: ConnectionPoint; readonly incoming: boolean };
+  | { readonly kind: 'new_connection'; readonly peerId: PeerId; readonly point: ConnectionPoint; readonly incoming: boolean }
+  | P2pConnLog;
 
 export interface ConnectHandlerHooks<M, CM> {
   readonly log?: (e: ConnectHandlerLog) => void;
@@ -368,6 +369,7 @@ export class ConnectHandler<M, PM, CM> {
         countGreylisting('peer');
       },
       onClosed: (c) => this.onClosed(c, pointInfo, peerInfo),
+      log: this.hooks.log,
     });
     const now = clock.now();
     if (pointInfo) {

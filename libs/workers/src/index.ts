@@ -7,7 +7,7 @@
 export { type P2pLimits, DEFAULT_LIMITS, LimitsError, resolveLimits, type MaintenanceBounds, maintenanceBounds, connectionsFromExpected } from './limits.js';
 export { P2pError, type P2pErrorCode } from './errors.js';
 export { Throttle, PROTOCOL_COOLDOWNS_MS, type ThrottledKind } from './throttle.js';
-export { P2pConn, type P2pConnOptions, type Answerer } from './p2p-conn.js';
+export { P2pConn, type P2pConnOptions, type P2pConnLog, type Answerer } from './p2p-conn.js';
 export { DefaultAnswerer, PrivateAnswerer, type AnswererContext, type AnswererLog } from './answerer.js';
 export { ConnectHandler, type ConnectHandlerConfig, type ConnectHandlerHooks, type ConnectHandlerLog, type IncomingRefusal, type SessionTapFactory } from './connect-handler.js';
 export { Maintenance, type MaintenanceOptions, type MaintenanceMotive, type MaintenanceLog } from './maintenance.js';

@@ -219,7 +219,9 @@ export class Maintenance<M, PM, CM> {
     }
     for (const c of pool.connections.list()) {
       if (c.privateNode) continue;
-      c.writeNow({ kind: 'Bootstrap' });
+      // Logged even when nothing was written (full queue, peer discovery disabled), as Octez's
+      // `broadcast_bootstrap_msg` logs `Bootstrap_sent` whatever `write_bootstrap` returned.
+      c.writeBootstrap();
       bus.publish({ kind: 'Bootstrap_sent', source: c.peerId });
     }
     this.o.discovery?.wakeup();

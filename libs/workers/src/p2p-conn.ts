@@ -13,6 +13,11 @@ export interface Answerer<M, CM> {
   swapAck(conn: P2pConn<M, CM>, point: Point, peerId: PeerId): Promise<void>;
 }
 
+/** What a connection reports that Octez logs from `P2p_conn` (not a P2pEvent). */
+export type P2pConnLog =
+  /** A Bootstrap was not sent because peer discovery is disabled (Octez: warning `peer_discovery_disabled`). */
+  { readonly kind: 'peer_discovery_disabled'; readonly peerId: PeerId };
+
 export interface P2pConnOptions<M, CM> {
   readonly connection: Connection<M, CM>;
   /** The connection id point: dialled point (outgoing) or announced listening point (incoming). */
@@ -20,6 +25,7 @@ export interface P2pConnOptions<M, CM> {
   /** Peer or point trusted at creation (`trusted_node`). */
   readonly trustedNode: boolean;
   readonly answerer: Answerer<M, CM>;
+  /** No Bootstrap or Advertise is sent, and those received are ignored (`P2p_conn`). */
   readonly disablePeerDiscovery: boolean;
   /** A count; Octez's pipe accepts a message while fewer than size − 1 wait, or when empty. */
   readonly appQueueSize: number;
@@ -28,6 +34,7 @@ export interface P2pConnOptions<M, CM> {
   readonly greylist: (motive: string) => void;
   /** Called once when the connection has closed, whatever closed it. */
   readonly onClosed: (conn: P2pConn<M, CM>, reason: DisconnectReason) => void;
+  readonly log?: ((e: P2pConnLog) => void) | undefined;
 }
 
 /**
@@ -243,6 +250,29 @@ export class P2pConn<M, CM> implements PoolConnection {
   writeEncoded(frame: Uint8Array): Promise<void> {
     if (this.finished) return Promise.reject(this.closedError());
     return this.connection.sendEncoded(frame);
+  }
+
+  /**
+   * `write_bootstrap`: ask the peer for points without waiting; false when the queue is full. With
+   * peer discovery disabled nothing is written, so that such a node never asks (tezt
+   * `p2p-peer-discovery-disable` checks that no Bootstrap leaves it).
+   */
+  writeBootstrap(): boolean {
+    if (this.options.disablePeerDiscovery) {
+      this.options.log?.({ kind: 'peer_discovery_disabled', peerId: this.peerId });
+      return false;
+    }
+    return this.writeNow({ kind: 'Bootstrap' });
+  }
+
+  /**
+   * `write_advertise`: offer points without waiting; false when the queue is full. With peer
+   * discovery disabled nothing is written (Octez fails with `Peer_discovery_disabled`; its answerer,
+   * like ours, is not even called then, since received Bootstraps are ignored).
+   */
+  writeAdvertise(points: readonly Point[]): boolean {
+    if (this.options.disablePeerDiscovery) return false;
+    return this.writeNow({ kind: 'Advertise', points });
   }
 
   /** `write_swap_request`: remembers what we proposed, then sends without waiting. */

@@ -62,6 +62,35 @@ describe('P2pConn', () => {
     expect(seen).toEqual(['bootstrap', 'advertise 1']);
   });
 
+  it.each([false, true])('peer discovery disabled = %s: Bootstrap and Advertise are written, or neither is and those received are ignored', async (disabled) => {
+    const [local, remote] = await pair();
+    const seen: string[] = [];
+    const logged: string[] = [];
+    const answerer: typeof silent = { ...silent, bootstrap: async () => void seen.push('bootstrap'), advertise: async () => void seen.push('advertise') };
+    const conn = new P2pConn({
+      connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer, disablePeerDiscovery: disabled, appQueueSize: 10, clock: new FakeClock(),
+      greylist: () => undefined, onClosed: () => undefined, log: (e) => logged.push(`${e.kind} ${e.peerId}`),
+    });
+    conn.start();
+    expect(conn.writeBootstrap()).toBe(!disabled);
+    expect(conn.writeAdvertise([{ ip: '10.0.0.1', port: 1 }])).toBe(!disabled);
+    // A message behind them: whatever was written before it arrives first.
+    expect(conn.writeNow({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array([1]) } })).toBe(true);
+    const received: string[] = [];
+    for (;;) {
+      const m = await remote.recv();
+      received.push(m.kind);
+      if (m.kind === 'Message') break;
+    }
+    expect(received).toEqual(disabled ? ['Message'] : ['Bootstrap', 'Advertise', 'Message']);
+    expect(logged).toEqual(disabled ? [`peer_discovery_disabled ${conn.peerId}`] : []);
+    await remote.send({ kind: 'Bootstrap' });
+    await remote.send({ kind: 'Advertise', points: [{ ip: '10.0.0.1', port: 1 }] });
+    await remote.send({ kind: 'Disconnect' });
+    await conn.done;
+    expect(seen).toEqual(disabled ? [] : ['bootstrap', 'advertise']);
+  });
+
   /** Resolves with the reason, or with 'still open' if the connection has not noticed the close (a hang, not a timing bound). */
   const closedOrHung = (conn: P2pConn<RawAppMessage, ShellConnectionMetadata>) =>
     Promise.race([conn.done, new Promise<'still open'>((r) => setTimeout(() => r('still open'), 5000))]);
