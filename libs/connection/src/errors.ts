@@ -1,4 +1,4 @@
-import type { NackMotive, Point } from '@tezos-p2p/wire';
+import type { NackMotive, NetworkVersion, Point } from '@tezos-p2p/wire';
 import type { PeerId } from '@tezos-p2p/wire';
 
 export type ConnectionErrorCode =
@@ -48,11 +48,13 @@ export class ConnectionError extends Error {
   readonly alternativePoints: readonly Point[] | undefined;
   /** For MYSELF: our own address as the peer saw it, with the port we announced (if any). */
   readonly idPoint: { readonly ip: string; readonly port: number | undefined } | undefined;
+  /** For REJECTED_NO_COMMON_PROTOCOL: the version the peer announced (Octez's `announced_version`). */
+  readonly announcedVersion: NetworkVersion | undefined;
 
   constructor(
     code: ConnectionErrorCode,
     message: string,
-    extra: { peerId?: PeerId | undefined; motive?: NackMotive; alternativePoints?: readonly Point[]; idPoint?: { ip: string; port: number | undefined }; cause?: unknown } = {},
+    extra: { peerId?: PeerId | undefined; motive?: NackMotive; alternativePoints?: readonly Point[]; idPoint?: { ip: string; port: number | undefined }; announcedVersion?: NetworkVersion; cause?: unknown } = {},
   ) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.code = code;
@@ -60,6 +62,7 @@ export class ConnectionError extends Error {
     this.motive = extra.motive;
     this.alternativePoints = extra.alternativePoints;
     this.idPoint = extra.idPoint;
+    this.announcedVersion = extra.announcedVersion;
   }
 
   /**

@@ -334,6 +334,7 @@ export async function establish<M, Meta>(socket: ByteStream, opts: EstablishOpti
     throw new ConnectionError('REJECTED_NO_COMMON_PROTOCOL', `no common protocol with ${authed.info.peerId}: ${describeNackMotive(selection.motive)} (announced ${JSON.stringify(authed.info.announcedVersion.chainName)})`, {
       peerId: authed.info.peerId,
       motive: selection.motive,
+      announcedVersion: authed.info.announcedVersion,
     });
   }
   return authed.accept({ ...opts, negotiatedVersion: selection.version });

@@ -311,7 +311,7 @@ export class ConnectHandler<M, PM, CM> {
     const versionProblem = motive.kind === 'Unknown_chain_name' || motive.kind === 'Deprecated_p2p_version' || motive.kind === 'Deprecated_distributed_db_version';
     if (versionProblem) {
       pool.unregisterPoint(point);
-      throw new P2pError('REJECTED_NO_COMMON_PROTOCOL', `no common protocol with ${peerId}: ${describeNackMotive(motive)}`, { point, peerId, motive });
+      throw new P2pError('REJECTED_NO_COMMON_PROTOCOL', `no common protocol with ${peerId}: ${describeNackMotive(motive)}`, { point, peerId, motive, announcedVersion: authed.info.announcedVersion });
     }
     throw new P2pError('REJECTED', `refused ${peerId}: ${describeNackMotive(motive)}`, { point, peerId, motive });
   }

@@ -1,5 +1,5 @@
 import { type ConnectionErrorCode, ConnectionError } from '@tezos-p2p/connection';
-import type { NackMotive, PeerId, Point } from '@tezos-p2p/wire';
+import type { NackMotive, NetworkVersion, PeerId, Point } from '@tezos-p2p/wire';
 
 /**
  * Failures of `connect` and of accepting connections. Codes mirror Octez's error ids
@@ -33,20 +33,27 @@ export class P2pError extends Error {
   readonly peerId: PeerId | undefined;
   readonly motive: NackMotive | undefined;
   readonly alternativePoints: readonly Point[] | undefined;
+  /** For REJECTED_NO_COMMON_PROTOCOL: the version the peer announced (Octez's `announced_version`). */
+  readonly announcedVersion: NetworkVersion | undefined;
 
-  constructor(code: P2pErrorCode, message: string, extra: { point?: Point; peerId?: PeerId | undefined; motive?: NackMotive | undefined; alternativePoints?: readonly Point[] | undefined; cause?: unknown } = {}) {
+  constructor(
+    code: P2pErrorCode,
+    message: string,
+    extra: { point?: Point; peerId?: PeerId | undefined; motive?: NackMotive | undefined; alternativePoints?: readonly Point[] | undefined; announcedVersion?: NetworkVersion | undefined; cause?: unknown } = {},
+  ) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.code = code;
     this.point = extra.point;
     this.peerId = extra.peerId;
     this.motive = extra.motive;
     this.alternativePoints = extra.alternativePoints;
+    this.announcedVersion = extra.announcedVersion;
   }
 
   static from(e: unknown, point?: Point): P2pError {
     if (e instanceof P2pError) return e;
     if (e instanceof ConnectionError) {
-      return new P2pError(e.code, e.message, { ...(point ? { point } : {}), peerId: e.peerId, motive: e.motive, alternativePoints: e.alternativePoints, cause: e });
+      return new P2pError(e.code, e.message, { ...(point ? { point } : {}), peerId: e.peerId, motive: e.motive, alternativePoints: e.alternativePoints, announcedVersion: e.announcedVersion, cause: e });
     }
     return new P2pError('SOCKET_ERROR', e instanceof Error ? e.message : String(e), { ...(point ? { point } : {}), cause: e });
   }
