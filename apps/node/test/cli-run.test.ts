@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -115,10 +115,24 @@ describe('tzp2p run (subprocess)', () => {
     expect(await dests('disco-name', `localhost:${port + 1}`)).toEqual({ address: '127.0.0.1', port: port + 1 });
   });
 
+  it("an Octez config.json: log.output sends the logs to that file, keys without effect reported once", async () => {
+    const logFile = join(root, 'octez-logs', 'node.log');
+    const cfg = join(root, 'octez-config.json');
+    writeFileSync(cfg, JSON.stringify({ p2p: { 'listen-addr': '127.0.0.1:0', 'expected-proof-of-work': 0, 'bootstrap-peers': [] }, log: { output: logFile, colors: false }, shell: { history_mode: 'rolling' }, network: 'sandbox' }));
+    const cli = new Cli(['run', '--data-dir', join(root, 'octez-cfg'), '--config-file', cfg]);
+    running.push(cli);
+    const lines = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; level: number }) : []);
+    await cli.until(() => lines().find((l) => l.msg === 'node started'), 'node started, in the log file');
+    expect(lines().filter((l) => l.msg.includes('without effect'))).toEqual([expect.objectContaining({ msg: 'config.json keys accepted without effect: log.colors, shell.history_mode', level: 40 })]);
+    expect(cli.logs).toEqual([]);
+    cli.kill('SIGTERM');
+    expect((await cli.exited).code).toBe(0);
+  });
+
   it('bad options and config.json name the key and what was expected', async () => {
     const r1 = await runCli(['run', '--data-dir', join(root, 'bad1'), '--connections', 'many']);
     expect(r1.code).toBe(1);
-    expect(r1.stderr).toMatch(/--connections: expected an integer in \[1, 100\], got "many" \[CONFIG_INVALID\]/);
+    expect(r1.stderr).toMatch(/--connections: expected an integer in \[0, 100\], got "many" \[CONFIG_INVALID\]/);
 
     const dir = join(root, 'bad2');
     const cfg = join(root, 'bad2.json');

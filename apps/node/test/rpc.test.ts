@@ -1,10 +1,13 @@
 import { createServer } from 'node:net';
 import { generateIdentity } from '@tezos-p2p/crypto';
 import type { P2pEvent } from '@tezos-p2p/events';
-import { createP2p, rawMessageParams } from '@tezos-p2p/p2p';
-import { peerIdFromBytes } from '@tezos-p2p/wire';
+import { ConnectionError } from '@tezos-p2p/connection';
+import { DecodeError, EncodeError } from '@tezos-p2p/encoding';
+import { P2pError, createP2p, rawMessageParams } from '@tezos-p2p/p2p';
+import { makePoint, peerIdFromBytes } from '@tezos-p2p/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOG_STREAM_CAPACITY, type NodeP2p, type RpcServer, startRpcServer } from '../src/rpc/index.js';
+import { p2pFailure } from '../src/rpc/p2p-errors.js';
 
 // Real nodes on loopback, the RPC server on 127.0.0.1 port 0, requests with fetch. No sleeps: state
 // is awaited on the nodes' events, streams are read as they come.
@@ -19,13 +22,13 @@ function freshHost(): string {
   return `127.${60 + (process.pid % 120)}.${hostSeq >> 8}.${1 + (hostSeq & 0xff)}`;
 }
 
-async function startNode(): Promise<NodeP2p> {
+async function startNode(chain = CHAIN): Promise<NodeP2p> {
   const host = freshHost();
   const identity = await generateIdentity({ difficulty: 0, workers: 0 });
   const n = await createP2p(
     { identity, listenAddr: host, localAddress: host, listeningPort: 0, expectedProofOfWork: 0 },
     { maintenanceIdleTimeMs: null },
-    rawMessageParams(CHAIN),
+    rawMessageParams(chain),
   );
   hosts.set(n, host);
   return n;
@@ -153,7 +156,7 @@ async function ensureConnected(): Promise<void> {
 
 beforeAll(async () => {
   [a, b] = await Promise.all([startNode(), startNode()]);
-  server = await startRpcServer(a, { host: '127.0.0.1', port: 0 });
+  server = await startRpcServer(a, { listen: [{ host: '127.0.0.1', port: 0 }] });
   base = `http://127.0.0.1:${server.port}`;
 });
 
@@ -244,8 +247,7 @@ describe('connections', () => {
     expect(await points('?filter=running')).toEqual([pointOf(b)]);
     expect(await points('?filter=requested&filter=disconnected')).not.toContain(pointOf(b));
     const bad = await rpc('GET', '/network/points?filter=sleeping');
-    expect(bad.status).toBe(400);
-    expect(bad.json()[0]).toMatchObject({ id: 'tzp2p.rpc.invalid_argument', parameter: 'filter', value: 'sleeping' });
+    expect([bad.status, bad.type, bad.text]).toEqual([400, 'text/plain', `Failed to parse the query string: Failed to parse argument 'filter' ("sleeping"): Invalid state: sleeping`]);
   });
 
   it('monitors a peer log and closes a connection with DELETE', async () => {
@@ -309,36 +311,24 @@ describe('ACL', () => {
     expect((await rpc('PATCH', `/network/peers/${b.peerId}`, { acl: 'open' })).json()).toMatchObject({ trusted: false });
 
     const bad = await rpc('PATCH', `/network/peers/${b.peerId}`, { acl: 'maybe' });
-    expect(bad.status).toBe(400);
-    expect(bad.json()[0]).toMatchObject({ kind: 'permanent', id: 'tzp2p.rpc.invalid_argument', parameter: 'acl' });
+    expect([bad.status, bad.type]).toEqual([400, 'text/plain']);
+    expect(bad.text).toMatch(/^Failed to parse the request body: .*acl/);
     const extra = await rpc('PATCH', `/network/peers/${b.peerId}`, { acl: 'open', color: 'red' });
     expect(extra.status).toBe(400);
-    expect(extra.json()[0]).toMatchObject({ parameter: 'color' });
+    expect(extra.text).toMatch(/^Failed to parse the request body: .*color/);
   });
 
-  it('keeps the GET ban / unban / trust / untrust services of older Octez', async () => {
-    await ensureConnected();
-    const ban = await rpc('GET', `/network/peers/${b.peerId}/ban`);
-    expect([ban.status, ban.text]).toEqual([200, '{}\n']);
-    expect(a.findConnection(b.peerId)).toBeUndefined();
-    expect((await rpc('GET', `/network/peers/${b.peerId}/banned`)).text).toBe('true\n');
-    expect((await rpc('GET', `/network/peers/${b.peerId}/unban`)).status).toBe(200);
-    expect((await rpc('GET', `/network/peers/${b.peerId}/banned`)).text).toBe('false\n');
-    expect((await rpc('GET', `/network/peers/${b.peerId}/trust`)).status).toBe(200);
-    expect((await rpc('GET', `/network/peers/${b.peerId}`)).json()).toMatchObject({ trusted: true });
-    expect((await rpc('GET', `/network/peers/${b.peerId}/untrust`)).status).toBe(200);
-    expect((await rpc('GET', `/network/peers/${b.peerId}`)).json()).toMatchObject({ trusted: false });
-
+  it('no longer serves the GET ban / unban / trust / untrust services, as Octez since v20', async () => {
+    // Removed from Octez by 99254884c7 (v20.0): a GET must not change permissions.
     const point = '127.9.9.9:9732';
-    expect((await rpc('GET', `/network/points/${point}/ban`)).text).toBe('{}\n');
-    expect((await rpc('GET', `/network/points/${point}/banned`)).text).toBe('true\n');
-    expect((await rpc('GET', `/network/points/${point}/unban`)).status).toBe(200);
+    for (const action of ['ban', 'unban', 'trust', 'untrust']) {
+      for (const path of [`/network/peers/${b.peerId}/${action}`, `/network/points/${point}/${action}`]) {
+        const r = await rpc('GET', path);
+        expect([r.status, r.text], path).toEqual([404, '']);
+      }
+    }
+    expect((await rpc('GET', `/network/peers/${b.peerId}/banned`)).text).toBe('false\n');
     expect((await rpc('GET', `/network/points/${point}/banned`)).text).toBe('false\n');
-    expect((await rpc('GET', `/network/points/${point}/trust`)).status).toBe(200);
-    expect((await rpc('GET', `/network/points/${point}`)).json()).toMatchObject({ trusted: true });
-    expect((await rpc('GET', `/network/points/${point}/untrust`)).status).toBe(200);
-    expect((await rpc('GET', `/network/points/${point}`)).json()).toMatchObject({ trusted: false });
-    expect((await rpc('GET', `/network/peers/not-a-peer/ban`)).status).toBe(400);
   });
 
   it("refuses to connect to a banned point with Octez's error", async () => {
@@ -413,35 +403,38 @@ describe('bad requests', () => {
     expect((await rpc('GET', `/network/peers/${STRANGER}/banned`)).text).toBe('false\n');
   });
 
-  it('answers 400 naming the parameter for malformed input', async () => {
-    const cases: [string, string, unknown, string][] = [
-      ['GET', '/network/points/not-a-point', undefined, 'point'],
-      ['GET', '/network/points/192.0.2.1', undefined, 'point'],
-      ['GET', `/network/points/${enc('[::1:9732')}/banned`, undefined, 'point'],
-      ['PUT', `/network/points/example.com:9732`, {}, 'point'],
-      ['GET', '/network/peers/idNotAPeerId', undefined, 'peer_id'],
-      ['DELETE', `/network/connections/${STRANGER.slice(0, -1)}${STRANGER.endsWith('z') ? 'y' : 'z'}`, undefined, 'peer_id'],
-      ['PUT', `/network/points/${pointOf(b)}?timeout=soon`, {}, 'timeout'],
-      ['PUT', `/network/points/${pointOf(b)}?timeout=-1`, {}, 'timeout'],
-      ['PUT', `/network/points/${pointOf(b)}?timeout=1&timeout=2`, {}, 'timeout'],
-      ['DELETE', `/network/connections/${STRANGER}?wait=perhaps`, undefined, 'wait'],
-      ['GET', `/network/peers/${STRANGER}/log?monitor=2`, undefined, 'monitor'],
-      ['PUT', `/network/points/${pointOf(b)}`, '{"not json', 'body'],
-      ['PUT', `/network/points/${pointOf(b)}`, [], 'body'],
-      ['PATCH', `/network/points/${pointOf(b)}`, { peer_id: 'nobody' }, 'peer_id'],
+  it("answers malformed input with resto's 400 explanations in text/plain", async () => {
+    const badId = `${STRANGER.slice(0, -1)}${STRANGER.endsWith('z') ? 'y' : 'z'}`;
+    const path = (context: string, reason: string, type: string) =>
+      `Failed to parsed an argument in path. After "${context}", the value "${reason}" is not acceptable for type "${type}"`;
+    const query = (message: string) => `Failed to parse the query string: ${message}`;
+    const cases: [string, string, unknown, string | RegExp][] = [
+      ['GET', '/network/points/not_a_point', undefined, path('network/points/not_a_point', "Parsing of 'not_a_point' failed: expected <addr>[:<port>][#<peer_id>].\n", 'point')],
+      ['GET', '/network/points/192.0.2.1', undefined, path('network/points/192.0.2.1', 'P2p_point.of_string_exn: no port', 'point')],
+      ['GET', '/network/points/192.0.2.1:99999/log', undefined, path('network/points/192.0.2.1:99999', "Parsing of '192.0.2.1:99999' failed: port '99999' not in range [0-65535].\n", 'point')],
+      ['GET', `/network/points/${enc('[::1:9732')}/banned`, undefined, path('network/points/[::1:9732', "Parsing of '[::1:9732' failed: expected <addr>[:<port>][#<peer_id>].\n", 'point')],
+      ['PUT', `/network/points/example.com:9732`, {}, path('network/points/example.com:9732', 'P2p_point.of_string', 'point')],
+      ['GET', '/network/peers/idNotAPeerId', undefined, path('network/peers/idNotAPeerId', 'failed to decode Base58Check-encoded data (Crypto_box.Public_key_hash): "idNotAPeerId"', 'peer_id')],
+      ['DELETE', `/network/connections/${badId}`, undefined, path(`network/connections/${badId}`, `failed to decode Base58Check-encoded data (Crypto_box.Public_key_hash): "${badId}"`, 'peer_id')],
+      ['PUT', `/network/points/${pointOf(b)}?timeout=soon`, {}, query(`Failed to parse argument 'timeout' ("soon"): failed to parse timespan: "soon"`)],
+      ['PUT', `/network/points/${pointOf(b)}?timeout=-1`, {}, query(`Failed to parse argument 'timeout' ("-1"): failed to parse timespan: "-1"`)],
+      ['PUT', `/network/points/${pointOf(b)}?timeout=1&timeout=2`, {}, query(`Duplicate argument 'timeout' in query string.`)],
+      ['DELETE', `/network/connections/${STRANGER}?wait=perhaps`, undefined, query(`Failed to parse argument 'wait' ("perhaps"): Cannot parse boolean value`)],
+      ['GET', `/network/peers/${STRANGER}/log?monitor=2`, undefined, query(`Failed to parse argument 'monitor' ("2"): Cannot parse boolean value`)],
+      ['PUT', `/network/points/${pointOf(b)}`, '{"not json', /^Failed to parse the request body: invalid JSON: /],
+      ['PUT', `/network/points/${pointOf(b)}`, [], /^Failed to parse the request body: expected a JSON object/],
+      ['PATCH', `/network/points/${pointOf(b)}`, { peer_id: 'nobody' }, /^Failed to parse the request body: at \/peer_id, /],
     ];
-    for (const [method, path, body, parameter] of cases) {
+    for (const [method, path, body, expected] of cases) {
       const r = await rpc(method, path, body);
-      expect(r.status, `${method} ${path}`).toBe(400);
-      expect(r.type).toBe('application/json');
-      const [err] = r.json();
-      expect(err, `${method} ${path}`).toMatchObject({ kind: 'permanent', id: 'tzp2p.rpc.invalid_argument', parameter });
-      expect(typeof err.msg).toBe('string');
+      expect([r.status, r.type], `${method} ${path}`).toEqual([400, 'text/plain']);
+      if (typeof expected === 'string') expect(r.text, `${method} ${path}`).toBe(expected);
+      else expect(r.text, `${method} ${path}`).toMatch(expected);
       expect(r.text).not.toMatch(/\bat .*\.(ts|js):\d+/);
     }
     const media = await rpc('PUT', `/network/points/${pointOf(b)}`, '{}', { 'content-type': 'text/plain' });
-    expect(media.status).toBe(415);
-    expect(media.json()[0]).toMatchObject({ id: 'tzp2p.rpc.invalid_request' });
+    // Resto's `Unsupported_media_type`: no body.
+    expect([media.status, media.text]).toEqual([415, '']);
     const huge = await rpc('PATCH', `/network/peers/${b.peerId}`, { acl: 'x'.repeat(200_000) });
     expect(huge.status).toBe(413);
     // An empty body and no content type are accepted as Octez's default JSON `{}`.
@@ -516,7 +509,7 @@ describe('streams', () => {
 
   it('refuses streams beyond maxStreams with 503, and takes them again once one closes', async () => {
     const consumers = a.bus.consumerCount;
-    const own = await startRpcServer(a, { host: '127.0.0.1', port: 0, maxStreams: 2 });
+    const own = await startRpcServer(a, { listen: [{ host: '127.0.0.1', port: 0 }], maxStreams: 2 });
     const ownBase = `http://127.0.0.1:${own.port}`;
     try {
       const first = new LineReader(await fetch(`${ownBase}/network/log`));
@@ -548,14 +541,14 @@ describe('streams', () => {
   });
 
   it('reports a port it cannot listen on', async () => {
-    await expect(startRpcServer(a, { host: '127.0.0.1', port: server.port })).rejects.toMatchObject({ name: 'RpcServerError', code: 'RPC_LISTEN_FAILED' });
+    await expect(startRpcServer(a, { listen: [{ host: '127.0.0.1', port: server.port }] })).rejects.toMatchObject({ name: 'RpcServerError', code: 'RPC_LISTEN_FAILED' });
   });
 
   it('monitors a point log, and close() ends every open stream', async () => {
     await ensureDisconnected();
     const consumers = a.bus.consumerCount;
     const subscribers = a.bus.subscriberCount;
-    const own = await startRpcServer(a, { host: '127.0.0.1', port: 0 });
+    const own = await startRpcServer(a, { listen: [{ host: '127.0.0.1', port: 0 }] });
     const ownBase = `http://127.0.0.1:${own.port}`;
     const open = async (path: string) => {
       const res = await fetch(ownBase + path);
@@ -583,5 +576,65 @@ describe('streams', () => {
     await Promise.all([drained(log), drained(monitor)]);
     await settle(() => a.bus.consumerCount === consumers && a.bus.subscriberCount === subscribers, 'streams to release the bus');
     await own.close();
+  });
+});
+
+describe('P2P error traces (p2p_errors.ml, data_encoding_wrapper.ml, error_monad.ml)', () => {
+  const noExpected = { expectedPeerId: () => undefined };
+  const traceOf = (e: P2pError) => {
+    const r = p2pFailure(e, noExpected);
+    expect(r.status).toBe(500);
+    return r.body.kind === 'trace' ? r.body.trace : undefined;
+  };
+  const point = makePoint('192.0.2.7', 9732);
+
+  it('prints the registered id, kind and fields of each error', () => {
+    expect(traceOf(new P2pError('REJECTED', 'x', { point, peerId: STRANGER, motive: { kind: 'Too_many_connections' } }))).toEqual([
+      { kind: 'permanent', id: 'node.p2p_pool.rejected', peer_id: STRANGER, motive: 1 },
+    ]);
+    expect(traceOf(new P2pError('REJECTED_BY_NACK', 'x', { motive: { kind: 'Already_connected' }, alternativePoints: [point, makePoint('2001:db8::1', 1)] }))).toEqual([
+      { kind: 'permanent', id: 'node.p2p_socket.rejected_by_nack', motive: 5, alternative_points: ['192.0.2.7:9732', '[2001:db8::1]:1'] },
+    ]);
+    expect(traceOf(new P2pError('NOT_ENOUGH_PROOF_OF_WORK', 'x', { peerId: STRANGER }))).toEqual([{ kind: 'permanent', id: 'node.p2p_socket.not_enough_proof_of_work', peer_id: STRANGER }]);
+    const myself = new ConnectionError('MYSELF', 'x', { idPoint: { ip: '192.0.2.7', port: undefined } });
+    expect(traceOf(P2pError.from(myself, point))).toEqual([{ kind: 'permanent', id: 'node.p2p_socket.myself', connection_id: { addr: '::ffff:192.0.2.7' } }]);
+    expect(traceOf(new P2pError('TOO_MANY_CONNECTIONS', 'x'))).toEqual([{ kind: 'permanent', id: 'node.p2p_pool.too_many_connections' }]);
+    expect(traceOf(new P2pError('P2P_SHUT_DOWN', 'x'))).toEqual([{ kind: 'permanent', id: 'node.p2p_pool.disabled' }]);
+    expect(traceOf(new P2pError('MESSAGE_TOO_LARGE', 'x'))).toEqual([{ kind: 'permanent', id: 'node.p2p_socket.invalid_message_size' }]);
+    expect(traceOf(new P2pError('TIMEOUT', 'x'))).toEqual([{ kind: 'temporary', id: 'utils.Timeout' }]);
+    expect(traceOf(new P2pError('CANCELED', 'x'))).toEqual([{ kind: 'temporary', id: 'canceled' }]);
+  });
+
+  it('reports bytes that do not decode or encode as decoding_error / encoding_error with their read or write error', () => {
+    const decoding = (cause: unknown) => P2pError.from(new ConnectionError('DECODING_ERROR', 'incoming message', { cause }), point);
+    // Payload-less cases of Binary.read_error print as {} in JSON.
+    expect(traceOf(decoding(new DecodeError('NOT_ENOUGH_DATA', 3, 'short')))).toEqual([{ kind: 'permanent', id: 'decoding_error', error: {} }]);
+    expect(traceOf(decoding(new DecodeError('EXTRA_BYTES', 3, 'long')))).toEqual([{ kind: 'permanent', id: 'decoding_error', error: {} }]);
+    // Others take the union's string case, which every Octez client decodes.
+    const utf8 = new DecodeError('INVALID_UTF8', 0, 'bad byte');
+    expect(traceOf(decoding(utf8))).toEqual([{ kind: 'permanent', id: 'decoding_error', error: utf8.message }]);
+    expect(traceOf(new P2pError('DECODING_ERROR', 'negative size'))).toEqual([{ kind: 'permanent', id: 'decoding_error', error: 'negative size' }]);
+    const encoding = (cause: unknown) => P2pError.from(new ConnectionError('ENCODING_ERROR', 'cannot encode', { cause }));
+    expect(traceOf(encoding(new EncodeError('SIZE_LIMIT_EXCEEDED', 'too big')))).toEqual([{ kind: 'permanent', id: 'encoding_error', error: {} }]);
+    const range = new EncodeError('INT_OUT_OF_RANGE', 'int16: 70000');
+    expect(traceOf(encoding(range))).toEqual([{ kind: 'permanent', id: 'encoding_error', error: range.message }]);
+  });
+
+  it('rejected_no_common_protocol carries the version the peer announced, over real sockets', async () => {
+    const other = await startNode('TZP2P_OTHER_CHAIN');
+    try {
+      const r = await rpc('PUT', `/network/points/${pointOf(other)}?timeout=5`, {});
+      expect(r.status).toBe(500);
+      expect(JSON.parse(r.text)).toEqual([
+        { kind: 'permanent', id: 'node.p2p_socket.rejected_no_common_protocol', announced_version: { chain_name: 'TZP2P_OTHER_CHAIN', distributed_db_version: 2, p2p_version: 1 } },
+      ]);
+    } finally {
+      await other.shutdown();
+    }
+  });
+
+  it('answers anything else as an internal failure, without details', () => {
+    const r = p2pFailure(new Error('boom'), noExpected);
+    expect([r.status, r.body]).toEqual([500, { kind: 'trace', trace: [{ kind: 'temporary', id: 'failure', msg: 'internal error' }] }]);
   });
 });

@@ -25,7 +25,7 @@ describe('resolveSettings', () => {
   it('defaults as octez-node: mainnet, [::]:9732, pow 26, no RPC, network bootstrap peers', () => {
     const s = resolveSettings({ dataDir: dir });
     expect(s.chainName).toBe('TEZOS_MAINNET');
-    expect(s.listen).toEqual({ host: '::', port: 9732 });
+    expect(s.listen).toEqual({ host: '::', port: 9732, key: 'p2p.listen-addr' });
     expect(s.expectedPow).toBe(26);
     expect(s.rpc).toBeUndefined();
     expect(s.discovery).toBeUndefined();
@@ -33,6 +33,10 @@ describe('resolveSettings', () => {
     expect(s.limits).toEqual({});
     expect(s.identityFile).toBe(join(dir, 'identity.json'));
     expect(s.peersFile).toBe(join(dir, 'peers.json'));
+    expect(s.logLevel).toBe('info');
+    expect(s.logOutput).toEqual({ kind: 'stderr' });
+    expect(s.metricsAddrs).toEqual([]);
+    expect(s.notes).toEqual([]);
   });
 
   it('command line over config.json over network defaults; --peer adds to bootstrap peers', () => {
@@ -41,18 +45,21 @@ describe('resolveSettings', () => {
     expect(s.chainName).toBe('TEZOS_ITHACANET_2022-01-25T15:00:00Z');
     expect(s.bootstrapPeers).toEqual(['10.0.0.1', '127.0.0.1:9999']);
     expect(s.expectedPow).toBe(3);
-    expect(s.listen).toEqual({ host: '0.0.0.0', port: 1234 });
+    expect(s.listen).toEqual({ host: '0.0.0.0', port: 1234, key: 'p2p.listen-addr' });
     const noBoot = resolveSettings({ dataDir: dir, configFile: cfg, bootstrapPeers: false, peer: ['127.0.0.1:1'], chainName: 'MINE', netAddr: '[::1]:77' });
     expect(noBoot.bootstrapPeers).toEqual(['127.0.0.1:1']);
     expect(noBoot.chainName).toBe('MINE');
-    expect(noBoot.listen).toEqual({ host: '::1', port: 77 });
+    expect(noBoot.listen).toEqual({ host: '::1', port: 77, key: '--net-addr' });
   });
 
   it('a custom network object in config.json gives the chain name and peers', () => {
-    const cfg = withConfig({ network: { chain_name: 'TEZOS_CUSTOM', default_bootstrap_peers: ['127.0.0.2:9732'] } });
+    const genesis = { timestamp: '2018-06-30T16:07:32Z', block: 'BLockGenesisGenesisGenesisGenesisGenesisf79b5d1CoW2', protocol: 'Ps9mPmXaRzmzk35gbAYNCAw6UXdE2qoABTHbN2oEEc1qM7CwT9P' };
+    const cfg = withConfig({ network: { genesis, chain_name: 'TEZOS_CUSTOM', sandboxed_chain_name: 'SANDBOXED_TEZOS', default_bootstrap_peers: ['127.0.0.2:9732'] } });
     const s = resolveSettings({ dataDir: dir, configFile: cfg });
     expect(s.chainName).toBe('TEZOS_CUSTOM');
     expect(s.bootstrapPeers).toEqual(['127.0.0.2:9732']);
+    // Octez's blockchain_network_encoding requires the genesis and the sandboxed chain name.
+    expect(configError(() => resolveSettings({ dataDir: dir, configFile: withConfig({ network: { chain_name: 'TEZOS_CUSTOM' } }) })).key).toBe('network.genesis');
   });
 
   it('--connections N sets min N/2, expected N, max 3N/2 and an 8N peer table', () => {
@@ -67,7 +74,7 @@ describe('resolveSettings', () => {
   });
 
   it('rejects bad values naming the option and what it expected', () => {
-    expect(configError(() => resolveSettings({ dataDir: dir, connections: '0' })).message).toBe('--connections: expected an integer in [1, 100], got 0');
+    expect(configError(() => resolveSettings({ dataDir: dir, connections: '-1' })).message).toBe('--connections: expected an integer in [0, 100], got -1');
     expect(configError(() => resolveSettings({ dataDir: dir, network: 'moonnet' })).key).toBe('--network');
     expect(configError(() => resolveSettings({ dataDir: dir, expectedPow: 'x' })).key).toBe('--expected-pow');
     expect(configError(() => resolveSettings({ dataDir: dir, rpcAddr: 'a:b:c' })).key).toBe('--rpc-addr');
@@ -90,16 +97,17 @@ describe('config.json validation', () => {
 
 describe('limitsFromJson: Octez encoding quirks', () => {
   it('Q1: a limits object without connection-timeout means 5 s; Q3: without max_known_* means no GC', () => {
-    const notes: string[] = [];
-    expect(limitsFromJson({ 'min-connections': 3 }, notes)).toEqual({ connectionTimeoutMs: 5000, maxKnownPoints: null, maxKnownPeerIds: null, minConnections: 3 });
-    expect(limitsFromJson(undefined, notes)).toEqual({});
+    expect(limitsFromJson({ 'min-connections': 3 })).toEqual({ connectionTimeoutMs: 5000, maxKnownPoints: null, maxKnownPeerIds: null, minConnections: 3 });
+    expect(limitsFromJson(undefined)).toEqual({});
   });
 
-  it('queue keys by name (Q2 fixed), null queues unbounded, ignored keys noted', () => {
-    const notes: string[] = [];
-    const l = limitsFromJson({ 'incoming-app-message-queue-size': 7, 'read-queue-size': null, 'read-buffer-size': 1, 'greylist-timeout': 5 }, notes);
-    expect(l).toMatchObject({ incomingAppMessageQueueSize: 7, readQueueSize: 2 ** 31 - 1 });
-    expect(notes).toHaveLength(2);
+  it('Q2: each queue key sets the field Octez gives it, null queues are unbounded, keys without a field are reported', () => {
+    const l = limitsFromJson({ 'outgoing-message-queue-size': 7, 'incoming-app-message-queue-size': 8, 'incoming-message-queue-size': 9, 'read-queue-size': null, 'write-queue-size': 11 });
+    expect(l).toEqual({ connectionTimeoutMs: 5000, maxKnownPoints: null, maxKnownPeerIds: null, incomingAppMessageQueueSize: 7, readQueueSize: 2 ** 31 - 1, writeQueueSize: 11 });
+    const s = resolveSettings({ dataDir: dir, configFile: withConfig({ p2p: { limits: { 'incoming-app-message-queue-size': 8, 'incoming-message-queue-size': 9, 'read-buffer-size': 1, 'greylist-timeout': 5 } } }) });
+    expect(s.notes).toEqual([
+      'config.json keys accepted without effect: p2p.limits.read-buffer-size, p2p.limits.greylist-timeout, p2p.limits.incoming-app-message-queue-size, p2p.limits.incoming-message-queue-size',
+    ]);
   });
 });
 
@@ -107,6 +115,7 @@ describe('addresses', () => {
   it('parses Octez address forms', () => {
     expect(parseHostPort('[::]:9732', 1, 'k')).toEqual({ host: '::', port: 9732 });
     expect(parseHostPort(':9000', 1, 'k')).toEqual({ host: '::', port: 9000 });
+    expect(parseHostPort('_:9000', 1, 'k', 'localhost')).toEqual({ host: 'localhost', port: 9000 });
     expect(parseHostPort('127.0.0.1', 9732, 'k')).toEqual({ host: '127.0.0.1', port: 9732 });
     expect(parseHostPort('localhost:1', 9, 'k')).toEqual({ host: 'localhost', port: 1 });
     expect(() => parseHostPort('::1:9732', 1, 'k')).toThrow(/brackets/);

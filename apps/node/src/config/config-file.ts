@@ -1,112 +1,36 @@
 import { readFileSync } from 'node:fs';
-import { jsonValidator, JsonShapeError } from '@tezos-p2p/wire';
-import type { RpcAclJson } from '../rpc/acl/json.js';
+import { JsonShapeError, jsonValidator } from '@tezos-p2p/wire';
+import type { ConfigFile } from './config-json.js';
 import { ConfigError } from './errors.js';
+import { checkNetworkJson, networkJsonSchema } from './network-json.js';
+import { NETWORK_NAMES, isNetworkName } from './networks.js';
+import { bool, obj, string, stringOr, strings } from './schema-kit.js';
+import { internalEventsSchema, logSchema, profilingSchema } from './schema-misc.js';
+import { p2pSchema } from './schema-p2p.js';
+import { rpcSchema } from './schema-rpc.js';
+import { shellSchema } from './schema-shell.js';
+import { shapeError } from './shape-error.js';
 
-/**
- * The parts of Octez's config.json this node reads (`config_file.ml`): `data-dir`, `network`,
- * `rpc.listen-addrs` and the `p2p` section with its exact key spellings (dashes and underscores mixed
- * as Octez writes them). Unknown keys are refused, as Data_encoding does.
- */
-export interface ConfigFile {
-  'data-dir'?: string;
-  network?: string | { chain_name: string; 'default_bootstrap_peers'?: string[]; [k: string]: unknown };
-  rpc?: { 'listen-addrs'?: string[]; acl?: RpcAclJson[]; [k: string]: unknown };
-  p2p?: P2pConfigJson;
-  log?: { level?: string };
-}
+export type { ConfigFile } from './config-json.js';
 
-export interface P2pConfigJson {
-  'expected-proof-of-work'?: number;
-  'bootstrap-peers'?: string[];
-  'listen-addr'?: string | null;
-  'advertised-net-port'?: number;
-  'discovery-addr'?: string | null;
-  'private-mode'?: boolean;
-  limits?: Record<string, unknown>;
-  disable_mempool?: boolean;
-  enable_testchain?: boolean;
-  greylisting_config?: { factor?: number; 'initial-delay'?: number; 'disconnection-delay'?: number; 'increase-cap'?: number };
-  disable_peer_discovery?: boolean;
-}
-
-const seconds = { type: 'number', minimum: 0 };
-const uint16 = { type: 'integer', minimum: 0, maximum: 65535 };
-const nullableInt = { type: ['integer', 'null'], minimum: 0 };
-const bounds = { type: 'array', items: [uint16, uint16], minItems: 2, maxItems: 2, additionalItems: false };
-
-/** `P2p_limits.encoding` keys, spelled exactly as Octez (config.md §2). */
-const limitsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    'connection-timeout': seconds,
-    'authentication-timeout': { type: 'number', exclusiveMinimum: 0 },
-    'min-connections': uint16,
-    'expected-connections': uint16,
-    'max-connections': uint16,
-    backlog: { type: 'integer', minimum: 0, maximum: 255 },
-    'max-incoming-connections': { type: 'integer', minimum: 0, maximum: 255 },
-    'max-download-speed': { type: 'integer', minimum: 1 },
-    'max-upload-speed': { type: 'integer', minimum: 1 },
-    'swap-linger': { type: ['number', 'null'], exclusiveMinimum: 0 },
-    'binary-chunks-size': { type: 'integer', minimum: 0, maximum: 255 },
-    'read-buffer-size': { type: 'integer', minimum: 0 },
-    'read-queue-size': nullableInt,
-    'write-queue-size': nullableInt,
-    'incoming-app-message-queue-size': nullableInt,
-    'incoming-message-queue-size': nullableInt,
-    'outgoing-message-queue-size': nullableInt,
-    max_known_points: bounds,
-    max_known_peer_ids: bounds,
-    peer_greylist_size: uint16,
-    ip_greylist_size_in_kilobytes: uint16,
-    ip_greylist_cleanup_delay: seconds,
-    'greylist-timeout': seconds,
-    'maintenance-idle-time': { type: ['number', 'null'], exclusiveMinimum: 0 },
-  },
-};
-
-const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    'data-dir': { type: 'string' },
-    network: {
-      anyOf: [
-        { type: 'string' },
-        { type: 'object', required: ['chain_name'], properties: { chain_name: { type: 'string' }, default_bootstrap_peers: { type: 'array', items: { type: 'string' } } } },
-      ],
-    },
-    rpc: { type: 'object', properties: { 'listen-addrs': { type: 'array', items: { type: 'string' } } } },
-    log: { type: 'object', properties: { level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] } }, additionalProperties: false },
-    p2p: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        'expected-proof-of-work': { type: 'number', minimum: 0, maximum: 256 },
-        'bootstrap-peers': { type: 'array', items: { type: 'string' } },
-        'listen-addr': { type: ['string', 'null'] },
-        'advertised-net-port': uint16,
-        'discovery-addr': { type: ['string', 'null'] },
-        'private-mode': { type: 'boolean' },
-        limits: limitsSchema,
-        disable_mempool: { type: 'boolean' },
-        enable_testchain: { type: 'boolean' },
-        greylisting_config: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { factor: { type: 'number', exclusiveMinimum: 0 }, 'initial-delay': seconds, 'disconnection-delay': seconds, 'increase-cap': seconds },
-        },
-        disable_peer_discovery: { type: 'boolean' },
-      },
-    },
-  },
-};
+/** `Config_file.encoding`: the ten top-level keys of v25.1, nothing else. */
+const schema = obj({
+  'data-dir': string,
+  'disable-config-validation': bool,
+  rpc: rpcSchema,
+  p2p: p2pSchema,
+  log: logSchema,
+  'internal-events': internalEventsSchema,
+  shell: shellSchema,
+  // `sugared_blockchain_network_encoding`: a built-in alias (checked below) or a description.
+  network: stringOr(string, networkJsonSchema),
+  metrics_addr: strings,
+  profiling: profilingSchema,
+});
 
 const validator = jsonValidator<ConfigFile>(schema);
 
-/** Read and validate config.json; every problem is reported with the key it concerns. */
+/** Read and check config.json; every problem is reported with the key it concerns. */
 export function readConfigFile(path: string): ConfigFile {
   let text: string;
   try {
@@ -123,11 +47,21 @@ export function readConfigFile(path: string): ConfigFile {
   return parseConfig(json, path);
 }
 
-export function parseConfig(json: unknown, what = 'config.json'): ConfigFile {
+/** Check a parsed config.json as Octez's `Config_file.read` does; `where` names it in errors. */
+export function parseConfig(json: unknown, where = 'config.json'): ConfigFile {
+  let cfg: ConfigFile;
   try {
-    return validator.check(json, what);
+    cfg = validator.check(json, where);
   } catch (e) {
-    if (e instanceof JsonShapeError) throw new ConfigError(what, e.problems.join('; '));
+    if (e instanceof JsonShapeError) throw shapeError(e.problems, json, where);
     throw e;
   }
+  // The alias cases are `constant`s: exact spelling, unlike `--network`.
+  if (typeof cfg.network === 'string' && !isNetworkName(cfg.network)) throw new ConfigError('network', `one of ${NETWORK_NAMES.join(', ')} (spelt so) or a network object`, cfg.network);
+  if (typeof cfg.network === 'object') checkNetworkJson(cfg.network, 'network');
+  // The rpc encoding's conversion fails on both spellings at once (`Stdlib.failwith` in config_file.ml).
+  if (cfg.rpc?.['listen-addr'] !== undefined && cfg.rpc['listen-addrs'] !== undefined) {
+    throw new ConfigError('rpc.listen-addr', 'absent when rpc.listen-addrs is given (use only "listen-addrs", not the legacy "listen-addr")', cfg.rpc['listen-addr']);
+  }
+  return cfg;
 }

@@ -10,8 +10,8 @@ export interface HostPort {
 
 /**
  * `addr[:port]`, `[v6][:port]` or `:port` as Octez's `--net-addr` / `listen-addr` / `--rpc-addr`
- * accept them; the host may be a name (resolved later). An empty host means `defaultHost`: every
- * address (`::`) unless told otherwise.
+ * accept them; the host may be a name (resolved later). An empty host, or `_` (`P2p_resolve`), means
+ * `defaultHost`: every address (`::`) unless told otherwise.
  */
 export function parseHostPort(text: string, defaultPort: number, key: string, defaultHost = '::'): HostPort {
   let host: string;
@@ -25,7 +25,7 @@ export function parseHostPort(text: string, defaultPort: number, key: string, de
     if (colons > 1) throw new ConfigError(key, 'an address like 0.0.0.0:9732 or [::]:9732 (brackets around IPv6)', text);
     [host, port] = colons === 1 ? (text.split(':') as [string, string]) : [text, undefined];
   }
-  if (host === '') host = defaultHost;
+  if (host === '' || host === '_') host = defaultHost;
   if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new ConfigError(key, 'a port number', port);
   const p = port === undefined ? defaultPort : Number(port);
   if (p > 65535) throw new ConfigError(key, 'a port in 0..65535', p);

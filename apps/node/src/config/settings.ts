@@ -1,16 +1,29 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import type { ReconnectionConfig } from '@tezos-p2p/pool';
-import { type P2pLimits, connectionsFromExpected } from '@tezos-p2p/p2p';
-import { type ConfigFile, readConfigFile } from './config-file.js';
+import type { P2pLimits } from '@tezos-p2p/p2p';
+import { type CliLimitOptions, applyCliLimits } from './cli-limits.js';
+import { int, num } from './cli-numbers.js';
+import { readConfigFile } from './config-file.js';
+import type { ConfigFile, P2pConfigJson } from './config-json.js';
+import { validateConfig } from './config-validation.js';
 import { ConfigError } from './errors.js';
 import { type DiscoveryAddr, type HostPort, parseDiscoveryAddr, parseHostPort } from './host-port.js';
-import type { RpcAclJson } from '../rpc/acl/json.js';
-import { DEFAULT_P2P_PORT, DEFAULT_RPC_PORT, NETWORKS, isNetworkName } from './networks.js';
+import { limitsFromJson } from './limits-json.js';
+import type { ListenAddr } from './listen-addrs.js';
+import { type LogOutput, logSettings } from './log-config.js';
+import { metricsAddrs } from './metrics-addrs.js';
+import { fetchNetwork, parseNetworkArg } from './network-arg.js';
+import { chooseNetwork, configNetwork } from './network-choice.js';
+import { DEFAULT_P2P_PORT, type NetworkDefinition } from './networks.js';
+import { type RpcSettings, rpcSettings } from './rpc-settings.js';
+import { keysWithoutEffect } from './without-effect.js';
+
+export type { RpcSettings } from './rpc-settings.js';
 
 /** The `run` command's options, as the CLI parser delivers them. */
-export interface RunOptions {
+export interface RunOptions extends CliLimitOptions {
   dataDir?: string;
   configFile?: string;
   netAddr?: string;
@@ -19,17 +32,11 @@ export interface RunOptions {
   peer?: string[];
   bootstrapPeers?: boolean; // false with --no-bootstrap-peers
   privateMode?: boolean;
-  connections?: string;
-  peerTableSize?: string;
   expectedPow?: string;
   rpcAddr?: string;
+  /** A built-in network's name (any case), a network JSON file or an http(s) URL. */
   network?: string;
   chainName?: string;
-  maxDownloadSpeed?: string;
-  maxUploadSpeed?: string;
-  binaryChunksSize?: string;
-  disableP2pMaintenance?: boolean;
-  disableP2pSwap?: boolean;
   disableMempool?: boolean;
   echo?: boolean;
   logLevel?: string;
@@ -43,7 +50,8 @@ export interface NodeSettings {
   readonly identityFile: string;
   readonly peersFile: string;
   readonly chainName: string;
-  readonly listen: HostPort | undefined;
+  /** Where to accept peers (a name is resolved at start-up, its first address used); undefined: nowhere. */
+  readonly listen: ListenAddr | undefined;
   readonly advertisedPort: number | undefined;
   /** LAN discovery's broadcast address (a name is resolved at start-up), or undefined: off. */
   readonly discovery: DiscoveryAddr | undefined;
@@ -56,84 +64,28 @@ export interface NodeSettings {
   readonly limits: Partial<P2pLimits>;
   readonly reconnection: Partial<ReconnectionConfig>;
   /**
-   * The RPC server: every listen address (from `--rpc-addr` or `rpc.listen-addrs`) and the ACL entries
-   * of config.json `rpc.acl` (checked by the RPC server's ACL module). undefined: no RPC server.
+   * The RPC server: every listen address (from `--rpc-addr`, `rpc.listen-addrs` and
+   * `rpc.external-listen-addrs`) and the ACL entries of config.json `rpc.acl` (checked by the RPC
+   * server's ACL module). undefined: no RPC server.
    */
   readonly rpc: RpcSettings | undefined;
+  /** config.json `metrics_addr`: where Octez serves Prometheus metrics (not served here yet). */
+  readonly metricsAddrs: readonly HostPort[];
   readonly echo: boolean;
+  /** A pino level. */
   readonly logLevel: string;
+  readonly logOutput: LogOutput;
   readonly otelConsole: boolean;
   /** `--record DIR`: write every session as a conformance transcript there. */
   readonly record: string | undefined;
-  /** Config keys accepted for compatibility but without effect here, to report at start-up. */
+  /** What to tell the operator once at start-up: config keys accepted without effect, and the like. */
   readonly notes: readonly string[];
-}
-
-export interface RpcSettings {
-  readonly listen: readonly HostPort[];
-  readonly acl: readonly RpcAclJson[];
 }
 
 export const DEFAULT_DATA_DIR = join(homedir(), '.tzp2p');
 export const DEFAULT_DISCOVERY_PORT = 10732;
 
-function int(value: string | undefined, key: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value)) throw new ConfigError(key, `an integer in [${min}, ${max}]`, value);
-  const n = Number(value);
-  if (n < min || n > max) throw new ConfigError(key, `an integer in [${min}, ${max}]`, n);
-  return n;
-}
-
-function num(value: string | undefined, key: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(key, `a number in [${min}, ${max}]`, value);
-  return n;
-}
-
-const s = (x: unknown) => (x as number) * 1000;
-type MutableLimits = { -readonly [K in keyof P2pLimits]?: P2pLimits[K] };
-const UNBOUNDED = 2 ** 31 - 1;
-
-/**
- * config.json `p2p.limits` → `P2pLimits`. When `limits` is present, absent keys take their encoding
- * defaults, with two Octez quirks kept: `connection-timeout` then defaults to 5 s (Q1), and absent
- * `max_known_points` / `max_known_peer_ids` mean no GC (Q3). The shifted queue keys (Q2) are read by
- * their names, not shifted (docs/CONFORMANCE.md).
- */
-export function limitsFromJson(l: Record<string, unknown> | undefined, notes: string[]): Partial<P2pLimits> {
-  if (l === undefined) return {};
-  const out: Record<string, unknown> = { connectionTimeoutMs: 5000, maxKnownPoints: null, maxKnownPeerIds: null };
-  const set = (key: string, field: keyof P2pLimits, f: (v: unknown) => unknown = (v) => v) => {
-    if (l[key] !== undefined) out[field] = f(l[key]);
-  };
-  set('connection-timeout', 'connectionTimeoutMs', s);
-  set('authentication-timeout', 'authenticationTimeoutMs', s);
-  set('min-connections', 'minConnections');
-  set('expected-connections', 'expectedConnections');
-  set('max-connections', 'maxConnections');
-  set('backlog', 'backlog');
-  set('max-incoming-connections', 'maxIncomingConnections');
-  set('max-download-speed', 'maxDownloadSpeed', (v) => (v as number) * 1024);
-  set('max-upload-speed', 'maxUploadSpeed', (v) => (v as number) * 1024);
-  set('swap-linger', 'swapLingerMs', (v) => (v === null ? null : s(v)));
-  set('read-queue-size', 'readQueueSize', (v) => (v === null ? UNBOUNDED : v));
-  set('incoming-message-queue-size', 'readQueueSize', (v) => (v === null ? UNBOUNDED : v));
-  set('write-queue-size', 'writeQueueSize', (v) => (v === null ? UNBOUNDED : v));
-  set('outgoing-message-queue-size', 'writeQueueSize', (v) => (v === null ? UNBOUNDED : v));
-  set('incoming-app-message-queue-size', 'incomingAppMessageQueueSize', (v) => (v === null ? UNBOUNDED : v));
-  set('max_known_points', 'maxKnownPoints', (v) => ({ max: (v as number[])[0], target: (v as number[])[1] }));
-  set('max_known_peer_ids', 'maxKnownPeerIds', (v) => ({ max: (v as number[])[0], target: (v as number[])[1] }));
-  set('peer_greylist_size', 'peerGreylistSize');
-  set('ip_greylist_size_in_kilobytes', 'ipGreylistSizeInKilobytes');
-  set('ip_greylist_cleanup_delay', 'ipGreylistCleanupDelayMs', s);
-  set('maintenance-idle-time', 'maintenanceIdleTimeMs', (v) => (v === null ? null : s(v)));
-  if (l['binary-chunks-size'] !== undefined) notes.push('p2p.limits.binary-chunks-size is ignored unless --binary-chunks-size is given (as octez-node run)');
-  if (l['read-buffer-size'] !== undefined) notes.push('p2p.limits.read-buffer-size has no effect: sockets deliver what the kernel has (up to 64 KiB)');
-  if (l['greylist-timeout'] !== undefined) notes.push('p2p.limits.greylist-timeout has no effect (unused by Octez too)');
-  return out as Partial<P2pLimits>;
-}
+const seconds = (x: number) => x * 1000;
 
 function configPath(o: RunOptions, dataDir: string): string | undefined {
   if (o.configFile) return o.configFile;
@@ -141,92 +93,91 @@ function configPath(o: RunOptions, dataDir: string): string | undefined {
   return existsSync(p) ? p : undefined;
 }
 
-/** Merge config.json, the network's defaults and the command line, in octez-node's precedence. */
-export function resolveSettings(o: RunOptions): NodeSettings {
-  const notes: string[] = [];
+/**
+ * `p2p` absent: Octez's `default_p2p`, listening on `[::]:9732`. `p2p` present without `listen-addr`
+ * (an `opt` field): Octez does not listen, and announces port 0 (unless `advertised-net-port` says).
+ */
+function listenAddr(o: RunOptions, cfg: ConfigFile): ListenAddr | undefined {
+  const key = o.netAddr !== undefined ? '--net-addr' : 'p2p.listen-addr';
+  const text = o.netAddr ?? (cfg.p2p === undefined ? `[::]:${DEFAULT_P2P_PORT}` : cfg.p2p['listen-addr']);
+  return text === undefined ? undefined : { ...parseHostPort(text, DEFAULT_P2P_PORT, key), key };
+}
+
+function reconnection(g: P2pConfigJson['greylisting_config'] = {}): Partial<ReconnectionConfig> {
+  return {
+    ...(g.factor !== undefined ? { factor: g.factor } : {}),
+    ...(g['initial-delay'] !== undefined ? { initialDelayMs: seconds(g['initial-delay']) } : {}),
+    ...(g['disconnection-delay'] !== undefined ? { disconnectionDelayMs: seconds(g['disconnection-delay']) } : {}),
+    ...(g['increase-cap'] !== undefined ? { increaseCapMs: seconds(g['increase-cap']) } : {}),
+  };
+}
+
+function startupNotes(cfg: ConfigFile, log: LogOutput, metrics: ReturnType<typeof metricsAddrs>, validationOff: boolean): string[] {
+  // Octez warns too (`disabled_config_validation`, node_run_command.ml).
+  const notes: string[] = validationOff ? ['disabled node configuration validation'] : [];
+  const idle = keysWithoutEffect(cfg);
+  if (idle.length > 0) notes.push(`config.json keys accepted without effect: ${idle.join(', ')}`);
+  if (log.kind === 'syslog') notes.push(`log.output syslog:${log.facility}: syslog is not supported here, logging to stderr`);
+  const served = metrics.addrs.map((a) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`));
+  if (served.length > 0) notes.push(`metrics_addr: /metrics is not served yet (${served.join(', ')})`);
+  if (metrics.unusable.length > 0) notes.push(`metrics_addr: not an address, set aside as Octez does: ${metrics.unusable.join(', ')}`);
+  return notes;
+}
+
+/**
+ * Merge config.json, the network's defaults and the command line, in octez-node's precedence. A
+ * `--network` URL must be fetched first: use `resolveSettingsAsync`, or pass the network it gave.
+ */
+export function resolveSettings(o: RunOptions, fetchedNetwork?: NetworkDefinition): NodeSettings {
   let dataDir = o.dataDir ?? DEFAULT_DATA_DIR;
   const path = configPath(o, dataDir);
   const cfg: ConfigFile = path ? readConfigFile(path) : {};
   if (!o.dataDir && cfg['data-dir']) dataDir = cfg['data-dir'];
   const p2p = cfg.p2p ?? {};
 
-  const networkName = o.network ?? (typeof cfg.network === 'string' ? cfg.network : undefined) ?? 'mainnet';
-  let chainName: string;
-  let networkPeers: readonly string[];
-  if (typeof cfg.network === 'object' && o.network === undefined) {
-    chainName = cfg.network.chain_name;
-    networkPeers = cfg.network.default_bootstrap_peers ?? [];
-  } else {
-    if (!isNetworkName(networkName)) throw new ConfigError(o.network !== undefined ? '--network' : 'network', `one of ${Object.keys(NETWORKS).join(', ')}`, networkName);
-    chainName = NETWORKS[networkName].chainName;
-    networkPeers = NETWORKS[networkName].bootstrapPeers;
-  }
-  if (o.chainName !== undefined) {
-    if (o.chainName.length === 0) throw new ConfigError('--chain-name', 'a non-empty chain name');
-    chainName = o.chainName;
-  }
-
-  const listenText = o.netAddr ?? (p2p['listen-addr'] === null ? undefined : (p2p['listen-addr'] ?? `[::]:${DEFAULT_P2P_PORT}`));
-  const listen = listenText === undefined ? undefined : parseHostPort(listenText, DEFAULT_P2P_PORT, o.netAddr !== undefined ? '--net-addr' : 'p2p.listen-addr');
-  const advertisedPort = int(o.advertisedNetPort, '--advertised-net-port', 1, 65535) ?? p2p['advertised-net-port'];
+  const network = chooseNetwork(o.network, configNetwork(cfg.network), dataDir, fetchedNetwork);
+  if (o.chainName !== undefined && o.chainName.length === 0) throw new ConfigError('--chain-name', 'a non-empty chain name');
   const discoveryText = o.discoveryAddr ?? p2p['discovery-addr'] ?? undefined;
-  const discovery = discoveryText === undefined || discoveryText === null ? undefined : parseDiscoveryAddr(discoveryText, DEFAULT_DISCOVERY_PORT, o.discoveryAddr !== undefined ? '--discovery-addr' : 'p2p.discovery-addr');
+  const discovery = discoveryText === undefined ? undefined : parseDiscoveryAddr(discoveryText, DEFAULT_DISCOVERY_PORT, o.discoveryAddr !== undefined ? '--discovery-addr' : 'p2p.discovery-addr');
+  const configPeers = p2p['bootstrap-peers'] ?? network.bootstrapPeers;
 
-  const configPeers = p2p['bootstrap-peers'] ?? networkPeers;
-  const bootstrapPeers = [...(o.bootstrapPeers === false ? [] : configPeers), ...(o.peer ?? [])];
+  const limits = applyCliLimits(limitsFromJson(p2p.limits), o);
+  const cliPow = num(o.expectedPow, '--expected-pow', 0, 256);
+  const expectedPow = cliPow ?? p2p['expected-proof-of-work'] ?? 26;
+  // Either the flag or the config key turns Octez's Config_validation off (`Config_file.update`).
+  const validationOff = (o.disableConfigValidation ?? false) || (cfg['disable-config-validation'] ?? false);
+  if (!validationOff) validateConfig(expectedPow, cliPow !== undefined ? '--expected-pow' : 'p2p.expected-proof-of-work', limits);
 
-  const limits: MutableLimits = { ...limitsFromJson(p2p.limits, notes) };
-  const n = int(o.connections, '--connections', 1, 100);
-  if (n !== undefined) {
-    Object.assign(limits, connectionsFromExpected(n));
-    if (o.peerTableSize === undefined) limits.maxKnownPoints = limits.maxKnownPeerIds = { max: 8 * n, target: Math.floor((8 * n) / 4) * 3 };
-  }
-  const table = int(o.peerTableSize, '--peer-table-size', 1, 65535);
-  if (table !== undefined) limits.maxKnownPoints = limits.maxKnownPeerIds = { max: table, target: Math.floor(table / 4) * 3 };
-  const down = int(o.maxDownloadSpeed, '--max-download-speed', 1, 2 ** 30);
-  if (down !== undefined) limits.maxDownloadSpeed = down * 1024;
-  const up = int(o.maxUploadSpeed, '--max-upload-speed', 1, 2 ** 30);
-  if (up !== undefined) limits.maxUploadSpeed = up * 1024;
-  const chunks = int(o.binaryChunksSize, '--binary-chunks-size', 1, 63);
-  if (chunks !== undefined) limits.binaryChunksSize = chunks << 10;
-  if (o.disableP2pMaintenance) limits.maintenanceIdleTimeMs = null;
-  if (o.disableP2pSwap) limits.swapLingerMs = null;
-
-  const g = p2p.greylisting_config ?? {};
-  const reconnection: Partial<ReconnectionConfig> = {
-    ...(g.factor !== undefined ? { factor: g.factor } : {}),
-    ...(g['initial-delay'] !== undefined ? { initialDelayMs: s(g['initial-delay']) } : {}),
-    ...(g['disconnection-delay'] !== undefined ? { disconnectionDelayMs: s(g['disconnection-delay']) } : {}),
-    ...(g['increase-cap'] !== undefined ? { increaseCapMs: s(g['increase-cap']) } : {}),
-  };
-
-  const rpcTexts = o.rpcAddr !== undefined ? [o.rpcAddr] : (cfg.rpc?.['listen-addrs'] ?? []);
-  const rpcKey = o.rpcAddr !== undefined ? '--rpc-addr' : 'rpc.listen-addrs';
-  const rpc: RpcSettings | undefined =
-    rpcTexts.length === 0 ? undefined : { listen: rpcTexts.map((t) => parseHostPort(t, DEFAULT_RPC_PORT, rpcKey)), acl: cfg.rpc?.acl ?? [] };
-  const logLevel = o.logLevel ?? cfg.log?.level ?? 'info';
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(logLevel)) throw new ConfigError('--log-level', 'one of fatal, error, warn, info, debug, trace', logLevel);
-
+  const log = logSettings(cfg.log, o.logLevel, cfg['internal-events'] !== undefined);
+  const metrics = metricsAddrs(cfg.metrics_addr ?? []);
   return {
     dataDir,
     identityFile: join(dataDir, 'identity.json'),
     peersFile: join(dataDir, 'peers.json'),
-    chainName,
-    listen,
-    advertisedPort,
+    chainName: o.chainName ?? network.chainName,
+    listen: listenAddr(o, cfg),
+    advertisedPort: int(o.advertisedNetPort, '--advertised-net-port', 1, 65535) ?? p2p['advertised-net-port'],
     discovery,
-    bootstrapPeers,
+    bootstrapPeers: [...(o.bootstrapPeers === false ? [] : configPeers), ...(o.peer ?? [])],
     privateMode: (o.privateMode ?? false) || (p2p['private-mode'] ?? false),
     disableMempool: (o.disableMempool ?? false) || (p2p.disable_mempool ?? false),
     disablePeerDiscovery: p2p.disable_peer_discovery ?? false,
-    expectedPow: num(o.expectedPow, '--expected-pow', 0, 256) ?? p2p['expected-proof-of-work'] ?? 26,
+    expectedPow,
     limits,
-    reconnection,
-    rpc,
+    reconnection: reconnection(p2p.greylisting_config),
+    rpc: rpcSettings(o.rpcAddr, cfg.rpc),
+    metricsAddrs: metrics.addrs,
     echo: o.echo ?? false,
-    logLevel,
+    logLevel: log.level,
+    logOutput: log.output,
     otelConsole: o.otelConsole ?? false,
     record: o.record,
-    notes,
+    notes: startupNotes(cfg, log.output, metrics, validationOff),
   };
+}
+
+/** `resolveSettings`, first downloading the network description when `--network` is a URL. */
+export async function resolveSettingsAsync(o: RunOptions): Promise<NodeSettings> {
+  const arg = o.network !== undefined ? parseNetworkArg(o.network) : undefined;
+  return resolveSettings(o, arg?.kind === 'url' ? await fetchNetwork(arg.url) : undefined);
 }

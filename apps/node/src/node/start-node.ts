@@ -4,6 +4,7 @@ import { pointToString } from '@tezos-p2p/wire';
 import type { Logger } from 'pino';
 import { DEFAULT_P2P_PORT } from '../config/networks.js';
 import { resolveDiscoveryAddr, resolvePeers } from '../config/host-port.js';
+import { resolveP2pListen } from '../config/listen-addrs.js';
 import type { NodeSettings } from '../config/settings.js';
 import { type NodeP2p, type RpcServer, startRpcServer } from '../rpc/index.js';
 import { runEcho } from './echo.js';
@@ -43,6 +44,8 @@ const INFO_EVENTS: ReadonlySet<P2pEvent['kind']> = new Set(['Connection_establis
 export async function startNode(settings: NodeSettings, opts: StartNodeOptions): Promise<RunningNode> {
   const { log } = opts;
   for (const note of settings.notes) log.warn(note);
+  // Resolved before the identity's proof of work: a name that resolves nowhere fails at once.
+  const listen = settings.listen ? await resolveP2pListen(settings.listen) : undefined;
   ensureDataDir(settings.dataDir);
   const { identity, generated } = await loadOrGenerate(
     settings.identityFile,
@@ -58,7 +61,8 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
   const p2p = (await createP2p(
     {
       identity,
-      ...(settings.listen ? { listenAddr: settings.listen.host, listeningPort: settings.listen.port } : {}),
+      // No listening address: no incoming connections, and port 0 announced (unless advertised).
+      ...(listen ? { listenAddr: listen.host, listeningPort: listen.port } : {}),
       ...(settings.advertisedPort !== undefined ? { advertisedPort: settings.advertisedPort } : {}),
       ...(discovery ? { discoveryAddr: discovery.host, discoveryPort: discovery.port } : {}),
       trustedPoints,
@@ -82,7 +86,7 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
 
   let rpc: RpcServer | undefined;
   try {
-    rpc = settings.rpc ? await startRpcServer(p2p, { host: settings.rpc.listen[0]!.host, port: settings.rpc.listen[0]!.port, logger: log.child({ component: 'rpc' }) }) : undefined;
+    rpc = settings.rpc ? await startRpcServer(p2p, { listen: settings.rpc.listen, acl: settings.rpc.acl, logger: log.child({ component: 'rpc' }) }) : undefined;
   } catch (e) {
     events.unsubscribe();
     await p2p.shutdown();
@@ -99,8 +103,10 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
     {
       peer_id: identity.peerId,
       chain_name: settings.chainName,
-      listen: settings.listen && p2p.listeningPort !== undefined ? pointToString({ ip: settings.listen.host, port: p2p.listeningPort }) : null,
-      rpc: rpc && settings.rpc ? `${settings.rpc.listen[0]!.host}:${rpc.port}` : null,
+      listen: listen && p2p.listeningPort !== undefined ? pointToString({ ip: listen.host, port: p2p.listeningPort }) : null,
+            // The first address, as `host:port` (brackets around IPv6), then every one of them.
+      rpc: rpc ? pointToString({ ip: rpc.listeners[0]!.host, port: rpc.port }) : null,
+      rpc_addrs: rpc ? rpc.listeners.map((l) => pointToString({ ip: l.host, port: l.port })) : [],
       bootstrap_points: trustedPoints.length,
       private_mode: settings.privateMode,
       record: settings.record ?? null,

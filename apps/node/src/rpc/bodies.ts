@@ -1,22 +1,27 @@
-import type { PeerId } from '@tezos-p2p/wire';
-import { peerIdArg } from './args.js';
-import { RpcError } from './rpc-error.js';
+import { type PeerId, isPeerId } from '@tezos-p2p/wire';
+import { RpcError, echo } from './rpc-error.js';
 
 export type Acl = 'ban' | 'trust' | 'open';
 const ACLS: readonly string[] = ['ban', 'trust', 'open'];
 
+/**
+ * Refusals are resto's `Cannot_parse_body` (400, text/plain); what follows its fixed prefix is our
+ * own explanation, json-data-encoding's wording not being reproduced.
+ */
+const bad = (why: string) => RpcError.badBody(why);
+
 /** The body as an object with only `allowed` keys (Data_encoding refuses unknown fields). An empty body counts as `{}`. */
 function object(body: unknown, allowed: readonly string[]): Readonly<Record<string, unknown>> {
   if (body === undefined) return {};
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw RpcError.invalidArgument('body', JSON.stringify(body), 'expected a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad(`expected a JSON object, got ${echo(JSON.stringify(body))}`);
   const o = body as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw RpcError.invalidArgument(k, JSON.stringify(o[k]), `unexpected field (expected ${allowed.length === 0 ? 'none' : allowed.join(', ')})`);
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw bad(`unexpected object field ${echo(k)} (expected ${allowed.length === 0 ? 'none' : allowed.join(', ')})`);
   return o;
 }
 
 function acl(v: unknown): Acl | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !ACLS.includes(v)) throw RpcError.invalidArgument('acl', JSON.stringify(v), 'expected "ban", "trust" or "open"');
+  if (typeof v !== 'string' || !ACLS.includes(v)) throw bad(`at /acl, expected "ban", "trust" or "open", got ${echo(JSON.stringify(v))}`);
   return v as Acl;
 }
 
@@ -34,6 +39,6 @@ export function peerPatchBody(body: unknown): { acl: Acl | undefined } {
 export function pointPatchBody(body: unknown): { acl: Acl | undefined; peerId: PeerId | undefined } {
   const o = object(body, ['acl', 'peer_id']);
   const p = o['peer_id'];
-  if (p !== undefined && typeof p !== 'string') throw RpcError.invalidArgument('peer_id', JSON.stringify(p), 'expected a peer id string');
-  return { acl: acl(o['acl']), peerId: p === undefined ? undefined : peerIdArg(p) };
+  if (p !== undefined && !isPeerId(p)) throw bad(`at /peer_id, expected a Base58Check peer id, got ${echo(JSON.stringify(p))}`);
+  return { acl: acl(o['acl']), peerId: p };
 }

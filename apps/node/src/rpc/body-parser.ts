@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { RpcError } from './rpc-error.js';
+import { RpcError, echo } from './rpc-error.js';
 
 /** Request bodies are tiny JSON objects (ACL changes, `{}`). */
 export const BODY_LIMIT = 64 * 1024;
@@ -15,7 +15,7 @@ export function registerBodyParser(app: FastifyInstance): void {
     try {
       return JSON.parse(body) as unknown;
     } catch (e) {
-      throw RpcError.invalidArgument('body', body, e instanceof Error ? e.message : 'not JSON');
+      throw RpcError.badBody(`invalid JSON: ${echo(e instanceof Error ? e.message : String(e))}`);
     }
   };
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
@@ -27,7 +27,7 @@ export function registerBodyParser(app: FastifyInstance): void {
   });
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (req, body, done) => {
     if (req.headers['content-type'] !== undefined) {
-      done(RpcError.invalidRequest(415, `unsupported media type ${JSON.stringify(req.headers['content-type'])}, expected application/json`), undefined);
+      done(RpcError.unsupportedMediaType(req.headers['content-type']), undefined);
       return;
     }
     try {

@@ -1,6 +1,8 @@
 import { ConnectionError } from '@tezos-p2p/connection';
 import { P2pError, type P2pErrorCode } from '@tezos-p2p/p2p';
 import { type NackMotive, type PeerId, type Point, connectionPointJson, nackMotiveCode, pointToString } from '@tezos-p2p/wire';
+import { readErrorJson, writeErrorJson } from './binary-errors.js';
+import { networkVersionJson } from './encoders.js';
 import { type ErrorJson, RpcError } from './rpc-error.js';
 
 /**
@@ -24,12 +26,12 @@ interface OctezError {
 
 const motive = (m: NackMotive | undefined): number => nackMotiveCode(m ?? { kind: 'No_motive' });
 const point = (e: P2pError): Record<string, unknown> => (e.point ? { point: pointToString(e.point) } : {});
-/** Data_encoding cannot print these cases' structured payloads from what we keep: Octez's generic wrapper. */
-const failure = (e: P2pError): Record<string, unknown> => ({ msg: e.message });
 
 /**
  * `P2pError` code → the Octez error (`src/lib_p2p_services/p2p_errors.ml`, `src/lib_base/p2p_rejection.ml`,
- * `src/lib_error_monad/error_monad.ml`) that `P2p_connect_handler.connect` fails with in the same case.
+ * `src/lib_base/data_encoding_wrapper.ml`, `src/lib_error_monad/error_monad.ml`) that
+ * `P2p_connect_handler.connect` fails with in the same case: same id, kind and fields, so that
+ * octez-client decodes the trace as Octez's own.
  */
 const OCTEZ_ERRORS: Record<P2pErrorCode, OctezError> = {
   POINT_BANNED: { id: 'node.p2p_pool.point_banned', kind: 'permanent', fields: point },
@@ -49,8 +51,12 @@ const OCTEZ_ERRORS: Record<P2pErrorCode, OctezError> = {
     },
   },
   REJECTED: { id: 'node.p2p_pool.rejected', kind: 'permanent', fields: (e) => ({ ...(e.peerId ? { peer_id: e.peerId } : {}), motive: motive(e.motive) }) },
-  // Octez also reports the remote's announced version, which the error does not carry.
-  REJECTED_NO_COMMON_PROTOCOL: { id: 'node.p2p_socket.rejected_no_common_protocol', kind: 'permanent' },
+  REJECTED_NO_COMMON_PROTOCOL: {
+    id: 'node.p2p_socket.rejected_no_common_protocol',
+    kind: 'permanent',
+    // Required by Octez's encoding: the version the peer announced.
+    fields: (e) => (e.announcedVersion ? { announced_version: networkVersionJson(e.announcedVersion) } : {}),
+  },
   REJECTED_BY_NACK: {
     id: 'node.p2p_socket.rejected_by_nack',
     kind: 'permanent',
@@ -74,8 +80,9 @@ const OCTEZ_ERRORS: Record<P2pErrorCode, OctezError> = {
   SOCKET_ERROR: { id: 'node.p2p_io_scheduler.connection_error', kind: 'permanent' },
   TIMEOUT: { id: 'utils.Timeout', kind: 'temporary' },
   CANCELED: { id: 'canceled', kind: 'temporary' },
-  DECODING_ERROR: { id: 'failure', kind: 'temporary', fields: failure },
-  ENCODING_ERROR: { id: 'failure', kind: 'temporary', fields: failure },
+  // `P2p_socket` fails with `Data_encoding_wrapper.Decoding_error` / `Encoding_error`.
+  DECODING_ERROR: { id: 'decoding_error', kind: 'permanent', fields: (e) => ({ error: readErrorJson(e) }) },
+  ENCODING_ERROR: { id: 'encoding_error', kind: 'permanent', fields: (e) => ({ error: writeErrorJson(e) }) },
 };
 
 /** The RPC answer for a failure of the P2P layer: its Octez error trace, or an internal error. */
@@ -84,5 +91,5 @@ export function p2pFailure(e: unknown, ctx: P2pErrorContext): RpcError {
   const o = OCTEZ_ERRORS[e.code] as OctezError | undefined;
   if (o === undefined) return RpcError.internal(e);
   const trace: ErrorJson[] = [{ kind: o.kind, id: o.id, ...o.fields?.(e, ctx) }];
-  return new RpcError('P2P_ERROR', P2P_ERROR_STATUS, trace, e.message, { cause: e });
+  return new RpcError('P2P_ERROR', P2P_ERROR_STATUS, { kind: 'trace', trace }, e.message, { cause: e });
 }

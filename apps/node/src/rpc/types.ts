@@ -1,6 +1,9 @@
 import type { P2p } from '@tezos-p2p/p2p';
 import type { NetworkVersion, RawAppMessage, ShellConnectionMetadata, ShellPeerMetadata } from '@tezos-p2p/wire';
 import type { Logger } from 'pino';
+import type { RpcAclJson } from './acl/json.js';
+import type { AclPolicyType } from './acl/policy.js';
+import type { ListenAddr } from './listen.js';
 
 /** The P2P layer of the tzp2p node: opaque application messages with the L1 shell's metadata. */
 export type NodeP2p = P2p<RawAppMessage, ShellPeerMetadata, ShellConnectionMetadata>;
@@ -8,9 +11,14 @@ export type NodePeerInfo = NonNullable<ReturnType<NodeP2p['peerInfo']>>;
 export type NodePointInfo = NonNullable<ReturnType<NodeP2p['pointInfo']>>;
 
 export interface RpcServerOptions {
-  readonly host: string;
-  /** 0 picks a free port (read it back from `RpcServer.port`). */
-  readonly port: number;
+  /**
+   * Every address to serve (`rpc.listen-addrs` / `--rpc-addr`). A host may be a name (each of its
+   * addresses is served) or empty (`localhost`); port 0 picks a free port (read it back from
+   * `RpcServer.listeners`).
+   */
+  readonly listen: readonly ListenAddr[];
+  /** config.json `rpc.acl`; an address without an entry gets Octez's default (see README). */
+  readonly acl?: readonly RpcAclJson[];
   /** Where requests and failures are logged; absent or false: nothing is logged. */
   readonly logger?: Logger | false;
   /**
@@ -18,13 +26,27 @@ export interface RpcServerOptions {
    * handshakes (`P2p.announcedVersion`).
    */
   readonly announcedVersion?: NetworkVersion;
-  /** Streams open at once; more are refused with 503 `tzp2p.rpc.too_many_streams` (default `MAX_RPC_STREAMS`, 64). */
+  /** Streams open at once, over every address; more are refused with 503 `tzp2p.rpc.too_many_streams` (default `MAX_RPC_STREAMS`, 64). */
   readonly maxStreams?: number;
 }
 
-export interface RpcServer {
+/** One bound socket and the policy guarding it. */
+export interface RpcListener {
+  /** The IP address bound. */
+  readonly host: string;
   /** The bound port. */
   readonly port: number;
+  /** As Octez names it at start-up: `AllowAll`, `Secure` or `Custom`. */
+  readonly acl: AclPolicyType;
+  /** The `rpc.acl` entry that chose the policy; undefined: the default for the address. */
+  readonly aclEntry: RpcAclJson | undefined;
+}
+
+export interface RpcServer {
+  /** The first listener's bound port. */
+  readonly port: number;
+  /** Every bound socket, in the order of `listen` (a name's addresses in resolution order). */
+  readonly listeners: readonly RpcListener[];
   /** Stop listening, cut every open stream and wait for the server to close. Idempotent. */
   close(): Promise<void>;
 }

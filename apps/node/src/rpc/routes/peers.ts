@@ -8,7 +8,6 @@ import { peerInfoJson } from '../encoders.js';
 import { PEER_FILTERS, peersListing } from '../listings.js';
 import { ringMonitorSource } from '../ring-monitor.js';
 import { RpcError } from '../rpc-error.js';
-import { legacyAclRoutes } from './legacy-acl.js';
 import type { NodeP2p } from '../types.js';
 
 type PeerRequest = { Params: { peerId: string }; Querystring: Query };
@@ -63,13 +62,6 @@ export function peerRoutes(app: FastifyInstance, { p2p, streams }: RouteContext)
     if (!monitor) return sendJson(reply, i.events.toArray().map(peerEventToJson));
     streams.send(reply, () => ringMonitorSource(p2p, () => i.events.toArray(), peerEventToJson));
     return reply;
-  });
-
-  legacyAclRoutes(app, '/network/peers', 'peerId', peerIdArg, {
-    ban: (id) => applyAcl(p2p, id, 'ban'),
-    unban: (id) => p2p.peers.unban(id),
-    trust: (id) => p2p.peers.trust(id),
-    untrust: (id) => p2p.peers.untrust(id),
   });
 
   app.get<PeerRequest>('/network/peers/:peerId/banned', async (req, reply) => sendJson(reply, p2p.peers.banned(peerIdArg(req.params.peerId))));

@@ -7,7 +7,6 @@ import { type RouteContext, sendJson } from '../context.js';
 import { POINT_FILTERS, pointsListing } from '../listings.js';
 import { ringMonitorSource } from '../ring-monitor.js';
 import { RpcError } from '../rpc-error.js';
-import { legacyAclRoutes } from './legacy-acl.js';
 import type { NodeP2p } from '../types.js';
 
 type PointRequest = { Params: { point: string }; Querystring: Query };
@@ -76,13 +75,6 @@ export function pointRoutes(app: FastifyInstance, { p2p, streams }: RouteContext
     if (!monitor) return sendJson(reply, i.events.toArray().map(pointEventToJson));
     streams.send(reply, () => ringMonitorSource(p2p, () => i.events.toArray(), pointEventToJson));
     return reply;
-  });
-
-  legacyAclRoutes(app, '/network/points', 'point', pointArg, {
-    ban: (pt) => applyAcl(p2p, pt, 'ban'),
-    unban: (pt) => p2p.points.unban(pt),
-    trust: (pt) => p2p.points.trust(pt),
-    untrust: (pt) => p2p.points.untrust(pt),
   });
 
   app.get<PointRequest>('/network/points/:point/banned', async (req, reply) => sendJson(reply, p2p.points.banned(pointArg(req.params.point))));

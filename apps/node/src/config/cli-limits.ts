@@ -1,0 +1,55 @@
+import { type P2pLimits, connectionsFromExpected } from '@tezos-p2p/p2p';
+import { int } from './cli-numbers.js';
+import { ConfigError } from './errors.js';
+
+export interface CliLimitOptions {
+  connections?: string;
+  peerTableSize?: string;
+  maxDownloadSpeed?: string;
+  maxUploadSpeed?: string;
+  binaryChunksSize?: string;
+  disableP2pMaintenance?: boolean;
+  disableP2pSwap?: boolean;
+  disableConfigValidation?: boolean;
+}
+
+type MutableLimits = { -readonly [K in keyof P2pLimits]?: P2pLimits[K] };
+
+/** Octez's cap on `--connections` (`Shared_arg.patch_config`). */
+export const MAX_CONNECTIONS_OPTION = 100;
+
+/**
+ * `--connections N`, 0 included (Octez's own GC test runs with 0: no connections, an empty peer
+ * table). Above 100 only with `--disable-config-validation`, as Octez: the config.json key of that
+ * name does not lift this cap, the flag does.
+ */
+function connections(o: CliLimitOptions): number | undefined {
+  const above = o.connections !== undefined && /^\d+$/.test(o.connections) && Number(o.connections) > MAX_CONNECTIONS_OPTION;
+  if (above && !o.disableConfigValidation) {
+    throw new ConfigError('--connections', `at most ${MAX_CONNECTIONS_OPTION} (Octez's cap; --disable-config-validation lifts it)`, Number(o.connections));
+  }
+  return int(o.connections, '--connections', 0, o.disableConfigValidation ? 2 ** 30 - 1 : MAX_CONNECTIONS_OPTION);
+}
+
+const table = (size: number) => ({ max: size, target: Math.floor(size / 4) * 3 });
+
+/** The command line's limits over config.json's, as `Config_file.update` applies them. */
+export function applyCliLimits(fromConfig: Partial<P2pLimits>, o: CliLimitOptions): Partial<P2pLimits> {
+  const limits: MutableLimits = { ...fromConfig };
+  const n = connections(o);
+  if (n !== undefined) {
+    Object.assign(limits, connectionsFromExpected(n));
+    if (o.peerTableSize === undefined) limits.maxKnownPoints = limits.maxKnownPeerIds = table(8 * n);
+  }
+  const size = int(o.peerTableSize, '--peer-table-size', 1, 65535);
+  if (size !== undefined) limits.maxKnownPoints = limits.maxKnownPeerIds = table(size);
+  const down = int(o.maxDownloadSpeed, '--max-download-speed', 1, 2 ** 30);
+  if (down !== undefined) limits.maxDownloadSpeed = down * 1024;
+  const up = int(o.maxUploadSpeed, '--max-upload-speed', 1, 2 ** 30);
+  if (up !== undefined) limits.maxUploadSpeed = up * 1024;
+  const chunks = int(o.binaryChunksSize, '--binary-chunks-size', 1, 63);
+  if (chunks !== undefined) limits.binaryChunksSize = chunks << 10;
+  if (o.disableP2pMaintenance) limits.maintenanceIdleTimeMs = null;
+  if (o.disableP2pSwap) limits.swapLingerMs = null;
+  return limits;
+}

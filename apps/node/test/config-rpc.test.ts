@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveSettings } from '../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tzp2p-rpc-cfg-'));
+let n = 0;
+function settings(json: unknown, extra: { rpcAddr?: string } = {}) {
+  const p = join(dir, `c${n++}.json`);
+  writeFileSync(p, JSON.stringify(json));
+  return resolveSettings({ dataDir: dir, configFile: p, ...extra });
+}
+
+describe('config.json rpc: where the RPC is served', () => {
+  it('no address: no RPC server; an empty host is localhost, the port 8732', () => {
+    expect(settings({ rpc: { 'cors-origin': ['*'] } }).rpc).toBeUndefined();
+    expect(settings({ rpc: { 'listen-addrs': [':8733', 'localhost', '[::1]:1'] } }).rpc?.listen).toEqual([
+      { host: 'localhost', port: 8733, key: 'rpc.listen-addrs' },
+      { host: 'localhost', port: 8732, key: 'rpc.listen-addrs' },
+      { host: '::1', port: 1, key: 'rpc.listen-addrs' },
+    ]);
+  });
+
+  it('the legacy rpc.listen-addr, and the external RPC addresses served as well', () => {
+    expect(settings({ rpc: { 'listen-addr': '127.0.0.1:9000', 'external-listen-addrs': ['0.0.0.0:9001'] } }).rpc?.listen).toEqual([
+      { host: '127.0.0.1', port: 9000, key: 'rpc.listen-addr' },
+      { host: '0.0.0.0', port: 9001, key: 'rpc.external-listen-addrs' },
+    ]);
+  });
+
+  it('--rpc-addr replaces the local addresses (Config_file.update), keeps the external ones and the ACL', () => {
+    const s = settings({ rpc: { 'listen-addrs': ['127.0.0.1'], 'external-listen-addrs': ['0.0.0.0:9001'], acl: [{ address: '0.0.0.0:9001', whitelist: ['GET /network/**'] }] } }, { rpcAddr: ':7000' });
+    expect(s.rpc).toEqual({
+      listen: [
+        { host: 'localhost', port: 7000, key: '--rpc-addr' },
+        { host: '0.0.0.0', port: 9001, key: 'rpc.external-listen-addrs' },
+      ],
+      acl: [{ address: '0.0.0.0:9001', whitelist: ['GET /network/**'] }],
+    });
+  });
+
+  it('TLS, CORS and the other RPC server keys are accepted and reported once', () => {
+    const s = settings({ rpc: { 'listen-addrs': ['localhost'], crt: 'c.pem', key: 'k.pem', 'cors-headers': ['X'], 'enable-http-cache-headers': true } });
+    expect(s.notes).toEqual(['config.json keys accepted without effect: rpc.cors-headers, rpc.crt, rpc.key, rpc.enable-http-cache-headers']);
+  });
+});
+
+describe('config.json metrics_addr', () => {
+  it('parsed as Octez resolves it (localhost, port 9932, a peer id ignored), reported as not served yet', () => {
+    const s = settings({ metrics_addr: [':9100', '0.0.0.0', '[::1]:9200#idrFQwnkJCUoH8qPTvuUtTAx5ZtNZ1', '_'] });
+    expect(s.metricsAddrs).toEqual([
+      { host: 'localhost', port: 9100 },
+      { host: '0.0.0.0', port: 9932 },
+      { host: '::1', port: 9200 },
+      { host: 'localhost', port: 9932 },
+    ]);
+    expect(s.notes).toEqual(['metrics_addr: /metrics is not served yet (localhost:9100, 0.0.0.0:9932, [::1]:9200, localhost:9932)']);
+  });
+
+  it('a malformed entry does not stop the node (Octez only logs that its metrics server failed)', () => {
+    const s = settings({ metrics_addr: ['::1:9100', 'localhost:99999'] });
+    expect(s.metricsAddrs).toEqual([]);
+    expect(s.notes).toEqual(['metrics_addr: not an address, set aside as Octez does: ::1:9100, localhost:99999']);
+  });
+});
