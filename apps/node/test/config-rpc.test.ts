@@ -2,17 +2,44 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../src/config/errors.js';
 import { resolveSettings } from '../src/index.js';
+import { resolveListenAddrs } from '../src/rpc/listen.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tzp2p-rpc-cfg-'));
 let n = 0;
-function settings(json: unknown, extra: { rpcAddr?: string } = {}) {
+function settings(json: unknown, extra: { rpcAddr?: string | string[] } = {}) {
   const p = join(dir, `c${n++}.json`);
   writeFileSync(p, JSON.stringify(json));
   return resolveSettings({ dataDir: dir, configFile: p, ...extra });
 }
 
 describe('config.json rpc: where the RPC is served', () => {
+  it('--rpc-addr is repeatable, each address served', () => {
+    expect(settings({}, { rpcAddr: [':7000', '127.0.0.2:7001'] }).rpc?.listen).toEqual([
+      { host: 'localhost', port: 7000, key: '--rpc-addr' },
+      { host: '127.0.0.2', port: 7001, key: '--rpc-addr' },
+    ]);
+  });
+
+  it('a bad rpc.acl is refused when config.json is read, naming the entry, as octez-node does', () => {
+    const refused = (acl: unknown) => {
+      try {
+        settings({ rpc: { acl } });
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as ConfigError).key;
+      }
+      throw new Error('accepted');
+    };
+    expect(refused([{ address: '127.0.0.1', whitelist: ['GET /network/**'] }, { address: '0.0.0.0', blacklist: ['GET /a/**/b'] }])).toBe('rpc.acl[1].blacklist[0]');
+    expect(refused([{ address: '::1', whitelist: [] }])).toBe('rpc.acl[0].address');
+  });
+
+  it('a listening host that resolves nowhere names its key', async () => {
+    await expect(resolveListenAddrs([{ host: 'nowhere.invalid', port: 1, key: 'rpc.listen-addrs' }], async () => [])).rejects.toThrow(/^rpc\.listen-addrs: Cannot resolve listening address: "nowhere\.invalid"/);
+  });
+
   it('no address: no RPC server; an empty host is localhost, the port 8732', () => {
     expect(settings({ rpc: { 'cors-origin': ['*'] } }).rpc).toBeUndefined();
     expect(settings({ rpc: { 'listen-addrs': [':8733', 'localhost', '[::1]:1'] } }).rpc?.listen).toEqual([

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { peerIdFromBytes } from '@tezos-p2p/wire';
 import { ConfigError, limitsFromJson, parseConfig, parseDiscoveryAddr, parseHostPort, resolveDiscoveryAddr, resolvePeers, resolveSettings } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tzp2p-settings-'));
@@ -155,3 +156,22 @@ describe('addresses', () => {
     await expect(resolveDiscoveryAddr({ host: 'no-such-host.invalid', port: 1, key: 'p2p.discovery-addr' })).rejects.toThrow(/^p2p\.discovery-addr: expected an IPv4 address or a name/);
   });
 });
+
+describe("an address with a #peer_id where none is used (P2p_resolve.resolve_addr)", () => {
+  const id = peerIdFromBytes(new Uint8Array(16).fill(7));
+  it('is accepted with Octez\'s config_peer_id_unused warning; a bad id is refused', () => {
+    expect(parseHostPort(`127.0.0.1:9732#${id}`, 1, 'k')).toEqual({ host: '127.0.0.1', port: 9732, unusedPeerId: id });
+    const s = resolveSettings({ dataDir: dir, netAddr: `127.0.0.1:9732#${id}`, discoveryAddr: `:10000#${id}`, rpcAddr: `127.0.0.1:8732#${id}` });
+    expect(s.listen).toMatchObject({ host: '127.0.0.1', port: 9732 });
+    expect(s.discovery).toMatchObject({ host: '255.255.255.255', port: 10000 });
+    expect(s.notes).toEqual(
+      expect.arrayContaining([
+        `--net-addr: the peer id ${id} after the address is not used`,
+        `--discovery-addr: the peer id ${id} after the address is not used`,
+        `--rpc-addr: the peer id ${id} after the address is not used`,
+      ]),
+    );
+    expect(configError(() => resolveSettings({ dataDir: dir, netAddr: '127.0.0.1:9732#idNotAPeerId' })).key).toBe('--net-addr');
+  });
+});
+

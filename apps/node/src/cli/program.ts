@@ -54,7 +54,7 @@ export function buildProgram(version: string): Command {
     .option('--connections <n>', 'expected connections (min n/2, max 3n/2; peer table 8n); 0..100')
     .option('--peer-table-size <n>', 'maximum known points and peers')
     .option('--expected-pow <bits>', "minimum proof of work of peers' identities (and ours), default 26")
-    .option('--rpc-addr <addr:port>', 'serve the /network RPC here (default port 8732)')
+    .option('--rpc-addr <addr:port>', 'serve the /network RPC here, repeatable (empty host: localhost; default port 8732)', collect)
     .option('--network <name|file|url>', 'mainnet, ghostnet, shadownet or sandbox (any case), or a network JSON file or http(s) URL (default mainnet)')
     .option('--chain-name <name>', "override the network's chain name")
     .option('--max-download-speed <KiB/s>', 'global download cap')

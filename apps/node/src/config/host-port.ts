@@ -6,14 +6,23 @@ import { ConfigError } from './errors.js';
 export interface HostPort {
   readonly host: string;
   readonly port: number;
+  /**
+   * A `#peer_id` written after the address. Octez's `P2p_resolve.resolve_addr` parses it, then warns
+   * that it is unused (`config_peer_id_unused`) for listening and discovery addresses.
+   */
+  readonly unusedPeerId?: string;
 }
 
 /**
- * `addr[:port]`, `[v6][:port]` or `:port` as Octez's `--net-addr` / `listen-addr` / `--rpc-addr`
- * accept them; the host may be a name (resolved later). An empty host, or `_` (`P2p_resolve`), means
- * `defaultHost`: every address (`::`) unless told otherwise.
+ * `addr[:port][#peer_id]`, `[v6][:port]` or `:port` as Octez's `--net-addr` / `listen-addr` /
+ * `--rpc-addr` / `discovery-addr` accept them; the host may be a name (resolved later). An empty
+ * host, or `_` (`P2p_resolve`), means `defaultHost`: every address (`::`) unless told otherwise.
  */
-export function parseHostPort(text: string, defaultPort: number, key: string, defaultHost = '::'): HostPort {
+export function parseHostPort(full: string, defaultPort: number, key: string, defaultHost = '::'): HostPort {
+  const hash = full.indexOf('#');
+  const text = hash < 0 ? full : full.slice(0, hash);
+  const peerId = hash < 0 ? undefined : full.slice(hash + 1);
+  if (peerId !== undefined && !isPeerId(peerId)) throw new ConfigError(key, 'a valid peer id after #', peerId);
   let host: string;
   let port: string | undefined;
   const m6 = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
@@ -29,7 +38,12 @@ export function parseHostPort(text: string, defaultPort: number, key: string, de
   if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new ConfigError(key, 'a port number', port);
   const p = port === undefined ? defaultPort : Number(port);
   if (p > 65535) throw new ConfigError(key, 'a port in 0..65535', p);
-  return { host, port: p };
+  return peerId === undefined ? { host, port: p } : { host, port: p, unusedPeerId: peerId };
+}
+
+/** Octez's `config_peer_id_unused` warning, for an address that carried a `#peer_id` where none is used. */
+export function unusedPeerIdNote(key: string, a: HostPort | undefined): string[] {
+  return a?.unusedPeerId === undefined ? [] : [`${key}: the peer id ${a.unusedPeerId} after the address is not used`];
 }
 
 export interface BootstrapPoint {
@@ -83,15 +97,16 @@ export function parseDiscoveryAddr(text: string, defaultPort: number, key: strin
     ip = ':'; // a literal with a zone (fe80::1%eth0): IPv6
   }
   if (ip.includes(':')) throw new ConfigError(key, 'an IPv4 address or a name (LAN discovery is IPv4 only)', text);
-  return { host: ip, port: hp.port, key };
+  return { ...hp, host: ip, key };
 }
 
 /**
- * The discovery address to use: an IPv4 literal as it is; a name resolved, its first IPv4 address
- * (IPv4-mapped included) taken and IPv6 ones skipped, as Octez. A name without an IPv4 address is a
- * `ConfigError` naming the key (Octez would run without discovery).
+ * The discovery address to use, as `Config_file.resolve_discovery_addrs`: an IPv4 literal as it is; a
+ * name resolved, its first IPv4 address (IPv4-mapped included) taken, and each IPv6 one skipped with a
+ * warning (Octez's `cannot_convert_to_ipv4`). A name without an IPv4 address stops the start-up, as
+ * Octez's "Cannot resolve P2P discovery address" does: a `ConfigError` naming the key.
  */
-export async function resolveDiscoveryAddr(d: DiscoveryAddr): Promise<DiscoveryAddr> {
+export async function resolveDiscoveryAddr(d: DiscoveryAddr, warn: (msg: string) => void = () => {}): Promise<DiscoveryAddr> {
   if (isIP(d.host) === 4) return d;
   let addresses: { address: string }[];
   try {
@@ -102,6 +117,7 @@ export async function resolveDiscoveryAddr(d: DiscoveryAddr): Promise<DiscoveryA
   for (const { address } of addresses) {
     const ip = canonicalIp(address);
     if (!ip.includes(':')) return { ...d, host: ip };
+    warn(`${d.key}: ${d.host} resolves to ${ip}, which cannot be converted to IPv4; skipped`);
   }
   throw new ConfigError(d.key, 'a name with an IPv4 address (LAN discovery is IPv4 only)', d.host);
 }

@@ -9,7 +9,7 @@ import { readConfigFile } from './config-file.js';
 import type { ConfigFile, P2pConfigJson } from './config-json.js';
 import { validateConfig } from './config-validation.js';
 import { ConfigError } from './errors.js';
-import { type DiscoveryAddr, type HostPort, parseDiscoveryAddr, parseHostPort } from './host-port.js';
+import { type DiscoveryAddr, type HostPort, parseDiscoveryAddr, parseHostPort, unusedPeerIdNote } from './host-port.js';
 import { limitsFromJson } from './limits-json.js';
 import type { ListenAddr } from './listen-addrs.js';
 import { type LogOutput, logSettings } from './log-config.js';
@@ -33,7 +33,8 @@ export interface RunOptions extends CliLimitOptions {
   bootstrapPeers?: boolean; // false with --no-bootstrap-peers
   privateMode?: boolean;
   expectedPow?: string;
-  rpcAddr?: string;
+  /** `--rpc-addr`, repeatable. */
+  rpcAddr?: string | readonly string[];
   /** A built-in network's name (any case), a network JSON file or an http(s) URL. */
   network?: string;
   chainName?: string;
@@ -149,13 +150,15 @@ export function resolveSettings(o: RunOptions, fetchedNetwork?: NetworkDefinitio
   if (!validationOff) validateConfig(expectedPow, cliPow !== undefined ? '--expected-pow' : 'p2p.expected-proof-of-work', limits);
 
   const log = logSettings(cfg.log, o.logLevel, cfg['internal-events'] !== undefined);
+  const listen = listenAddr(o, cfg);
+  const rpc = rpcSettings(o.rpcAddr, cfg.rpc);
   const metrics = metricsAddrs(cfg.metrics_addr ?? []);
   return {
     dataDir,
     identityFile: join(dataDir, 'identity.json'),
     peersFile: join(dataDir, 'peers.json'),
     chainName: o.chainName ?? network.chainName,
-    listen: listenAddr(o, cfg),
+    listen,
     advertisedPort: int(o.advertisedNetPort, '--advertised-net-port', 1, 65535) ?? p2p['advertised-net-port'],
     discovery,
     bootstrapPeers: [...(o.bootstrapPeers === false ? [] : configPeers), ...(o.peer ?? [])],
@@ -165,14 +168,19 @@ export function resolveSettings(o: RunOptions, fetchedNetwork?: NetworkDefinitio
     expectedPow,
     limits,
     reconnection: reconnection(p2p.greylisting_config),
-    rpc: rpcSettings(o.rpcAddr, cfg.rpc),
+    rpc,
     metricsAddrs: metrics.addrs,
     echo: o.echo ?? false,
     logLevel: log.level,
     logOutput: log.output,
     otelConsole: o.otelConsole ?? false,
     record: o.record,
-    notes: startupNotes(cfg, log.output, metrics, validationOff),
+    notes: [
+      ...startupNotes(cfg, log.output, metrics, validationOff),
+      ...unusedPeerIdNote(listen?.key ?? '', listen),
+      ...unusedPeerIdNote(discovery?.key ?? '', discovery),
+      ...(rpc?.listen ?? []).flatMap((a) => unusedPeerIdNote(a.key ?? 'rpc', a)),
+    ],
   };
 }
 

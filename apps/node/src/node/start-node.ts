@@ -27,12 +27,15 @@ export interface StartNodeOptions {
 }
 
 /** Workers' log lines: what Octez prints at notice/warning level stays at info/warn here. */
+/** Worker reports Octez emits at warning level whatever their name says (`p2p_events.ml`). */
+const WARN_KINDS: ReadonlySet<string> = new Set(['peer_discovery_disabled']);
+
 function bridgeLog(log: Logger): (e: P2pLog) => void {
   return ({ source, event }) => {
     const { kind, ...fields } = event;
     // Reaching our own address (learnt from peers' advertisements) is routine: Octez then remembers the point as ours.
     const myself = (fields['error'] as { code?: unknown } | undefined)?.code === 'MYSELF' || String(fields['error']).startsWith('connected to ourselves');
-    const warn = !myself && (kind.endsWith('_failed') || kind.includes('error'));
+    const warn = WARN_KINDS.has(kind) || (!myself && (kind.endsWith('_failed') || kind.includes('error')));
     log[warn ? 'warn' : 'debug']({ source, ...fields }, kind);
   };
 }
@@ -54,8 +57,9 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
     opts.signal,
   );
   if (generated) log.info({ peer_id: identity.peerId, file: settings.identityFile }, 'identity generated');
+  // Octez resolves the discovery address before the bootstrap peers (`init_node`).
+  const discovery = settings.discovery ? await resolveDiscoveryAddr(settings.discovery, (m) => log.warn(m)) : undefined;
   const trustedPoints = await resolvePeers(settings.bootstrapPeers, DEFAULT_P2P_PORT, (m) => log.warn(m));
-  const discovery = settings.discovery ? await resolveDiscoveryAddr(settings.discovery) : undefined;
   const recordings = settings.record !== undefined ? new SessionRecordings(settings.record, log.child({ component: 'record' })) : undefined;
 
   const p2p = (await createP2p(

@@ -5,6 +5,8 @@ import { RpcServerError } from './rpc-error.js';
 export interface ListenAddr {
   readonly host: string;
   readonly port: number;
+  /** The option or config key it came from (`--rpc-addr`, `rpc.listen-addrs`…), named in errors. */
+  readonly key?: string;
 }
 
 /** One socket to bind: an IP address and the configured port. */
@@ -22,10 +24,10 @@ export interface ListenSocket {
  */
 export async function resolveListenAddrs(listen: readonly ListenAddr[], resolve: HostResolver = resolveHost): Promise<ListenSocket[]> {
   const out: ListenSocket[] = [];
-  for (const { host, port } of listen) {
+  for (const { host, port, key } of listen) {
     const node = host === '' || host === '_' ? 'localhost' : host;
     const ips = await resolve(node);
-    if (ips.length === 0) throw new RpcServerError(`Cannot resolve listening address: ${JSON.stringify(host)}`);
+    if (ips.length === 0) throw new RpcServerError(`${key === undefined ? '' : `${key}: `}Cannot resolve listening address: ${JSON.stringify(host)}`);
     for (const ip of ips) out.push({ ip, port, host });
   }
   return out;
