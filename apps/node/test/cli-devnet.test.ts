@@ -33,5 +33,6 @@ describe('tzp2p devnet (subprocess)', () => {
     } finally {
       cli.kill('SIGKILL');
     }
-  });
+    // Beyond the mesh's own 60 s wait: on a loaded machine a first dial can fail and wait out its greylisting.
+  }, 90_000);
 });

@@ -90,11 +90,13 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       const elapsed = performance.now() - start;
       const inRange = within();
       const comps = inRange === nodes.length ? components(nodes) : Number.NaN;
-      if (o.onProgress && elapsed - lastProgress >= 250) {
+      const done = (inRange === nodes.length && comps === 1) || performance.now() > deadline;
+      // Every 250 ms, and once at the end: a network that settles at once still reports its final state.
+      if (o.onProgress && (done || elapsed - lastProgress >= 250)) {
         lastProgress = elapsed;
         o.onProgress({ elapsedMs: elapsed, withinThresholds: inRange, components: Number.isNaN(comps) ? components(nodes) : comps, connections: nodes.reduce((a, n) => a + n.connections().filter((c) => !c.connection.info.incoming).length, 0) });
       }
-      if ((inRange === nodes.length && comps === 1) || performance.now() > deadline) {
+      if (done) {
         const degrees = nodes.map((n) => n.connections().length);
         return {
           nodes: nodes.length,
