@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/index.js';
+import { thrown } from './errors-of.js';
 
-function configError(f: () => unknown): ConfigError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('no ConfigError');
-}
+const configError = (f: () => unknown): ConfigError => thrown(ConfigError, f);
 const refusedKey = (json: unknown) => configError(() => parseConfig(json)).key;
 
 const GENESIS = { timestamp: '2018-06-30T16:07:32Z', block: 'BLockGenesisGenesisGenesisGenesisGenesisf79b5d1CoW2', protocol: 'Ps9mPmXaRzmzk35gbAYNCAw6UXdE2qoABTHbN2oEEc1qM7CwT9P' };

@@ -1,26 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveLimits } from '@tezos-p2p/p2p';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, resolveSettings } from '../src/index.js';
+import { configWriter, thrown } from './errors-of.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tzp2p-limits-'));
-let n = 0;
-function withConfig(json: unknown): string {
-  const p = join(dir, `c${n++}.json`);
-  writeFileSync(p, JSON.stringify(json));
-  return p;
-}
-function configError(f: () => unknown): ConfigError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('no ConfigError');
-}
+const withConfig = configWriter(dir);
+const configError = (f: () => unknown): ConfigError => thrown(ConfigError, f);
 
 describe('--connections', () => {
   it('0 is accepted as Octez (its GC test uses it): no connections and empty peer tables', () => {

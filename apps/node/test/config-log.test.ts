@@ -4,18 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/cli/logger.js';
 import { ConfigError, checkLogRules, logOutputOf, logSettings, resolveSettings } from '../src/index.js';
+import { thrown } from './errors-of.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tzp2p-log-'));
 
-function configError(f: () => unknown): ConfigError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('no ConfigError');
-}
+const configError = (f: () => unknown): ConfigError => thrown(ConfigError, f);
 
 describe("config.json log: Octez's Logs_simple_config", () => {
   it("takes exactly Octez's level names, mapped onto pino's (notice, Octez's default, is info)", () => {

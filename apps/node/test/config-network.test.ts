@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, NETWORKS, fetchNetwork, parseNetworkArg, resolveSettings, resolveSettingsAsync } from '../src/index.js';
+import { rejected } from './errors-of.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tzp2p-network-'));
 const NETWORK_FILE = new URL('./fixtures/octez-config/network-examplenet.json', import.meta.url).pathname;
@@ -16,15 +17,7 @@ const freshDir = () => {
   return d;
 };
 
-async function refusal(p: Promise<unknown> | (() => unknown)): Promise<ConfigError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('no ConfigError');
-}
+const refusal = (p: Promise<unknown> | (() => unknown)): Promise<ConfigError> => rejected(ConfigError, p);
 
 describe('built-in networks (config_file.ml v25.1)', () => {
   it('sandbox, mainnet, ghostnet and shadownet, with their chain names and bootstrap peers', () => {

@@ -20,6 +20,7 @@ import {
 } from '../src/rpc/acl/index.js';
 import { resolveListenAddrs } from '../src/rpc/listen.js';
 import { type NodeP2p, type RpcAclJson, type RpcServer, type RpcServerOptions, startRpcServer } from '../src/rpc/index.js';
+import { thrown } from './errors-of.js';
 
 // Patterns, policies and their choice per listening address as pure functions; then real servers
 // on 127.0.0.1 and 0.0.0.0, every request sent to 127.0.0.1: the ACL follows the address a server
@@ -27,15 +28,7 @@ import { type NodeP2p, type RpcAclJson, type RpcServer, type RpcServerOptions, s
 
 const matchOf = (pattern: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string) => matches(parseMatcher(pattern), method, requestPath(url));
 
-function aclError(f: () => unknown): AclError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof AclError) return e;
-    throw e;
-  }
-  throw new Error('no AclError');
-}
+const aclError = (f: () => unknown): AclError => thrown(AclError, f);
 
 describe('patterns (resto/src/acl.ml)', () => {
   it('matches one segment with *, any suffix with **, and literal segments exactly', () => {

@@ -1,26 +1,15 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { peerIdFromBytes } from '@tezos-p2p/wire';
 import { ConfigError, limitsFromJson, parseConfig, parseDiscoveryAddr, parseHostPort, resolveDiscoveryAddr, resolvePeers, resolveSettings } from '../src/index.js';
+import { configWriter, thrown } from './errors-of.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tzp2p-settings-'));
-function withConfig(json: unknown): string {
-  const p = join(dir, `c${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(p, JSON.stringify(json));
-  return p;
-}
+const withConfig = configWriter(dir);
 
-function configError(f: () => unknown): ConfigError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('no ConfigError');
-}
+const configError = (f: () => unknown): ConfigError => thrown(ConfigError, f);
 
 describe('resolveSettings', () => {
   it('defaults as octez-node: mainnet, [::]:9732, pow 26, no RPC, network bootstrap peers', () => {
