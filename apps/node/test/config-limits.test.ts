@@ -30,6 +30,21 @@ describe('--connections', () => {
   });
 });
 
+describe('options of ours: --max-incoming-per-address, --peers-save-interval', () => {
+  it('set the per-address cap and the save interval (seconds; 0: only at shutdown, as Octez)', () => {
+    expect(resolveSettings({ dataDir: dir, maxIncomingPerAddress: '8', peersSaveInterval: '5' }).limits).toMatchObject({ maxIncomingConnectionsPerAddress: 8, peersFileSaveIntervalMs: 5000 });
+    expect(resolveSettings({ dataDir: dir, peersSaveInterval: '0' }).limits.peersFileSaveIntervalMs).toBeNull();
+    const defaults = resolveLimits(resolveSettings({ dataDir: dir }).limits);
+    expect(defaults).toMatchObject({ maxIncomingConnectionsPerAddress: 4, peersFileSaveIntervalMs: 60_000 });
+  });
+
+  it('refuse what is out of range, naming the option', () => {
+    expect(configError(() => resolveSettings({ dataDir: dir, maxIncomingPerAddress: '0' })).message).toBe('--max-incoming-per-address: expected an integer in [1, 65535], got 0');
+    expect(configError(() => resolveSettings({ dataDir: dir, peersSaveInterval: '1.5' })).key).toBe('--peers-save-interval');
+    expect(configError(() => resolveSettings({ dataDir: dir, peersSaveInterval: '86401' })).key).toBe('--peers-save-interval');
+  });
+});
+
 describe("Octez's Config_validation, and disable-config-validation", () => {
   it('refuses min > expected, expected > max and peer tables too small for max-connections, naming the key', () => {
     const cases: [unknown, string][] = [

@@ -15,6 +15,13 @@ function settings(json: unknown, extra: { rpcAddr?: string | string[] } = {}) {
 }
 
 describe('config.json rpc: where the RPC is served', () => {
+  it('rpc.max_active_rpc_connections caps the RPC connections; unlimited leaves the descriptor budget alone; 0 is refused', () => {
+    expect(settings({ rpc: { 'listen-addrs': [':1'], max_active_rpc_connections: 7 } }).rpc?.maxConnections).toBe(7);
+    expect(settings({ rpc: { 'listen-addrs': [':1'], max_active_rpc_connections: 'unlimited' } }).rpc?.maxConnections).toBe(2 ** 31 - 1);
+    expect(settings({ rpc: { 'listen-addrs': [':1'] } }).rpc?.maxConnections).toBeUndefined();
+    expect(() => settings({ rpc: { 'listen-addrs': [':1'], max_active_rpc_connections: 0 } })).toThrow(/rpc\.max_active_rpc_connections/);
+  });
+
   it('--rpc-addr is repeatable, each address served', () => {
     expect(settings({}, { rpcAddr: [':7000', '127.0.0.2:7001'] }).rpc?.listen).toEqual([
       { host: 'localhost', port: 7000, key: '--rpc-addr' },

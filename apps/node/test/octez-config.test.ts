@@ -32,7 +32,7 @@ describe('config.json files written by octez-node are accepted', () => {
     expect(s.notes).toEqual([]);
   });
 
-  it('config init with RPC addresses, --allow-all-rpc, CORS, media type and metrics: RPC and ACL used, metrics parsed, the rest reported', () => {
+  it('config init with RPC addresses, --allow-all-rpc, CORS, media type and metrics: RPC, ACL and connection cap used, metrics parsed, the rest reported', () => {
     const s = settingsOf('rpc-acl.json');
     expect(s.dataDir).toBe('/tmp/tzp2p-unused'); // --data-dir wins over the file's data-dir, as octez-node
     expect(s.rpc).toEqual({
@@ -41,10 +41,11 @@ describe('config.json files written by octez-node are accepted', () => {
         { host: '0.0.0.0', port: 8733, key: 'rpc.listen-addrs' },
       ],
       acl: [{ address: '0.0.0.0:8733', blacklist: [] }],
+      maxConnections: 200,
     });
     expect(s.metricsAddrs).toEqual([{ host: 'localhost', port: 9932 }]);
     expect(s.notes).toEqual([
-      'config.json keys accepted without effect: rpc.cors-origin, rpc.cors-headers, rpc.media-type, rpc.max_active_rpc_connections',
+      'config.json keys accepted without effect: rpc.cors-origin, rpc.cors-headers, rpc.media-type',
       'metrics_addr: /metrics is not served yet (localhost:9932)',
     ]);
     expect(resolveSettings({ configFile: fixture('rpc-acl.json') }).dataDir).toBe('/var/lib/octez');
@@ -81,11 +82,13 @@ describe('config.json files written by octez-node are accepted', () => {
       expectedConnections: 25,
       maxConnections: 37,
       incomingAppMessageQueueSize: 10,
+      // `"incoming-app-message-queue-size": 8388608`: Octez's incoming_message_queue_size (Q2).
+      incomingMessageQueueSize: 8388608,
       maxKnownPoints: { max: 200, target: 150 },
       maxKnownPeerIds: { max: 200, target: 150 },
     });
     expect(s.logOutput).toEqual({ kind: 'file', path: 'octez-node.log' });
-    expect(s.notes).toEqual(['config.json keys accepted without effect: p2p.limits.incoming-app-message-queue-size, log.advertises_level, shell.chain_validator, shell.history_mode']);
+    expect(s.notes).toEqual(['config.json keys accepted without effect: log.advertises_level, shell.chain_validator, shell.history_mode']);
   });
 
   it('every fixture is described in the README', () => {

@@ -93,11 +93,15 @@ describe('limitsFromJson: Octez encoding quirks', () => {
 
   it('Q2: each queue key sets the field Octez gives it, null queues are unbounded, keys without a field are reported', () => {
     const l = limitsFromJson({ 'outgoing-message-queue-size': 7, 'incoming-app-message-queue-size': 8, 'incoming-message-queue-size': 9, 'read-queue-size': null, 'write-queue-size': 11 });
-    expect(l).toEqual({ connectionTimeoutMs: 5000, maxKnownPoints: null, maxKnownPeerIds: null, incomingAppMessageQueueSize: 7, readQueueSize: 2 ** 31 - 1, writeQueueSize: 11 });
-    const s = resolveSettings({ dataDir: dir, configFile: withConfig({ p2p: { limits: { 'incoming-app-message-queue-size': 8, 'incoming-message-queue-size': 9, 'read-buffer-size': 1, 'greylist-timeout': 5 } } }) });
-    expect(s.notes).toEqual([
-      'config.json keys accepted without effect: p2p.limits.read-buffer-size, p2p.limits.greylist-timeout, p2p.limits.incoming-app-message-queue-size, p2p.limits.incoming-message-queue-size',
-    ]);
+    expect(l).toEqual({
+      connectionTimeoutMs: 5000, maxKnownPoints: null, maxKnownPeerIds: null,
+      // incoming_app_message_queue_size, incoming_message_queue_size, outgoing_message_queue_size
+      incomingAppMessageQueueSize: 7, incomingMessageQueueSize: 8, outgoingMessageQueueSize: 9,
+      readQueueSize: 2 ** 31 - 1, writeQueueSize: 11,
+    });
+    const s = resolveSettings({ dataDir: dir, configFile: withConfig({ p2p: { limits: { 'incoming-app-message-queue-size': 8, 'incoming-message-queue-size': null, 'read-buffer-size': 1, 'greylist-timeout': 5 } } }) });
+    expect(s.limits).toMatchObject({ incomingMessageQueueSize: 8, outgoingMessageQueueSize: 2 ** 31 - 1 });
+    expect(s.notes).toEqual(['config.json keys accepted without effect: p2p.limits.read-buffer-size, p2p.limits.greylist-timeout']);
   });
 });
 

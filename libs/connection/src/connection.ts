@@ -9,6 +9,8 @@ import { type DisconnectReason, describeDisconnectReason } from './disconnect-re
 import { ConnectionError } from './errors.js';
 import type { ConnectionInfo } from './connection-info.js';
 import { type IoScheduler, type RegulatedReader, type ScheduledIo } from './io-scheduler.js';
+import type { BudgetAccount } from './memory-budget.js';
+import { Lease, type Leased } from './lease.js';
 import { MovingAverage } from './moving-average.js';
 import type { TapSession } from './session-tap.js';
 import { bindConnectionMetrics, countBytesReceived, countBytesSent, countMessageReceived, countMessageSent } from './metrics.js';
@@ -49,13 +51,18 @@ export interface ConnectionStat {
   readonly currentOutflow: number;
 }
 
-interface Received<M> {
-  readonly msg: P2pMessage<M>;
-  readonly size: number;
-}
+/** A `recv` (the message is consumed on delivery) or a `recvLeased` waiting for a message. */
+type RecvWaiter<M> =
+  | { readonly leased: false; readonly resolve: (m: P2pMessage<M>) => void; readonly reject: (e: Error) => void }
+  | { readonly leased: true; readonly resolve: (l: Leased<P2pMessage<M>>) => void; readonly reject: (e: Error) => void };
 
 interface SendWaiter {
-  readonly plain: Uint8Array;
+  readonly size: number;
+  /**
+   * The encoded message once admitted: `sendEncoded`'s buffer as given, `send`'s message encoded again,
+   * so that a sender waiting for room holds no encoded copy the write budget does not count.
+   */
+  readonly frame: () => Uint8Array;
   readonly resolve: () => void;
   readonly reject: (e: Error) => void;
 }
@@ -63,10 +70,11 @@ interface SendWaiter {
 /**
  * An authenticated, encrypted connection (`P2p_socket` after `accept`, as `P2p_conn` uses it).
  *
- * The socket flows while the bandwidth gate is open and decoded-but-unconsumed messages stay under
- * `readQueueSize`; otherwise it is paused, so a slow consumer stops the socket and the TCP window
- * closes — nothing buffers without limit. Writes are queued as plaintext and encrypted chunk by chunk
- * when the write scheduler serves the connection (nonces follow queue order), under the upload cap.
+ * The socket flows while the bandwidth gate is open, decoded-but-unconsumed messages stay under
+ * `readQueueSize` and the read budget admits each message as its size arrives; otherwise it is
+ * paused, so a slow consumer stops the socket and the TCP window closes — nothing buffers without
+ * limit. Writes wait for the write budget, are queued as plaintext and encrypted chunk by chunk when
+ * the write scheduler serves the connection (nonces follow queue order), under the upload cap.
  */
 export class Connection<M, Meta = unknown> {
   readonly info: ConnectionInfo<Meta>;
@@ -80,15 +88,24 @@ export class Connection<M, Meta = unknown> {
   private readonly writeQueueLimit: number;
   private readonly incoming: IncomingMessages;
 
-  private readonly readQueue = new Fifo<Received<M>>();
+  private readonly readQueue = new Fifo<Lease<P2pMessage<M>>>();
   private readQueueBytes = 0;
-  private readonly recvWaiters = new Fifo<{ resolve: (m: P2pMessage<M>) => void; reject: (e: Error) => void }>();
+  private readonly recvWaiters = new Fifo<RecvWaiter<M>>();
+  /**
+   * This connection's shares of the scheduler's memory budgets (memory-budget.ts): a received message
+   * is admitted when its size arrives and counted until consumed (`recv`, or the `release()` of what
+   * `recvLeased` gave); a message queued for sending, until the kernel has its last byte.
+   */
+  private readonly readAccount: BudgetAccount;
+  private readonly writeAccount: BudgetAccount;
 
   /** Plaintext messages not yet fully written; encrypted chunk by chunk when the scheduler serves us. */
   private readonly writeQueue = new Fifo<Uint8Array>();
   private writeHeadOffset = 0;
   private writeQueueBytes = 0;
   private readonly sendWaiters = new Fifo<SendWaiter>();
+  /** The head of `sendWaiters` has asked the write budget for its bytes and waits for them. */
+  private awaitingWriteBudget = false;
   private flushWaiters: (() => void)[] = [];
   private socketWritable = true;
 
@@ -126,7 +143,14 @@ export class Connection<M, Meta = unknown> {
     this.perChunk = options.binaryChunksSize === undefined ? MAX_CHUNK_PLAINTEXT : options.binaryChunksSize - 18;
     this.readQueueLimit = options.readQueueSize ?? DEFAULT_READ_QUEUE_SIZE;
     this.writeQueueLimit = options.writeQueueSize ?? DEFAULT_WRITE_QUEUE_SIZE;
-    this.incoming = new IncomingMessages(recvCipher, this.maxMessageSize, (frame) => this.deliver(frame));
+    this.readAccount = scheduler.memory.read.open();
+    this.writeAccount = scheduler.memory.write.open();
+    this.incoming = new IncomingMessages(
+      recvCipher,
+      this.maxMessageSize,
+      (frame) => this.deliver(frame),
+      (size) => this.readAccount.reserve(size, this.onReadBudget),
+    );
     this.closed = new Promise((r) => (this.resolveClosed = r));
 
     this.reader = {
@@ -163,10 +187,31 @@ export class Connection<M, Meta = unknown> {
     this.updateFlow();
   };
 
-  /** Read only while the bandwidth gate is open and the consumer keeps up. */
+  /**
+   * The read budget granted the bytes of the message `incoming` stalled on. Called from whoever
+   * released them (another connection's consumer, maybe): the work is done on a later microtask.
+   */
+  private readonly onReadBudget = (): void => {
+    queueMicrotask(() => {
+      if (this.closeReason !== undefined) return;
+      try {
+        this.incoming.resume();
+      } catch (e) {
+        const err = this.readFailure(e);
+        return this.terminate({ kind: 'Read_error', error: err }, err);
+      }
+      this.updateFlow();
+    });
+  };
+
+  /**
+   * Read only while the bandwidth gate is open, the consumer keeps up and the read budget admitted
+   * the last message announced: a stalled reassembly keeps the one socket read in hand, the socket is
+   * paused, the kernel buffers and the TCP window closes.
+   */
   private updateFlow(): void {
     if (this.closeReason !== undefined) return;
-    const want = this.scheduler.read.open && this.readQueueBytes < this.readQueueLimit;
+    const want = this.scheduler.read.open && this.readQueueBytes < this.readQueueLimit && !this.incoming.stalled;
     const paused = this.socket.isPaused();
     if (want && paused) this.socket.resume();
     else if (!want && !paused) this.socket.pause();
@@ -176,8 +221,9 @@ export class Connection<M, Meta = unknown> {
     this.scheduler.write.notify(this.writeIo);
   };
 
-  private onWritten(backing: Buffer): void {
+  private onWritten(backing: Buffer, completed: number): void {
     writeBufferPool.give(backing);
+    this.writeAccount.release(completed);
     if (!this.socketWritable && this.closeReason === undefined && this.socket.writableLength < SOCKET_WRITE_AHEAD) {
       this.socketWritable = true;
       this.scheduler.write.notify(this.writeIo);
@@ -219,16 +265,21 @@ export class Connection<M, Meta = unknown> {
     return new ConnectionError('DECODING_ERROR', `incoming message: ${String(e)}`, { peerId: this.info.peerId, cause: e });
   }
 
+  /** A whole message, its bytes already reserved by the read budget (`frame.length` of them). */
   private deliver(frame: Uint8Array): void {
     const msg = decode(this.encoding, frame);
     this.messagesReceived++;
     countMessageReceived(frame);
     const w = this.recvWaiters.shift();
-    if (w) w.resolve(msg);
-    else {
-      this.readQueue.push({ msg, size: frame.length });
-      this.readQueueBytes += frame.length;
+    if (w !== undefined && !w.leased) {
+      // Consumed on the spot: no lease to make.
+      this.readAccount.release(frame.length);
+      return w.resolve(msg);
     }
+    const lease = new Lease(msg, frame.length, this.readAccount);
+    if (w !== undefined) return w.resolve(lease);
+    this.readQueue.push(lease);
+    this.readQueueBytes += frame.length;
   }
 
   /** Next message; waits for one. Rejects once the connection is closed and the queue is empty. */
@@ -236,17 +287,35 @@ export class Connection<M, Meta = unknown> {
     const m = this.tryRecv();
     if (m !== undefined) return Promise.resolve(m);
     if (this.closeReason !== undefined) return Promise.reject(this.closedError());
-    return new Promise((resolve, reject) => this.recvWaiters.push({ resolve, reject }));
+    return new Promise((resolve, reject) => this.recvWaiters.push({ leased: false, resolve, reject }));
   }
 
   /** Next queued message, or `undefined` without waiting. */
   tryRecv(): P2pMessage<M> | undefined {
-    const r = this.readQueue.shift();
-    if (r === undefined) return undefined;
+    const l = this.tryRecvLeased();
+    if (l === undefined) return undefined;
+    l.release();
+    return l.value;
+  }
+
+  /**
+   * `recv`, but the message stays accounted by the read budget until the caller's `release()`: for a
+   * consumer that keeps it (a queue, a reply waiting for room), so that what it holds is bounded too.
+   */
+  recvLeased(): Promise<Leased<P2pMessage<M>>> {
+    const l = this.tryRecvLeased();
+    if (l !== undefined) return Promise.resolve(l);
+    if (this.closeReason !== undefined) return Promise.reject(this.closedError());
+    return new Promise((resolve, reject) => this.recvWaiters.push({ leased: true, resolve, reject }));
+  }
+
+  tryRecvLeased(): Leased<P2pMessage<M>> | undefined {
+    const l = this.readQueue.shift();
+    if (l === undefined) return undefined;
     const wasFull = this.readQueueBytes >= this.readQueueLimit;
-    this.readQueueBytes -= r.size;
+    this.readQueueBytes -= l.bytes;
     if (wasFull && this.readQueueBytes < this.readQueueLimit) this.updateFlow();
-    return r.msg;
+    return l;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<P2pMessage<M>> {
@@ -282,6 +351,54 @@ export class Connection<M, Meta = unknown> {
     return this.writeQueueBytes === 0 || this.writeQueueBytes + size <= this.writeQueueLimit;
   }
 
+  /** Room in the queue and in the write budget now, nobody waiting ahead: reserves the bytes. */
+  private admitNow(size: number): boolean {
+    return this.sendWaiters.length === 0 && this.hasRoom(size) && this.writeAccount.tryReserve(size);
+  }
+
+  /**
+   * Queue waiting senders in order while there is room: first in the queue (`writeQueueSize`), then in
+   * the write budget — which may answer later (`onWriteBudget`), the head keeping its turn meanwhile.
+   */
+  private pumpSends(): void {
+    while (!this.awaitingWriteBudget && this.sendWaiters.length > 0) {
+      const w = this.sendWaiters.peek()!;
+      if (!this.hasRoom(w.size)) return;
+      if (!this.writeAccount.reserve(w.size, this.onWriteBudget)) {
+        this.awaitingWriteBudget = true;
+        return;
+      }
+      this.admitted(this.sendWaiters.shift()!);
+    }
+  }
+
+  private readonly onWriteBudget = (): void => {
+    this.awaitingWriteBudget = false;
+    this.admitted(this.sendWaiters.shift()!);
+    this.pumpSends();
+  };
+
+  /** `w`'s bytes are reserved: queue its message. */
+  private admitted(w: SendWaiter): void {
+    let plain: Uint8Array;
+    try {
+      plain = w.frame();
+      if (plain.length !== w.size) throw new ConnectionError('ENCODING_ERROR', `the message changed while waiting to be sent (${w.size} then ${plain.length} bytes)`);
+    } catch (e) {
+      this.writeAccount.release(w.size);
+      return w.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    this.enqueue(plain);
+    w.resolve();
+  }
+
+  private waitToSend(size: number, frame: () => Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.sendWaiters.push({ size, frame, resolve, reject });
+      this.pumpSends();
+    });
+  }
+
   private enqueue(plain: Uint8Array): void {
     this.writeQueue.push(plain);
     this.writeQueueBytes += plain.length;
@@ -290,13 +407,23 @@ export class Connection<M, Meta = unknown> {
     this.scheduler.write.notify(this.writeIo);
   }
 
-  /** Queue a message; waits while the write queue is full (`P2p_socket.write`). */
+  /**
+   * Queue a message; waits while the write queue is full (`P2p_socket.write`) or the write budget has
+   * no room. While it waits, only `msg` is held (encoded again once admitted).
+   */
   send(msg: P2pMessage<M>): Promise<void> {
+    let plain: Uint8Array;
     try {
-      return this.sendEncoded(this.encodeMessage(msg));
+      plain = this.encodeMessage(msg);
+      this.checkPlain(plain);
     } catch (e) {
       return Promise.reject(e);
     }
+    if (this.admitNow(plain.length)) {
+      this.enqueue(plain);
+      return Promise.resolve();
+    }
+    return this.waitToSend(plain.length, () => this.encodeMessage(msg));
   }
 
   /** Queue a message if there is room now (`write_now`); `false` when the queue is full. */
@@ -311,23 +438,25 @@ export class Connection<M, Meta = unknown> {
     } catch (e) {
       return Promise.reject(e);
     }
-    if (this.sendWaiters.length === 0 && this.hasRoom(plain.length)) {
+    if (this.admitNow(plain.length)) {
       this.enqueue(plain);
       return Promise.resolve();
     }
-    return new Promise((resolve, reject) => this.sendWaiters.push({ plain, resolve, reject }));
+    return this.waitToSend(plain.length, () => plain);
   }
 
   trySendEncoded(plain: Uint8Array): boolean {
     this.checkPlain(plain);
-    if (this.sendWaiters.length > 0 || !this.hasRoom(plain.length)) return false;
+    if (!this.admitNow(plain.length)) return false;
     this.enqueue(plain);
     return true;
   }
 
   /**
    * Encrypt up to about `max` plaintext bytes from the head of the queue — whole chunks, a message
-   * never sharing a chunk with the next, as Octez writes — into one buffer and write it at once.
+   * never sharing a chunk with the next, as Octez writes — into one buffer and write it at once. A
+   * message leaves the write budget once the kernel has its last byte: until then its plaintext is
+   * still referenced (head of the queue) or its ciphertext is in the socket's buffer.
    */
   private serveWrite(max: number): number {
     let planned = 0;
@@ -346,6 +475,7 @@ export class Connection<M, Meta = unknown> {
     const out = backing.subarray(0, outSize);
     let written = 0;
     let taken = 0;
+    let completed = 0;
     while (taken < planned) {
       const m = this.writeQueue.peek()!;
       const at = this.writeHeadOffset;
@@ -355,18 +485,15 @@ export class Connection<M, Meta = unknown> {
       if (at + piece === m.length) {
         this.writeQueue.shift();
         this.writeHeadOffset = 0;
+        completed += m.length;
       } else this.writeHeadOffset = at + piece;
     }
-    this.socket.write(out, this.onWritten.bind(this, backing));
+    this.socket.write(out, this.onWritten.bind(this, backing, completed));
     this.socketWritable = this.socket.writableLength < SOCKET_WRITE_AHEAD;
     this.bytesSent += out.length;
     countBytesSent(out.length);
     this.writeQueueBytes -= taken;
-    while (this.sendWaiters.length > 0 && this.hasRoom(this.sendWaiters.peek()!.plain.length)) {
-      const w = this.sendWaiters.shift()!;
-      this.enqueue(w.plain);
-      w.resolve();
-    }
+    this.pumpSends();
     if (this.writeQueue.length === 0 && this.sendWaiters.length === 0) {
       const ws = this.flushWaiters;
       this.flushWaiters = [];
@@ -416,6 +543,11 @@ export class Connection<M, Meta = unknown> {
     this.writeQueue.clear();
     this.writeHeadOffset = 0;
     this.writeQueueBytes = 0;
+    this.awaitingWriteBudget = false;
+    // Messages still queued for `recv` stay readable, no longer accounted: a closed connection takes
+    // no more bytes, and its queue goes once nobody holds the connection.
+    this.readAccount.close();
+    this.writeAccount.close();
     this.tap?.end(describeDisconnectReason(reason), error?.code);
     this.resolveClosed(reason);
   }

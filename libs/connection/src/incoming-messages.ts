@@ -28,7 +28,12 @@ function allocate(n: number): Uint8Array {
  * - plaintext belonging to a message in progress is decrypted directly into that message's buffer;
  * - a message buffer is allocated whole up to 2 MiB and grows (×4) beyond, as bytes arrive: announcing
  *   a huge size costs the peer about as much traffic as it costs us memory, and a size beyond the cap
- *   fails at once.
+ *   fails at once;
+ * - each message is admitted when its size is known, before its body is read (`admit`, the memory
+ *   budget): refused for now, reassembly stops right there — the rest of that chunk's plaintext and
+ *   whatever the socket delivered behind it are kept as they are — until `resume()` says its bytes
+ *   are reserved. So a stop always falls on a message boundary, and an admitted message can always
+ *   complete.
  */
 export class IncomingMessages {
   /** Only while a chunk spans socket reads. */
@@ -39,32 +44,83 @@ export class IncomingMessages {
   private message: Uint8Array | undefined;
   private messageTotal = 0;
   private messageFilled = 0;
+  /** Size (prefix included) of the message awaiting admission; 0 when none waits. */
+  private stalledSize = 0;
+  /** While stalled: the plaintext that followed the size in its chunk (a copy) … */
+  private heldPlain: Uint8Array | undefined;
+  /** … and the socket reads not yet processed, in order. */
+  private readonly heldRaw: Uint8Array[] = [];
 
+  /**
+   * `admit(size)` is asked for every message once its 4-byte size is read (`size` includes those 4
+   * bytes); false stalls reassembly until `resume()`. By default every message is admitted.
+   */
   constructor(
     private readonly cipher: ChunkCipher,
     private readonly maxMessageSize: number,
     private readonly deliver: (frame: Uint8Array) => void,
+    private readonly admit: (size: number) => boolean = () => true,
   ) {}
 
-  /** Bytes held for incomplete chunks and messages. */
+  /** Bytes held for incomplete chunks and messages, and while stalled. */
   get buffered(): number {
-    return this.partialLength + this.sizeBytesLength + this.messageFilled;
+    let held = this.heldPlain?.length ?? 0;
+    for (const b of this.heldRaw) held += b.length;
+    return this.partialLength + this.sizeBytesLength + this.messageFilled + held;
+  }
+
+  /** A message's size was refused by `admit`: nothing more is processed until `resume()`. */
+  get stalled(): boolean {
+    return this.stalledSize > 0;
   }
 
   push(data: Uint8Array): void {
+    if (this.stalled) {
+      this.heldRaw.push(data);
+      return;
+    }
+    const rest = this.process(data);
+    if (rest !== undefined) this.heldRaw.push(rest);
+  }
+
+  /**
+   * The stalled message's bytes are now reserved: start it, then go on with what was held, until
+   * everything is processed or another message stalls.
+   */
+  resume(): void {
+    if (!this.stalled) return;
+    const total = this.stalledSize;
+    this.stalledSize = 0;
+    this.begin(total);
+    const plain = this.heldPlain;
+    this.heldPlain = undefined;
+    if (plain !== undefined) this.feed(plain);
+    while (!this.stalled && this.heldRaw.length > 0) {
+      const rest = this.process(this.heldRaw.shift()!);
+      if (rest !== undefined) this.heldRaw.unshift(rest);
+    }
+  }
+
+  /** Process one socket read; returns what is left unprocessed when a message stalls. */
+  private process(data: Uint8Array): Uint8Array | undefined {
     let at = 0;
-    if (this.partialLength > 0) at = this.fillPartial(data);
+    if (this.partialLength > 0) {
+      at = this.fillPartial(data);
+      if (this.stalled) return at < data.length ? data.subarray(at) : undefined;
+    }
     while (data.length - at >= CHUNK_HEADER) {
       const len = (data[at]! << 8) | data[at + 1]!;
       if (data.length - at - CHUNK_HEADER < len) break;
       this.chunk(data.subarray(at + CHUNK_HEADER, at + CHUNK_HEADER + len));
       at += CHUNK_HEADER + len;
+      if (this.stalled) return at < data.length ? data.subarray(at) : undefined;
     }
     if (at < data.length) {
       this.partial ??= chunkBufferPool.take(CHUNK_HEADER + MAX_CHUNK_SIZE);
       this.partial.set(data.subarray(at), 0);
       this.partialLength = data.length - at;
     }
+    return undefined;
   }
 
   /** Complete the chunk held in `partial` from the front of `data`; returns the bytes of `data` used. */
@@ -136,6 +192,12 @@ export class IncomingMessages {
         at += k;
         if (this.sizeBytesLength < SIZE_PREFIX) return;
         this.start();
+        if (this.stalled) {
+          // `plain` may be a pooled scratch buffer, reused once this chunk is done: keep a copy (the
+          // TypedArray constructor copies; `Buffer#slice` would not).
+          if (at < plain.length) this.heldPlain = new Uint8Array(plain.subarray(at));
+          return;
+        }
         if (this.message === undefined) continue; // an empty (size 0) message was delivered
       }
       const k = Math.min(this.messageTotal - this.messageFilled, plain.length - at);
@@ -154,11 +216,17 @@ export class IncomingMessages {
     if (size > this.maxMessageSize - SIZE_PREFIX) {
       throw new ConnectionError('MESSAGE_TOO_LARGE', `incoming message of ${size + SIZE_PREFIX} bytes exceeds the ${this.maxMessageSize}-byte cap`);
     }
-    this.messageTotal = SIZE_PREFIX + size;
-    this.message = allocate(Math.min(this.messageTotal, INITIAL_MESSAGE_CAPACITY));
+    if (this.admit(SIZE_PREFIX + size)) this.begin(SIZE_PREFIX + size);
+    else this.stalledSize = SIZE_PREFIX + size;
+  }
+
+  /** An admitted message of `total` bytes (size included); `sizeBytes` still holds its size. */
+  private begin(total: number): void {
+    this.messageTotal = total;
+    this.message = allocate(Math.min(total, INITIAL_MESSAGE_CAPACITY));
     this.message.set(this.sizeBytes);
     this.messageFilled = SIZE_PREFIX;
-    if (size === 0) this.complete();
+    if (total === SIZE_PREFIX) this.complete();
   }
 
   private ensureCapacity(n: number): void {

@@ -12,6 +12,8 @@ export { ChunkCipher, plaintextPerChunk, CHUNK_HEADER, TAG_LENGTH, MAX_CHUNK_SIZ
 export { MovingAverage } from './moving-average.js';
 export { IncomingMessages, MESSAGE_PREALLOCATION_LIMIT } from './incoming-messages.js';
 export { IoScheduler, type IoSchedulerOptions, type IoStat, type ScheduledIo, type RegulatedReader } from './io-scheduler.js';
+export { MemoryBudget, BudgetAccount, type MemoryBudgetOptions, type MemoryBudgetStat, UNLIMITED_MEMORY } from './memory-budget.js';
+export { type Leased } from './lease.js';
 export { type DisconnectReason, describeDisconnectReason } from './disconnect-reason.js';
 export { type ConnectionInfo } from './connection-info.js';
 export {

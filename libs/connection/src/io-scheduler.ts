@@ -1,3 +1,4 @@
+import { MemoryBudget, type MemoryBudgetOptions, UNLIMITED_MEMORY } from './memory-budget.js';
 import { MovingAverage } from './moving-average.js';
 
 /** The reading side of one connection: it flows until the regulator closes its gate. */
@@ -29,6 +30,10 @@ export interface IoSchedulerOptions {
   readonly writeUnitSize?: number | undefined;
   /** Quota refresh period (default 1000 ms, Octez's moving-average refresh). */
   readonly refreshIntervalMs?: number | undefined;
+  /** Bytes received from peers and not yet consumed, over every connection (default: unlimited). */
+  readonly readMemory?: MemoryBudgetOptions | undefined;
+  /** Bytes queued for peers and not yet handed to the kernel, over every connection (default: unlimited). */
+  readonly writeMemory?: MemoryBudgetOptions | undefined;
 }
 
 const DEFAULT_WRITE_UNIT = 1 << 16;
@@ -175,13 +180,16 @@ export interface IoStat {
 }
 
 /**
- * Bandwidth regulation shared by all connections of a node (`P2p_io_scheduler`): global caps,
- * fair per-connection shares recomputed every second from the moving average of the global rate.
- * The refresh timer only runs while connections are registered.
+ * What all connections of a node share (`P2p_io_scheduler`): bandwidth regulation — global caps,
+ * fair per-connection shares recomputed every second from the moving average of the global rate —
+ * and the memory budgets their queues draw on (as Octez's scheduler holds the queue sizes). The
+ * refresh timer only runs while connections are registered.
  */
 export class IoScheduler {
   readonly read: ReadRegulator;
   readonly write: DirectionScheduler;
+  /** Each connection opens an account on both when it is created and closes them when it closes. */
+  readonly memory: { readonly read: MemoryBudget; readonly write: MemoryBudget };
   private readonly refreshMs: number;
   private timer: NodeJS.Timeout | undefined;
   private lastRefresh = 0;
@@ -194,6 +202,7 @@ export class IoScheduler {
     this.read = new ReadRegulator(opts.maxDownloadSpeed);
     this.write = new DirectionScheduler(opts.maxUploadSpeed, opts.writeUnitSize ?? DEFAULT_WRITE_UNIT);
     this.refreshMs = opts.refreshIntervalMs ?? 1000;
+    this.memory = { read: new MemoryBudget(opts.readMemory ?? UNLIMITED_MEMORY), write: new MemoryBudget(opts.writeMemory ?? UNLIMITED_MEMORY) };
   }
 
   register(read: RegulatedReader, write: ScheduledIo): () => void {

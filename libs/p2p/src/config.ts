@@ -21,7 +21,7 @@ export interface P2pConfig {
   readonly discoveryPort?: number;
   /** Bootstrap peers and `--peer`s: trusted, optionally with the peer id they must have. */
   readonly trustedPoints?: readonly { readonly point: Point; readonly expectedPeerId?: PeerId | undefined }[];
-  /** peers.json (absent: no persistence). */
+  /** peers.json (absent: no persistence); written at shutdown and every `peersFileSaveIntervalMs` when changed. */
   readonly peersFile?: string;
   /** Only trusted points and peers (default false). */
   readonly privateMode?: boolean;
@@ -64,4 +64,4 @@ export interface P2pRuntime {
   readonly log?: (e: P2pLog) => void;
 }
 
-export type P2pLog = { readonly source: 'connect_handler' | 'maintenance' | 'answerer' | 'discovery'; readonly event: { readonly kind: string } & Record<string, unknown> };
+export type P2pLog = { readonly source: 'connect_handler' | 'maintenance' | 'answerer' | 'discovery' | 'pool'; readonly event: { readonly kind: string } & Record<string, unknown> };

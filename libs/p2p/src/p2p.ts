@@ -1,11 +1,11 @@
-import { type ConnectionStat, type DisconnectReason, IoScheduler, type IoStat } from '@tezos-p2p/connection';
+import { type ConnectionStat, type DisconnectReason, IoScheduler, type IoStat, type MemoryBudgetStat } from '@tezos-p2p/connection';
 import { getCryptoBackend, type CryptoBackend } from '@tezos-p2p/crypto';
 import { type Encoding, encode } from '@tezos-p2p/encoding';
 import { type Clock, EventBus, type P2pEvent, type Rng, systemClock, systemRng } from '@tezos-p2p/events';
 import { type PeerInfo, Pool, type PointInfo } from '@tezos-p2p/pool';
 import { SUPPORTED_DISTRIBUTED_DB_VERSIONS, SUPPORTED_P2P_VERSIONS, type NetworkVersion, announcedVersion, type P2pMessage, type PeerId, type Point, p2pMessageEncoding } from '@tezos-p2p/wire';
 import {
-  ConnectHandler, DefaultAnswerer, Discovery, Maintenance, type P2pConn, P2pError, type P2pLimits, PrivateAnswerer, Welcome, resolveLimits, DEFAULT_DISCOVERY_PORT, observeConnections,
+  ConnectHandler, DefaultAnswerer, Discovery, Maintenance, type P2pConn, P2pError, type P2pLimits, PrivateAnswerer, Welcome, resolveLimits, DEFAULT_DISCOVERY_PORT, observeConnections, memoryBudgets,
 } from '@tezos-p2p/workers';
 import type { Observable } from 'rxjs';
 import type { P2pConfig, P2pParams, P2pRuntime } from './config.js';
@@ -31,6 +31,7 @@ export class P2p<M, PM, CM> {
   private discovery: Discovery | undefined;
   private readonly discoveryWanted: boolean;
   private readonly appWaiters = new Set<() => void>();
+  private readonly connectionListeners = new Set<(conn: P2pConn<M, CM>) => void>();
   private readonly unlisten = new Map<P2pConn<M, CM>, () => void>();
   private activated = false;
   private readonly log: P2pRuntime['log'];
@@ -53,11 +54,15 @@ export class P2p<M, PM, CM> {
     this.bus = runtime.bus ?? new EventBus();
     this.messageEncoding = p2pMessageEncoding(params.messages);
     const privateMode = config.privateMode ?? false;
-    this.scheduler = new IoScheduler({ maxDownloadSpeed: this.limits.maxDownloadSpeed, maxUploadSpeed: this.limits.maxUploadSpeed });
+    this.scheduler = new IoScheduler({ maxDownloadSpeed: this.limits.maxDownloadSpeed, maxUploadSpeed: this.limits.maxUploadSpeed, ...memoryBudgets(this.limits) });
+    const log = runtime.log;
     this.pool = new Pool<P2pConn<M, CM>, PM, CM>({
       peerId: this.peerId,
       trustedPoints: config.trustedPoints ?? [],
       peersFile: config.peersFile,
+      peersFileSaveIntervalMs: this.limits.peersFileSaveIntervalMs,
+      // Octez's `save_peers_error` event: a failed write is reported, the node keeps running.
+      ...(log ? { onPeersFileError: (error) => log({ source: 'pool', event: { kind: 'save_peers_error', error } }) } : {}),
       privateMode,
       maxKnownPoints: this.limits.maxKnownPoints,
       maxKnownPeerIds: this.limits.maxKnownPeerIds,
@@ -71,7 +76,6 @@ export class P2p<M, PM, CM> {
       rng,
       backend,
     });
-    const log = runtime.log;
     this.handler = new ConnectHandler<M, PM, CM>(
       {
         identity: config.identity,
@@ -98,7 +102,10 @@ export class P2p<M, PM, CM> {
       this.clock,
       {
         ...(log ? { log: (event) => log({ source: 'connect_handler', event: event as never }) } : {}),
-        onNewConnection: (c) => this.watch(c),
+        onNewConnection: (c) => {
+          this.watch(c);
+          for (const l of [...this.connectionListeners]) l(c);
+        },
         onDisconnection: (c) => {
           this.unlisten.get(c)?.();
           this.unlisten.delete(c);
@@ -186,6 +193,15 @@ export class P2p<M, PM, CM> {
 
   connections(): P2pConn<M, CM>[] {
     return this.pool.connections.list();
+  }
+
+  /**
+   * Calls `listener` with every connection established from now on, once it is running (e.g. to
+   * give each its own reading loop); returns the unsubscribe function.
+   */
+  onConnection(listener: (conn: P2pConn<M, CM>) => void): () => void {
+    this.connectionListeners.add(listener);
+    return () => this.connectionListeners.delete(listener);
   }
 
   findConnection(peerId: PeerId): P2pConn<M, CM> | undefined {
@@ -294,6 +310,14 @@ export class P2p<M, PM, CM> {
     return this.scheduler.stat();
   }
 
+  /**
+   * The memory budgets over every connection (`readBudget`, `writeBudget` of the limits): bytes of
+   * received messages not yet consumed, and of messages queued for peers not yet in the kernel.
+   */
+  memory(): { readonly read: MemoryBudgetStat; readonly write: MemoryBudgetStat } {
+    return { read: this.scheduler.memory.read.stat(), write: this.scheduler.memory.write.stat() };
+  }
+
   connectionStat(peerId: PeerId): ConnectionStat | undefined {
     return this.findConnection(peerId)?.stat();
   }
@@ -345,9 +369,9 @@ export class P2p<M, PM, CM> {
   }
 
   /**
-   * `P2p.shutdown`, in Octez's order: stop accepting, stop the maintenance (and discovery), save
-   * peers.json and close every connection, cancel handshakes in progress, stop the scheduler; then
-   * complete the event streams.
+   * `P2p.shutdown`, in Octez's order: stop accepting, stop the maintenance (and discovery), stop the
+   * periodic saves, save peers.json and close every connection, cancel handshakes in progress, stop
+   * the scheduler; then complete the event streams.
    */
   async shutdown(): Promise<void> {
     if (this.down) return;
@@ -363,6 +387,7 @@ export class P2p<M, PM, CM> {
       for (const w of [...this.appWaiters]) w();
       for (const off of this.unlisten.values()) off();
       this.unlisten.clear();
+      this.connectionListeners.clear();
       this.unobserve();
       this.bus.close();
     }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { type PeersFileEntry, JsonShapeError, peersFile } from '@tezos-p2p/wire';
 import { PoolError } from './errors.js';
 
@@ -35,13 +35,35 @@ export function loadPeersFile(path: string | undefined, now: number, validateMet
   return { kind: 'invalid', movedTo, error: new PoolError('PEERS_FILE_INVALID', `peers file ${path} is invalid and was moved to ${movedTo}: ${problem}`) };
 }
 
+/** Octez's temporary file for peers.json (`P2p_peer_state.Info.File.save`). */
+const tempPath = (path: string) => `${path}.tmp`;
+
+/** The text of peers.json: what is written, and what tells whether the table changed since. */
+export function peersFileText(entries: readonly PeersFileEntry[]): string {
+  return JSON.stringify(entries, null, 2) + '\n';
+}
+
+/**
+ * Remove the temporary file a crash between write and rename leaves behind (peers.json itself is then
+ * the previous save, intact). A failure is left to the next save, which truncates the file or fails
+ * with the same cause, reported then.
+ */
+export function removeStrayTemp(path: string | undefined): void {
+  if (!persistent(path)) return;
+  try {
+    rmSync(tempPath(path), { force: true });
+  } catch {
+    // see above
+  }
+}
+
 /** Write atomically: temporary file, fsync, rename (Octez writes `<file>.tmp` then renames). */
-export function savePeersFile(path: string, entries: readonly PeersFileEntry[]): void {
-  const tmp = `${path}.tmp`;
+export function savePeersFile(path: string, text: string): void {
+  const tmp = tempPath(path);
   try {
     const fd = openSync(tmp, 'w', 0o644);
     try {
-      writeSync(fd, JSON.stringify(entries, null, 2) + '\n');
+      writeSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

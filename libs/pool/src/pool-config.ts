@@ -37,12 +37,26 @@ export interface PoolOptions<PeerMeta> {
   readonly bus?: EventBus;
   readonly clock?: Clock;
   readonly rng?: Rng;
+  /**
+   * peers.json is also written this often while the pool lives, when the table changed since the last
+   * write (Octez writes it only at `destroy`); `null`: only at `destroy`. Default 60 000 ms.
+   */
+  readonly peersFileSaveIntervalMs?: number | null;
+  /** Told of a failed periodic save (`PEERS_FILE_WRITE_FAILED`); the next period tries again. */
+  readonly onPeersFileError?: (e: PoolError) => void;
   /** Supply an ACL to share it or to configure it further; by default one is built from the sizes above. */
   readonly acl?: Acl;
   readonly backend?: CryptoBackend;
 }
 
 export const DEFAULT_TABLE_BOUNDS: TableBounds = Object.freeze({ max: 400, target: 300 });
+
+export const DEFAULT_PEERS_FILE_SAVE_INTERVAL_MS = 60_000;
+
+export function checkSaveInterval(ms: number | null): number | null {
+  if (ms !== null && !(Number.isInteger(ms) && ms > 0)) throw new PoolError('INVALID_CONFIG', `peersFileSaveIntervalMs: need a positive integer or null, got ${ms}`);
+  return ms;
+}
 
 export function checkBounds(name: string, b: TableBounds | null | undefined): TableBounds | undefined {
   if (b === null) return undefined;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Acl } from '@tezos-p2p/acl';
 import type { DisconnectReason } from '@tezos-p2p/connection';
 import { type Clock, type ConnectionPoint, EventBus, type Rng, randomInt, systemClock, systemRng } from '@tezos-p2p/events';
@@ -7,8 +8,9 @@ import { peersToCollect, pointsToCollect } from './gc.js';
 import { knownPointsSample } from './known-points.js';
 import { LruSet } from './lru-set.js';
 import { PeerInfo } from './peer-info.js';
-import { type LoadedPeers, loadPeersFile, persistent, savePeersFile } from './peers-store.js';
-import { type PoolOptions, type TableBounds, checkBounds } from './pool-config.js';
+import { PeersAutosave } from './peers-autosave.js';
+import { type LoadedPeers, loadPeersFile, peersFileText, persistent, removeStrayTemp, savePeersFile } from './peers-store.js';
+import { DEFAULT_PEERS_FILE_SAVE_INTERVAL_MS, type PoolOptions, type TableBounds, checkBounds, checkSaveInterval } from './pool-config.js';
 import type { PoolConnection } from './pool-connection.js';
 import { PointInfo } from './point-info.js';
 import { DEFAULT_RECONNECTION, type ReconnectionConfig } from './reconnection.js';
@@ -53,6 +55,10 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
   private readonly connectedPeers = new Map<PeerId, PeerInfo<C, PeerMeta, ConnMeta>>();
   private readonly myIdPoints = new LruSet<string>(MY_ID_POINTS);
   private readonly ownsAcl: boolean;
+  /** Digest of the peers.json text last written (or loaded): a periodic save skips an unchanged table. */
+  private savedDigest: string;
+  private readonly autosave: PeersAutosave | undefined;
+  private readonly onPeersFileError: ((e: PoolError) => void) | undefined;
 
   constructor(opts: PoolOptions<PeerMeta>) {
     this.peerId = opts.peerId;
@@ -76,8 +82,14 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
         backend: opts.backend,
       });
     for (const t of opts.trustedPoints ?? []) this.points.setTrusted(t.point, t.expectedPeerId);
+    // Before anything is written: a crash between write and rename leaves the temporary file.
+    removeStrayTemp(this.peersFile);
     this.peersFileStatus = loadPeersFile(this.peersFile, this.clock.now(), (j) => this.peerMetadata.fromJson(j));
     if (this.peersFileStatus.kind === 'loaded') this.restorePeers(this.peersFileStatus);
+    this.savedDigest = digest(this.peersText());
+    this.onPeersFileError = opts.onPeersFileError;
+    const interval = checkSaveInterval(opts.peersFileSaveIntervalMs === undefined ? DEFAULT_PEERS_FILE_SAVE_INTERVAL_MS : opts.peersFileSaveIntervalMs);
+    this.autosave = persistent(this.peersFile) && interval !== null ? new PeersAutosave(this.clock, interval, () => this.savePeersIfChanged()) : undefined;
   }
 
   private restorePeers(loaded: Extract<LoadedPeers, { kind: 'loaded' }>): void {
@@ -356,10 +368,36 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
 
   // ---- persistence and shutdown ----
 
+  private peersText(): string {
+    return peersFileText([...this.knownPeers.values()].map((i) => i.toFileEntry((m) => this.peerMetadata.toJson(m))));
+  }
+
   /** `save_peers`: every known peer, whatever its state, written atomically. */
   savePeers(): void {
     if (!persistent(this.peersFile)) return;
-    savePeersFile(this.peersFile, [...this.knownPeers.values()].map((i) => i.toFileEntry((m) => this.peerMetadata.toJson(m))));
+    const text = this.peersText();
+    savePeersFile(this.peersFile, text);
+    this.savedDigest = digest(text);
+  }
+
+  /**
+   * The periodic save: only when the table's text differs from the last write's (a digest of the
+   * whole text: any change to any peer's entry counts, and no mutation site needs to mark the table
+   * dirty). Failures go to `onPeersFileError`; the next period tries again. True when written.
+   */
+  savePeersIfChanged(): boolean {
+    if (!persistent(this.peersFile)) return false;
+    try {
+      const text = this.peersText();
+      const d = digest(text);
+      if (d === this.savedDigest) return false;
+      savePeersFile(this.peersFile, text);
+      this.savedDigest = d;
+      return true;
+    } catch (e) {
+      this.onPeersFileError?.(e instanceof PoolError ? e : new PoolError('PEERS_FILE_WRITE_FAILED', `cannot write ${this.peersFile}: ${(e as Error).message}`, { cause: e }));
+      return false;
+    }
   }
 
   /** Cancel pending handshakes and close running connections with `reason`. */
@@ -385,8 +423,9 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
     await Promise.allSettled(closing);
   }
 
-  /** `destroy`: save peers.json, close every connection, stop the ACL's timer. */
+  /** `destroy`: stop the periodic saves, save peers.json, close every connection, stop the ACL's timer. */
   async destroy(): Promise<void> {
+    this.autosave?.stop();
     let saveError: unknown;
     try {
       this.savePeers();
@@ -397,4 +436,9 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
     if (this.ownsAcl) this.acl.destroy();
     if (saveError !== undefined) throw saveError;
   }
+}
+
+/** A short fingerprint of a peers.json text, so the last one written need not stay in memory. */
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
 }

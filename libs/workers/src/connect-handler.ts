@@ -12,6 +12,7 @@ import {
 import type { Answerer, P2pConnLog } from './p2p-conn.js';
 import { P2pConn } from './p2p-conn.js';
 import { P2pError } from './errors.js';
+import { IncomingSlots, type SlotRefusal } from './incoming-slots.js';
 import { type MaintenanceBounds, type P2pLimits, maintenanceBounds } from './limits.js';
 import { tracer } from './tracer.js';
 import { countGreylisting, countHandshake, countNack, countRefusal, countSilentRefusal } from './metrics.js';
@@ -43,11 +44,13 @@ export interface ConnectHandlerConfig<M, CM> {
   readonly sessionTap?: SessionTapFactory | undefined;
 }
 
-/** Why a connection attempt or an incoming socket was refused before or without a handshake. */
-export type IncomingRefusal = 'too_many_incoming' | 'banned';
+/** Why an incoming socket was refused before any handshake. */
+export type IncomingRefusal = SlotRefusal | 'banned';
 
 export type ConnectHandlerLog =
   | { readonly kind: 'incoming_refused'; readonly point: Point; readonly reason: IncomingRefusal }
+  /** A pending incoming handshake (`point`) cancelled to give its slot to a socket from `by`. */
+  | { readonly kind: 'incoming_evicted'; readonly point: Point; readonly by: Point }
   | { readonly kind: 'authentication_failed'; readonly point: Point; readonly incoming: boolean; readonly error: P2pError }
   | { readonly kind: 'greylisted'; readonly peerId: PeerId; readonly point: ConnectionPoint; readonly motive: string }
   | { readonly kind: 'new_connection'; readonly peerId: PeerId; readonly point: ConnectionPoint; readonly incoming: boolean }
@@ -73,7 +76,7 @@ export class ConnectHandler<M, PM, CM> {
   readonly bounds: MaintenanceBounds;
   /** `max_threshold` when the maintenance runs, else `max_connections`. */
   readonly connectionsThreshold: number;
-  private readonly incoming = new Map<string, AbortController>();
+  private readonly incoming: IncomingSlots;
   private readonly outgoing = new Set<AbortController>();
   private destroyed = false;
   private answerer!: Answerer<M, CM>;
@@ -88,6 +91,7 @@ export class ConnectHandler<M, PM, CM> {
   ) {
     this.bounds = maintenanceBounds(config.limits);
     this.connectionsThreshold = config.limits.maintenanceIdleTimeMs !== null ? this.bounds.maxThreshold : config.limits.maxConnections;
+    this.incoming = new IncomingSlots({ max: config.limits.maxIncomingConnections, perAddress: config.limits.maxIncomingConnectionsPerAddress });
   }
 
   /** The answerer needs `connect` (for swaps), so it is installed after construction. */
@@ -116,10 +120,12 @@ export class ConnectHandler<M, PM, CM> {
     if (this.destroyed) return void socket.destroy();
     const point = socketPoint(socket);
     this.bus.publish({ kind: 'Incoming_connection', point });
-    const key = pointToString(point);
-    if (this.incoming.size >= this.config.limits.maxIncomingConnections) {
-      this.hooks.log?.({ kind: 'incoming_refused', point, reason: 'too_many_incoming' });
-      countRefusal('incoming_too_many');
+    // Refused before any crypto and never greylisted: too many sockets is no proof of malice (peers
+    // behind one NAT share an address), and Octez does not greylist for its global limit either.
+    const slot = this.incoming.decide(point.ip);
+    if (slot.kind === 'refused') {
+      this.hooks.log?.({ kind: 'incoming_refused', point, reason: slot.reason });
+      countRefusal(slot.reason === 'too_many_incoming' ? 'incoming_too_many' : 'incoming_too_many_from_address');
       return void socket.destroy();
     }
     if (this.pool.points.banned(point)) {
@@ -127,13 +133,20 @@ export class ConnectHandler<M, PM, CM> {
       countRefusal('incoming_banned');
       return void socket.destroy();
     }
+    if (slot.kind === 'evict') {
+      // Freed now: the cancelled handshake settles on a later turn (CANCELED, never greylisted).
+      this.incoming.release(slot.victim);
+      this.hooks.log?.({ kind: 'incoming_evicted', point: slot.victim.point, by: point });
+      countRefusal('incoming_evicted');
+      slot.victim.controller.abort(new P2pError('CANCELED', `incoming handshake cancelled: its slot went to ${pointToString(point)}`, { point: slot.victim.point }));
+    }
     const ac = new AbortController();
-    this.incoming.set(key, ac);
+    const held = this.incoming.take(point, ac);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 10_000);
     countHandshake(true, this.authenticate(undefined, socket, point, ac.signal, this.config.limits.authenticationTimeoutMs))
       .catch(() => undefined)
-      .finally(() => this.incoming.delete(key));
+      .finally(() => this.incoming.release(held));
   }
 
   // ---- outgoing ----
@@ -339,8 +352,9 @@ export class ConnectHandler<M, PM, CM> {
         scheduler: this.scheduler,
         negotiatedVersion: version,
         maxMessageSize: config.limits.maxMessageSize,
-        readQueueSize: config.limits.readQueueSize,
-        writeQueueSize: config.limits.writeQueueSize,
+        // The per-connection queues; the budgets over all of them come with the scheduler.
+        readQueueSize: config.limits.incomingMessageQueueSize,
+        writeQueueSize: config.limits.outgoingMessageQueueSize,
         binaryChunksSize: config.limits.binaryChunksSize,
       });
     } catch (e) {
@@ -408,7 +422,7 @@ export class ConnectHandler<M, PM, CM> {
   destroy(): void {
     this.destroyed = true;
     const cancelled = new P2pError('P2P_SHUT_DOWN', 'the P2P layer is shutting down');
-    for (const ac of this.incoming.values()) ac.abort(cancelled);
+    for (const slot of this.incoming.held()) slot.controller.abort(cancelled);
     for (const ac of this.outgoing) ac.abort(cancelled);
   }
 }

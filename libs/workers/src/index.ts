@@ -5,6 +5,7 @@
  * (listening socket), the maintenance, and LAN discovery; plus the limits with Octez's defaults.
  */
 export { type P2pLimits, DEFAULT_LIMITS, LimitsError, resolveLimits, type MaintenanceBounds, maintenanceBounds, connectionsFromExpected } from './limits.js';
+export { type MemoryBudgetLimits, memoryBudgets } from './memory-limits.js';
 export { P2pError, type P2pErrorCode } from './errors.js';
 export { Throttle, PROTOCOL_COOLDOWNS_MS, type ThrottledKind } from './throttle.js';
 export { P2pConn, type P2pConnOptions, type P2pConnLog, type Answerer } from './p2p-conn.js';

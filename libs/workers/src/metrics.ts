@@ -25,6 +25,9 @@ export type RefusalReason =
   | 'peer_banned'
   | 'identity_check_failure'
   | 'incoming_too_many'
+  | 'incoming_too_many_from_address'
+  /** A pending incoming handshake cancelled to give its slot to a source holding fewer. */
+  | 'incoming_evicted'
   | 'incoming_banned';
 
 /** `address`: an IP greylisted on its own (a failed handshake); `peer`: a running peer's id and address (a decoding error). */

@@ -1,9 +1,19 @@
-import { type Connection, ConnectionError, type ConnectionStat, type DisconnectReason } from '@tezos-p2p/connection';
+import { type Connection, ConnectionError, type ConnectionStat, type DisconnectReason, type Leased } from '@tezos-p2p/connection';
 import type { Clock, ConnectionPoint } from '@tezos-p2p/events';
 import type { PoolConnection } from '@tezos-p2p/pool';
 import type { NetworkVersion, P2pMessage, PeerId, Point } from '@tezos-p2p/wire';
 import { P2pError } from './errors.js';
 import { Throttle } from './throttle.js';
+
+/** An application message and the lease of the P2P message it came in. */
+interface AppMessage<M> {
+  readonly msg: M;
+  readonly lease: Leased<P2pMessage<M>>;
+}
+
+function leasedApp<M>(item: AppMessage<M>): Leased<M> {
+  return { value: item.msg, bytes: item.lease.bytes, release: () => item.lease.release() };
+}
 
 /** The callbacks of the protocol answerer (`P2p_answerer`), awaited one message at a time. */
 export interface Answerer<M, CM> {
@@ -27,7 +37,11 @@ export interface P2pConnOptions<M, CM> {
   readonly answerer: Answerer<M, CM>;
   /** No Bootstrap or Advertise is sent, and those received are ignored (`P2p_conn`). */
   readonly disablePeerDiscovery: boolean;
-  /** A count; Octez's pipe accepts a message while fewer than size − 1 wait, or when empty. */
+  /**
+   * A count; Octez's pipe accepts a message while fewer than size − 1 wait, or when empty. In bytes,
+   * the queue is bounded by the connection's share of the read budget: its messages stay accounted
+   * there until the application reads them.
+   */
   readonly appQueueSize: number;
   readonly clock: Clock;
   /** Called on a decoding error, before the connection closes (`greylister ~motive`). */
@@ -40,8 +54,10 @@ export interface P2pConnOptions<M, CM> {
 /**
  * A running connection as the P2P layer drives it (`P2p_conn`): one loop reads messages one at a
  * time and awaits their handling — P2P messages go to the answerer (throttled per kind), application
- * messages to a bounded queue whose fullness stops the loop, hence the socket. Every way of closing
- * (peer, error, local request) ends in the same `onClosed` call.
+ * messages to a bounded queue whose fullness stops the loop, hence the socket. Every message keeps its
+ * bytes in the read budget until it is handled (P2P messages) or read by the application, so the
+ * budget, not the count of 10, is what bounds the memory a peer holds. Every way of closing (peer,
+ * error, local request) ends in the same `onClosed` call.
  */
 export class P2pConn<M, CM> implements PoolConnection {
   readonly connection: Connection<M, CM>;
@@ -52,8 +68,8 @@ export class P2pConn<M, CM> implements PoolConnection {
 
   private readonly options: P2pConnOptions<M, CM>;
   private readonly throttle: Throttle;
-  private readonly appQueue: { msg: M; size: number }[] = [];
-  private readonly readers: { resolve: (m: M) => void; reject: (e: Error) => void }[] = [];
+  private readonly appQueue: AppMessage<M>[] = [];
+  private readonly readers: { resolve: (m: AppMessage<M>) => void; reject: (e: Error) => void }[] = [];
   private spaceWaiter: (() => void) | undefined;
   private readonly stop = new AbortController();
   /** Aborted once the connection itself has closed (the peer closed it, a socket error). */
@@ -115,15 +131,15 @@ export class P2pConn<M, CM> implements PoolConnection {
         reason = this.requested;
         break;
       }
-      let msg: P2pMessage<M>;
+      let leased: Leased<P2pMessage<M>>;
       try {
-        msg = await this.connection.recv();
+        leased = await this.connection.recvLeased();
       } catch (e) {
         reason = this.requested ?? this.readFailure(e);
         break;
       }
       try {
-        if (await this.handle(msg)) continue;
+        if (await this.handle(leased)) continue;
         reason = { kind: 'Disconnect_received' };
       } catch (e) {
         if (!this.requested && this.lost.signal.aborted && e === this.lost.signal.reason) {
@@ -152,8 +168,24 @@ export class P2pConn<M, CM> implements PoolConnection {
     return this.connection.disconnectReason ?? { kind: 'Read_error', error: e };
   }
 
-  /** Returns false when the connection must close (Disconnect received). */
-  private async handle(msg: P2pMessage<M>): Promise<boolean> {
+  /**
+   * Returns false when the connection must close (Disconnect received). An application message goes
+   * to the queue with its lease; any other is released once handled.
+   */
+  private async handle(leased: Leased<P2pMessage<M>>): Promise<boolean> {
+    const msg = leased.value;
+    if (msg.kind === 'Message') {
+      await this.pushApp({ msg: msg.message, lease: leased });
+      return true;
+    }
+    try {
+      return await this.handleP2p(msg);
+    } finally {
+      leased.release();
+    }
+  }
+
+  private async handleP2p(msg: Exclude<P2pMessage<M>, { kind: 'Message' }>): Promise<boolean> {
     const { answerer, disablePeerDiscovery } = this.options;
     const signal = this.waitSignal;
     switch (msg.kind) {
@@ -177,22 +209,23 @@ export class P2pConn<M, CM> implements PoolConnection {
         await this.throttle.wait('swapAck', signal);
         await answerer.swapAck(this, msg.point, msg.peerId);
         return true;
-      case 'Message':
-        await this.pushApp(msg.message);
-        return true;
     }
   }
 
-  private async pushApp(message: M): Promise<void> {
+  /** A message dropped on the way (the connection stopping) is released, not leaked from the budget. */
+  private async pushApp(item: AppMessage<M>): Promise<void> {
     const r = this.readers.shift();
-    if (r) return r.resolve(message);
+    if (r) return r.resolve(item);
     // Lwt_pipe's rule: push while current + 1 < bound, or into an empty queue.
     while (this.appQueue.length > 0 && this.appQueue.length + 1 >= this.options.appQueueSize) {
       await new Promise<void>((resolve) => (this.spaceWaiter = resolve));
-      if (this.requested || this.finished) return;
-      if (this.lost.signal.aborted) throw this.lost.signal.reason;
+      if (this.requested || this.finished) return item.lease.release();
+      if (this.lost.signal.aborted) {
+        item.lease.release();
+        throw this.lost.signal.reason;
+      }
     }
-    this.appQueue.push({ msg: message, size: 1 });
+    this.appQueue.push(item);
     for (const l of this.appListeners) l();
   }
 
@@ -202,17 +235,38 @@ export class P2pConn<M, CM> implements PoolConnection {
   read(): Promise<M> {
     const m = this.tryRead();
     if (m !== undefined) return Promise.resolve(m.msg);
-    if (this.finished) return Promise.reject(this.closedError());
-    return new Promise((resolve, reject) => this.readers.push({ resolve, reject }));
+    return this.readLeased().then((l) => {
+      l.release();
+      return l.value;
+    });
   }
 
   tryRead(): { msg: M } | undefined {
+    const item = this.tryReadLeased();
+    if (item === undefined) return undefined;
+    item.release();
+    return { msg: item.value };
+  }
+
+  /**
+   * `read`, but the message's bytes stay in the read budget until `release()`: for an application
+   * that keeps the message a while (e.g. until it can be sent back), so that what it holds is bounded
+   * by the budget too. Forgetting to release keeps the connection's share taken until it closes.
+   */
+  readLeased(): Promise<Leased<M>> {
+    const m = this.tryReadLeased();
+    if (m !== undefined) return Promise.resolve(m);
+    if (this.finished) return Promise.reject(this.closedError());
+    return new Promise((resolve, reject) => this.readers.push({ resolve: (item) => resolve(leasedApp(item)), reject }));
+  }
+
+  tryReadLeased(): Leased<M> | undefined {
     const item = this.appQueue.shift();
     if (item === undefined) return undefined;
     const w = this.spaceWaiter;
     this.spaceWaiter = undefined;
     w?.();
-    return { msg: item.msg };
+    return leasedApp(item);
   }
 
   get queuedAppMessages(): number {

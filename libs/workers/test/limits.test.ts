@@ -19,6 +19,15 @@ describe('limits', () => {
     expect(() => resolveLimits({ swapLingerMs: 0, binaryChunksSize: 18 })).toThrow(/swapLingerMs.*binaryChunksSize/);
     expect(resolveLimits({ swapLingerMs: null, maintenanceIdleTimeMs: null }).swapLingerMs).toBeNull();
   });
+
+  it('our own limits: 4 pending incoming handshakes per address, peers.json saved every minute', () => {
+    expect(DEFAULT_LIMITS).toMatchObject({ maxIncomingConnectionsPerAddress: 4, peersFileSaveIntervalMs: 60_000 });
+    expect(() => resolveLimits({ maxIncomingConnectionsPerAddress: 0 })).toThrow(/maxIncomingConnectionsPerAddress must be a positive integer, got 0/);
+    expect(() => resolveLimits({ maxIncomingConnectionsPerAddress: 2.5 })).toThrow(/maxIncomingConnectionsPerAddress/);
+    expect(() => resolveLimits({ peersFileSaveIntervalMs: 0 })).toThrow(/peersFileSaveIntervalMs must be a positive integer or null, got 0/);
+    // Above the global cap is allowed: it just never binds. null: only at shutdown, as Octez.
+    expect(resolveLimits({ maxIncomingConnectionsPerAddress: 100, peersFileSaveIntervalMs: null })).toMatchObject({ maxIncomingConnectionsPerAddress: 100, peersFileSaveIntervalMs: null });
+  });
 });
 
 describe('protocol throttling (P2p_protocol.throttler)', () => {

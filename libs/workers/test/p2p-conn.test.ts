@@ -1,4 +1,4 @@
-import { createMemorySocketPair, establish, type Connection } from '@tezos-p2p/connection';
+import { createMemorySocketPair, establish, type Connection, IoScheduler } from '@tezos-p2p/connection';
 import { generateIdentity } from '@tezos-p2p/crypto';
 import { FakeClock } from '@tezos-p2p/events';
 import { type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig, type ShellConnectionMetadata } from '@tezos-p2p/wire';
@@ -7,11 +7,12 @@ import { type Answerer, P2pConn } from '../src/index.js';
 
 const enc = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
 
-async function pair(): Promise<[Connection<RawAppMessage, ShellConnectionMetadata>, Connection<RawAppMessage, ShellConnectionMetadata>]> {
+/** [local, remote]; the local side uses `scheduler` (and so its memory budgets) when given. */
+async function pair(scheduler?: IoScheduler): Promise<[Connection<RawAppMessage, ShellConnectionMetadata>, Connection<RawAppMessage, ShellConnectionMetadata>]> {
   const [x, y] = createMemorySocketPair();
   const [a, b] = await Promise.all([generateIdentity({ difficulty: 0, workers: 0 }), generateIdentity({ difficulty: 0, workers: 0 })]);
   const opts = (identity: typeof a, incoming: boolean) => ({ identity, incoming, version: { chainName: 'T', distributedDbVersion: 2, p2pVersion: 1 }, metadata: shellConnectionMetadataConfig(), expectedProofOfWork: 0, messageEncoding: enc });
-  return Promise.all([establish(x, opts(a, false)), establish(y, opts(b, true))]);
+  return Promise.all([establish(x, { ...opts(a, false), ...(scheduler ? { scheduler } : {}) }), establish(y, opts(b, true))]);
 }
 
 const silent: Answerer<RawAppMessage, ShellConnectionMetadata> = {
@@ -33,6 +34,31 @@ describe('P2pConn', () => {
     for (let i = 0; i < 20; i++) expect((await conn.read()).payload[0]).toBe(i);
     await conn.disconnect({ kind: 'User', message: 'done' });
     expect(greylisted).toEqual([]);
+  });
+
+  it('application messages keep their bytes in the read budget until the application reads them: the queue is bounded in bytes too', async () => {
+    // 3 KiB per connection: three 1,006-byte messages at most, whatever the count bound (10) says.
+    const scheduler = new IoScheduler({ readMemory: { guaranteedPerAccount: 1024, shared: 1 << 20, perAccountCap: 3 * 1024, accounts: 1 } });
+    const budget = scheduler.memory.read;
+    const [local, remote] = await pair(scheduler);
+    const seen: string[] = [];
+    const answerer: typeof silent = { ...silent, bootstrap: async () => void seen.push('bootstrap') };
+    const conn = new P2pConn({ connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer, disablePeerDiscovery: false, appQueueSize: 10, clock: new FakeClock(), greylist: () => undefined, onClosed: () => undefined });
+    conn.start();
+    await remote.send({ kind: 'Bootstrap' });
+    for (let i = 0; i < 6; i++) await remote.send({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array(1000).fill(i) } });
+    for (let i = 0; i < 200 && budget.stat().waiting === 0; i++) await new Promise((r) => setImmediate(r));
+    // The Bootstrap was handled and released; three messages wait, the fourth waits for room.
+    expect(seen).toEqual(['bootstrap']);
+    expect(budget.stat()).toMatchObject({ used: 3 * 1006, waiting: 1 });
+    expect(conn.queuedAppMessages + local.queuedIncoming.messages).toBe(3);
+    const leased = await conn.readLeased();
+    expect([leased.value.payload[0], leased.bytes, budget.stat().used]).toEqual([0, 1006, 3 * 1006]);
+    leased.release();
+    for (let i = 1; i < 6; i++) expect((await conn.read()).payload[0]).toBe(i);
+    expect(budget.stat()).toMatchObject({ used: 0, waiting: 0 });
+    await conn.disconnect({ kind: 'User', message: 'done' });
+    expect(budget.stat().accounts).toBe(0);
   });
 
   it('a decoding error greylists before closing; every close ends in one onClosed', async () => {

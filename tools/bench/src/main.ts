@@ -14,11 +14,13 @@ import { churnSuite } from './suites/churn.js';
 import { cryptoSuite } from './suites/crypto.js';
 import { encodingSuite } from './suites/encoding.js';
 import { fuzzSuite } from './suites/fuzz.js';
+import { memorySuite } from './suites/memory.js';
 import { poolSuite } from './suites/pool.js';
+import { rpcAttackSuite } from './suites/rpc-attack.js';
 import { scaleSuite } from './suites/scale.js';
 import { simSuite } from './suites/sim.js';
 
-const SUITES: readonly Suite[] = [encodingSuite, cryptoSuite, connectionSuite, poolSuite, scaleSuite, churnSuite, simSuite, fuzzSuite];
+const SUITES: readonly Suite[] = [encodingSuite, cryptoSuite, connectionSuite, poolSuite, scaleSuite, memorySuite, churnSuite, rpcAttackSuite, simSuite, fuzzSuite];
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const resultsDir = join(root, 'tools', 'bench', 'results');

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_LIMITS } from '@tezos-p2p/p2p';
 import { config as rxjsConfig } from 'rxjs';
 import { ConfigError } from '../config/errors.js';
 import { NETWORKS } from '../config/networks.js';
@@ -38,11 +39,20 @@ function intOption(text: string | undefined, key: string, min: number, max: numb
 
 /**
  * Limits of a devnet node: with up to 9 nodes, each keeps a connection to every other one (the
- * maintenance reaches for all of them); beyond, 8 each, with room for the incoming surplus.
+ * maintenance reaches for all of them); beyond, 8 each, with room for the incoming surplus. Every
+ * node dials from the one host address, so the per-address cap on pending handshakes is lifted to
+ * the global one: at start-up more than 4 of them may reach one node at once.
  */
 function devnetLimits(nodes: number): NodeSettings['limits'] {
   const k = Math.max(1, Math.min(nodes - 1, FULL_MESH_MAX - 1));
-  return { minConnections: k, expectedConnections: k, maxConnections: 2 * k + 2, maxKnownPoints: null, maxKnownPeerIds: null };
+  return {
+    minConnections: k,
+    expectedConnections: k,
+    maxConnections: 2 * k + 2,
+    maxKnownPoints: null,
+    maxKnownPeerIds: null,
+    maxIncomingConnectionsPerAddress: DEFAULT_LIMITS.maxIncomingConnections,
+  };
 }
 
 /**

@@ -11,6 +11,10 @@ export interface CliLimitOptions {
   disableP2pMaintenance?: boolean;
   disableP2pSwap?: boolean;
   disableConfigValidation?: boolean;
+  /** `--max-incoming-per-address N` (ours): pending incoming handshakes from one address or IPv6 /64. */
+  maxIncomingPerAddress?: string;
+  /** `--peers-save-interval SECONDS` (ours): 0 writes peers.json only at shutdown, as Octez. */
+  peersSaveInterval?: string;
 }
 
 type MutableLimits = { -readonly [K in keyof P2pLimits]?: P2pLimits[K] };
@@ -51,5 +55,9 @@ export function applyCliLimits(fromConfig: Partial<P2pLimits>, o: CliLimitOption
   if (chunks !== undefined) limits.binaryChunksSize = chunks << 10;
   if (o.disableP2pMaintenance) limits.maintenanceIdleTimeMs = null;
   if (o.disableP2pSwap) limits.swapLingerMs = null;
+  const perAddress = int(o.maxIncomingPerAddress, '--max-incoming-per-address', 1, 65535);
+  if (perAddress !== undefined) limits.maxIncomingConnectionsPerAddress = perAddress;
+  const saveEvery = int(o.peersSaveInterval, '--peers-save-interval', 0, 86_400);
+  if (saveEvery !== undefined) limits.peersFileSaveIntervalMs = saveEvery === 0 ? null : saveEvery * 1000;
   return limits;
 }

@@ -18,8 +18,9 @@ const table = (v: unknown) => {
  * not their names (quirk Q2): `P2p_limits.encoding` pairs `incoming-app-message-queue-size` with
  * `incoming_message_queue_size`, `incoming-message-queue-size` with `outgoing_message_queue_size` and
  * `outgoing-message-queue-size` with `incoming_app_message_queue_size`, and Octez writes its files
- * that way (`"outgoing-message-queue-size": 10` is the application queue of 10 messages). The two
- * socket queues have no counterpart here (see without-effect.ts).
+ * that way (`"outgoing-message-queue-size": 10` is the application queue of 10 messages). So each key
+ * sets its own field: the connection's decoded-message queue, its plaintext write queue, the
+ * application queue.
  */
 const CONVERSIONS: Partial<Record<keyof P2pLimitsJson, readonly [keyof P2pLimits, (v: unknown) => unknown]>> = {
   'connection-timeout': ['connectionTimeoutMs', ms],
@@ -34,6 +35,8 @@ const CONVERSIONS: Partial<Record<keyof P2pLimitsJson, readonly [keyof P2pLimits
   'swap-linger': ['swapLingerMs', orNull(ms)],
   'read-queue-size': ['readQueueSize', queue],
   'write-queue-size': ['writeQueueSize', queue],
+  'incoming-app-message-queue-size': ['incomingMessageQueueSize', queue],
+  'incoming-message-queue-size': ['outgoingMessageQueueSize', queue],
   'outgoing-message-queue-size': ['incomingAppMessageQueueSize', queue],
   max_known_points: ['maxKnownPoints', table],
   max_known_peer_ids: ['maxKnownPeerIds', table],

@@ -11,9 +11,17 @@ export interface RpcSettings {
   /** Every address to serve on, names unresolved (start-up serves each address a name has). */
   readonly listen: readonly ListenAddr[];
   readonly acl: readonly RpcAclJson[];
+  /**
+   * `rpc.max_active_rpc_connections`: RPC connections open at once (`unlimited`: as many as the
+   * descriptor budget allows). Absent: the RPC server's default (100, Octez's).
+   */
+  readonly maxConnections?: number;
 }
 
 type Entry = readonly [text: string, key: string];
+
+/** `unlimited`: no cap of our own; the descriptor budget still lowers it to what the process can hold. */
+const UNLIMITED_RPC_CONNECTIONS = 2 ** 31 - 1;
 
 function localAddrs(rpcAddr: string | readonly string[] | undefined, rpc: RpcConfigJson | undefined): Entry[] {
   if (rpcAddr !== undefined) return (typeof rpcAddr === 'string' ? [rpcAddr] : rpcAddr).map((t) => [t, '--rpc-addr']);
@@ -34,9 +42,13 @@ export function rpcSettings(rpcAddr: string | readonly string[] | undefined, rpc
   const external = (rpc?.['external-listen-addrs'] ?? []).map((t): Entry => [t, 'rpc.external-listen-addrs']);
   const all = [...localAddrs(rpcAddr, rpc), ...external];
   if (all.length === 0) return undefined;
+  const max = rpc?.max_active_rpc_connections;
+  // Octez's int31 lets 0 or less through, which would serve nobody: refused here.
+  if (typeof max === 'number' && max < 1) throw new ConfigError('rpc.max_active_rpc_connections', 'a positive number of connections or "unlimited"', max);
   return {
     listen: all.map(([text, key]) => ({ ...parseHostPort(text, DEFAULT_RPC_PORT, key, 'localhost'), key })),
     acl,
+    ...(max === undefined ? {} : { maxConnections: max === 'unlimited' ? UNLIMITED_RPC_CONNECTIONS : max }),
   };
 }
 

@@ -9,8 +9,6 @@ import type { ConfigFile } from './config-json.js';
  * - `p2p.limits.binary-chunks-size`: `octez-node run` replaces it by `--binary-chunks-size` (unset:
  *   none) in `Config_file.update`, so the file's value never applies in Octez either;
  * - `read-buffer-size`: sockets deliver what the kernel has; `greylist-timeout`: unused by Octez;
- * - `incoming-app-message-queue-size` / `incoming-message-queue-size`: the keys of Octez's socket
- *   reader and writer queues (Q2, limits-json.ts), which have no separate counterpart here;
  * - log colours, rules (Octez event sections) and level advertising: logs here are JSON lines that
  *   always carry their level;
  * - internal-events, shell, profiling and the network's genesis, upgrades and DAL settings: the
@@ -22,14 +20,11 @@ const WITHOUT_EFFECT = [
   'rpc.crt',
   'rpc.key',
   'rpc.media-type',
-  'rpc.max_active_rpc_connections',
   'rpc.enable-http-cache-headers',
   'p2p.enable_testchain',
   'p2p.limits.binary-chunks-size',
   'p2p.limits.read-buffer-size',
   'p2p.limits.greylist-timeout',
-  'p2p.limits.incoming-app-message-queue-size',
-  'p2p.limits.incoming-message-queue-size',
   'log.colors',
   'log.rules',
   'log.advertises_level',

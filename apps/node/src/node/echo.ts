@@ -1,28 +1,39 @@
-import { P2pError } from '@tezos-p2p/p2p';
 import { shellMessageKindOfTag } from '@tezos-p2p/shell';
 import type { Logger } from 'pino';
 import type { NodeP2p } from '../rpc/index.js';
+import { type NodeConn, eachConnection } from './each-connection.js';
 
 /**
  * `--echo`: answer each application message with the same (tag, bytes), on the connection it came
- * from. A peer that vanished in between is not an error of ours; the loop ends with the P2P layer
- * or the signal.
+ * from. Every connection echoes on its own: a peer that does not read blocks only its own echo — its
+ * write queue fills, its messages wait in the read budget, its socket pauses — never another peer's.
+ * A peer that vanished in between is not an error of ours; the loops end with the P2P layer.
  */
-export async function runEcho(p2p: NodeP2p, signal: AbortSignal, log: Logger): Promise<void> {
+export function runEcho(p2p: NodeP2p, signal: AbortSignal, log: Logger): Promise<void> {
+  return eachConnection(p2p, signal, (conn) => echoConnection(p2p, conn, log));
+}
+
+/**
+ * One connection's echo. The message is read leased: its bytes stay in the read budget until its
+ * echo is queued (then in the write budget), so a message waiting for room to go back is accounted
+ * too, and a peer can make the echo hold no more than the budgets allow.
+ */
+async function echoConnection(p2p: NodeP2p, conn: NodeConn, log: Logger): Promise<void> {
   for (;;) {
-    let received;
+    let leased;
     try {
-      received = await p2p.recvAny(signal);
-    } catch (e) {
-      if (signal.aborted || (e instanceof P2pError && e.code === 'P2P_SHUT_DOWN')) return;
-      throw e;
+      leased = await conn.readLeased();
+    } catch {
+      return; // closed and drained
     }
-    const { conn, msg } = received;
+    const msg = leased.value;
     try {
       await p2p.send(conn, msg);
       log.debug({ peer_id: conn.peerId, tag: msg.tag, kind: shellMessageKindOfTag(msg.tag) ?? 'unknown', bytes: msg.payload.length }, 'echoed application message');
     } catch (e) {
       log.debug({ peer_id: conn.peerId, err: e instanceof Error ? e.message : String(e) }, 'echo not delivered');
+    } finally {
+      leased.release();
     }
   }
 }

@@ -7,6 +7,7 @@ import { resolveDiscoveryAddr, resolvePeers } from '../config/host-port.js';
 import { resolveP2pListen } from '../config/listen-addrs.js';
 import type { NodeSettings } from '../config/settings.js';
 import { type NodeP2p, type RpcServer, startRpcServer } from '../rpc/index.js';
+import { runDrain } from './drain.js';
 import { runEcho } from './echo.js';
 import { ensureDataDir, loadOrGenerate } from './identity-file.js';
 import { SessionRecordings } from './recording.js';
@@ -90,7 +91,12 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
 
   let rpc: RpcServer | undefined;
   try {
-    rpc = settings.rpc ? await startRpcServer(p2p, { listen: settings.rpc.listen, acl: settings.rpc.acl, logger: log.child({ component: 'rpc' }) }) : undefined;
+    rpc = settings.rpc ? await startRpcServer(p2p, {
+          listen: settings.rpc.listen,
+          acl: settings.rpc.acl,
+          ...(settings.rpc.maxConnections !== undefined ? { limits: { maxConnections: settings.rpc.maxConnections } } : {}),
+          logger: log.child({ component: 'rpc' }),
+        }) : undefined;
   } catch (e) {
     events.unsubscribe();
     await p2p.shutdown();
@@ -98,10 +104,11 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
     throw e;
   }
 
-  const echoStop = new AbortController();
-  const echo = settings.echo
-    ? runEcho(p2p, echoStop.signal, log).catch((e: unknown) => log.error({ err: e }, 'echo loop failed'))
-    : Promise.resolve();
+  // The application side: `--echo`, or else nothing to consume application messages, which are then
+  // dropped as they come rather than left to fill every connection's share of the memory budget.
+  const appStop = new AbortController();
+  const drain = settings.echo ? undefined : runDrain(p2p, appStop.signal, log);
+  const app = (settings.echo ? runEcho(p2p, appStop.signal, log) : drain!.done).catch((e: unknown) => log.error({ err: e }, settings.echo ? 'echo loop failed' : 'drain loop failed'));
 
   log.info(
     {
@@ -125,12 +132,13 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
     stop: () =>
       (stopping ??= (async () => {
         await rpc?.close();
-        echoStop.abort();
+        appStop.abort();
         await p2p.shutdown();
-        await echo;
+        await app;
         await recordings?.close();
         events.unsubscribe();
-        log.info({ peers_file: settings.peersFile }, 'node stopped');
+        const dropped = drain?.dropped();
+        log.info({ peers_file: settings.peersFile, ...(dropped ? { app_messages_dropped: dropped.messages, app_bytes_dropped: dropped.bytes } : {}) }, 'node stopped');
       })()),
   };
 }

@@ -4,16 +4,29 @@ import type { AclPolicy } from './acl/policy.js';
 import { BODY_LIMIT, registerBodyParser } from './body-parser.js';
 import type { RouteContext } from './context.js';
 import { sendError } from './http-errors.js';
+import { idleTimeoutHook } from './idle-timeout.js';
 import { methodFallbacks } from './methods.js';
 import { connectionRoutes } from './routes/connections.js';
 import { greylistRoutes } from './routes/greylist.js';
 import { networkRoutes } from './routes/network.js';
 import { peerRoutes } from './routes/peers.js';
 import { pointRoutes } from './routes/points.js';
+import { type RpcLimits, timeoutCheckIntervalMs } from './rpc-limits.js';
 
 /** The `/network` directory for one listening address, guarded by that address's policy. */
-export function buildApp(ctx: RouteContext, policy: AclPolicy, log: FastifyBaseLogger): FastifyInstance {
+export function buildApp(ctx: RouteContext, policy: AclPolicy, log: FastifyBaseLogger, limits: RpcLimits): FastifyInstance {
   const app = Fastify({
+    // Node's own timeouts (fastify's defaults turn the request timeout off): see rpc-limits.ts.
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: timeoutCheckIntervalMs(limits),
+    },
+    // Fastify sets these three on the server after creating it, over the values above.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
     loggerInstance: log,
     // One line per request at debug level (below); fastify's own lines are at info.
     logController: new LogController({ disableRequestLogging: true }),
@@ -35,6 +48,8 @@ export function buildApp(ctx: RouteContext, policy: AclPolicy, log: FastifyBaseL
   app.setErrorHandler((e, req, reply) => sendError(reply, e, req.log));
   // Unknown paths, like handlers that find nothing, are a bare 404 (resto's `Not_found`).
   app.setNotFoundHandler((_req, reply) => reply.code(404).send());
+  // Every request: the idle timer must not cut a handler that waits (idle-timeout.ts).
+  app.addHook('onRequest', idleTimeoutHook);
   // Before the body is read: a refused request is not parsed at all.
   app.addHook('onRequest', aclHook(policy));
   app.addHook('onResponse', async (req, reply) => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { MAX_BODY_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { RpcError, echo } from './rpc-error.js';
 
 /** Request bodies are tiny JSON objects (ACL changes, `{}`). */
@@ -12,6 +13,8 @@ export function registerBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   const parse = (body: string): unknown => {
     if (body.trim() === '') return undefined;
+    // Refused before parsing: nothing downstream (validation, the echo of a bad value) walks a deep value.
+    if (nestsDeeperThan(body, MAX_BODY_DEPTH)) throw RpcError.badBody(`JSON nested deeper than ${MAX_BODY_DEPTH} levels`);
     try {
       return JSON.parse(body) as unknown;
     } catch (e) {

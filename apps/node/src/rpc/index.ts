@@ -10,3 +10,7 @@ export { RpcError, RpcServerError, type RpcErrorCode, type ErrorJson } from './r
 export { P2P_ERROR_STATUS } from './p2p-errors.js';
 export { LOG_STREAM_CAPACITY } from './event-log.js';
 export { MAX_RPC_STREAMS } from './streams.js';
+export { DEFAULT_RPC_LIMITS, RpcLimitsError, type RpcLimits } from './rpc-limits.js';
+export { type RpcConnectionStats } from './connection-gate.js';
+export { P2P_DESCRIPTOR_MARGIN, p2pDescriptorNeeds } from './fd-budget.js';
+export { MAX_BODY_DEPTH } from './json-depth.js';

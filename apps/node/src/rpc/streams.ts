@@ -10,6 +10,9 @@ import { RpcError } from './rpc-error.js';
  */
 export const MAX_RPC_STREAMS = 64;
 
+/** Silence after which the kernel starts probing a stream's client (TCP keep-alive). */
+const STREAM_KEEPALIVE_MS = 60_000;
+
 /** What a streamed answer sends: lines produced on demand, and how to release what feeds them. */
 export interface LineSource {
   /** Pulled only as fast as the client reads, so nothing piles up on our side. */
@@ -57,6 +60,11 @@ export class StreamRegistry {
       return;
     }
     this.open.add(res);
+    // A stream may stay silent for as long as nothing happens: the idle timeout would cut it. What it
+    // holds is bounded otherwise: `max` streams, each with a bounded consumer. TCP keep-alive (as
+    // resto sets on every RPC socket) lets the kernel find a client that vanished without a word.
+    res.socket.setTimeout(0);
+    res.socket.setKeepAlive(true, STREAM_KEEPALIVE_MS);
     this.log.debug({ url }, 'RPC stream opened');
     res.once('close', () => {
       this.open.delete(res);

@@ -3,7 +3,9 @@ import type { NetworkVersion, RawAppMessage, ShellConnectionMetadata, ShellPeerM
 import type { Logger } from 'pino';
 import type { RpcAclJson } from './acl/json.js';
 import type { AclPolicyType } from './acl/policy.js';
+import type { RpcConnectionStats } from './connection-gate.js';
 import type { ListenAddr } from './listen.js';
+import type { RpcLimits } from './rpc-limits.js';
 
 /** The P2P layer of the tzp2p node: opaque application messages with the L1 shell's metadata. */
 export type NodeP2p = P2p<RawAppMessage, ShellPeerMetadata, ShellConnectionMetadata>;
@@ -28,6 +30,15 @@ export interface RpcServerOptions {
   readonly announcedVersion?: NetworkVersion;
   /** Streams open at once, over every address; more are refused with 503 `tzp2p.rpc.too_many_streams` (default `MAX_RPC_STREAMS`, 64). */
   readonly maxStreams?: number;
+  /** Timeouts and connection caps; each absent field has its default (`DEFAULT_RPC_LIMITS`, README "Limits"). */
+  readonly limits?: Partial<RpcLimits>;
+  /**
+   * The descriptor limit the connection cap is budgeted against. Default: the soft `RLIMIT_NOFILE`
+   * read from /proc/self/limits (static caps alone where /proc is missing); null: no budget.
+   */
+  readonly descriptorLimit?: number | null;
+  /** Descriptors kept for the P2P layer. Default: `p2pDescriptorNeeds(p2p.limits)` (connections + handshakes + backlog + 64). */
+  readonly p2pDescriptors?: number;
 }
 
 /** One bound socket and the policy guarding it. */
@@ -47,6 +58,8 @@ export interface RpcServer {
   readonly port: number;
   /** Every bound socket, in the order of `listen` (a name's addresses in resolution order). */
   readonly listeners: readonly RpcListener[];
+  /** RPC sockets open now, the caps in force, and how many were refused. */
+  connections(): RpcConnectionStats;
   /** Stop listening, cut every open stream and wait for the server to close. Idempotent. */
   close(): Promise<void>;
 }

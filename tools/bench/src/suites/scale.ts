@@ -145,9 +145,10 @@ export const scaleSuite: Suite = {
     const raw = await rawBaseline();
     const idleP99 = await idleLoopDelayP99(ROUNDS * ROUND_GAP_MS);
 
+    // Each client process dials ~30 connections from each of its addresses at once: no per-address cap.
     const node: Node = (await createP2p(
       { identity: await generateIdentity({ difficulty: 0, workers: 0 }), listenAddr: HOST, listeningPort: 0, expectedProofOfWork: 0 },
-      { maintenanceIdleTimeMs: null, maxConnections: CONNECTIONS + 100, maxIncomingConnections: 255, backlog: 255, maxKnownPoints: null, maxKnownPeerIds: null },
+      { maintenanceIdleTimeMs: null, maxConnections: CONNECTIONS + 100, maxIncomingConnections: 255, maxIncomingConnectionsPerAddress: 255, backlog: 255, maxKnownPoints: null, maxKnownPeerIds: null },
       rawMessageParams(CHAIN),
     )) as Node;
     const before = await memory();

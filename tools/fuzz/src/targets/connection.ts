@@ -82,6 +82,11 @@ export interface IncomingInput {
   /** Socket read boundaries. */
   readonly cuts: readonly number[];
   readonly maxMessageSize: number;
+  /**
+   * Which messages the memory budget refuses at first (by order of their size): reassembly stalls at
+   * that boundary and resumes after the next socket read (absent in older stored cases: none).
+   */
+  readonly refusals?: readonly boolean[];
 }
 
 const rawEncoding = p2pMessageEncoding({ opaque: rawAppMessages });
@@ -111,6 +116,7 @@ function incomingInput(): fc.Arbitrary<IncomingInput> {
     ),
     cuts: fc.array(fc.nat(), { maxLength: 10 }),
     maxMessageSize: fc.oneof({ weight: 3, arbitrary: fc.constant(100 * 2 ** 20) }, { weight: 1, arbitrary: fc.constantFrom(6, 64, 4096, 65536) }),
+    refusals: fc.array(fc.boolean(), { maxLength: 8 }),
   });
 }
 
@@ -133,14 +139,18 @@ function runIncoming(input: IncomingInput): void {
   const wire = concatBytes(chunks);
   const cuts = [...new Set(input.cuts.map((c) => c % (wire.length + 1)))].sort((a, b) => a - b);
   const delivered: Uint8Array[] = [];
-  const incoming = new IncomingMessages(new ChunkCipher(backend, KEY, NONCE), input.maxMessageSize, (f) => delivered.push(Uint8Array.from(f)));
+  let asked = 0;
+  const incoming = new IncomingMessages(new ChunkCipher(backend, KEY, NONCE), input.maxMessageSize, (f) => delivered.push(Uint8Array.from(f)), () => input.refusals?.[asked++] !== true);
   let failure: unknown;
   let at = 0;
   try {
     for (const cut of [...cuts, wire.length]) {
       if (cut > at) incoming.push(wire.subarray(at, cut));
       at = Math.max(at, cut);
+      // A stalled message is admitted on a later read: what arrived meanwhile was kept, in order.
+      if (incoming.stalled && cut < wire.length) incoming.resume();
     }
+    while (incoming.stalled) incoming.resume();
   } catch (e) {
     failure = e;
   }
