@@ -42,6 +42,17 @@ describe('options of ours: --max-incoming-per-address, --peers-save-interval', (
     expect(configError(() => resolveSettings({ dataDir: dir, maxIncomingPerAddress: '0' })).message).toBe('--max-incoming-per-address: expected an integer in [1, 65535], got 0');
     expect(configError(() => resolveSettings({ dataDir: dir, peersSaveInterval: '1.5' })).key).toBe('--peers-save-interval');
     expect(configError(() => resolveSettings({ dataDir: dir, peersSaveInterval: '86401' })).key).toBe('--peers-save-interval');
+    expect(configError(() => resolveSettings({ dataDir: dir, readBudget: '-1' })).key).toBe('--read-budget');
+    expect(configError(() => resolveSettings({ dataDir: dir, writeBudget: 'lots' })).key).toBe('--write-budget');
+  });
+});
+
+describe('options of ours: --read-budget, --write-budget', () => {
+  it("set the memory budgets' shared pools in MiB; each connection keeps its guaranteed slice", () => {
+    const l = resolveLimits(resolveSettings({ dataDir: dir, readBudget: '64', writeBudget: '0' }).limits);
+    expect(l.readBudget).toEqual({ guaranteedPerConnection: 1 << 20, shared: 64 << 20 });
+    expect(l.writeBudget).toEqual({ guaranteedPerConnection: 1 << 20, shared: 0 });
+    expect(resolveLimits(resolveSettings({ dataDir: dir }).limits).readBudget).toEqual({ guaranteedPerConnection: 1 << 20, shared: 256 << 20 });
   });
 });
 

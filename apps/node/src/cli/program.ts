@@ -63,6 +63,8 @@ export function buildProgram(version: string): Command {
     .option('--disable-p2p-maintenance', 'never connect or disconnect on our own')
     .option('--disable-p2p-swap', 'neither propose nor accept swaps')
     .option('--max-incoming-per-address <n>', 'pending incoming handshakes from one IPv4 address or IPv6 /64 (default 4; not an Octez option)')
+    .option('--read-budget <MiB>', 'memory shared by all connections for received messages, beyond 1 MiB each (default 256; not an Octez option)')
+    .option('--write-budget <MiB>', 'memory shared by all connections for messages queued for peers, beyond 1 MiB each (default 128; not an Octez option)')
     .option('--peers-save-interval <seconds>', 'also write peers.json this often while running, when it changed; 0: only at shutdown, as Octez (default 60)')
     .option('--disable-mempool', 'announce that we do not want mempool messages')
     .option('--disable-config-validation', "skip Octez's configuration checks (connection bounds, peer tables, proof of work); allows --connections above 100")

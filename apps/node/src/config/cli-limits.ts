@@ -1,4 +1,4 @@
-import { type P2pLimits, connectionsFromExpected } from '@tezos-p2p/p2p';
+import { DEFAULT_LIMITS, type P2pLimits, connectionsFromExpected } from '@tezos-p2p/p2p';
 import { int } from './cli-numbers.js';
 import { ConfigError } from './errors.js';
 
@@ -15,7 +15,13 @@ export interface CliLimitOptions {
   maxIncomingPerAddress?: string;
   /** `--peers-save-interval SECONDS` (ours): 0 writes peers.json only at shutdown, as Octez. */
   peersSaveInterval?: string;
+  /** `--read-budget MIB` (ours): the shared pool of the memory budget for received messages. */
+  readBudget?: string;
+  /** `--write-budget MIB` (ours): the shared pool of the memory budget for messages queued for peers. */
+  writeBudget?: string;
 }
+
+const MIB = 1 << 20;
 
 type MutableLimits = { -readonly [K in keyof P2pLimits]?: P2pLimits[K] };
 
@@ -59,5 +65,10 @@ export function applyCliLimits(fromConfig: Partial<P2pLimits>, o: CliLimitOption
   if (perAddress !== undefined) limits.maxIncomingConnectionsPerAddress = perAddress;
   const saveEvery = int(o.peersSaveInterval, '--peers-save-interval', 0, 86_400);
   if (saveEvery !== undefined) limits.peersFileSaveIntervalMs = saveEvery === 0 ? null : saveEvery * 1000;
+  // The shared pools only: each connection's guaranteed 1 MiB slice is what keeps small traffic flowing.
+  const read = int(o.readBudget, '--read-budget', 0, 1 << 20);
+  if (read !== undefined) limits.readBudget = { ...(limits.readBudget ?? DEFAULT_LIMITS.readBudget), shared: read * MIB };
+  const write = int(o.writeBudget, '--write-budget', 0, 1 << 20);
+  if (write !== undefined) limits.writeBudget = { ...(limits.writeBudget ?? DEFAULT_LIMITS.writeBudget), shared: write * MIB };
   return limits;
 }
