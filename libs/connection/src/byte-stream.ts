@@ -55,7 +55,7 @@ export class StreamInput {
       if (this.bufferedLength >= n) return this.take(n);
       if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new ConnectionError('CANCELED', 'cancelled');
       if (this.failure) throw new ConnectionError('SOCKET_ERROR', `socket error: ${this.failure.message}`, { cause: this.failure });
-      if (this.ended || this.stream.destroyed) throw new ConnectionError('CONNECTION_CLOSED', `connection closed after ${this.bufferedLength} of ${n} expected bytes`);
+      if (this.ended || this.stream.destroyed) throw new ConnectionError(closedCode(this.stream), `connection closed after ${this.bufferedLength} of ${n} expected bytes`);
       await new Promise<void>((resolve) => {
         const onAbort = () => resolve();
         signal.addEventListener('abort', onAbort, { once: true });
@@ -95,11 +95,20 @@ export class StreamInput {
   }
 }
 
+/**
+ * Why a stream can no longer be used, as `P2p_fd` tells it: CONNECTION_CLOSED once the peer's end of
+ * stream has been read (or the socket failed), CONNECTION_CLOSED_LOCALLY when we closed it first
+ * (destroyed or ended it ourselves without having seen the peer's end).
+ */
+function closedCode(stream: ByteStream): 'CONNECTION_CLOSED' | 'CONNECTION_CLOSED_LOCALLY' {
+  return stream.readableEnded || stream.errored !== null ? 'CONNECTION_CLOSED' : 'CONNECTION_CLOSED_LOCALLY';
+}
+
 /** Write and resolve once the bytes are handed to the kernel (or fail with the socket's error). */
 export function writeAll(stream: ByteStream, bytes: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     if (stream.destroyed || stream.writableEnded) {
-      reject(new ConnectionError('CONNECTION_CLOSED', 'cannot write: the connection is closed'));
+      reject(new ConnectionError(closedCode(stream), 'cannot write: the connection is closed'));
       return;
     }
     stream.write(bytes, (err) => (err ? reject(new ConnectionError('SOCKET_ERROR', `write failed: ${err.message}`, { cause: err })) : resolve()));
