@@ -139,6 +139,7 @@ export class P2p<M, PM, CM> {
           bounds: this.handler.bounds,
           idleTimeMs: this.limits.maintenanceIdleTimeMs!,
           privateMode,
+          swapDisabled: this.limits.swapLingerMs === null,
           // Resolved at each use: discovery starts with the node, after the port is bound.
           discovery: { wakeup: () => this.discovery?.wakeup() },
           ...(log ? { log: (event) => log({ source: 'maintenance', event: event as never }) } : {}),

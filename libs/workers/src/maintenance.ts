@@ -22,6 +22,11 @@ export interface MaintenanceOptions<M, PM, CM> {
   /** `maintenance_idle_time`. */
   readonly idleTimeMs: number;
   readonly privateMode: boolean;
+  /**
+   * `--disable-p2p-swap` (`swap_linger` = None): propose no swap either. Octez v25.1 documents this
+   * but still sends swap requests (only its test-only `trigger_swap` stops them); CONFORMANCE.md.
+   */
+  readonly swapDisabled?: boolean;
   /** Octez's `time_between_looking_for_peers` (5 s). */
   readonly lookForPeersDelayMs?: number;
   /** Woken when more contacts are needed (LAN discovery). */
@@ -118,7 +123,7 @@ export class Maintenance<M, PM, CM> {
       if (this.signal.aborted) return;
       const n = pool.activeConnections;
       if (n >= bounds.minThreshold && n <= bounds.maxThreshold) {
-        if (!this.o.privateMode) this.sendSwapRequest();
+        if (!this.o.privateMode && this.o.swapDisabled !== true) this.sendSwapRequest();
         return;
       }
       const t0 = clock.now();

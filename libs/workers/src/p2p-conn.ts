@@ -26,7 +26,11 @@ export interface Answerer<M, CM> {
 /** What a connection reports that Octez logs from `P2p_conn` (not a P2pEvent). */
 export type P2pConnLog =
   /** A Bootstrap was not sent because peer discovery is disabled (Octez: warning `peer_discovery_disabled`). */
-  { readonly kind: 'peer_discovery_disabled'; readonly peerId: PeerId };
+  | { readonly kind: 'peer_discovery_disabled'; readonly peerId: PeerId }
+  /** A Bootstrap was read, whether or not peer discovery is disabled (Octez: debug `bootstrap_received`). */
+  | { readonly kind: 'bootstrap_received'; readonly peerId: PeerId }
+  /** An Advertise was read, with its points, whether or not peer discovery is disabled (Octez: debug `advertise_received`). */
+  | { readonly kind: 'advertise_received'; readonly peerId: PeerId; readonly points: readonly Point[] };
 
 export interface P2pConnOptions<M, CM> {
   readonly connection: Connection<M, CM>;
@@ -192,11 +196,13 @@ export class P2pConn<M, CM> implements PoolConnection {
       case 'Disconnect':
         return false;
       case 'Bootstrap':
+        this.options.log?.({ kind: 'bootstrap_received', peerId: this.peerId });
         if (disablePeerDiscovery) return true;
         await this.throttle.wait('bootstrap', signal);
         await answerer.bootstrap(this);
         return true;
       case 'Advertise':
+        this.options.log?.({ kind: 'advertise_received', peerId: this.peerId, points: msg.points });
         if (disablePeerDiscovery) return true;
         await this.throttle.wait('advertise', signal);
         await answerer.advertise(this, msg.points);
