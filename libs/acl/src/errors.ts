@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 export type AclErrorCode =
   /**
    * A configuration Octez refuses at `P2p_acl.create`: a size ≤ 0 or not an integer, an IP size of 8192 kB
@@ -8,7 +9,7 @@ export type AclErrorCode =
   /** A Bloom filter hash returned fewer bits than `hashes × indexBits` (Octez's `Bloomer.peek` bounds check). */
   | 'BLOOM_DIGEST_TOO_SHORT';
 
-export class AclError extends Error {
+export class AclError extends CodedError<AclErrorCode> {
   override readonly name = 'AclError';
   readonly code: AclErrorCode;
 

@@ -6,11 +6,10 @@
  */
 export { Acl, type AclAddress, type GreylistedIps } from './acl.js';
 export {
-  type AclConfig, DEFAULT_PEER_GREYLIST_SIZE, DEFAULT_IP_GREYLIST_SIZE_IN_KILOBYTES, DEFAULT_IP_GREYLIST_CLEANUP_DELAY_MS,
-  COUNTDOWN_TICKS_PER_DELAY, IP_GREYLIST_HASHES,
+  type AclConfig,
 } from './config.js';
 export {
-  CountingBloomFilter, type CountingBloomFilterOptions, BLOOM_COUNTDOWN_BITS, BLOOM_MAX_COUNT, BLOOM_MAX_INDEX_BITS,
+  CountingBloomFilter, type CountingBloomFilterOptions,
 } from './counting-bloom-filter.js';
 export { FifoSet } from './fifo-set.js';
 export { numbits } from './bits.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '@tezos-p2p/events';
-import { AclError, BLOOM_MAX_COUNT, CountingBloomFilter, numbits } from '../src/index.js';
+import { AclError, CountingBloomFilter, numbits } from '../src/index.js';
+import { BLOOM_MAX_COUNT } from '../src/counting-bloom-filter.js';
 import { fieldLE, randomBytes } from './helpers.js';
 
 /** A filter whose elements are their own digests, to place cells by hand. */

@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 import type { NackMotive, NetworkVersion, Point } from '@tezos-p2p/wire';
 import type { PeerId } from '@tezos-p2p/wire';
 
@@ -39,7 +40,7 @@ export type ConnectionErrorCode =
  * Every failure of a handshake or an authenticated connection. Fields say what the caller needs:
  * the remote peer id once known, the Nack motive and the alternative points of a refusal.
  */
-export class ConnectionError extends Error {
+export class ConnectionError extends CodedError<ConnectionErrorCode> {
   override readonly name = 'ConnectionError';
   readonly code: ConnectionErrorCode;
   readonly peerId: PeerId | undefined;
@@ -56,7 +57,7 @@ export class ConnectionError extends Error {
     message: string,
     extra: { peerId?: PeerId | undefined; motive?: NackMotive; alternativePoints?: readonly Point[]; idPoint?: { ip: string; port: number | undefined }; announcedVersion?: NetworkVersion; cause?: unknown } = {},
   ) {
-    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    super(message, { cause: extra.cause });
     this.code = code;
     this.peerId = extra.peerId;
     this.motive = extra.motive;

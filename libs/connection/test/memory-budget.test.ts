@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BudgetAccount, MemoryBudget, type MemoryBudgetOptions } from '../src/index.js';
+import { MemoryBudget, type MemoryBudgetOptions } from '../src/index.js';
+import { type BudgetAccount } from '../src/memory-budget.js';
 
 const KiB = 1024;
 /** 4 accounts × 10 KiB guaranteed + 50 KiB shared = 90 KiB; at most 40 KiB per account. */

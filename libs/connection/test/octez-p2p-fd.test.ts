@@ -9,7 +9,8 @@
  */
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StreamInput, writeAll } from '../src/index.js';
+import { writeAll } from '../src/index.js';
+import { StreamInput } from '../src/byte-stream.js';
 import { closedOf } from './helpers.js';
 
 const HOST = '127.0.0.1';

@@ -9,7 +9,8 @@ import { encode } from '@tezos-p2p/encoding';
 import { type Identity, generateNonces, getCryptoBackend } from '@tezos-p2p/crypto';
 import { CONNECTION_MESSAGE_HEADER, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ChunkCipher, type ConnectionError, StreamInput, authenticate, writeAll } from '../src/index.js';
+import { ChunkCipher, type ConnectionError, authenticate, writeAll } from '../src/index.js';
+import { StreamInput } from '../src/byte-stream.js';
 import { closedOf, makeIdentity, options, rawEncoding } from './helpers.js';
 
 const HOST = '127.0.0.1';

@@ -12,7 +12,8 @@
  */
 import { seededRng } from '@tezos-p2p/events';
 import { describe, expect, it } from 'vitest';
-import { ConnectionError, StreamInput, createMemorySocketPair } from '../src/index.js';
+import { ConnectionError, createMemorySocketPair } from '../src/index.js';
+import { StreamInput } from '../src/byte-stream.js';
 
 const rng = seededRng(0x0c7e2);
 const int = (lo: number, hi: number) => lo + Math.floor(rng.next() * (hi - lo + 1));

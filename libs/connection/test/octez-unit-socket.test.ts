@@ -13,9 +13,9 @@ import { type Encoding, bytes as bytesEncoding, dynamicSize, option, string as s
 import type { Identity } from '@tezos-p2p/crypto';
 import { type P2pMessage, p2pMessageEncoding } from '@tezos-p2p/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AuthenticatedSocket, ChunkCipher, type Connection, type ConnectionError, StreamInput, TAG_LENGTH, authenticate,
-} from '../src/index.js';
+import { type AuthenticatedSocket, ChunkCipher, type Connection, type ConnectionError, authenticate } from '../src/index.js';
+import { StreamInput } from '../src/byte-stream.js';
+import { TAG_LENGTH } from '../src/chunk-cipher.js';
 import { getCryptoBackend } from '@tezos-p2p/crypto';
 import { makeIdentity, options, tcpPair } from './helpers.js';
 

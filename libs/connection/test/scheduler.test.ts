@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IoScheduler, MovingAverage, type RegulatedReader, type ScheduledIo } from '../src/index.js';
+import { IoScheduler, type RegulatedReader, type ScheduledIo } from '../src/index.js';
+import { MovingAverage } from '../src/moving-average.js';
 
 function source(): ScheduledIo & { served: number } {
   return {

@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 export type CryptoErrorCode =
   /** The requested backend cannot be loaded (e.g. sodium-native missing for this platform). */
   | 'BACKEND_UNAVAILABLE'
@@ -14,7 +15,7 @@ export type CryptoErrorCode =
   /** A proof-of-work worker thread failed. */
   | 'POW_WORKER_FAILED';
 
-export class CryptoError extends Error {
+export class CryptoError extends CodedError<CryptoErrorCode> {
   override readonly name = 'CryptoError';
   readonly code: CryptoErrorCode;
 
@@ -38,7 +39,7 @@ export type IdentityErrorCode =
   | 'IDENTITY_FILE_EXISTS';
 
 /** Identity failures. Messages name files and peer ids, never key material. */
-export class IdentityError extends Error {
+export class IdentityError extends CodedError<IdentityErrorCode> {
   override readonly name = 'IdentityError';
   readonly code: IdentityErrorCode;
 

@@ -51,6 +51,27 @@ function workerScript(): string {
   return path;
 }
 
+const SOURCE_CONDITION = '@tezos-p2p/source';
+
+/**
+ * The worker's Node options: inherited, unless the parent resolves sibling libs from source (the
+ * repository's `@tezos-p2p/source` export condition, added by vitest). A compiled worker must load
+ * them compiled, so that condition is dropped — and `--expose-gc`, which `new Worker` refuses in an
+ * explicit list (V8 flags are process-wide anyway).
+ */
+function workerExecArgv(): string[] | undefined {
+  const argv = process.execArgv;
+  const isSource = (a: string, next: string | undefined) => ((a === '--conditions' || a === '-C') && next === SOURCE_CONDITION) || a === `--conditions=${SOURCE_CONDITION}` || a === `-C=${SOURCE_CONDITION}`;
+  if (!argv.some((a, i) => isSource(a, argv[i + 1]))) return undefined;
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if ((a === '--conditions' || a === '-C') && argv[i + 1] === SOURCE_CONDITION) i++;
+    else if (!isSource(a, undefined) && a !== '--expose-gc' && a !== '--expose_gc') out.push(a);
+  }
+  return out;
+}
+
 function abortError(): CryptoError {
   return new CryptoError('POW_ABORTED', 'proof-of-work generation cancelled');
 }
@@ -98,6 +119,7 @@ export async function searchProofOfWork(publicKey: Uint8Array, opts: PowSearchOp
   }
 
   const script = workerScript();
+  const execArgv = workerExecArgv();
   return new Promise<PowResult>((resolve, reject) => {
     const checked = new Array<number>(lanes).fill(0);
     const foundStep = new Array<number | undefined>(lanes).fill(undefined);
@@ -130,7 +152,7 @@ export async function searchProofOfWork(publicKey: Uint8Array, opts: PowSearchOp
 
     for (let lane = 0; lane < lanes; lane++) {
       const data: WorkerInput = { backend: backend.name, publicKey, start, lane, lanes, targetLE, reportEvery: REPORT_EVERY };
-      const w = new Worker(script, { workerData: data });
+      const w = new Worker(script, execArgv === undefined ? { workerData: data } : { workerData: data, execArgv });
       workers.push(w);
       w.on('message', (m: WorkerMessage) => {
         checked[lane] = m.checked;

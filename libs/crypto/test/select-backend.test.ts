@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CRYPTO_BACKEND_ENV, CryptoError, getCryptoBackend, nativeBackendAvailable } from '../src/index.js';
+import { CryptoError, getCryptoBackend } from '../src/index.js';
+import { CRYPTO_BACKEND_ENV } from '../src/backend.js';
+import { nativeBackendAvailable } from '../src/select-backend.js';
 
 describe('backend selection', () => {
   const saved = process.env[CRYPTO_BACKEND_ENV];

@@ -3,6 +3,7 @@
  * problem was detected and the path of field names / list indexes / union cases leading to it,
  * so a bad message from the network can be reported precisely without leaking an exception type.
  */
+import { CodedError } from './coded-error.js';
 
 export type DecodeErrorCode =
   /** The input ended (or a length prefix points) beyond the bytes available. */
@@ -39,7 +40,7 @@ function formatPath(path: readonly PathSegment[]): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
 }
 
-export class DecodeError extends Error {
+export class DecodeError extends CodedError<DecodeErrorCode> {
   override readonly name = 'DecodeError';
   readonly code: DecodeErrorCode;
   /** Byte offset in the decoded buffer where the failure was detected. */
@@ -62,7 +63,7 @@ export class DecodeError extends Error {
   }
 }
 
-export class EncodeError extends Error {
+export class EncodeError extends CodedError<EncodeErrorCode> {
   override readonly name = 'EncodeError';
   readonly code: EncodeErrorCode;
   readonly path: PathSegment[];
@@ -81,7 +82,7 @@ export class EncodeError extends Error {
 }
 
 /** A programming error in an encoding description (e.g. a variable-size field that is not last). */
-export class EncodingDefinitionError extends Error {
+export class EncodingDefinitionError extends CodedError<'INVALID_ENCODING_DEFINITION'> {
   override readonly name = 'EncodingDefinitionError';
   readonly code = 'INVALID_ENCODING_DEFINITION' as const;
 }

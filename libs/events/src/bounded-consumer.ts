@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 /** What a slow consumer's buffer does when it is full. */
 export type OverflowPolicy =
   /** Discard the oldest buffered item to make room (a live view that tolerates gaps). */
@@ -7,7 +8,7 @@ export type OverflowPolicy =
   /** End the consumer with `ConsumerOverflowError` (a stream that must be complete or nothing). */
   | 'close';
 
-export class ConsumerOverflowError extends Error {
+export class ConsumerOverflowError extends CodedError<'CONSUMER_OVERFLOW'> {
   override readonly name = 'ConsumerOverflowError';
   readonly code = 'CONSUMER_OVERFLOW';
 }

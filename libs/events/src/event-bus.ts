@@ -2,6 +2,7 @@ import { type Observable, Subject, type Subscription, filter } from 'rxjs';
 import type { PeerId, Point } from '@tezos-p2p/wire';
 import { BoundedConsumer, type OverflowPolicy } from './bounded-consumer.js';
 import type { P2pEvent, P2pEventKind, P2pEventOf } from './p2p-event.js';
+import type { P2pReport } from './p2p-report.js';
 
 /**
  * The conditions workers wait on (`P2p_trigger`): Octez broadcasts them without memory, so a trigger
@@ -42,6 +43,7 @@ export interface ConsumeOptions {
  */
 export class EventBus {
   private readonly events = new Subject<P2pEvent>();
+  private readonly reports = new Subject<P2pReport>();
   private readonly triggerSubjects = {
     newPoint: new Subject<Point>(),
     newPeer: new Subject<PeerId>(),
@@ -57,6 +59,8 @@ export class EventBus {
   published = 0;
 
   readonly events$: Observable<P2pEvent> = this.events.asObservable();
+  /** The workers' reports (not `P2pEvent`s: never on `/network/log`), in the same order queue as the events. */
+  readonly reports$: Observable<P2pReport> = this.reports.asObservable();
   readonly triggers: Triggers = {
     newPoint$: this.triggerSubjects.newPoint.asObservable(),
     newPeer$: this.triggerSubjects.newPeer.asObservable(),
@@ -84,6 +88,11 @@ export class EventBus {
     });
   }
 
+  /** Publish a worker's report; queued with the events, so both streams keep their relative order. */
+  report(r: P2pReport): void {
+    this.run(() => this.reports.next(r));
+  }
+
   trigger<N extends TriggerName>(name: N, ...value: TriggerValue<N> extends void ? [] : [TriggerValue<N>]): void {
     this.run(() => (this.triggerSubjects[name] as Subject<unknown>).next(value[0]));
   }
@@ -108,7 +117,7 @@ export class EventBus {
 
   /** Live subscriptions on the event stream and on every trigger (for leak checks). */
   get subscriberCount(): number {
-    let n = countObservers(this.events);
+    let n = countObservers(this.events) + countObservers(this.reports);
     for (const s of Object.values(this.triggerSubjects)) n += countObservers(s);
     return n;
   }
@@ -122,6 +131,7 @@ export class EventBus {
     if (this.closed) return;
     this.closed = true;
     this.events.complete();
+    this.reports.complete();
     for (const s of Object.values(this.triggerSubjects)) s.complete();
   }
 }

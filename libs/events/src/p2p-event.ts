@@ -1,10 +1,4 @@
-import { type PeerId, type Point, ipToP2pAddr, pointToString } from '@tezos-p2p/wire';
-
-/** `P2p_connection.Id.t`: a remote address with its listening port when known. */
-export interface ConnectionPoint {
-  readonly ip: string;
-  readonly port: number | undefined;
-}
+import { type ConnectionPoint, type PeerId, type Point, connectionPointJson, pointToString } from '@tezos-p2p/wire';
 
 /**
  * One case per constructor of Octez's `P2p_connection.P2p_event.t`, same names and fields, so our
@@ -53,10 +47,6 @@ export const P2P_EVENT_KINDS: readonly P2pEventKind[] = [
   'Swap_ack_sent', 'Swap_request_ignored', 'Swap_success', 'Swap_failure', 'Bootstrap_sent', 'Bootstrap_received', 'Advertise_sent',
   'Advertise_received', 'Maintenance_started', 'Maintenance_ended',
 ];
-
-export function connectionPointJson(p: ConnectionPoint): { addr: string; port?: number } {
-  return p.port === undefined ? { addr: ipToP2pAddr(p.ip) } : { addr: ipToP2pAddr(p.ip), port: p.port };
-}
 
 /**
  * The event as Octez's `/network/log` prints it (`{"event": "new_point", "point": …}`), or `undefined`

@@ -60,8 +60,4 @@ export interface P2pRuntime {
   readonly backend?: CryptoBackend;
   /** Start listening, maintenance and discovery at once (default true); else call `activate()`. */
   readonly activate?: boolean;
-  /** Where the workers report what Octez logs (not P2pEvents). */
-  readonly log?: (e: P2pLog) => void;
 }
-
-export type P2pLog = { readonly source: 'connect_handler' | 'maintenance' | 'answerer' | 'discovery' | 'pool'; readonly event: { readonly kind: string } & Record<string, unknown> };

@@ -4,7 +4,7 @@
  * layer, generic over the application messages and the peer and connection metadata.
  */
 export { P2p, createP2p, type P2pConnection } from './p2p.js';
-export { type P2pConfig, type P2pParams, type P2pRuntime, type P2pLog } from './config.js';
+export { type P2pConfig, type P2pParams, type P2pRuntime } from './config.js';
 export type { SessionTapFactory } from '@tezos-p2p/workers';
 export type { SessionTap, SessionTapHook } from '@tezos-p2p/connection';
 export { rawMessageParams } from './params.js';

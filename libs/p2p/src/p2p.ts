@@ -1,11 +1,11 @@
 import { type ConnectionStat, type DisconnectReason, IoScheduler, type IoStat, type MemoryBudgetStat } from '@tezos-p2p/connection';
 import { getCryptoBackend, type CryptoBackend } from '@tezos-p2p/crypto';
 import { type Encoding, encode } from '@tezos-p2p/encoding';
-import { type Clock, EventBus, type P2pEvent, type Rng, systemClock, systemRng } from '@tezos-p2p/events';
+import { type Clock, EventBus, type P2pEvent, type P2pReport, type Rng, reportedError, systemClock, systemRng } from '@tezos-p2p/events';
 import { type PeerInfo, Pool, type PointInfo } from '@tezos-p2p/pool';
 import { SUPPORTED_DISTRIBUTED_DB_VERSIONS, SUPPORTED_P2P_VERSIONS, type NetworkVersion, announcedVersion, type P2pMessage, type PeerId, type Point, p2pMessageEncoding } from '@tezos-p2p/wire';
 import {
-  ConnectHandler, DefaultAnswerer, Discovery, Maintenance, type P2pConn, P2pError, type P2pLimits, PrivateAnswerer, Welcome, resolveLimits, DEFAULT_DISCOVERY_PORT, observeConnections, memoryBudgets,
+  ConnectHandler, DefaultAnswerer, Discovery, Maintenance, type P2pConn, P2pError, type P2pLimits, PrivateAnswerer, Welcome, resolveLimits, DEFAULT_DISCOVERY_PORT, observeConnections, countReports, memoryBudgets,
 } from '@tezos-p2p/workers';
 import type { Observable } from 'rxjs';
 import type { P2pConfig, P2pParams, P2pRuntime } from './config.js';
@@ -34,10 +34,11 @@ export class P2p<M, PM, CM> {
   private readonly connectionListeners = new Set<(conn: P2pConn<M, CM>) => void>();
   private readonly unlisten = new Map<P2pConn<M, CM>, () => void>();
   private activated = false;
-  private readonly log: P2pRuntime['log'];
   private down = false;
   /** Stops feeding the `tezos.p2p.connections` gauge (at shutdown). */
   private readonly unobserve: () => void;
+  /** Derives the workers' counters from the bus's reports (dropped at shutdown). */
+  private readonly counting: { unsubscribe(): void };
 
   /** Use `createP2p`. */
   constructor(
@@ -55,14 +56,13 @@ export class P2p<M, PM, CM> {
     this.messageEncoding = p2pMessageEncoding(params.messages);
     const privateMode = config.privateMode ?? false;
     this.scheduler = new IoScheduler({ maxDownloadSpeed: this.limits.maxDownloadSpeed, maxUploadSpeed: this.limits.maxUploadSpeed, ...memoryBudgets(this.limits) });
-    const log = runtime.log;
     this.pool = new Pool<P2pConn<M, CM>, PM, CM>({
       peerId: this.peerId,
       trustedPoints: config.trustedPoints ?? [],
       peersFile: config.peersFile,
       peersFileSaveIntervalMs: this.limits.peersFileSaveIntervalMs,
       // Octez's `save_peers_error` event: a failed write is reported, the node keeps running.
-      ...(log ? { onPeersFileError: (error) => log({ source: 'pool', event: { kind: 'save_peers_error', error } }) } : {}),
+      onPeersFileError: (error) => this.bus.report({ kind: 'save_peers_error', error: reportedError(error) }),
       privateMode,
       maxKnownPoints: this.limits.maxKnownPoints,
       maxKnownPeerIds: this.limits.maxKnownPeerIds,
@@ -101,7 +101,6 @@ export class P2p<M, PM, CM> {
       this.bus,
       this.clock,
       {
-        ...(log ? { log: (event) => log({ source: 'connect_handler', event: event as never }) } : {}),
         onNewConnection: (c) => {
           this.watch(c);
           for (const l of [...this.connectionListeners]) l(c);
@@ -112,23 +111,20 @@ export class P2p<M, PM, CM> {
         },
       },
     );
-    const answererLog = log ? (event: { kind: string }) => log({ source: 'answerer', event: event as never }) : undefined;
     this.handler.setAnswerer(
       privateMode
-        ? new PrivateAnswerer<M, CM>(answererLog)
+        ? new PrivateAnswerer<M, CM>(this.bus)
         : new DefaultAnswerer<M, PM, CM>({
             pool: this.pool,
             bus: this.bus,
             clock: this.clock,
             swapLingerMs: this.limits.swapLingerMs,
             connect: (p) => this.handler.connect(p),
-            ...(answererLog ? { log: answererLog } : {}),
           }),
     );
     const maintenanceOn = this.limits.maintenanceIdleTimeMs !== null;
     // Octez runs discovery only with the maintenance, a listening port and a discovery address.
     this.discoveryWanted = maintenanceOn && config.discoveryAddr !== undefined && config.listeningPort !== undefined;
-    this.log = log;
     this.maintenance = maintenanceOn
       ? new Maintenance<M, PM, CM>({
           pool: this.pool,
@@ -142,7 +138,6 @@ export class P2p<M, PM, CM> {
           swapDisabled: this.limits.swapLingerMs === null,
           // Resolved at each use: discovery starts with the node, after the port is bound.
           discovery: { wakeup: () => this.discovery?.wakeup() },
-          ...(log ? { log: (event) => log({ source: 'maintenance', event: event as never }) } : {}),
         })
       : undefined;
     this.welcome =
@@ -150,6 +145,7 @@ export class P2p<M, PM, CM> {
         ? new Welcome({ ...(config.listenAddr ? { address: config.listenAddr } : {}), port: config.listeningPort, backlog: this.limits.backlog, onSocket: (s) => this.handler.accept(s) })
         : undefined;
     this.unobserve = observeConnections(() => this.pool.connections.list());
+    this.counting = countReports(this.bus);
   }
 
   /** Start accepting connections, the maintenance and discovery (`P2p.activate`). */
@@ -158,7 +154,6 @@ export class P2p<M, PM, CM> {
     this.activated = true;
     await this.welcome?.start();
     if (this.discoveryWanted) {
-      const log = this.log;
       this.discovery = new Discovery({
         peerId: this.peerId,
         // Octez announces the listening port here, not the advertised one.
@@ -168,7 +163,7 @@ export class P2p<M, PM, CM> {
         register: (point, opts) => void this.pool.registerNewPoint(point, opts),
         trustDiscoveredPeers: this.config.trustDiscoveredPeers ?? false,
         clock: this.clock,
-        ...(log ? { onEvent: (event: { kind: string }) => log({ source: 'discovery', event: event as never }) } : {}),
+        onEvent: (event) => this.bus.report(event),
       });
       await this.discovery.start();
     }
@@ -182,6 +177,11 @@ export class P2p<M, PM, CM> {
 
   get events$(): Observable<P2pEvent> {
     return this.bus.events$;
+  }
+
+  /** What the workers report besides the `P2pEvent`s (refusals, handshake failures, maintenance steps…). */
+  get reports$(): Observable<P2pReport> {
+    return this.bus.reports$;
   }
 
   // ---- connections ----
@@ -390,6 +390,7 @@ export class P2p<M, PM, CM> {
       this.unlisten.clear();
       this.connectionListeners.clear();
       this.unobserve();
+      this.counting.unsubscribe();
       this.bus.close();
     }
   }

@@ -6,7 +6,7 @@ import { type RawAppMessage, type ShellConnectionMetadata, p2pMessageEncoding, r
 import type { Subscription } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Node, nextEvent, pointOf, startNode, stopAll, until } from './harness.js';
-import { type RawSocket, authFailureLog, clientHost, connectionMessageFrame, dialFrom, extraResources, handshakeFrom, probe, resources, settledResources } from './raw-client.js';
+import { type RawSocket, authFailureLog, clientHost, connectionMessageFrame, dialFrom, extraResources, handshakeFrom, probe, resources, settledResources, reportingBus } from './raw-client.js';
 
 // One node under test, attacked over real loopback TCP, each attack from its own source address.
 // Outcomes follow Octez (shared/spec/connect-handler.md §3, handshake.md §9, framing.md §6):
@@ -135,7 +135,7 @@ beforeAll(async () => {
   target = await startNode({
     config: { identity: targetId, expectedProofOfWork: POW },
     limits: { authenticationTimeoutMs: AUTH_TIMEOUT_MS, maxIncomingConnections: MAX_PENDING, backlog: 256 },
-    runtime: { log: auth.record },
+    runtime: { bus: reportingBus(auth.record) },
   });
   good = await startNode({ config: { identity: await powIdentity() } });
   visitor = await startNode({ config: { identity: await powIdentity() } });

@@ -1,9 +1,8 @@
 import { type Socket, connect as tcpConnect } from 'node:net';
-import type { P2pEvent } from '@tezos-p2p/events';
+import type { P2pEvent, P2pReport } from '@tezos-p2p/events';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { P2pLog } from '../src/index.js';
 import { type Node, nextEvent, nodesStoppedAfterEach, pointOf, until } from './harness.js';
-import { clientHost } from './raw-client.js';
+import { clientHost, reportingBus } from './raw-client.js';
 
 // Silent sockets against the incoming handshake slots, over real loopback TCP. Octez caps pending
 // incoming handshakes at 20 in all: 20 silent sockets from one address, each replaced when the
@@ -80,7 +79,7 @@ function silentFlood(target: Node, sources: readonly string[], width: number): F
 }
 
 /** What the target's connect handler reports about incoming sockets. */
-function incomingLog(): { record: (e: P2pLog) => void; refusedFrom: Map<string, Map<string, number>>; evictions: { victim: string; by: string }[]; failures: Map<string, string[]> } {
+function incomingLog(): { record: (e: P2pReport) => void; refusedFrom: Map<string, Map<string, number>>; evictions: { victim: string; by: string }[]; failures: Map<string, string[]> } {
   const refusedFrom = new Map<string, Map<string, number>>();
   const evictions: { victim: string; by: string }[] = [];
   const failures = new Map<string, string[]>();
@@ -88,15 +87,13 @@ function incomingLog(): { record: (e: P2pLog) => void; refusedFrom: Map<string, 
     refusedFrom,
     evictions,
     failures,
-    record: ({ source, event }) => {
-      if (source !== 'connect_handler') return;
-      const e = event as unknown as { kind: string; point: { ip: string }; reason?: string; by?: { ip: string }; error?: { code: string } };
+    record: (e) => {
       if (e.kind === 'incoming_refused') {
         const byReason = refusedFrom.get(e.point.ip) ?? new Map<string, number>();
-        byReason.set(e.reason!, (byReason.get(e.reason!) ?? 0) + 1);
+        byReason.set(e.reason, (byReason.get(e.reason) ?? 0) + 1);
         refusedFrom.set(e.point.ip, byReason);
-      } else if (e.kind === 'incoming_evicted') evictions.push({ victim: e.point.ip, by: e.by!.ip });
-      else if (e.kind === 'authentication_failed') failures.set(e.point.ip, [...(failures.get(e.point.ip) ?? []), e.error!.code]);
+      } else if (e.kind === 'incoming_evicted') evictions.push({ victim: e.point.ip, by: e.by.ip });
+      else if (e.kind === 'authentication_failed') failures.set(e.point.ip, [...(failures.get(e.point.ip) ?? []), e.error.code]);
     },
   };
 }
@@ -144,7 +141,7 @@ async function targetUnderTest(log: ReturnType<typeof incomingLog>): Promise<Nod
   // A deep listen(2) backlog hands every socket to the node, so its own limits are what is tested.
   return node({
     limits: { authenticationTimeoutMs: AUTH_TIMEOUT_MS, maxIncomingConnections: MAX_PENDING, maxIncomingConnectionsPerAddress: PER_ADDRESS, backlog: 256 },
-    runtime: { log: log.record },
+    runtime: { bus: reportingBus(log.record) },
   });
 }
 

@@ -7,7 +7,7 @@ import { type Socket, connect as tcpConnect } from 'node:net';
 import { type AuthenticatedSocket, type IoScheduler, authenticate } from '@tezos-p2p/connection';
 import type { Identity } from '@tezos-p2p/crypto';
 import { type ShellConnectionMetadata, encodeConnectionMessageFrame, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
-import type { P2pLog } from '../src/index.js';
+import { EventBus, type P2pReport } from '@tezos-p2p/events';
 import type { Node } from './harness.js';
 import { CHAIN, pointOf } from './harness.js';
 
@@ -130,18 +130,25 @@ export async function extraResources(before: Record<string, number>, tries = 50,
   return extra();
 }
 
+/** A fresh bus (for `runtime.bus`) whose reports go to `record` from the start. */
+export function reportingBus(record: (r: P2pReport) => void): EventBus {
+  const bus = new EventBus();
+  bus.reports$.subscribe(record);
+  return bus;
+}
+
 /**
- * The error code of each failed authentication, by source address, from a node's log hook (pass
- * `record` as `runtime.log`): the node's own reason, where a test would otherwise infer it from timings.
+ * The error code of each failed authentication, by source address, from a node's reports (pass
+ * `reportingBus(record)` as `runtime.bus`): the node's own reason, where a test would otherwise infer it from timings.
  */
-export function authFailureLog(): { record: (e: P2pLog) => void; next: (ip: string) => Promise<string>; codes: Map<string, string[]> } {
+export function authFailureLog(): { record: (e: P2pReport) => void; next: (ip: string) => Promise<string>; codes: Map<string, string[]> } {
   const codes = new Map<string, string[]>();
   const waiters = new Map<string, (code: string) => void>();
   return {
     codes,
     record: (e) => {
-      if (e.source !== 'connect_handler' || e.event.kind !== 'authentication_failed') return;
-      const { point, error } = e.event as unknown as { point: { ip: string }; error: { code: string } };
+      if (e.kind !== 'authentication_failed') return;
+      const { point, error } = e;
       codes.set(point.ip, [...(codes.get(point.ip) ?? []), error.code]);
       waiters.get(point.ip)?.(error.code);
       waiters.delete(point.ip);

@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 export type PoolErrorCode =
   /** A state transition Octez asserts against (e.g. disconnecting a disconnected point). */
   | 'INVALID_TRANSITION'
@@ -7,7 +8,7 @@ export type PoolErrorCode =
   | 'PEERS_FILE_INVALID'
   | 'PEERS_FILE_WRITE_FAILED';
 
-export class PoolError extends Error {
+export class PoolError extends CodedError<PoolErrorCode> {
   override readonly name = 'PoolError';
   readonly code: PoolErrorCode;
 

@@ -4,12 +4,12 @@
  * the tables, bans and greylists, the known-points sample shared in Advertise and Nack, and peers.json.
  */
 export { Pool, type SwapProposal } from './pool.js';
-export { type PoolOptions, type TableBounds, DEFAULT_TABLE_BOUNDS, DEFAULT_PEERS_FILE_SAVE_INTERVAL_MS } from './pool-config.js';
+export { type PoolOptions, type TableBounds } from './pool-config.js';
 export { type PoolConnection } from './pool-connection.js';
 export { PointInfo, type PointState, type PointEvent, type PointEventKind, pointEventToJson } from './point-info.js';
 export { PeerInfo, type PeerState, type PeerEvent, type PeerEventKind, peerEventToJson } from './peer-info.js';
-export { type ReconnectionConfig, type ReconnectionInfo, DEFAULT_RECONNECTION, afterFailure, afterDisconnection } from './reconnection.js';
+export { type ReconnectionConfig, type ReconnectionInfo } from './reconnection.js';
 export { PoolError, type PoolErrorCode } from './errors.js';
 export { type LoadedPeers } from './peers-store.js';
 export { type Stamped } from './stamps.js';
-export { compareKnownPoints, sample, samplePositions, splitSize, knownPointsSample } from './known-points.js';
+export { sample } from './known-points.js';

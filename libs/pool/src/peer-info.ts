@@ -1,5 +1,4 @@
-import type { ConnectionPoint } from '@tezos-p2p/events';
-import { type PeerEventJson, type PeerId, type PeersFileEntry, type StampedConnectionPointJson, connectionPointJson, formatTimestamp } from '@tezos-p2p/wire';
+import { type ConnectionPoint, type PeerEventJson, type PeerId, type PeersFileEntry, type StampedConnectionPointJson, connectionPointJson, formatTimestamp } from '@tezos-p2p/wire';
 import { PoolError } from './errors.js';
 import { EVENT_LOG_SIZE, Ring } from './ring.js';
 import { type Stamped, recent } from './stamps.js';
@@ -30,7 +29,7 @@ const PEER_EVENT_JSON: Record<PeerEventKind, PeerEventJson['kind']> = {
 const PEER_EVENT_FROM_JSON = Object.fromEntries(Object.entries(PEER_EVENT_JSON).map(([k, v]) => [v, k])) as Record<PeerEventJson['kind'], PeerEventKind>;
 
 export function peerEventToJson(e: PeerEvent): PeerEventJson {
-  const p = connectionPointJson(e.point.ip, e.point.port);
+  const p = connectionPointJson(e.point);
   return { kind: PEER_EVENT_JSON[e.kind], timestamp: formatTimestamp(e.at), ...p };
 }
 
@@ -101,7 +100,7 @@ export class PeerInfo<C, PeerMeta, ConnMeta> {
   /** The peers.json element (`P2p_peer_state.Info.encoding`), keys in Octez's order. */
   toFileEntry(metaToJson: (m: PeerMeta) => unknown): PeersFileEntry {
     const stamped = (x: Stamped<ConnectionPoint> | undefined): StampedConnectionPointJson | undefined =>
-      x === undefined ? undefined : [connectionPointJson(x.value.ip, x.value.port), formatTimestamp(x.at)];
+      x === undefined ? undefined : [connectionPointJson(x.value), formatTimestamp(x.at)];
     const e: PeersFileEntry = {
       peer_id: this.peerId,
       created: formatTimestamp(this.created),

@@ -1,5 +1,5 @@
 import type { DisconnectReason } from '@tezos-p2p/connection';
-import type { ConnectionPoint } from '@tezos-p2p/events';
+import type { ConnectionPoint } from '@tezos-p2p/wire';
 import type { PeerId } from '@tezos-p2p/wire';
 
 /**

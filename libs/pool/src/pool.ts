@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Acl } from '@tezos-p2p/acl';
 import type { DisconnectReason } from '@tezos-p2p/connection';
-import { type Clock, type ConnectionPoint, EventBus, type Rng, randomInt, systemClock, systemRng } from '@tezos-p2p/events';
-import { type PeerId, type PeerMetadataConfig, type Point, canonicalIp, parsePeerId, parseTimestamp, pointToString } from '@tezos-p2p/wire';
+import { type Clock, EventBus, type Rng, randomInt, systemClock, systemRng } from '@tezos-p2p/events';
+import { type ConnectionPoint, type PeerId, type PeerMetadataConfig, type Point, canonicalIp, parsePeerId, parseTimestamp, pointToString } from '@tezos-p2p/wire';
 import { PoolError } from './errors.js';
 import { peersToCollect, pointsToCollect } from './gc.js';
 import { knownPointsSample } from './known-points.js';
@@ -142,10 +142,11 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
   registerPeer(peerId: PeerId): PeerInfo<C, PeerMeta, ConnMeta> {
     const known = this.knownPeers.get(peerId);
     if (known !== undefined) return known;
-    this.bus.trigger('newPeer', peerId);
     const info = new PeerInfo<C, PeerMeta, ConnMeta>(peerId, this.clock.now(), this.peerMetadata.initial());
     if (this.maxKnownPeerIds && this.knownPeers.size >= this.maxKnownPeerIds.max) this.gcPeerIds();
     this.knownPeers.set(peerId, info);
+    // Fired once the peer is in the table (Octez fires it first, but its waiters run later).
+    this.bus.trigger('newPeer', peerId);
     this.bus.publish({ kind: 'New_peer', peerId });
     return info;
   }

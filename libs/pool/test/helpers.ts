@@ -1,6 +1,6 @@
 import type { DisconnectReason } from '@tezos-p2p/connection';
-import { type ConnectionPoint, EventBus, FakeClock, type P2pEvent, seededRng } from '@tezos-p2p/events';
-import { type PeerId, type ShellPeerMetadata, peerIdFromBytes, shellPeerMetadataConfig } from '@tezos-p2p/wire';
+import { EventBus, FakeClock, type P2pEvent, seededRng } from '@tezos-p2p/events';
+import { type ConnectionPoint, type PeerId, type ShellPeerMetadata, peerIdFromBytes, shellPeerMetadataConfig } from '@tezos-p2p/wire';
 import { Pool, type PoolConnection, type PoolOptions } from '../src/index.js';
 
 export class FakeConn implements PoolConnection {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '@tezos-p2p/events';
 import { pointToString, shellPeerMetadataConfig } from '@tezos-p2p/wire';
-import { PoolError, compareKnownPoints, sample, splitSize } from '../src/index.js';
+import { PoolError, sample } from '../src/index.js';
+import { compareKnownPoints, splitSize } from '../src/known-points.js';
 import { connect, makePool, peer } from './helpers.js';
 
 const pt = (i: number, port = 9732) => ({ ip: `10.0.${i >> 8}.${i & 0xff}`, port });
@@ -373,7 +374,7 @@ describe('peers.json', () => {
 describe('linear-time known-points selection', () => {
   it('property: equals Octez sort-then-sample when last-seen times are distinct', async () => {
     const fc = (await import('fast-check')).default;
-    const { knownPointsSample: select } = await import('../src/index.js');
+    const { knownPointsSample: select } = await import('../src/known-points.js');
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 80 }), fc.integer(), (n, size, seed) => {
         const { pool, clock } = makePool({ maxKnownPoints: null });

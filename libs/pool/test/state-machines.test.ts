@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RECONNECTION, PointInfo, PoolError, pointEventToJson, afterFailure } from '../src/index.js';
+import { PointInfo, PoolError, pointEventToJson } from '../src/index.js';
+import { DEFAULT_RECONNECTION, afterFailure } from '../src/reconnection.js';
 import { FakeConn, makePool, peer } from './helpers.js';
 
 const P = { ip: '192.0.2.10', port: 9732 };

@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 import { b58checkDecode, b58checkEncode } from '@tezos-p2p/wire';
 import { CHAIN_ID_SIZE, HASH_SIZE } from './bounds.js';
 
@@ -25,7 +26,7 @@ export const B58_PREFIXES: Readonly<Record<B58Kind, B58Prefix>> = Object.freeze(
 });
 
 /** A hash or chain id that cannot be named: wrong length, bad Base58Check, or another kind's prefix. */
-export class HashFormatError extends Error {
+export class HashFormatError extends CodedError<'INVALID_HASH'> {
   override readonly name = 'HashFormatError';
   readonly code = 'INVALID_HASH' as const;
 }

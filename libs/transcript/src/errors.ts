@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 export type TranscriptErrorCode =
   /** Not a transcript: undecodable protobuf, or a required field missing or out of shape. */
   | 'TRANSCRIPT_INVALID'
@@ -8,7 +9,7 @@ export type TranscriptErrorCode =
   /** A streaming writer fell too far behind its disk and stopped recording (see `TranscriptWriter`). */
   | 'TRANSCRIPT_OVERFLOW';
 
-export class TranscriptError extends Error {
+export class TranscriptError extends CodedError<TranscriptErrorCode> {
   override readonly name = 'TranscriptError';
 
   constructor(

@@ -7,10 +7,10 @@
  */
 export * from './types.js';
 export { TranscriptError, type TranscriptErrorCode } from './errors.js';
-export { SCHEMA_PATH } from './schema.js';
+
 export { encodeTranscript, decodeTranscript, encodeRecords, encodeEnd } from './codec.js';
 export { TRANSCRIPT_EXTENSION, readTranscriptFile, writeTranscriptFile, listTranscriptFiles } from './files.js';
-export { TranscriptWriter, type TranscriptWriterOptions, DEFAULT_MAX_PENDING_BYTES } from './writer.js';
+export { TranscriptWriter, type TranscriptWriterOptions } from './writer.js';
 export { transcriptToJson } from './json.js';
 export { transcriptRecorder, MemoryTranscriptSink, type TranscriptSink, type RecorderOptions } from './recorder.js';
 export { MessageBoundaries, kindOfTag } from './message-boundaries.js';

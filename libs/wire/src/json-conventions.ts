@@ -2,7 +2,6 @@
  * Data_encoding JSON conventions Octez uses in files and RPCs (shared/spec/config.md §6).
  */
 import { ipToP2pAddr } from './ip.js';
-import type { Point } from './point.js';
 
 /** RFC 3339 with 3 fractional digits and the `-00:00` offset, as `Time.System.rfc_encoding`. */
 export function formatTimestamp(ms: number): string {
@@ -36,16 +35,18 @@ export function parseTimestamp(text: string): number {
 
 export const TIMESTAMP_PATTERN = '^(-?[0-9]+|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))$';
 
-/** `P2p_connection.Id.t`: the remote address and, when known, its listening port. */
+/** `P2p_connection.Id.t`: a remote address with its listening port when known (a `Point` is one). */
+export interface ConnectionPoint {
+  readonly ip: string;
+  readonly port: number | undefined;
+}
+
+/** `P2p_connection.Id.t` in JSON: `{"addr": …}`, with `"port"` when known. */
 export interface ConnectionPointJson {
   readonly addr: string;
   readonly port?: number;
 }
 
-export function connectionPointJson(ip: string, port: number | undefined): ConnectionPointJson {
+export function connectionPointJson({ ip, port }: ConnectionPoint): ConnectionPointJson {
   return port === undefined ? { addr: ipToP2pAddr(ip) } : { addr: ipToP2pAddr(ip), port };
-}
-
-export function pointConnectionJson(p: Point): ConnectionPointJson {
-  return connectionPointJson(p.ip, p.port);
 }

@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 import AjvModule from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
@@ -8,7 +9,7 @@ const Ajv: AjvClass = ((AjvModule as unknown as { default?: AjvClass }).default 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 
 /** A JSON document that does not have the expected shape; `problems` name each offending key. */
-export class JsonShapeError extends Error {
+export class JsonShapeError extends CodedError<'INVALID_JSON_SHAPE'> {
   override readonly name = 'JsonShapeError';
   readonly code = 'INVALID_JSON_SHAPE';
   readonly problems: string[];

@@ -2,10 +2,8 @@ import { readdirSync } from 'node:fs';
 import { fromHex } from '@tezos-p2p/encoding';
 import { fixturePath, readFixtureJson } from '@tezos-p2p/fixtures';
 import { describe, expect, it } from 'vitest';
-import {
-  JsonShapeError, formatTimestamp, identityFromJson, identityJson, parsePeerId, parseTimestamp, peerIdFromBytes, peerIdToBytes, peersFile,
-  shellPeerMetadataConfig, incrShellPeerMetadata,
-} from '../src/index.js';
+import { JsonShapeError, formatTimestamp, identityFromJson, identityJson, parsePeerId, parseTimestamp, peerIdFromBytes, peerIdToBytes, peersFile, shellPeerMetadataConfig } from '../src/index.js';
+import { incrShellPeerMetadata } from '../src/peer-metadata.js';
 
 function identityFiles(): [string, unknown][] {
   const out: [string, unknown][] = [];

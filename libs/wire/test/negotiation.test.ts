@@ -1,6 +1,7 @@
 import { DecodeError, decode, encode, fromHex, toHex } from '@tezos-p2p/encoding';
 import { describe, expect, it } from 'vitest';
-import { NACK_MAX_POINTS, ackEncoding, announcedVersion, decodeConnectionMessageFrame, encodeConnectionMessageFrame, nackFor, nackMotive, selectVersion, CHAIN_NAMES } from '../src/index.js';
+import { NACK_MAX_POINTS, ackEncoding, announcedVersion, decodeConnectionMessageFrame, encodeConnectionMessageFrame, nackFor, selectVersion, CHAIN_NAMES } from '../src/index.js';
+import { nackMotive } from '../src/rejection.js';
 
 const local = { chainName: 'TEZOS_MAINNET', distributedDbVersions: [0, 1, 2], p2pVersions: [0, 1] };
 

@@ -1,10 +1,8 @@
 import { DecodeError, decode, encode, fromHex, toHex } from '@tezos-p2p/encoding';
 import { readFixtureJson, readFixtureText } from '@tezos-p2p/fixtures';
 import { describe, expect, it } from 'vitest';
-import {
-  type Ack, type P2pMessage, type PeerId, type Point, type RawAppMessage, ackEncoding, discoveryDatagramEncoding, makePoint, nackMotive,
-  networkVersionEncoding, p2pMessageEncoding, peerIdFromBytes, pointEncoding, rawAppMessages, shellConnectionMetadataEncoding,
-} from '../src/index.js';
+import { type Ack, type P2pMessage, type PeerId, type Point, type RawAppMessage, ackEncoding, discoveryDatagramEncoding, makePoint, networkVersionEncoding, p2pMessageEncoding, peerIdFromBytes, pointEncoding, rawAppMessages, shellConnectionMetadataEncoding } from '../src/index.js';
+import { nackMotive } from '../src/rejection.js';
 
 const msg = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
 const A = peerIdFromBytes(fromHex('56cde7b29892029dd5835a755384b154')) as PeerId;

@@ -1,17 +1,12 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { Clock, EventBus } from '@tezos-p2p/events';
+import type { AnswererReport, Clock, EventBus } from '@tezos-p2p/events';
 import type { Pool } from '@tezos-p2p/pool';
 import type { PeerId, Point } from '@tezos-p2p/wire';
 import type { Answerer, P2pConn } from './p2p-conn.js';
 import { P2pError } from './errors.js';
 import { tracer } from './tracer.js';
 
-/** How the answerer reports what Octez logs at warning/info level (not P2pEvents). */
-export type AnswererLog =
-  | { readonly kind: 'private_node_request'; readonly peerId: PeerId }
-  | { readonly kind: 'private_node_ignored'; readonly message: 'Advertise' | 'Bootstrap' | 'Swap_request' | 'Swap_ack'; readonly peerId: PeerId }
-  | { readonly kind: 'no_swap_candidate'; readonly peerId: PeerId }
-  | { readonly kind: 'swap_failed'; readonly peerId: PeerId; readonly error: string };
+export type { AnswererReport };
 
 export interface AnswererContext<M, PM, CM> {
   readonly pool: Pool<P2pConn<M, CM>, PM, CM>;
@@ -21,7 +16,6 @@ export interface AnswererContext<M, PM, CM> {
   readonly swapLingerMs: number | null;
   /** The connect handler's outgoing connect (used to complete swaps). */
   readonly connect: (point: Point) => Promise<P2pConn<M, CM>>;
-  readonly log?: (e: AnswererLog) => void;
 }
 
 /**
@@ -43,7 +37,7 @@ export class DefaultAnswerer<M, PM, CM> implements Answerer<M, CM> {
   async bootstrap(conn: P2pConn<M, CM>): Promise<void> {
     this.ctx.bus.publish({ kind: 'Bootstrap_received', source: conn.peerId });
     if (conn.privateNode) {
-      this.ctx.log?.({ kind: 'private_node_request', peerId: conn.peerId });
+      this.ctx.bus.report({ kind: 'private_node_request', peerId: conn.peerId });
       return;
     }
     const points = this.ctx.pool.listKnownPoints({ ignorePrivate: true });
@@ -66,7 +60,7 @@ export class DefaultAnswerer<M, PM, CM> implements Answerer<M, CM> {
     if (conn.isClosed) return;
     const candidate = pool.connections.randomAddr({ differentThan: conn, noPrivate: true });
     if (candidate === undefined) {
-      this.ctx.log?.({ kind: 'no_swap_candidate', peerId: source });
+      this.ctx.bus.report({ kind: 'no_swap_candidate', peerId: source });
       return;
     }
     if (!conn.writeNow({ kind: 'Swap_ack', point: candidate.point, peerId: candidate.peerId })) return;
@@ -97,7 +91,7 @@ export class DefaultAnswerer<M, PM, CM> implements Answerer<M, CM> {
       this.latestAcceptedSwap = this.latestSuccessfulSwap;
       bus.publish({ kind: 'Swap_failure', source });
       const error = e instanceof Error ? e.message : String(e);
-      this.ctx.log?.({ kind: 'swap_failed', peerId: source, error });
+      this.ctx.bus.report({ kind: 'swap_failed', peerId: source, error });
       span.setAttribute('tezos.p2p.outcome', e instanceof P2pError ? e.code : 'error');
       span.setStatus({ code: SpanStatusCode.ERROR, message: error });
       span.end();
@@ -114,21 +108,22 @@ export class DefaultAnswerer<M, PM, CM> implements Answerer<M, CM> {
 
 /** `P2p_protocol.Private_answerer`: a private node ignores topology messages, only logging them. */
 export class PrivateAnswerer<M, CM> implements Answerer<M, CM> {
-  constructor(private readonly log?: (e: AnswererLog) => void) {}
+  /** `bus`: where the ignored messages are reported. */
+  constructor(private readonly bus?: EventBus) {}
 
   async advertise(conn: P2pConn<M, CM>): Promise<void> {
-    this.log?.({ kind: 'private_node_ignored', message: 'Advertise', peerId: conn.peerId });
+    this.bus?.report({ kind: 'private_node_ignored', message: 'Advertise', peerId: conn.peerId });
   }
 
   async bootstrap(conn: P2pConn<M, CM>): Promise<void> {
-    this.log?.({ kind: 'private_node_ignored', message: 'Bootstrap', peerId: conn.peerId });
+    this.bus?.report({ kind: 'private_node_ignored', message: 'Bootstrap', peerId: conn.peerId });
   }
 
   async swapRequest(conn: P2pConn<M, CM>): Promise<void> {
-    this.log?.({ kind: 'private_node_ignored', message: 'Swap_request', peerId: conn.peerId });
+    this.bus?.report({ kind: 'private_node_ignored', message: 'Swap_request', peerId: conn.peerId });
   }
 
   async swapAck(conn: P2pConn<M, CM>): Promise<void> {
-    this.log?.({ kind: 'private_node_ignored', message: 'Swap_ack', peerId: conn.peerId });
+    this.bus?.report({ kind: 'private_node_ignored', message: 'Swap_ack', peerId: conn.peerId });
   }
 }

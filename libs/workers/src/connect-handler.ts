@@ -3,19 +3,18 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { type AuthenticatedSocket, ConnectionError, type IoScheduler, type SessionTap, authenticate } from '@tezos-p2p/connection';
 import type { CryptoBackend, Identity } from '@tezos-p2p/crypto';
 import type { Encoding } from '@tezos-p2p/encoding';
-import type { Clock, ConnectionPoint, EventBus } from '@tezos-p2p/events';
+import { type Clock, type ConnectHandlerReport, type EventBus, type IncomingRefusal, reportedError } from '@tezos-p2p/events';
 import type { PeerInfo, Pool, PointInfo } from '@tezos-p2p/pool';
 import {
-  type ConnectionMetadataConfig, type LocalVersions, type NackMotive, type NetworkVersion, type P2pMessage, type PeerId, type Point, canonicalIp,
-  describeNackMotive, pointToString, selectVersion,
+  type ConnectionMetadataConfig, type ConnectionPoint, type LocalVersions, type NackMotive, type NetworkVersion, type P2pMessage, type PeerId, type Point, canonicalIp,
+  announcedVersion, describeNackMotive, pointToString, selectVersion,
 } from '@tezos-p2p/wire';
-import type { Answerer, P2pConnLog } from './p2p-conn.js';
+import type { Answerer } from './p2p-conn.js';
 import { P2pConn } from './p2p-conn.js';
 import { P2pError } from './errors.js';
-import { IncomingSlots, type SlotRefusal } from './incoming-slots.js';
+import { IncomingSlots } from './incoming-slots.js';
 import { type MaintenanceBounds, type P2pLimits, maintenanceBounds } from './limits.js';
 import { tracer } from './tracer.js';
-import { countGreylisting, countHandshake, countNack, countRefusal, countSilentRefusal } from './metrics.js';
 
 /**
  * Gives a `SessionTap` (or none) for one handshake attempt: incoming, for a socket that passed the
@@ -44,20 +43,13 @@ export interface ConnectHandlerConfig<M, CM> {
   readonly sessionTap?: SessionTapFactory | undefined;
 }
 
-/** Why an incoming socket was refused before any handshake. */
-export type IncomingRefusal = SlotRefusal | 'banned';
+export type { IncomingRefusal, ConnectHandlerReport };
 
-export type ConnectHandlerLog =
-  | { readonly kind: 'incoming_refused'; readonly point: Point; readonly reason: IncomingRefusal }
-  /** A pending incoming handshake (`point`) cancelled to give its slot to a socket from `by`. */
-  | { readonly kind: 'incoming_evicted'; readonly point: Point; readonly by: Point }
-  | { readonly kind: 'authentication_failed'; readonly point: Point; readonly incoming: boolean; readonly error: P2pError }
-  | { readonly kind: 'greylisted'; readonly peerId: PeerId; readonly point: ConnectionPoint; readonly motive: string }
-  | { readonly kind: 'new_connection'; readonly peerId: PeerId; readonly point: ConnectionPoint; readonly incoming: boolean }
-  | P2pConnLog;
-
+/**
+ * Direct calls from the connect handler to the single owner of what follows a connection (the
+ * facade); what the handler reports goes to the bus (`P2pEvent`s and `ConnectHandlerReport`s).
+ */
 export interface ConnectHandlerHooks<M, CM> {
-  readonly log?: (e: ConnectHandlerLog) => void;
   readonly onNewConnection?: (conn: P2pConn<M, CM>) => void;
   readonly onDisconnection?: (conn: P2pConn<M, CM>) => void;
 }
@@ -109,7 +101,7 @@ export class ConnectHandler<M, PM, CM> {
 
   private announced(): NetworkVersion {
     const v = this.config.versions;
-    return { chainName: v.chainName, distributedDbVersion: Math.max(...v.distributedDbVersions), p2pVersion: Math.max(...v.p2pVersions) };
+    return announcedVersion(v.chainName, v.distributedDbVersions, v.p2pVersions);
   }
 
   // ---- incoming ----
@@ -124,27 +116,24 @@ export class ConnectHandler<M, PM, CM> {
     // behind one NAT share an address), and Octez does not greylist for its global limit either.
     const slot = this.incoming.decide(point.ip);
     if (slot.kind === 'refused') {
-      this.hooks.log?.({ kind: 'incoming_refused', point, reason: slot.reason });
-      countRefusal(slot.reason === 'too_many_incoming' ? 'incoming_too_many' : 'incoming_too_many_from_address');
+      this.bus.report({ kind: 'incoming_refused', point, reason: slot.reason });
       return void socket.destroy();
     }
     if (this.pool.points.banned(point)) {
-      this.hooks.log?.({ kind: 'incoming_refused', point, reason: 'banned' });
-      countRefusal('incoming_banned');
+      this.bus.report({ kind: 'incoming_refused', point, reason: 'banned' });
       return void socket.destroy();
     }
     if (slot.kind === 'evict') {
       // Freed now: the cancelled handshake settles on a later turn (CANCELED, never greylisted).
       this.incoming.release(slot.victim);
-      this.hooks.log?.({ kind: 'incoming_evicted', point: slot.victim.point, by: point });
-      countRefusal('incoming_evicted');
+      this.bus.report({ kind: 'incoming_evicted', point: slot.victim.point, by: point });
       slot.victim.controller.abort(new P2pError('CANCELED', `incoming handshake cancelled: its slot went to ${pointToString(point)}`, { point: slot.victim.point }));
     }
     const ac = new AbortController();
     const held = this.incoming.take(point, ac);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 10_000);
-    countHandshake(true, this.authenticate(undefined, socket, point, ac.signal, this.config.limits.authenticationTimeoutMs))
+    this.settled(true, point, this.authenticate(undefined, socket, point, ac.signal, this.config.limits.authenticationTimeoutMs))
       .catch(() => undefined)
       .finally(() => this.incoming.release(held));
   }
@@ -217,7 +206,16 @@ export class ConnectHandler<M, PM, CM> {
     }
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 10_000);
-    return countHandshake(false, this.authenticate(info, socket, point, cancel.signal, timeoutMs));
+    return this.settled(false, point, this.authenticate(info, socket, point, cancel.signal, timeoutMs));
+  }
+
+  /** Report the handshake `attempt` once it settles (`handshake_settled`); returns `attempt` itself. */
+  private settled<T>(incoming: boolean, point: Point, attempt: Promise<T>): Promise<T> {
+    attempt.then(
+      () => this.bus.report({ kind: 'handshake_settled', point, incoming, outcome: 'accepted' }),
+      (e: unknown) => this.bus.report({ kind: 'handshake_settled', point, incoming, outcome: P2pError.from(e).code }),
+    );
+    return attempt;
   }
 
   // ---- the decision pipeline ----
@@ -252,17 +250,17 @@ export class ConnectHandler<M, PM, CM> {
       // Timeouts and cancellations are not the peer's fault: no greylisting.
       if (ce?.greylistsAddress && !signal.aborted) {
         pool.greylistAddr(point.ip);
-        countGreylisting('address');
+        bus.report({ kind: 'address_greylisted', point });
       }
       if (ce?.code === 'MYSELF' && ce.idPoint?.port !== undefined) pool.addToIdPoints({ ip: ce.idPoint.ip, port: ce.idPoint.port });
       bus.publish({ kind: 'Authentication_failed', point });
-      this.hooks.log?.({ kind: 'authentication_failed', point, incoming, error: err });
+      bus.report({ kind: 'authentication_failed', point, incoming, error: reportedError(err) });
       if (info?.state.kind === 'Requested') info.setDisconnected(clock.now(), pool.reconnection);
       throw err;
     }
     const peerId = authed.info.peerId;
     const refuseSilently = (err: P2pError): never => {
-      countSilentRefusal(err.code);
+      bus.report({ kind: 'refused_silently', point, peerId, error: reportedError(err) });
       authed.close();
       // Octez leaves an outgoing point in Requested here (a point then stuck forever); we reset it
       // with its back-off instead (docs/CONFORMANCE.md).
@@ -317,7 +315,7 @@ export class ConnectHandler<M, PM, CM> {
   private async nack(authed: AuthenticatedSocket<CM>, info: PointInfo<P2pConn<M, CM>> | undefined, point: Point, idPoint: ConnectionPoint, peerId: PeerId, motive: NackMotive): Promise<never> {
     const { pool, bus, clock, config } = this;
     bus.publish({ kind: 'Rejecting_request', point, idPoint, peerId });
-    countNack(motive);
+    bus.report({ kind: 'nack_sent', point, peerId, motive });
     const alternatives = config.disablePeerDiscovery ? [] : pool.listKnownPoints({ ignorePrivate: true, size: 50 });
     await authed.nack(motive, alternatives);
     if (info?.state.kind === 'Requested') info.setDisconnected(clock.now(), pool.reconnection, true);
@@ -378,23 +376,24 @@ export class ConnectHandler<M, PM, CM> {
       appQueueSize: config.limits.incomingAppMessageQueueSize,
       clock,
       greylist: (motive) => {
-        this.hooks.log?.({ kind: 'greylisted', peerId, point: connectionPoint, motive });
+        bus.report({ kind: 'greylisted', peerId, point: connectionPoint, motive });
         pool.greylistPeer(peerId);
-        countGreylisting('peer');
       },
       onClosed: (c) => this.onClosed(c, pointInfo, peerInfo),
-      log: this.hooks.log,
+      bus,
     });
     const now = clock.now();
     if (pointInfo) {
       pointInfo.setRunning(now, peerId, conn);
       pool.points.addConnected(pointInfo);
     }
-    bus.publish({ kind: 'Connection_established', idPoint: connectionPoint, peerId });
     peerInfo.setRunning(now, connectionPoint, conn, connection.info.remoteMetadata);
     pool.peers.addConnected(peerInfo);
+    // Published once point and peer are both running (Octez logs it between the two, but its log is
+    // read asynchronously; our subscribers are called at once and must not see the peer still Accepted).
+    bus.publish({ kind: 'Connection_established', idPoint: connectionPoint, peerId });
     bus.trigger('newConnection', peerId);
-    this.hooks.log?.({ kind: 'new_connection', peerId, point: connectionPoint, incoming: info === undefined });
+    bus.report({ kind: 'new_connection', peerId, point: connectionPoint, incoming: info === undefined });
     conn.start();
     this.hooks.onNewConnection?.(conn);
     if (config.limits.maxConnections <= pool.activeConnections) bus.trigger('tooManyConnections');
@@ -409,11 +408,12 @@ export class ConnectHandler<M, PM, CM> {
       pointInfo.setDisconnected(now, pool.reconnection);
       pool.points.removeConnected(pointInfo);
     }
-    bus.publish({ kind: 'Disconnection', peerId: conn.peerId });
     if (peerInfo.state.kind === 'Running' && peerInfo.state.connection === conn) {
       peerInfo.setDisconnected(now);
       pool.peers.removeConnected(peerInfo);
     }
+    // Published once point and peer are both disconnected (see `Connection_established`).
+    bus.publish({ kind: 'Disconnection', peerId: conn.peerId });
     this.hooks.onDisconnection?.(conn);
     if (pool.activeConnections < config.limits.minConnections) bus.trigger('tooFewConnections');
   }

@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 import { type ConnectionErrorCode, ConnectionError } from '@tezos-p2p/connection';
 import type { NackMotive, NetworkVersion, PeerId, Point } from '@tezos-p2p/wire';
 
@@ -26,7 +27,7 @@ export type P2pErrorCode =
   /** The P2P layer is shut down. */
   | 'P2P_SHUT_DOWN';
 
-export class P2pError extends Error {
+export class P2pError extends CodedError<P2pErrorCode> {
   override readonly name = 'P2pError';
   readonly code: P2pErrorCode;
   readonly point: Point | undefined;
@@ -41,7 +42,7 @@ export class P2pError extends Error {
     message: string,
     extra: { point?: Point; peerId?: PeerId | undefined; motive?: NackMotive | undefined; alternativePoints?: readonly Point[] | undefined; announcedVersion?: NetworkVersion | undefined; cause?: unknown } = {},
   ) {
-    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    super(message, { cause: extra.cause });
     this.code = code;
     this.point = extra.point;
     this.peerId = extra.peerId;

@@ -7,12 +7,12 @@
 export { type P2pLimits, DEFAULT_LIMITS, LimitsError, resolveLimits, type MaintenanceBounds, maintenanceBounds, connectionsFromExpected } from './limits.js';
 export { type MemoryBudgetLimits, memoryBudgets } from './memory-limits.js';
 export { P2pError, type P2pErrorCode } from './errors.js';
-export { Throttle, PROTOCOL_COOLDOWNS_MS, type ThrottledKind } from './throttle.js';
-export { P2pConn, type P2pConnOptions, type P2pConnLog, type Answerer } from './p2p-conn.js';
-export { DefaultAnswerer, PrivateAnswerer, type AnswererContext, type AnswererLog } from './answerer.js';
-export { ConnectHandler, type ConnectHandlerConfig, type ConnectHandlerHooks, type ConnectHandlerLog, type IncomingRefusal, type SessionTapFactory } from './connect-handler.js';
-export { Maintenance, type MaintenanceOptions, type MaintenanceMotive, type MaintenanceLog } from './maintenance.js';
+export { type ThrottledKind } from './throttle.js';
+export { P2pConn, type P2pConnOptions, type P2pConnReport, type Answerer } from './p2p-conn.js';
+export { DefaultAnswerer, PrivateAnswerer, type AnswererContext, type AnswererReport } from './answerer.js';
+export { ConnectHandler, type ConnectHandlerConfig, type ConnectHandlerHooks, type ConnectHandlerReport, type IncomingRefusal, type SessionTapFactory } from './connect-handler.js';
+export { Maintenance, type MaintenanceOptions, type MaintenanceMotive, type MaintenanceReport } from './maintenance.js';
 export { Welcome, WelcomeError, type WelcomeOptions } from './welcome.js';
-export { firstEvent } from './first-event.js';
-export { observeConnections, type ObservedConnection, type RefusalReason, type GreylistingKind } from './metrics.js';
+
+export { countReports, observeConnections, type ObservedConnection, type RefusalReason, type GreylistingKind } from './metrics.js';
 export * from './discovery/index.js';

@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 import { type MemoryBudgetLimits, memoryBudgetProblems } from './memory-limits.js';
 
 /**
@@ -116,7 +117,7 @@ export const DEFAULT_LIMITS: P2pLimits = Object.freeze({
   peersFileSaveIntervalMs: 60_000,
 });
 
-export class LimitsError extends Error {
+export class LimitsError extends CodedError<'INVALID_LIMITS'> {
   override readonly name = 'LimitsError';
   readonly code = 'INVALID_LIMITS';
 }

@@ -1,4 +1,4 @@
-import { type Clock, type EventBus, type Rng, shuffled, sleep } from '@tezos-p2p/events';
+import { type Clock, type EventBus, type MaintenanceMotive, type MaintenanceReport, type Rng, reportedError, shuffled, sleep } from '@tezos-p2p/events';
 import type { Pool, PointInfo } from '@tezos-p2p/pool';
 import type { Point } from '@tezos-p2p/wire';
 import { merge, map, type Observable } from 'rxjs';
@@ -9,8 +9,7 @@ import type { P2pConn } from './p2p-conn.js';
 import { tracer } from './tracer.js';
 
 
-/** Why a maintenance step ran (Octez's `maintenance_started` motive). */
-export type MaintenanceMotive = 'Activation' | 'Last_maintenance' | 'Timer' | 'External_event' | 'Too_few_connections' | 'Too_many_connections';
+export type { MaintenanceMotive, MaintenanceReport };
 
 export interface MaintenanceOptions<M, PM, CM> {
   readonly pool: Pool<P2pConn<M, CM>, PM, CM>;
@@ -31,15 +30,12 @@ export interface MaintenanceOptions<M, PM, CM> {
   readonly lookForPeersDelayMs?: number;
   /** Woken when more contacts are needed (LAN discovery). */
   readonly discovery?: { wakeup(): void } | undefined;
-  readonly log?: (e: MaintenanceLog) => void;
 }
 
-export type MaintenanceLog =
-  | { readonly kind: 'maintenance_started'; readonly motive: MaintenanceMotive; readonly connections: number }
-  | { readonly kind: 'maintenance_ended'; readonly durationMs: number; readonly connections: number }
-  | { readonly kind: 'connect_failed'; readonly point: Point; readonly error: string };
 
 const LOOK_FOR_PEERS_DELAY_MS = 5000;
+/** Pause before restarting a maintenance loop that threw (no busy loop on a persistent failure). */
+const RESTART_DELAY_MS = 1000;
 
 /**
  * `P2p_maintenance`: keeps the number of connections between the thresholds (min/expected/max
@@ -59,7 +55,28 @@ export class Maintenance<M, PM, CM> {
   /** Start the worker: a first step at once, then wait for the timer or a trigger. */
   activate(): void {
     if (this.running) return;
-    this.running = this.loop().catch(() => undefined);
+    this.running = this.supervise();
+  }
+
+  /**
+   * The loop, started again (after `RESTART_DELAY_MS`) when it throws: a failure is reported on the
+   * bus (`worker_failed`), never swallowed. Its only normal end is the stop.
+   */
+  private async supervise(): Promise<void> {
+    for (;;) {
+      try {
+        await this.loop();
+        return;
+      } catch (e) {
+        if (this.signal.aborted) return; // the stop's own rejection
+        this.o.bus.report({ kind: 'worker_failed', worker: 'maintenance', error: reportedError(e), restarted: true });
+        try {
+          await sleep(this.o.clock, RESTART_DELAY_MS, this.signal);
+        } catch {
+          return; // stopped while waiting to restart
+        }
+      }
+    }
   }
 
   /** Ask for a step and wait until it has run (Octez's `maintain`, which could wait indefinitely). */
@@ -127,7 +144,7 @@ export class Maintenance<M, PM, CM> {
         return;
       }
       const t0 = clock.now();
-      this.o.log?.({ kind: 'maintenance_started', motive: m, connections: n });
+      this.o.bus.report({ kind: 'maintenance_started', motive: m, connections: n });
       const span = tracer.startSpan('p2p.maintenance', { attributes: { 'tezos.p2p.maintenance.motive': m, 'tezos.p2p.connections': n } });
       try {
         await this.doMaintain();
@@ -135,7 +152,7 @@ export class Maintenance<M, PM, CM> {
         span.setAttribute('tezos.p2p.connections_after', pool.activeConnections);
         span.end();
       }
-      this.o.log?.({ kind: 'maintenance_ended', durationMs: clock.now() - t0, connections: pool.activeConnections });
+      this.o.bus.report({ kind: 'maintenance_ended', durationMs: clock.now() - t0, connections: pool.activeConnections });
       bus.publish({ kind: 'Maintenance_ended' });
       m = 'Last_maintenance';
     }
@@ -182,7 +199,7 @@ export class Maintenance<M, PM, CM> {
       }
       const results = await Promise.allSettled(candidates.map((p) => this.o.connectHandler.connect(p)));
       results.forEach((r, i) => {
-        if (r.status === 'rejected') this.o.log?.({ kind: 'connect_failed', point: candidates[i]!, error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
+        if (r.status === 'rejected') this.o.bus.report({ kind: 'connect_failed', point: candidates[i]!, error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
       });
       const established = results.filter((r) => r.status === 'fulfilled').length;
       min -= established;

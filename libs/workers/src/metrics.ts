@@ -1,5 +1,7 @@
 import { type Attributes, type Counter, type MeterProvider, type ObservableResult, metrics } from '@opentelemetry/api';
+import type { EventBus, P2pReport } from '@tezos-p2p/events';
 import type { NackMotive } from '@tezos-p2p/wire';
+import type { Subscription } from 'rxjs';
 import { P2pError, type P2pErrorCode } from './errors.js';
 
 /**
@@ -131,4 +133,32 @@ export function countSilentRefusal(code: P2pErrorCode): void {
 
 export function countGreylisting(kind: GreylistingKind): void {
   instruments().greylistings.add(1, { kind });
+}
+
+/** The counter a report feeds, if any: the metrics are derived from the bus, not bumped inline. */
+export function countReport(r: P2pReport): void {
+  switch (r.kind) {
+    case 'handshake_settled':
+      instruments().handshakes.add(1, { direction: r.incoming ? 'incoming' : 'outgoing', outcome: r.outcome });
+      return;
+    case 'incoming_refused':
+      return countRefusal(r.reason === 'banned' ? 'incoming_banned' : r.reason === 'too_many_incoming' ? 'incoming_too_many' : 'incoming_too_many_from_address');
+    case 'incoming_evicted':
+      return countRefusal('incoming_evicted');
+    case 'nack_sent':
+      return countNack(r.motive);
+    case 'refused_silently':
+      return countSilentRefusal(r.error.code as P2pErrorCode);
+    case 'address_greylisted':
+      return countGreylisting('address');
+    case 'greylisted':
+      return countGreylisting('peer');
+    default:
+      return;
+  }
+}
+
+/** Count what `bus` reports until the subscription is dropped (each running P2P layer takes one). */
+export function countReports(bus: EventBus): Subscription {
+  return bus.reports$.subscribe(countReport);
 }

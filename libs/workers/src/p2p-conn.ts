@@ -1,7 +1,7 @@
 import { type Connection, ConnectionError, type ConnectionStat, type DisconnectReason, type Leased } from '@tezos-p2p/connection';
-import type { Clock, ConnectionPoint } from '@tezos-p2p/events';
+import { type Clock, type EventBus, type P2pConnReport, reportedError } from '@tezos-p2p/events';
 import type { PoolConnection } from '@tezos-p2p/pool';
-import type { NetworkVersion, P2pMessage, PeerId, Point } from '@tezos-p2p/wire';
+import type { ConnectionPoint, NetworkVersion, P2pMessage, PeerId, Point } from '@tezos-p2p/wire';
 import { P2pError } from './errors.js';
 import { Throttle } from './throttle.js';
 
@@ -23,14 +23,7 @@ export interface Answerer<M, CM> {
   swapAck(conn: P2pConn<M, CM>, point: Point, peerId: PeerId): Promise<void>;
 }
 
-/** What a connection reports that Octez logs from `P2p_conn` (not a P2pEvent). */
-export type P2pConnLog =
-  /** A Bootstrap was not sent because peer discovery is disabled (Octez: warning `peer_discovery_disabled`). */
-  | { readonly kind: 'peer_discovery_disabled'; readonly peerId: PeerId }
-  /** A Bootstrap was read, whether or not peer discovery is disabled (Octez: debug `bootstrap_received`). */
-  | { readonly kind: 'bootstrap_received'; readonly peerId: PeerId }
-  /** An Advertise was read, with its points, whether or not peer discovery is disabled (Octez: debug `advertise_received`). */
-  | { readonly kind: 'advertise_received'; readonly peerId: PeerId; readonly points: readonly Point[] };
+export type { P2pConnReport };
 
 export interface P2pConnOptions<M, CM> {
   readonly connection: Connection<M, CM>;
@@ -52,7 +45,8 @@ export interface P2pConnOptions<M, CM> {
   readonly greylist: (motive: string) => void;
   /** Called once when the connection has closed, whatever closed it. */
   readonly onClosed: (conn: P2pConn<M, CM>, reason: DisconnectReason) => void;
-  readonly log?: ((e: P2pConnLog) => void) | undefined;
+  /** Where the connection publishes its `P2pConnReport`s (none without a bus). */
+  readonly bus?: EventBus | undefined;
 }
 
 /**
@@ -125,7 +119,12 @@ export class P2pConn<M, CM> implements PoolConnection {
 
   /** Start the read loop. */
   start(): void {
-    void this.loop();
+    this.loop().catch((e: unknown) => {
+      // Not expected (the loop catches what reading and handling throw): reported, and the connection
+      // is closed rather than left running without a reader. A connection is not restarted.
+      this.options.bus?.report({ kind: 'worker_failed', worker: 'connection', error: reportedError(e), restarted: false });
+      this.finish({ kind: 'Unknown_reason' });
+    });
   }
 
   private async loop(): Promise<void> {
@@ -196,13 +195,13 @@ export class P2pConn<M, CM> implements PoolConnection {
       case 'Disconnect':
         return false;
       case 'Bootstrap':
-        this.options.log?.({ kind: 'bootstrap_received', peerId: this.peerId });
+        this.options.bus?.report({ kind: 'bootstrap_received', peerId: this.peerId });
         if (disablePeerDiscovery) return true;
         await this.throttle.wait('bootstrap', signal);
         await answerer.bootstrap(this);
         return true;
       case 'Advertise':
-        this.options.log?.({ kind: 'advertise_received', peerId: this.peerId, points: msg.points });
+        this.options.bus?.report({ kind: 'advertise_received', peerId: this.peerId, points: msg.points });
         if (disablePeerDiscovery) return true;
         await this.throttle.wait('advertise', signal);
         await answerer.advertise(this, msg.points);
@@ -319,7 +318,7 @@ export class P2pConn<M, CM> implements PoolConnection {
    */
   writeBootstrap(): boolean {
     if (this.options.disablePeerDiscovery) {
-      this.options.log?.({ kind: 'peer_discovery_disabled', peerId: this.peerId });
+      this.options.bus?.report({ kind: 'peer_discovery_disabled', peerId: this.peerId });
       return false;
     }
     return this.writeNow({ kind: 'Bootstrap' });

@@ -1,7 +1,8 @@
+import { CodedError } from '@tezos-p2p/encoding';
 import { type Server, type Socket, createServer } from 'node:net';
 import { canonicalIp } from '@tezos-p2p/wire';
 
-export class WelcomeError extends Error {
+export class WelcomeError extends CodedError<'FAILED_TO_OPEN_LISTENING_SOCKET'> {
   override readonly name = 'WelcomeError';
   /** `Failed_to_open_listening_socket`. */
   readonly code = 'FAILED_TO_OPEN_LISTENING_SOCKET';

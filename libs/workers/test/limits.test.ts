@@ -1,6 +1,7 @@
 import { FakeClock } from '@tezos-p2p/events';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, LimitsError, PROTOCOL_COOLDOWNS_MS, Throttle, connectionsFromExpected, maintenanceBounds, resolveLimits } from '../src/index.js';
+import { DEFAULT_LIMITS, LimitsError, connectionsFromExpected, maintenanceBounds, resolveLimits } from '../src/index.js';
+import { PROTOCOL_COOLDOWNS_MS, Throttle } from '../src/throttle.js';
 
 describe('limits', () => {
   it('Octez defaults; min/expected/max 10/50/100 give thresholds 23/36/68/84', () => {

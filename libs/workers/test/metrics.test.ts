@@ -2,7 +2,9 @@ import { type Attributes, type Meter, type MeterProvider, type ObservableCallbac
 import { afterEach, describe, expect, it } from 'vitest';
 import { P2pError } from '../src/index.js';
 // The counting helpers are internal to the package (the connect handler calls them), hence the direct import.
-import { countGreylisting, countHandshake, countNack, countSilentRefusal, observeConnections } from '../src/metrics.js';
+import { countGreylisting, countHandshake, countNack, countReports, countSilentRefusal, observeConnections } from '../src/metrics.js';
+import { EventBus } from '@tezos-p2p/events';
+import type { PeerId } from '@tezos-p2p/wire';
 
 // Libraries may use only @opentelemetry/api, so no SDK here: a provider that records what the
 // instruments receive. (apps/node/test/telemetry-metrics.test.ts runs the real SDK with real nodes.)
@@ -91,6 +93,38 @@ describe('workers metrics', () => {
       { direction: 'outgoing', outcome: 'accepted' },
       { direction: 'incoming', outcome: 'TIMEOUT' },
       { direction: 'incoming', outcome: 'SOCKET_ERROR' },
+    ]);
+  });
+
+  it('counters derive from the bus: each report that stands for a counted happening adds to its counter, others add nothing', () => {
+    const p = recordingProvider();
+    metrics.setGlobalMeterProvider(p);
+    const bus = new EventBus();
+    const sub = countReports(bus);
+    const point = { ip: '192.0.2.1', port: 9732 };
+    const peerId = 'idtest' as PeerId;
+    bus.report({ kind: 'handshake_settled', point, incoming: true, outcome: 'accepted' });
+    bus.report({ kind: 'handshake_settled', point, incoming: false, outcome: 'TIMEOUT' });
+    bus.report({ kind: 'incoming_refused', point, reason: 'too_many_incoming_from_address' });
+    bus.report({ kind: 'incoming_refused', point, reason: 'banned' });
+    bus.report({ kind: 'incoming_evicted', point, by: point });
+    bus.report({ kind: 'nack_sent', point, peerId, motive: { kind: 'Already_connected' } });
+    bus.report({ kind: 'refused_silently', point, peerId, error: { code: 'PEER_BANNED', message: 'banned' } });
+    bus.report({ kind: 'address_greylisted', point });
+    bus.report({ kind: 'greylisted', peerId, point, motive: 'decoding error' });
+    bus.report({ kind: 'bootstrap_received', peerId });
+    sub.unsubscribe();
+    bus.report({ kind: 'address_greylisted', point });
+    expect(p.adds.map((a) => [a.name, a.attributes])).toEqual([
+      ['tezos.p2p.handshakes', { direction: 'incoming', outcome: 'accepted' }],
+      ['tezos.p2p.handshakes', { direction: 'outgoing', outcome: 'TIMEOUT' }],
+      ['tezos.p2p.refusals', { reason: 'incoming_too_many_from_address' }],
+      ['tezos.p2p.refusals', { reason: 'incoming_banned' }],
+      ['tezos.p2p.refusals', { reason: 'incoming_evicted' }],
+      ['tezos.p2p.refusals', { reason: 'already_connected' }],
+      ['tezos.p2p.refusals', { reason: 'peer_banned' }],
+      ['tezos.p2p.greylistings', { kind: 'address' }],
+      ['tezos.p2p.greylistings', { kind: 'peer' }],
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { createMemorySocketPair, establish, type Connection, IoScheduler } from '@tezos-p2p/connection';
 import { generateIdentity } from '@tezos-p2p/crypto';
-import { FakeClock } from '@tezos-p2p/events';
+import { EventBus, FakeClock } from '@tezos-p2p/events';
 import { type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig, type ShellConnectionMetadata } from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
 import { type Answerer, P2pConn } from '../src/index.js';
@@ -92,10 +92,12 @@ describe('P2pConn', () => {
     const [local, remote] = await pair();
     const seen: string[] = [];
     const logged: string[] = [];
+    const bus = new EventBus();
+    bus.reports$.subscribe((e) => void ('peerId' in e && logged.push(`${e.kind} ${e.peerId}`)));
     const answerer: typeof silent = { ...silent, bootstrap: async () => void seen.push('bootstrap'), advertise: async () => void seen.push('advertise') };
     const conn = new P2pConn({
       connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer, disablePeerDiscovery: disabled, appQueueSize: 10, clock: new FakeClock(),
-      greylist: () => undefined, onClosed: () => undefined, log: (e) => logged.push(`${e.kind} ${e.peerId}`),
+      greylist: () => undefined, onClosed: () => undefined, bus,
     });
     conn.start();
     expect(conn.writeBootstrap()).toBe(!disabled);

@@ -1,6 +1,6 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import { type Identity, generateIdentity, loadIdentity } from '@tezos-p2p/crypto';
-import { type P2pMessage, type Point, type RawAppMessage, describeNackMotive } from '@tezos-p2p/wire';
+import { type P2pMessage, type Point, type RawAppMessage, announcedVersion, describeNackMotive } from '@tezos-p2p/wire';
 import { type Transcript, writeTranscriptFile } from '@tezos-p2p/transcript';
 import { join } from 'node:path';
 import { type CheckResult, type TranscriptReport, failureResult, pass, skip } from '../checks/result.js';
@@ -117,7 +117,7 @@ export async function runLiveSuite(o: LiveOptions): Promise<TranscriptReport[]> 
     try {
       const socket = await connectTcp(target, timeoutMs);
       const theirs = await peekConnectionMessage(socket, timeoutMs);
-      version = { chainName: o.chainName ?? theirs.version.chainName, distributedDbVersion: 2, p2pVersion: 1 };
+      version = announcedVersion(o.chainName ?? theirs.version.chainName);
       session = await recordedSession(socket, { name: name('initiator'), description: `We connect to ${o.target}.`, identity, version, listeningPort: ours.port, incoming: false, expectedProofOfWork: o.expectedPow ?? 0, timeoutMs, target: o.target });
     } catch (e) {
       reports.push(await finish('live: handshake as initiator', failureResult('live', e), session, o.record));

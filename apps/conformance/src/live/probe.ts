@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 import { type Socket, connect } from 'node:net';
 import { readableOrClosed } from '../checks/byte-reader.js';
 import { CONNECTION_MESSAGE_HEADER, type ConnectionMessage, decodeConnectionMessageFrame } from '@tezos-p2p/wire';
@@ -7,10 +8,12 @@ export interface HostPort {
   readonly port: number;
 }
 
-export class LiveError extends Error {
+type LiveErrorCode = 'LIVE_BAD_TARGET' | 'LIVE_UNREACHABLE' | 'LIVE_TIMEOUT' | 'LIVE_PROTOCOL';
+
+export class LiveError extends CodedError<LiveErrorCode> {
   override readonly name = 'LiveError';
   constructor(
-    readonly code: 'LIVE_BAD_TARGET' | 'LIVE_UNREACHABLE' | 'LIVE_TIMEOUT' | 'LIVE_PROTOCOL',
+    readonly code: LiveErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {

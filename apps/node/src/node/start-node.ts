@@ -1,5 +1,5 @@
-import { type P2pEvent, p2pEventToJson } from '@tezos-p2p/events';
-import { type P2pLog, createP2p, rawMessageParams } from '@tezos-p2p/p2p';
+import { EventBus } from '@tezos-p2p/events';
+import { createP2p, rawMessageParams } from '@tezos-p2p/p2p';
 import { pointToString } from '@tezos-p2p/wire';
 import type { Logger } from 'pino';
 import { DEFAULT_P2P_PORT } from '../config/networks.js';
@@ -10,6 +10,7 @@ import { type NodeP2p, type RpcServer, startRpcServer } from '../rpc/index.js';
 import { runDrain } from './drain.js';
 import { runEcho } from './echo.js';
 import { ensureDataDir, loadOrGenerate } from './identity-file.js';
+import { logEvent, logReport } from './log-levels.js';
 import { SessionRecordings } from './recording.js';
 
 export interface RunningNode {
@@ -26,23 +27,6 @@ export interface StartNodeOptions {
   /** LAN discovery trusts what it finds (Octez does so in sandbox mode); the devnet uses it. */
   readonly trustDiscoveredPeers?: boolean;
 }
-
-/** Workers' log lines: what Octez prints at notice/warning level stays at info/warn here. */
-/** Worker reports Octez emits at warning level whatever their name says (`p2p_events.ml`). */
-const WARN_KINDS: ReadonlySet<string> = new Set(['peer_discovery_disabled']);
-
-function bridgeLog(log: Logger): (e: P2pLog) => void {
-  return ({ source, event }) => {
-    const { kind, ...fields } = event;
-    // Reaching our own address (learnt from peers' advertisements) is routine: Octez then remembers the point as ours.
-    const myself = (fields['error'] as { code?: unknown } | undefined)?.code === 'MYSELF' || String(fields['error']).startsWith('connected to ourselves');
-    const warn = WARN_KINDS.has(kind) || (!myself && (kind.endsWith('_failed') || kind.includes('error')));
-    log[warn ? 'warn' : 'debug']({ source, ...fields }, kind);
-  };
-}
-
-/** What an operator wants to see at info level; the rest of the event stream is debug. */
-const INFO_EVENTS: ReadonlySet<P2pEvent['kind']> = new Set(['Connection_established', 'Disconnection', 'External_disconnection', 'Authentication_failed', 'Request_rejected']);
 
 /** `octez-node run`, P2P part: identity, the P2P layer with its workers, the RPC server, and `--echo`. */
 export async function startNode(settings: NodeSettings, opts: StartNodeOptions): Promise<RunningNode> {
@@ -63,6 +47,10 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
   const trustedPoints = await resolvePeers(settings.bootstrapPeers, DEFAULT_P2P_PORT, (m) => log.warn(m));
   const recordings = settings.record !== undefined ? new SessionRecordings(settings.record, log.child({ component: 'record' })) : undefined;
 
+  // Subscribed before the layer starts, so that no line of its start-up is missed.
+  const bus = new EventBus();
+  const lines = [bus.reports$.subscribe((r) => logReport(log, r)), bus.events$.subscribe((e) => logEvent(log, e))];
+  const events = { unsubscribe: () => lines.forEach((l) => l.unsubscribe()) };
   const p2p = (await createP2p(
     {
       identity,
@@ -81,13 +69,9 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
     },
     settings.limits,
     rawMessageParams(settings.chainName, { privateMode: settings.privateMode, disableMempool: settings.disableMempool }),
-    { log: bridgeLog(log) },
+    { bus },
   )) as NodeP2p;
 
-  const events = p2p.events$.subscribe((e) => {
-    const json = p2pEventToJson(e);
-    if (json !== undefined) log[INFO_EVENTS.has(e.kind) ? 'info' : 'debug'](json, 'p2p event');
-  });
 
   let rpc: RpcServer | undefined;
   try {

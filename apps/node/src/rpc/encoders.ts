@@ -1,7 +1,6 @@
 import type { ConnectionInfo, ConnectionStat, IoStat } from '@tezos-p2p/connection';
-import type { ConnectionPoint } from '@tezos-p2p/events';
 import type { Stamped } from '@tezos-p2p/pool';
-import { type NetworkVersion, type ShellConnectionMetadata, connectionPointJson, formatTimestamp, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import { type ConnectionPoint, type NetworkVersion, type ShellConnectionMetadata, connectionPointJson, formatTimestamp, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
 import type { NodeP2p, NodePeerInfo } from './types.js';
 
 /** The JSON shapes of `src/lib_base` (events-rpc.md §4), keys in Octez's order. */
@@ -32,7 +31,7 @@ export function connectionInfoJson(info: ConnectionInfo<ShellConnectionMetadata>
   return {
     incoming: info.incoming,
     peer_id: info.peerId,
-    id_point: connectionPointJson(info.idPoint.ip, info.idPoint.port),
+    id_point: connectionPointJson(info.idPoint),
     remote_socket_port: info.remoteSocketPort,
     announced_version: networkVersionJson(info.announcedVersion),
     private: info.privateNode,
@@ -41,7 +40,7 @@ export function connectionInfoJson(info: ConnectionInfo<ShellConnectionMetadata>
   };
 }
 
-const stamped = (x: Stamped<ConnectionPoint> | undefined) => (x === undefined ? undefined : [connectionPointJson(x.value.ip, x.value.port), formatTimestamp(x.at)]);
+const stamped = (x: Stamped<ConnectionPoint> | undefined) => (x === undefined ? undefined : [connectionPointJson(x.value), formatTimestamp(x.at)]);
 
 /** `P2p_peer.Info.encoding` of `P2p_pool.Peers.info_of_peer_info`. */
 export function peerInfoJson(p2p: NodeP2p, info: NodePeerInfo): Json {
@@ -50,7 +49,7 @@ export function peerInfoJson(p2p: NodeP2p, info: NodePeerInfo): Json {
   if (s.kind === 'Running') j['conn_metadata'] = metadataJson(s.connMetadata);
   j['peer_metadata'] = p2p.pool.peerMetadata.toJson(info.peerMetadata);
   j['state'] = s.kind.toLowerCase();
-  if (s.kind !== 'Disconnected') j['reachable_at'] = connectionPointJson(s.currentPoint.ip, s.currentPoint.port);
+  if (s.kind !== 'Disconnected') j['reachable_at'] = connectionPointJson(s.currentPoint);
   j['stat'] = s.kind === 'Running' ? connectionStatJson(s.connection.stat()) : EMPTY_STAT;
   const opt = (k: string, v: unknown) => {
     if (v !== undefined) j[k] = v;

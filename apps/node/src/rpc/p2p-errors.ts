@@ -67,7 +67,7 @@ const OCTEZ_ERRORS: Record<P2pErrorCode, OctezError> = {
     kind: 'permanent',
     fields: (e) => {
       const id = e.cause instanceof ConnectionError ? e.cause.idPoint : e.point;
-      return id ? { connection_id: connectionPointJson(id.ip, id.port) } : {};
+      return id ? { connection_id: connectionPointJson(id) } : {};
     },
   },
   NOT_ENOUGH_PROOF_OF_WORK: { id: 'node.p2p_socket.not_enough_proof_of_work', kind: 'permanent', fields: (e) => (e.peerId ? { peer_id: e.peerId } : {}) },

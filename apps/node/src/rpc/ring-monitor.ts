@@ -2,13 +2,16 @@ import { jsonLine } from './json-lines.js';
 import type { LineSource } from './streams.js';
 import type { NodeP2p } from './types.js';
 
-/** Safety net for ring changes no pool event follows (e.g. a failed dial that resets a point). */
+/**
+ * For ring changes no bus record follows (a failed dial that resets a point, a Nack's point reset
+ * after the reply is written): the pool's rings have no watcher of their own yet.
+ */
 const POLL_MS = 500;
 
 /**
- * Wakes a reader when something may have changed: after each pool event (deferred one turn, since an
- * event can be published before the state it announces is recorded) and every `POLL_MS`. Wake-ups
- * are level-triggered: one that comes while nobody waits is kept for the next `wait`.
+ * Wakes a reader when something may have changed: at each pool event (published after the state it
+ * announces, so no turn needs to pass) and every `POLL_MS`. Wake-ups are level-triggered: one that
+ * comes while nobody waits is kept for the next `wait`.
  */
 class ChangeSignal {
   private dirty = false;
@@ -18,7 +21,7 @@ class ChangeSignal {
   private readonly timer: NodeJS.Timeout;
 
   constructor(p2p: NodeP2p) {
-    this.sub = p2p.events$.subscribe({ next: () => void setImmediate(() => this.wake()), complete: () => this.close() });
+    this.sub = p2p.events$.subscribe({ next: () => this.wake(), complete: () => this.close() });
     this.timer = setInterval(() => this.wake(), POLL_MS);
     this.timer.unref();
   }

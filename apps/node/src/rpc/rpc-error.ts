@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 /**
  * One element of an Octez error trace as `Error_monad.json_of_error` prints it: `kind` (the error
  * category), `id`, then the error's own fields.
@@ -48,7 +49,7 @@ export function echo(value: string): string {
 }
 
 /** A failed RPC: the HTTP status and what is sent with it. */
-export class RpcError extends Error {
+export class RpcError extends CodedError<RpcErrorCode> {
   override readonly name = 'RpcError';
 
   constructor(
@@ -103,7 +104,7 @@ export class RpcError extends Error {
 }
 
 /** The server could not start (address in use, no such interface, a name without address …). */
-export class RpcServerError extends Error {
+export class RpcServerError extends CodedError<'RPC_LISTEN_FAILED'> {
   override readonly name = 'RpcServerError';
   readonly code = 'RPC_LISTEN_FAILED';
 }

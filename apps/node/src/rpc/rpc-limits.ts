@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 /**
  * Time and connection limits of the RPC server, so that no client can hold a socket (a file
  * descriptor) without sending a request or reading its answer, nor hold more than its share of them.
@@ -33,7 +34,7 @@ export const DEFAULT_RPC_LIMITS: RpcLimits = Object.freeze({
   maxConnectionsPerAddress: 32,
 });
 
-export class RpcLimitsError extends Error {
+export class RpcLimitsError extends CodedError<'INVALID_RPC_LIMITS'> {
   override readonly name = 'RpcLimitsError';
   readonly code = 'INVALID_RPC_LIMITS';
 }

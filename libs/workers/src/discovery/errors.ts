@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 export type DiscoveryErrorCode =
   /**
    * The listening port does not fit the datagram's signed int16. Octez's sender raises on every
@@ -8,7 +9,7 @@ export type DiscoveryErrorCode =
   | 'BIND_FAILED'
   | 'INVALID_OPTIONS';
 
-export class DiscoveryError extends Error {
+export class DiscoveryError extends CodedError<DiscoveryErrorCode> {
   override readonly name = 'DiscoveryError';
   readonly code: DiscoveryErrorCode;
 

@@ -1,3 +1,4 @@
+import { CodedError } from '@tezos-p2p/encoding';
 /**
  * Why an `rpc.acl` entry was refused. The reasons are those of Octez's parsers (`resto/src/acl.ml
  * parse`, `src/lib_base/point_parser.mll`), which make octez-node refuse the whole config.json.
@@ -16,7 +17,7 @@ export interface AclErrorLocation {
   readonly field: string;
 }
 
-export class AclError extends Error {
+export class AclError extends CodedError<AclErrorCode> {
   override readonly name = 'AclError';
 
   constructor(

@@ -1,0 +1,27 @@
+/** What `JSON.stringify` prints for a `CodedError`: its own fields, then `name`, `code` and `message`. */
+export type CodedErrorJson<C extends string = string> = { readonly [field: string]: unknown } & {
+  readonly name: string;
+  readonly code: C;
+  readonly message: string;
+};
+
+/**
+ * The base of every coded error class of the libraries and apps (`DecodeError`, `ConnectionError`,
+ * `P2pError`, `ConfigError` …): a subclass names itself (`name`), carries a stable machine-readable
+ * `code` from its own union of codes, and may add fields. A `cause` is kept only when one is given
+ * (no own `cause: undefined`), and `JSON.stringify` prints the fields, `name`, `code` and `message`
+ * (which `Error` alone leaves out); the `cause` and the stack are never printed.
+ */
+export abstract class CodedError<C extends string = string> extends Error {
+  abstract override readonly name: string;
+  abstract readonly code: C;
+
+  constructor(message?: string, options?: { readonly cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  }
+
+  toJSON(): CodedErrorJson<C> {
+    const fields: { [field: string]: unknown } = Object.fromEntries(Object.entries(this));
+    return { ...fields, name: this.name, code: this.code, message: this.message };
+  }
+}
