@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { generateIdentity } from '@tezos-p2p/crypto';
-import type { P2pEvent } from '@tezos-p2p/events';
+import { EventBus, type P2pEvent } from '@tezos-p2p/events';
 import { ConnectionError } from '@tezos-p2p/connection';
 import { DecodeError, EncodeError } from '@tezos-p2p/encoding';
 import { P2pError, createP2p, rawMessageParams } from '@tezos-p2p/p2p';
@@ -14,6 +14,7 @@ import { p2pFailure } from '../src/rpc/p2p-errors.js';
 
 const CHAIN = 'TZP2P_RPC_TEST';
 const hosts = new Map<NodeP2p, string>();
+const buses = new Map<NodeP2p, EventBus>();
 let hostSeq = 0;
 
 /** Each node on its own 127.x.y.z, so banning one node's address touches no other. */
@@ -25,15 +26,20 @@ function freshHost(): string {
 async function startNode(chain = CHAIN): Promise<NodeP2p> {
   const host = freshHost();
   const identity = await generateIdentity({ difficulty: 0, workers: 0 });
+  // Our own bus (the facade keeps its bus private): the stream tests publish on it and count its consumers.
+  const bus = new EventBus();
   const n = await createP2p(
     { identity, listenAddr: host, localAddress: host, listeningPort: 0, expectedProofOfWork: 0 },
     { maintenanceIdleTimeMs: null },
     rawMessageParams(chain),
+    { bus },
   );
   hosts.set(n, host);
+  buses.set(n, bus);
   return n;
 }
 
+const busOf = (n: NodeP2p): EventBus => buses.get(n)!;
 const pointOf = (n: NodeP2p): string => `${hosts.get(n)!}:${n.listeningPort!}`;
 const mapped = (n: NodeP2p): string => `::ffff:${hosts.get(n)!}`;
 
@@ -364,11 +370,13 @@ describe('ACL', () => {
 
   it('lists and clears the greylists (and the blacklists)', async () => {
     await rpc('DELETE', '/network/greylist');
+    await ensureConnected();
     a.greylistAddr('192.0.2.7');
-    a.pool.acl.greylistPeer(STRANGER);
+    // `greylist_peer` acts on a running peer only: its address and its id.
+    a.greylistPeer(b.peerId);
     a.peers.ban(b.peerId);
-    expect((await rpc('GET', '/network/greylist/ips')).text).toBe('{"ips":["::ffff:192.0.2.7"],"not_reliable_since":null}\n');
-    expect((await rpc('GET', '/network/greylist/peers')).json()).toEqual([STRANGER]);
+    expect((await rpc('GET', '/network/greylist/ips')).text).toBe(`{"ips":["::ffff:192.0.2.7","${mapped(b)}"],"not_reliable_since":null}\n`);
+    expect((await rpc('GET', '/network/greylist/peers')).json()).toEqual([b.peerId]);
     expect((await rpc('GET', '/network/points/192.0.2.7:9732/banned')).text).toBe('true\n');
     expect((await rpc('GET', `/network/peers/${b.peerId}/banned`)).text).toBe('true\n');
 
@@ -453,11 +461,11 @@ describe('bad requests', () => {
 
 describe('streams', () => {
   it('cuts a /network/log client that stops reading, and the node carries on', async () => {
-    const consumers = a.bus.consumerCount;
-    const subscribers = a.bus.subscriberCount;
+    const consumers = busOf(a).consumerCount;
+    const subscribers = busOf(a).subscriberCount;
     const res = await fetch(`${base}/network/log`);
     expect(res.status).toBe(200);
-    expect(a.bus.consumerCount).toBe(consumers + 1);
+    expect(busOf(a).consumerCount).toBe(consumers + 1);
 
     // The client reads nothing while the node is busy: once the socket buffers are full the
     // stream's consumer fills up and overflows. Batches stay under the capacity, so a client that
@@ -465,12 +473,12 @@ describe('streams', () => {
     const batch = LOG_STREAM_CAPACITY / 4;
     const event: P2pEvent = { kind: 'Advertise_received', source: b.peerId };
     let published = 0;
-    for (let i = 0; i < 20_000 && a.bus.consumerCount > consumers; i++) {
-      for (let j = 0; j < batch; j++) a.bus.publish(event);
+    for (let i = 0; i < 20_000 && busOf(a).consumerCount > consumers; i++) {
+      for (let j = 0; j < batch; j++) busOf(a).publish(event);
       published += batch;
       await new Promise((r) => setImmediate(r));
     }
-    expect(a.bus.consumerCount, `still subscribed after ${published} events`).toBe(consumers);
+    expect(busOf(a).consumerCount, `still subscribed after ${published} events`).toBe(consumers);
 
     // What was already sent arrives, then the stream breaks off rather than ending as if complete.
     const reader = new LineReader(res);
@@ -489,26 +497,26 @@ describe('streams', () => {
     expect(outcome).toBe('cut');
     expect(received).toBeGreaterThan(0);
     expect(received).toBeLessThan(published);
-    await settle(() => a.bus.subscriberCount === subscribers, 'the stream to let go of the bus');
+    await settle(() => busOf(a).subscriberCount === subscribers, 'the stream to let go of the bus');
 
     // The node and its RPC server carry on; a client that reads is served.
     expect((await rpc('GET', '/network/self')).status).toBe(200);
     const log = await LineReader.open('/network/log');
     try {
-      a.bus.publish({ kind: 'Swap_success', source: b.peerId });
+      busOf(a).publish({ kind: 'Swap_success', source: b.peerId });
       expect(await log.next()).toEqual({ event: 'swap_success', source: b.peerId });
       // The two events Octez cannot encode are skipped.
-      a.bus.publish({ kind: 'Maintenance_started' });
-      a.bus.publish({ kind: 'Gc_points' });
+      busOf(a).publish({ kind: 'Maintenance_started' });
+      busOf(a).publish({ kind: 'Gc_points' });
       expect(await log.next()).toEqual({ event: 'gc_points' });
     } finally {
       await log.cancel();
     }
-    await settle(() => a.bus.consumerCount === consumers, 'the closed stream to release its consumer');
+    await settle(() => busOf(a).consumerCount === consumers, 'the closed stream to release its consumer');
   });
 
   it('refuses streams beyond maxStreams with 503, and takes them again once one closes', async () => {
-    const consumers = a.bus.consumerCount;
+    const consumers = busOf(a).consumerCount;
     const own = await startRpcServer(a, { listen: [{ host: '127.0.0.1', port: 0 }], maxStreams: 2 });
     const ownBase = `http://127.0.0.1:${own.port}`;
     try {
@@ -537,7 +545,7 @@ describe('streams', () => {
     } finally {
       await own.close();
     }
-    await settle(() => a.bus.consumerCount === consumers, 'the streams to release their consumers');
+    await settle(() => busOf(a).consumerCount === consumers, 'the streams to release their consumers');
   });
 
   it('reports a port it cannot listen on', async () => {
@@ -546,8 +554,8 @@ describe('streams', () => {
 
   it('monitors a point log, and close() ends every open stream', async () => {
     await ensureDisconnected();
-    const consumers = a.bus.consumerCount;
-    const subscribers = a.bus.subscriberCount;
+    const consumers = busOf(a).consumerCount;
+    const subscribers = busOf(a).subscriberCount;
     const own = await startRpcServer(a, { listen: [{ host: '127.0.0.1', port: 0 }] });
     const ownBase = `http://127.0.0.1:${own.port}`;
     const open = async (path: string) => {
@@ -563,7 +571,7 @@ describe('streams', () => {
     await ensureConnected();
     const fresh = await monitor.find((v) => v[0][1].event_kind === 'accepting_request');
     expect(fresh).toEqual([[expect.stringMatching(/-00:00$/), { event_kind: 'accepting_request', p2p_peer_id: b.peerId }]]);
-    expect(a.bus.consumerCount).toBe(consumers + 1);
+    expect(busOf(a).consumerCount).toBe(consumers + 1);
 
     await own.close();
     const drained = async (r: LineReader) => {
@@ -574,7 +582,7 @@ describe('streams', () => {
       }
     };
     await Promise.all([drained(log), drained(monitor)]);
-    await settle(() => a.bus.consumerCount === consumers && a.bus.subscriberCount === subscribers, 'streams to release the bus');
+    await settle(() => busOf(a).consumerCount === consumers && busOf(a).subscriberCount === subscribers, 'streams to release the bus');
     await own.close();
   });
 });

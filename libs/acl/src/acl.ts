@@ -87,7 +87,7 @@ export class Acl {
       if (!this.destroyed) this.schedule();
     }, this.config.tickMs);
     // On the system clock the countdown alone should not keep the process alive (Lwt's sleep does not).
-    (h as unknown as { unref?: () => void }).unref?.();
+    h.unref();
     this.timer = h;
   }
 

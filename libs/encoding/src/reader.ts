@@ -99,7 +99,7 @@ export class Reader {
           break;
         }
       }
-      if (ascii) return String.fromCharCode.apply(null, b as unknown as number[]);
+      if (ascii) return String.fromCharCode(...b);
     }
     try {
       return utf8.decode(b);

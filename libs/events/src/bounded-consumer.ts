@@ -1,13 +1,4 @@
 import { CodedError } from '@tezos-p2p/encoding';
-/** What a slow consumer's buffer does when it is full. */
-export type OverflowPolicy =
-  /** Discard the oldest buffered item to make room (a live view that tolerates gaps). */
-  | 'drop-oldest'
-  /** Discard the incoming item. */
-  | 'drop-newest'
-  /** End the consumer with `ConsumerOverflowError` (a stream that must be complete or nothing). */
-  | 'close';
-
 export class ConsumerOverflowError extends CodedError<'CONSUMER_OVERFLOW'> {
   override readonly name = 'ConsumerOverflowError';
   readonly code = 'CONSUMER_OVERFLOW';
@@ -15,8 +6,9 @@ export class ConsumerOverflowError extends CodedError<'CONSUMER_OVERFLOW'> {
 
 /**
  * A bounded, asynchronous view of a synchronous stream for consumers that may fall behind (RPC
- * streams, exporters): producers never wait on it, memory stays at `capacity` items, and every
- * overflow is counted.
+ * streams): producers never wait on it and memory stays at `capacity` items. One overflow policy: an
+ * item offered to a full buffer ends the consumer with `ConsumerOverflowError` (a stream that must be
+ * complete or nothing, such as `/network/log`); `overflows` counts it.
  */
 export class BoundedConsumer<T> implements AsyncIterable<T> {
   private readonly buffer: (T | undefined)[];
@@ -25,12 +17,11 @@ export class BoundedConsumer<T> implements AsyncIterable<T> {
   private waiter: { resolve: (r: IteratorResult<T>) => void; reject: (e: Error) => void } | undefined;
   private ended = false;
   private failure: Error | undefined;
-  /** Items lost to the overflow policy. */
+  /** Items offered to a full buffer (then the consumer is ended: at most 1). */
   overflows = 0;
 
   constructor(
     readonly capacity: number,
-    readonly policy: OverflowPolicy,
     private readonly onClose: () => void = () => undefined,
   ) {
     if (!(Number.isInteger(capacity) && capacity > 0)) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
@@ -56,13 +47,8 @@ export class BoundedConsumer<T> implements AsyncIterable<T> {
     }
     if (this.size === this.capacity) {
       this.overflows++;
-      if (this.policy === 'drop-newest') return;
-      if (this.policy === 'close') {
-        this.fail(new ConsumerOverflowError(`consumer fell ${this.capacity} items behind`));
-        return;
-      }
-      this.head = (this.head + 1) % this.capacity;
-      this.size--;
+      this.fail(new ConsumerOverflowError(`consumer fell ${this.capacity} items behind`));
+      return;
     }
     this.buffer[(this.head + this.size) % this.capacity] = item;
     this.size++;

@@ -9,14 +9,30 @@ export interface Clock {
   clearTimeout(h: TimerHandle): void;
 }
 
+/** An armed timer, as returned by `Clock.setTimeout`; only the clock that armed it can clear it. */
 export interface TimerHandle {
-  readonly __timer: unique symbol;
+  /**
+   * Let the process exit while this timer is pending, for housekeeping timers (countdowns, autosaves)
+   * that alone should not keep it alive; a no-op on clocks that have no process to keep alive.
+   */
+  unref(): void;
+}
+
+/** A real timer, wrapped so that its handle is typed on every runtime. */
+class SystemTimer implements TimerHandle {
+  constructor(readonly timer: ReturnType<typeof setTimeout>) {}
+
+  unref(): void {
+    this.timer.unref?.();
+  }
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setTimeout: (f, ms) => setTimeout(f, ms) as unknown as TimerHandle,
-  clearTimeout: (h) => clearTimeout(h as unknown as NodeJS.Timeout),
+  setTimeout: (f, ms) => new SystemTimer(setTimeout(f, ms)),
+  clearTimeout: (h) => {
+    if (h instanceof SystemTimer) clearTimeout(h.timer);
+  },
 };
 
 /** Sleep on a clock; rejects with the signal's reason when aborted, leaving no timer behind. */
@@ -35,10 +51,14 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
   });
 }
 
-interface FakeTimer {
-  at: number;
-  seq: number;
-  f: () => void;
+class FakeTimer implements TimerHandle {
+  constructor(
+    readonly at: number,
+    readonly seq: number,
+    readonly f: () => void,
+  ) {}
+
+  unref(): void {}
 }
 
 /**
@@ -59,13 +79,13 @@ export class FakeClock implements Clock {
   }
 
   setTimeout(f: () => void, ms: number): TimerHandle {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.t + Math.max(0, ms), seq: id, f });
-    return id as unknown as TimerHandle;
+    const timer = new FakeTimer(this.t + Math.max(0, ms), ++this.seq, f);
+    this.timers.set(timer.seq, timer);
+    return timer;
   }
 
   clearTimeout(h: TimerHandle): void {
-    this.timers.delete(h as unknown as number);
+    if (h instanceof FakeTimer && this.timers.get(h.seq) === h) this.timers.delete(h.seq);
   }
 
   /** Pending timers. */

@@ -1,7 +1,7 @@
-import { type Observable, Subject, type Subscription, filter } from 'rxjs';
+import { type Observable, Subject, type Subscription } from 'rxjs';
 import type { PeerId, Point } from '@tezos-p2p/wire';
-import { BoundedConsumer, type OverflowPolicy } from './bounded-consumer.js';
-import type { P2pEvent, P2pEventKind, P2pEventOf } from './p2p-event.js';
+import { BoundedConsumer } from './bounded-consumer.js';
+import type { P2pEvent, P2pEventKind } from './p2p-event.js';
 import type { P2pReport } from './p2p-report.js';
 
 /**
@@ -11,19 +11,16 @@ import type { P2pReport } from './p2p-report.js';
 export interface Triggers {
   readonly newPoint$: Observable<Point>;
   readonly newPeer$: Observable<PeerId>;
-  readonly newConnection$: Observable<PeerId>;
   readonly tooFewConnections$: Observable<void>;
   readonly tooManyConnections$: Observable<void>;
 }
 
-export type TriggerName = 'newPoint' | 'newPeer' | 'newConnection' | 'tooFewConnections' | 'tooManyConnections';
-type TriggerValue<N extends TriggerName> = N extends 'newPoint' ? Point : N extends 'newPeer' | 'newConnection' ? PeerId : void;
+export type TriggerName = 'newPoint' | 'newPeer' | 'tooFewConnections' | 'tooManyConnections';
+type TriggerValue<N extends TriggerName> = N extends 'newPoint' ? Point : N extends 'newPeer' ? PeerId : void;
 
 export interface ConsumeOptions {
-  /** Items buffered before the overflow policy applies (default 1024). */
+  /** Items buffered; one more and the consumer is ended with `ConsumerOverflowError` (default 1024). */
   readonly capacity?: number;
-  /** Default `drop-oldest`. */
-  readonly overflow?: OverflowPolicy;
   /** Only these kinds (default all). */
   readonly kinds?: readonly P2pEventKind[];
 }
@@ -33,9 +30,9 @@ export interface ConsumeOptions {
  *
  * Back-pressure is a decision, not an accident: in-process subscribers (the workers) are called
  * synchronously and must not block — they react or schedule work. Consumers that may fall behind
- * (RPC streams, exporters) take a `BoundedConsumer` from `consume()`: a fixed-size buffer with a
- * drop-or-close policy and an overflow counter, so a slow reader can neither stall the node nor grow
- * its memory.
+ * (RPC streams) take a `BoundedConsumer` from `consume()`: a fixed-size buffer that is closed with
+ * `ConsumerOverflowError` when it overflows, so a slow reader can neither stall the node nor grow its
+ * memory.
  *
  * Publishing from inside a subscriber is safe: events (and triggers) published during a dispatch are
  * queued and delivered after it, in publication order, to every subscriber — no recursion, no
@@ -47,7 +44,6 @@ export class EventBus {
   private readonly triggerSubjects = {
     newPoint: new Subject<Point>(),
     newPeer: new Subject<PeerId>(),
-    newConnection: new Subject<PeerId>(),
     tooFewConnections: new Subject<void>(),
     tooManyConnections: new Subject<void>(),
   };
@@ -64,7 +60,6 @@ export class EventBus {
   readonly triggers: Triggers = {
     newPoint$: this.triggerSubjects.newPoint.asObservable(),
     newPeer$: this.triggerSubjects.newPeer.asObservable(),
-    newConnection$: this.triggerSubjects.newConnection.asObservable(),
     tooFewConnections$: this.triggerSubjects.tooFewConnections.asObservable(),
     tooManyConnections$: this.triggerSubjects.tooManyConnections.asObservable(),
   };
@@ -97,16 +92,12 @@ export class EventBus {
     this.run(() => (this.triggerSubjects[name] as Subject<unknown>).next(value[0]));
   }
 
-  on<K extends P2pEventKind>(kind: K): Observable<P2pEventOf<K>> {
-    return this.events$.pipe(filter((e): e is P2pEventOf<K> => e.kind === kind));
-  }
-
   /** A bounded asynchronous view of the events for a consumer that may fall behind. */
   consume(opts: ConsumeOptions = {}): BoundedConsumer<P2pEvent> {
     const kinds = opts.kinds ? new Set(opts.kinds) : undefined;
     // The consumer unsubscribes itself when closed, so it needs the subscription made after it.
     const link: { sub?: Subscription } = {};
-    const c = new BoundedConsumer<P2pEvent>(opts.capacity ?? 1024, opts.overflow ?? 'drop-oldest', () => {
+    const c = new BoundedConsumer<P2pEvent>(opts.capacity ?? 1024, () => {
       link.sub?.unsubscribe();
       this.consumers.delete(c);
     });
@@ -136,7 +127,7 @@ export class EventBus {
   }
 }
 
-function countObservers(s: object): number {
-  // rxjs keeps its observers in a (deprecated but stable) array; only used to count.
-  return (s as unknown as { observers: unknown[] }).observers.length;
+function countObservers(s: { readonly observers: readonly unknown[] }): number {
+  // rxjs 7 keeps its observers in a public (deprecated but stable) array; only used to count.
+  return s.observers.length;
 }

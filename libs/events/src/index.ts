@@ -11,5 +11,5 @@ export {
   type MaintenanceMotive,
 } from './p2p-report.js';
 export { EventBus, type Triggers, type TriggerName, type ConsumeOptions } from './event-bus.js';
-export { BoundedConsumer, ConsumerOverflowError, type OverflowPolicy } from './bounded-consumer.js';
+export { BoundedConsumer, ConsumerOverflowError } from './bounded-consumer.js';
 export { type Clock, type TimerHandle, systemClock, sleep, FakeClock, type Rng, systemRng, seededRng, randomInt, shuffled } from './clock.js';

@@ -1,7 +1,8 @@
 import { type ConnectionStat, type DisconnectReason, IoScheduler, type IoStat, type MemoryBudgetStat } from '@tezos-p2p/connection';
 import { getCryptoBackend, type CryptoBackend } from '@tezos-p2p/crypto';
 import { type Encoding, encode } from '@tezos-p2p/encoding';
-import { type Clock, EventBus, type P2pEvent, type P2pReport, type Rng, reportedError, systemClock, systemRng } from '@tezos-p2p/events';
+import type { GreylistedIps } from '@tezos-p2p/acl';
+import { type BoundedConsumer, type Clock, EventBus, type P2pEvent, type P2pReport, type Rng, reportedError, systemClock, systemRng } from '@tezos-p2p/events';
 import { type PeerInfo, Pool, type PointInfo } from '@tezos-p2p/pool';
 import { SUPPORTED_DISTRIBUTED_DB_VERSIONS, SUPPORTED_P2P_VERSIONS, type NetworkVersion, announcedVersion, type P2pMessage, type PeerId, type Point, p2pMessageEncoding } from '@tezos-p2p/wire';
 import {
@@ -18,8 +19,9 @@ export type P2pConnection<M, CM> = P2pConn<M, CM>;
  * `shutdown` saves peers.json, closes every connection and leaves no timer, socket or subscription.
  */
 export class P2p<M, PM, CM> {
-  readonly bus: EventBus;
-  readonly pool: Pool<P2pConn<M, CM>, PM, CM>;
+  /** Not public: upper layers use the named methods below (libs/p2p's tests reach it through `test/internals.ts`). */
+  private readonly bus: EventBus;
+  private readonly pool: Pool<P2pConn<M, CM>, PM, CM>;
   readonly limits: P2pLimits;
   readonly peerId: PeerId;
   readonly clock: Clock;
@@ -163,7 +165,7 @@ export class P2p<M, PM, CM> {
         register: (point, opts) => void this.pool.registerNewPoint(point, opts),
         trustDiscoveredPeers: this.config.trustDiscoveredPeers ?? false,
         clock: this.clock,
-        onEvent: (event) => this.bus.report(event),
+        bus: this.bus,
       });
       await this.discovery.start();
     }
@@ -175,8 +177,18 @@ export class P2p<M, PM, CM> {
     return this.welcome?.port;
   }
 
+  /** Octez's `P2p_event`s as they happen (in-process subscribers must not block). */
   get events$(): Observable<P2pEvent> {
     return this.bus.events$;
+  }
+
+  /**
+   * A bounded asynchronous view of the events from now on, for a reader that may fall behind (the
+   * RPC's `/network/log`): at most `capacity` buffered; one more and the consumer ends with
+   * `ConsumerOverflowError` (a log is complete or nothing). Close it when done.
+   */
+  consumeEvents(capacity: number): BoundedConsumer<P2pEvent> {
+    return this.bus.consume({ capacity });
   }
 
   /** What the workers report besides the `P2pEvent`s (refusals, handshake failures, maintenance steps…). */
@@ -306,6 +318,26 @@ export class P2p<M, PM, CM> {
     return this.pool.peers.info(peerId);
   }
 
+  /** Every known point (`P2p_pool.Points.fold_known`), or those `filter` keeps. */
+  knownPoints(filter?: (info: PointInfo<P2pConn<M, CM>>) => boolean): PointInfo<P2pConn<M, CM>>[] {
+    return this.pool.points.list(filter);
+  }
+
+  /** Every known peer (`P2p_pool.Peers.fold_known`), or those `filter` keeps. */
+  knownPeers(filter?: (info: PeerInfo<P2pConn<M, CM>, PM, CM>) => boolean): PeerInfo<P2pConn<M, CM>, PM, CM>[] {
+    return this.pool.peers.list(filter);
+  }
+
+  /** A peer's score, from its metadata (`P2p_pool.Peers.get_score`). */
+  peerScore(peerId: PeerId): number {
+    return this.pool.peers.getScore(peerId);
+  }
+
+  /** Peer metadata as JSON, with the `peerMetadata` configuration of the params (RPC `peer_metadata`). */
+  peerMetadataJson(meta: PM): unknown {
+    return this.pool.peerMetadata.toJson(meta);
+  }
+
   /** Global I/O statistics (`P2p_stat`). */
   stat(): IoStat {
     return this.scheduler.stat();
@@ -349,6 +381,24 @@ export class P2p<M, PM, CM> {
     untrust: (peerId: PeerId) => this.pool.peers.untrust(peerId),
     banned: (peerId: PeerId) => !(this.pool.peers.info(peerId)?.trusted ?? false) && this.pool.peers.banned(peerId),
   };
+
+  /**
+   * Expect `peerId` at `point`, if the point is known (`P2p_pool.set_expected_peer_id`): a running
+   * connection there to another peer is closed and its address greylisted, an accepted one greylisted.
+   */
+  setExpectedPeerId(point: Point, peerId: PeerId): void {
+    this.pool.setExpectedPeerId(point, peerId);
+  }
+
+  /** The greylisted peers (RPC `/network/greylist/peers`). */
+  greylistedPeers(): PeerId[] {
+    return this.pool.acl.greylistedPeers();
+  }
+
+  /** The greylisted addresses, and since when the list is not exact (RPC `/network/greylist/ips`). */
+  greylistedIps(): GreylistedIps {
+    return this.pool.acl.greylistedIps();
+  }
 
   greylistAddr(ip: string): void {
     this.pool.greylistAddr(ip);

@@ -5,6 +5,7 @@ import { type PeerId, type RawAppMessage, type ShellConnectionMetadata, p2pMessa
 import { describe, expect, it } from 'vitest';
 import { CHAIN, type Node, identity, pointOf, startNode, stopAll, until } from './harness.js';
 import { clientHost, extraResources, settledResources } from './raw-client.js';
+import { internals } from './internals.js';
 
 // Churn: many short connections through the node's whole accept path (accept, handshake, checks,
 // Ack, P2pConn, Connection_established, close, Disconnection), then the heap, the handles and the
@@ -50,10 +51,10 @@ async function snapshot(node: Node): Promise<Snapshot> {
     heapUsed: m.heapUsed,
     external: m.external,
     handles,
-    subscribers: node.bus.subscriberCount,
-    consumers: node.bus.consumerCount,
-    knownPoints: node.pool.knownPointCount,
-    knownPeers: node.pool.knownPeerCount,
+    subscribers: internals(node).bus.subscriberCount,
+    consumers: internals(node).bus.consumerCount,
+    knownPoints: internals(node).pool.knownPointCount,
+    knownPeers: internals(node).pool.knownPeerCount,
   };
 }
 
@@ -139,7 +140,7 @@ describe('churn', () => {
       // By design: one peer per client identity, no point (no listening port announced), nothing banned.
       expect(after.knownPeers).toBe(LANES);
       expect(after.knownPoints).toBe(0);
-      expect(node.pool.acl.greylistedIps().ips).toEqual([]);
+      expect(internals(node).pool.acl.greylistedIps().ips).toEqual([]);
       expect(node.connections()).toEqual([]);
       expect(node.pendingConnections).toEqual({ incoming: 0, outgoing: 0 });
 

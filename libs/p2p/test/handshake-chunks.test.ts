@@ -7,6 +7,7 @@ import type { Point } from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
 import { identity, nodesStoppedAfterEach } from './harness.js';
 import { clientHost, dialFrom, handshakeFrom } from './raw-client.js';
+import { internals } from './internals.js';
 
 const node = nodesStoppedAfterEach();
 
@@ -16,7 +17,7 @@ describe('handshake chunks of a running node', () => {
     // 22 bytes each on the wire: 50 of them (1100 bytes) need two 1 KiB chunks if split. Exactly 50
     // known points (the raw client announces no port, so it adds none): all of them are offered.
     const known: Point[] = Array.from({ length: 50 }, (_, i) => ({ ip: `192.168.100.${100 + i}`, port: 9732 }));
-    for (const p of known) full.pool.registerPoint(p).setPrivate(false);
+    for (const p of known) internals(full).pool.registerPoint(p).setPrivate(false);
     const raw = await dialFrom(full, clientHost());
     const authed = await handshakeFrom(raw, full, await identity());
     const refusal = await authed.accept({ messageEncoding: full.messageEncoding }).then(

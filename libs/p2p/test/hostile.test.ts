@@ -7,6 +7,7 @@ import type { Subscription } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Node, nextEvent, pointOf, startNode, stopAll, until } from './harness.js';
 import { type RawSocket, authFailureLog, clientHost, connectionMessageFrame, dialFrom, extraResources, handshakeFrom, probe, resources, settledResources, reportingBus } from './raw-client.js';
+import { internals } from './internals.js';
 
 // One node under test, attacked over real loopback TCP, each attack from its own source address.
 // Outcomes follow Octez (shared/spec/connect-handler.md §3, handshake.md §9, framing.md §6):
@@ -92,12 +93,12 @@ const goodTraffic = (label: string) => Promise.all([steadyExchange(label), visit
  * address is (or is not) in the listing.
  */
 async function expectAddress(ip: string, greylisted: boolean): Promise<void> {
-  expect(target.pool.acl.isAddrGreylisted(ip)).toBe(greylisted);
+  expect(internals(target).pool.acl.isAddrGreylisted(ip)).toBe(greylisted);
   expect(target.points.banned({ ip, port: 9732 })).toBe(greylisted);
-  expect(target.pool.acl.greylistedIps().ips.includes(ip)).toBe(greylisted);
+  expect(internals(target).pool.acl.greylistedIps().ips.includes(ip)).toBe(greylisted);
   expect(await probe(target, ip)).toBe(greylisted ? 'refused' : 'accepted');
   await settled(); // an accepted probe hung up: its handshake fails (connection closed, no greylisting)
-  expect(target.pool.acl.isAddrGreylisted(ip)).toBe(greylisted);
+  expect(internals(target).pool.acl.isAddrGreylisted(ip)).toBe(greylisted);
   if (greylisted) greylistedIps.add(ip);
 }
 
@@ -151,14 +152,14 @@ beforeAll(async () => {
   steady = { atGood, atTarget: target.findConnection(good.peerId)! };
   await steadyExchange('setup');
   await visit('setup');
-  bus = { subscribers: target.bus.subscriberCount, consumers: target.bus.consumerCount };
+  bus = { subscribers: internals(target).bus.subscriberCount, consumers: internals(target).bus.consumerCount };
   running = await settledResources();
 }, 60_000);
 
 afterEach(async (ctx) => {
   if (finished) return;
-  const ips = new Set(target.pool.acl.greylistedIps().ips);
-  const peers = new Set<string>(target.pool.acl.greylistedPeers());
+  const ips = new Set(internals(target).pool.acl.greylistedIps().ips);
+  const peers = new Set<string>(internals(target).pool.acl.greylistedPeers());
   const expected = { ips: new Set(greylistedIps), peers: new Set(greylistedPeers) };
   // One wrong greylisting fails one test, not every later one.
   ips.forEach((ip) => greylistedIps.add(ip));
@@ -233,8 +234,8 @@ describe('hostile peers: before authentication', () => {
     const attempt = handshakeFrom(raw, target, weak);
     const [, code] = await Promise.all([expect(attempt).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' }), failed, raw.closed, goodTraffic(ip)]);
     expect(code).toBe('NOT_ENOUGH_PROOF_OF_WORK');
-    expect(target.pool.acl.isPeerGreylisted(weak.peerId)).toBe(false);
-    expect(target.pool.peers.info(weak.peerId)).toBeUndefined(); // refused before the peer is registered
+    expect(internals(target).pool.acl.isPeerGreylisted(weak.peerId)).toBe(false);
+    expect(internals(target).pool.peers.info(weak.peerId)).toBeUndefined(); // refused before the peer is registered
     await expectAddress(ip, true);
   });
 
@@ -265,7 +266,7 @@ describe('hostile peers: before authentication', () => {
       goodTraffic(ip),
     ]);
     expect(auth.codes.has(ip)).toBe(false); // authenticated, then refused: no authentication failure
-    expect(target.pool.acl.isPeerGreylisted(id.peerId)).toBe(false);
+    expect(internals(target).pool.acl.isPeerGreylisted(id.peerId)).toBe(false);
     expect(target.peers.banned(id.peerId)).toBe(false);
     await expectAddress(ip, false);
   });
@@ -278,9 +279,9 @@ describe('hostile peers: before authentication', () => {
     // Our client sees the same peer id and may give up first (MYSELF) or see the node's close.
     const [, code] = await Promise.all([expect(attempt).rejects.toMatchObject({ code: expect.stringMatching(/^(MYSELF|CONNECTION_CLOSED|SOCKET_ERROR)$/) }), failed, raw.closed, goodTraffic(ip)]);
     expect(code).toBe('MYSELF');
-    expect(target.pool.isMyIdPoint({ ip, port: 4242 })).toBe(true);
-    expect(target.pool.points.info({ ip, port: 4242 })).toBeUndefined();
-    expect(target.pool.acl.isPeerGreylisted(target.peerId)).toBe(false);
+    expect(internals(target).pool.isMyIdPoint({ ip, port: 4242 })).toBe(true);
+    expect(internals(target).pool.points.info({ ip, port: 4242 })).toBeUndefined();
+    expect(internals(target).pool.acl.isPeerGreylisted(target.peerId)).toBe(false);
     await expectAddress(ip, false);
   });
 
@@ -310,7 +311,7 @@ describe('hostile peers: before authentication', () => {
     await Promise.all([rejected, raw.closed, goodTraffic(ip)]); // only the node closes: we hold the socket
     authed.close();
     expect(auth.codes.has(ip)).toBe(false);
-    expect(target.pool.peers.info(id.peerId)?.state.kind).toBe('Disconnected');
+    expect(internals(target).pool.peers.info(id.peerId)?.state.kind).toBe('Disconnected');
     await expectAddress(ip, false);
   });
 });
@@ -321,7 +322,7 @@ describe('hostile peers: after the handshake', () => {
     const gone = disconnected(target, id.peerId);
     raw.socket.write(new Uint8Array([0x00, 0x20, ...randomBytes(32)])); // a 32-byte chunk: tag and ciphertext of nothing valid
     await Promise.all([gone, raw.closed, conn.closed, goodTraffic(ip)]);
-    expect(target.pool.acl.isPeerGreylisted(id.peerId)).toBe(false);
+    expect(internals(target).pool.acl.isPeerGreylisted(id.peerId)).toBe(false);
     expect(target.peers.banned(id.peerId)).toBe(false);
     await expectAddress(ip, false);
   });
@@ -332,7 +333,7 @@ describe('hostile peers: after the handshake', () => {
     // Size field 104 857 597: with its 4 bytes, one byte over P2p_message's check_size (100 MiB).
     expect(conn.trySendEncoded(new Uint8Array([0x06, 0x3f, 0xff, 0xfd, 0x00, 0x10]))).toBe(true);
     await Promise.all([gone, raw.closed, conn.closed, goodTraffic(ip)]);
-    expect(target.pool.acl.isPeerGreylisted(id.peerId)).toBe(true);
+    expect(internals(target).pool.acl.isPeerGreylisted(id.peerId)).toBe(true);
     expect(target.peers.banned(id.peerId)).toBe(true);
     greylistedPeers.add(id.peerId);
     await expectAddress(ip, true);
@@ -370,7 +371,7 @@ describe('hostile peers: while the node throttles the connection', () => {
     await conn.disconnect({ wait: true }); // the second Swap_ack is written, then our FIN
     await Promise.all([gone, raw.closed, goodTraffic(ip)]);
     expect(target.findConnection(id.peerId)).toBeUndefined();
-    expect(target.pool.acl.isPeerGreylisted(id.peerId)).toBe(false);
+    expect(internals(target).pool.acl.isPeerGreylisted(id.peerId)).toBe(false);
     await expectAddress(ip, false);
   });
 
@@ -381,7 +382,7 @@ describe('hostile peers: while the node throttles the connection', () => {
     const gone = disconnected(target, id.peerId);
     expect(conn.trySendEncoded(new Uint8Array([0x06, 0x3f, 0xff, 0xfd, 0x00, 0x10]))).toBe(true);
     await Promise.all([gone, raw.closed, conn.closed, goodTraffic(ip)]);
-    expect(target.pool.acl.isPeerGreylisted(id.peerId)).toBe(true);
+    expect(internals(target).pool.acl.isPeerGreylisted(id.peerId)).toBe(true);
     greylistedPeers.add(id.peerId);
     await expectAddress(ip, true);
   });
@@ -436,14 +437,14 @@ describe('hostile peers: afterwards', () => {
     await goodTraffic('the end');
     expect(target.connections().map((c) => c.peerId)).toEqual([good.peerId]);
     expect(target.pendingConnections).toEqual({ incoming: 0, outgoing: 0 });
-    expect({ subscribers: target.bus.subscriberCount, consumers: target.bus.consumerCount }).toEqual(bus);
+    expect({ subscribers: internals(target).bus.subscriberCount, consumers: internals(target).bus.consumerCount }).toEqual(bus);
     expect(await extraResources(running)).toEqual({});
     finished = true;
     monitor.unsubscribe();
     await stopAll([target, good, visitor]);
     clientScheduler.shutdown();
-    expect(target.bus.subscriberCount).toBe(0);
-    expect(target.bus.consumerCount).toBe(0);
+    expect(internals(target).bus.subscriberCount).toBe(0);
+    expect(internals(target).bus.consumerCount).toBe(0);
     expect(await extraResources(before)).toEqual({});
   });
 });

@@ -3,6 +3,7 @@ import type { P2pEvent, P2pReport } from '@tezos-p2p/events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Node, nextEvent, nodesStoppedAfterEach, pointOf, until } from './harness.js';
 import { clientHost, reportingBus } from './raw-client.js';
+import { internals } from './internals.js';
 
 // Silent sockets against the incoming handshake slots, over real loopback TCP. Octez caps pending
 // incoming handshakes at 20 in all: 20 silent sockets from one address, each replaced when the
@@ -166,8 +167,8 @@ describe('silent sockets cannot close the door', () => {
     expect(log.refusedFrom.get(attacker)?.get('too_many_incoming_from_address')).toBeGreaterThan(0);
     expect(log.evictions).toEqual([]); // the table was never full
     expect(new Set(log.failures.get(attacker))).toEqual(new Set(['TIMEOUT']));
-    expect(target.pool.acl.isAddrGreylisted(attacker)).toBe(false);
-    expect(target.pool.acl.isAddrGreylisted(pointOf(visitor).ip)).toBe(false);
+    expect(internals(target).pool.acl.isAddrGreylisted(attacker)).toBe(false);
+    expect(internals(target).pool.acl.isAddrGreylisted(pointOf(visitor).ip)).toBe(false);
   });
 
   it(`silent sockets from 5 addresses, ${PER_ADDRESS} slots each, fill all ${MAX_PENDING}: each handshake of a peer from another address takes the oldest slot of one of them`, async () => {
@@ -194,6 +195,6 @@ describe('silent sockets cannot close the door', () => {
     expect(log.failures.get(visitorIp)).toBeUndefined();
     // The evicted handshakes end CANCELED, the others at the timeout; nobody is greylisted.
     expect(new Set(attackers.flatMap((ip) => log.failures.get(ip) ?? []))).toEqual(new Set(['TIMEOUT', 'CANCELED']));
-    for (const ip of attackers) expect(target.pool.acl.isAddrGreylisted(ip)).toBe(false);
+    for (const ip of attackers) expect(internals(target).pool.acl.isAddrGreylisted(ip)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { freeUdpPort, pointOf, startNode, until } from './harness.js';
+import { internals } from './internals.js';
 
 /** Sockets, servers and timers this process holds (Node's resource list). */
 function resources(): Record<string, number> {
@@ -25,8 +26,8 @@ describe('shutdown leaves nothing behind', () => {
     const subscribed = a.events$.subscribe();
     await Promise.all([a.shutdown(), b.shutdown()]);
     expect(subscribed.closed).toBe(true);
-    expect(a.bus.subscriberCount).toBe(0);
-    expect(b.bus.subscriberCount).toBe(0);
+    expect(internals(a).bus.subscriberCount).toBe(0);
+    expect(internals(b).bus.subscriberCount).toBe(0);
     await expect(a.connect(pointOf(b))).rejects.toMatchObject({ code: 'P2P_SHUT_DOWN' });
     // Closing sockets completes on the next turns of the event loop. A leak is a resource type held
     // more often than before; the runner's own timers may also vanish meanwhile, which is no leak.

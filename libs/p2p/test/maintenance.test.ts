@@ -78,7 +78,7 @@ describe('maintenance with too few connections', () => {
     });
     for (const p of peers.filter((n) => dropped.includes(n.peerId))) await p.disconnect(x.peerId);
     await allLost;
-    await until([x], () => x.connections().length >= BOUNDS.minTarget, 30_000, () => `x to recover its target (now ${x.connections().length}; points ${x.pool.points.list().map((i) => `${i.key}:${i.state.kind}:${i.reconnectionTime !== undefined ? i.reconnectionTime - x.clock.now() : '-'}`).join(' ')})`);
+    await until([x], () => x.connections().length >= BOUNDS.minTarget, 30_000, () => `x to recover its target (now ${x.connections().length}; points ${x.knownPoints().map((i) => `${i.key}:${i.state.kind}:${i.reconnectionTime !== undefined ? i.reconnectionTime - x.clock.now() : '-'}`).join(' ')})`);
     expect(started.filter((k) => k === 'Too_few_connections').length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 });

@@ -9,6 +9,7 @@
 import { type Point, SUPPORTED_P2P_VERSIONS } from '@tezos-p2p/wire';
 import { createP2p, rawMessageParams } from '../src/index.js';
 import { CHAIN, type Node, announceablePort, freshHost, identity, stopAll } from './harness.js';
+import { internals } from './internals.js';
 
 export interface DetachedNode {
   readonly index: number;
@@ -97,7 +98,7 @@ export async function detachNodes(count: number, run: (i: number) => (n: Detache
         { activate: false },
       )) as Node;
       nodes.push(node);
-      for (const p of trustedPoints) node.pool.registerPoint(p, { trusted: true }).setPrivate(false);
+      for (const p of trustedPoints) internals(node).pool.registerPoint(p, { trusted: true }).setPrivate(false);
       detached.push({ index, node, points: allPoints.filter((p) => !same(p, own)), trustedPoints, sync: () => barrier.wait() });
     }
     await Promise.all(nodes.map((n) => n.activate()));

@@ -11,6 +11,7 @@ import { type P2pMessageKind, type Point, p2pMessageEncoding, rawAppMessages } f
 import { describe, expect, it } from 'vitest';
 import type { SessionTap } from '../src/index.js';
 import { type Node, nextEvent, nodesStoppedAfterEach, pointOf } from './harness.js';
+import { internals } from './internals.js';
 
 const node = nodesStoppedAfterEach();
 const encoding = p2pMessageEncoding({ opaque: rawAppMessages });
@@ -73,7 +74,7 @@ describe('disable_peer_discovery', () => {
     const known: Point[] = Array.from({ length: 5 }, (_, i) => ({ ip: `198.51.100.${i + 1}`, port: 9732 }));
     const refuser = async (disablePeerDiscovery: boolean) => {
       const n = await node({ config: { disablePeerDiscovery }, limits: full });
-      for (const p of known) n.pool.registerPoint(p).setPrivate(false);
+      for (const p of known) internals(n).pool.registerPoint(p).setPrivate(false);
       return n;
     };
     const dialler = await node();

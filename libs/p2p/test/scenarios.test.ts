@@ -5,6 +5,7 @@ import { fromHex } from '@tezos-p2p/encoding';
 import { p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig, pointToString } from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
 import { CHAIN, freshHost, identity, nextEvent, nodesStoppedAfterEach, pointOf, until } from './harness.js';
+import { internals } from './internals.js';
 
 const node = nodesStoppedAfterEach();
 
@@ -147,7 +148,7 @@ describe('private mode', () => {
     const advertise = nextEvent(trusted, (e) => e.kind === 'Bootstrap_received');
     asker.findConnection(trusted.peerId)!.writeNow({ kind: 'Bootstrap' });
     await advertise;
-    const pts = trusted.pool.listKnownPoints({ ignorePrivate: true }).map(pointToString);
+    const pts = internals(trusted).pool.listKnownPoints({ ignorePrivate: true }).map(pointToString);
     expect(pts).not.toContain(pointToString(pointOf(priv)));
     // The private node ignores advertisements.
     priv.findConnection(trusted.peerId)!.writeNow({ kind: 'Advertise', points: [{ ip: '10.9.9.9', port: 1 }] });

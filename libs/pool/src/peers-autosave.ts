@@ -25,7 +25,7 @@ export class PeersAutosave {
       if (!this.stopped) this.schedule();
     }, this.intervalMs);
     // On the system clock the saves alone must not keep the process alive.
-    (h as unknown as { unref?: () => void }).unref?.();
+    h.unref();
     this.timer = h;
   }
 

@@ -14,7 +14,7 @@ function plainBytes(v: unknown): unknown {
 
 export function encodeTranscript(t: Transcript): Uint8Array {
   const type = transcriptType();
-  return type.encode(type.fromObject(t as unknown as Record<string, unknown>)).finish();
+  return type.encode(type.fromObject({ ...t })).finish();
 }
 
 /** The bytes that, appended to a transcript file, add `records` (protobuf merges repeated fields). */
@@ -33,6 +33,14 @@ const NONCE = 24;
 
 function check(ok: boolean, what: string, where: string): void {
   if (!ok) throw new TranscriptError('TRANSCRIPT_INVALID', `${where}: ${what}`);
+}
+
+/**
+ * The schema fixes the type of every field protobuf decodes; what it cannot say is which are required.
+ * This checks the ones a `Transcript` cannot do without; `validate` checks the rest.
+ */
+function hasTranscriptShape(o: object): o is Transcript {
+  return 'formatVersion' in o && o.formatVersion === FORMAT_VERSION && 'session' in o && typeof o.session === 'object' && o.session !== null && 'records' in o && Array.isArray(o.records);
 }
 
 /** Structural checks beyond protobuf's: what a replay needs to be able to trust. */
@@ -65,7 +73,11 @@ export function decodeTranscript(bytes: Uint8Array, where = 'transcript'): Trans
   }
   // Proto3 does not write enum zeros: an absent direction is DIRECTION_UNKNOWN.
   const records = ((obj['records'] as Record<string, unknown>[] | undefined) ?? []).map((r) => ({ direction: 'DIRECTION_UNKNOWN', ...r }));
-  const t = { ...obj, records } as unknown as Transcript;
+  const t = { ...obj, records };
+  if (!hasTranscriptShape(t)) {
+    if (obj['formatVersion'] !== FORMAT_VERSION) throw new TranscriptError('TRANSCRIPT_VERSION', `${where}: format_version ${String(obj['formatVersion'])} (this reader knows ${FORMAT_VERSION})`);
+    throw new TranscriptError('TRANSCRIPT_INVALID', `${where}: session.name is required`);
+  }
   validate(t, where);
   return t;
 }

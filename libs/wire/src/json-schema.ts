@@ -1,10 +1,8 @@
 import { CodedError } from '@tezos-p2p/encoding';
-import AjvModule from 'ajv';
+// ajv is CommonJS whose default export is the module itself under Node's loader but its `default` under
+// bundlers; the named `Ajv` export is the class under every loader, so no interop is needed.
+import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-
-// ajv is CommonJS: depending on the loader its class is the module itself or its `default`.
-type AjvClass = typeof AjvModule.default;
-const Ajv: AjvClass = ((AjvModule as unknown as { default?: AjvClass }).default ?? AjvModule) as AjvClass;
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 

@@ -93,13 +93,18 @@ function upgradeGroups(m: ShellPeerMetadata): ShellPeerMetadata {
   return c;
 }
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
 /** Add one to a counter addressed by its JSON path, e.g. `['requests', 'received', 'head']`. */
 export function incrShellPeerMetadata(m: ShellPeerMetadata, path: readonly string[]): void {
-  let o = m as unknown as Record<string, unknown>;
-  for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
+  let o: unknown = m;
+  for (const k of path.slice(0, -1)) o = isRecord(o) ? o[k] : undefined;
   const last = path[path.length - 1]!;
-  if (typeof o?.[last] !== 'string') throw new RangeError(`no counter at ${path.join('.')}`);
-  o[last] = (BigInt(o[last] as string) + 1n).toString();
+  const v = isRecord(o) ? o[last] : undefined;
+  if (!isRecord(o) || typeof v !== 'string') throw new RangeError(`no counter at ${path.join('.')}`);
+  o[last] = (BigInt(v) + 1n).toString();
 }
 
 /** The node's peer metadata: counters only, score always 1 (`Peer_metadata.score`). */

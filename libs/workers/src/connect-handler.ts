@@ -1,6 +1,6 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { type AuthenticatedSocket, ConnectionError, type IoScheduler, type SessionTap, authenticate } from '@tezos-p2p/connection';
+import { type AuthenticatedSocket, type ByteStream, ConnectionError, type IoScheduler, type SessionTap, authenticate } from '@tezos-p2p/connection';
 import type { CryptoBackend, Identity } from '@tezos-p2p/crypto';
 import type { Encoding } from '@tezos-p2p/encoding';
 import { type Clock, type ConnectHandlerReport, type EventBus, type IncomingRefusal, reportedError } from '@tezos-p2p/events';
@@ -23,6 +23,30 @@ import { tracer } from './tracer.js';
  */
 export type SessionTapFactory = (ctx: { readonly incoming: boolean; readonly point: Point }) => SessionTap | undefined;
 
+/**
+ * Opens the byte stream of an outgoing connection (the seam of `connect`, go-ethereum's `NodeDialer`):
+ * resolves once the stream is up, rejects when it cannot be opened; `signal` aborts on timeout or
+ * cancellation (the handler then reports the abort's reason). Default: `tcpDialer`.
+ */
+export type Dialer = (point: Point, ctx: { readonly signal: AbortSignal; readonly localAddress?: string | undefined }) => Promise<ByteStream>;
+
+/** The default `Dialer`: a TCP connection to `point` (from `localAddress` if given). */
+export const tcpDialer: Dialer = (point, { signal, localAddress }) =>
+  new Promise<ByteStream>((resolve, reject) => {
+    const s = tcpConnect({ host: point.ip, port: point.port, ...(localAddress ? { localAddress } : {}) });
+    const fail = (e: Error) => {
+      s.destroy();
+      reject(e);
+    };
+    s.once('error', fail);
+    signal.addEventListener('abort', () => fail(new Error('cancelled')), { once: true });
+    s.once('connect', () => {
+      s.off('error', fail);
+      s.on('error', () => undefined);
+      resolve(s);
+    });
+  });
+
 export interface ConnectHandlerConfig<M, CM> {
   readonly identity: Identity;
   /** Chain name and the version lists we accept; the greatest of each is announced. */
@@ -41,6 +65,8 @@ export interface ConnectHandlerConfig<M, CM> {
   readonly backend?: CryptoBackend | undefined;
   /** Observe sessions (raw bytes and keys), e.g. to record transcripts; a factory that throws means no tap. */
   readonly sessionTap?: SessionTapFactory | undefined;
+  /** How outgoing connections are opened (default `tcpDialer`); tests dial in-memory streams. */
+  readonly dialer?: Dialer | undefined;
 }
 
 export type { IncomingRefusal, ConnectHandlerReport };
@@ -54,8 +80,15 @@ export interface ConnectHandlerHooks<M, CM> {
   readonly onDisconnection?: (conn: P2pConn<M, CM>) => void;
 }
 
-function socketPoint(socket: Socket): Point {
+function socketPoint(socket: ByteStream): Point {
   return { ip: canonicalIp(socket.remoteAddress ?? '::'), port: socket.remotePort ?? 0 };
+}
+
+/** TCP options, for streams that are TCP sockets (not for in-memory ones). */
+function tuneSocket(socket: ByteStream): void {
+  const s = socket as Partial<Pick<Socket, 'setNoDelay' | 'setKeepAlive'>>;
+  s.setNoDelay?.(true);
+  s.setKeepAlive?.(true, 10_000);
 }
 
 /**
@@ -106,8 +139,12 @@ export class ConnectHandler<M, PM, CM> {
 
   // ---- incoming ----
 
-  /** `accept`: called by the welcome worker for each accepted socket; returns at once. */
-  accept(socket: Socket): void {
+  /**
+   * `accept`: called by the welcome worker for each accepted socket (or by a test with any
+   * `ByteStream` carrying `remoteAddress`/`remotePort`, e.g. one end of `createMemorySocketPair`);
+   * returns at once.
+   */
+  accept(socket: ByteStream): void {
     socket.on('error', () => undefined); // errors surface through the handshake or are irrelevant once refused
     if (this.destroyed) return void socket.destroy();
     const point = socketPoint(socket);
@@ -131,8 +168,7 @@ export class ConnectHandler<M, PM, CM> {
     }
     const ac = new AbortController();
     const held = this.incoming.take(point, ac);
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true, 10_000);
+    tuneSocket(socket);
     this.settled(true, point, this.authenticate(undefined, socket, point, ac.signal, this.config.limits.authenticationTimeoutMs))
       .catch(() => undefined)
       .finally(() => this.incoming.release(held));
@@ -181,22 +217,20 @@ export class ConnectHandler<M, PM, CM> {
     signal.addEventListener('abort', onAbort, { once: true });
     info.setRequested(this.clock.now(), () => cancel.abort(new P2pError('CANCELED', 'cancelled')));
     this.bus.publish({ kind: 'Outgoing_connection', point });
-    let socket: Socket;
+    let socket: ByteStream;
     try {
-      socket = await new Promise<Socket>((resolve, reject) => {
-        const s = tcpConnect({ host: point.ip, port: point.port, ...(this.config.localAddress ? { localAddress: this.config.localAddress } : {}) });
-        const fail = (e: Error) => {
-          s.destroy();
-          reject(new P2pError('CONNECTION_FAILED', `cannot reach ${pointToString(point)}: ${e.message}`, { point, cause: e }));
-        };
-        s.once('error', fail);
-        cancel.signal.addEventListener('abort', () => fail(new Error('cancelled')), { once: true });
-        s.once('connect', () => {
-          s.off('error', fail);
-          s.on('error', () => undefined);
-          resolve(s);
-        });
-      });
+      const dial = this.config.dialer ?? tcpDialer;
+      try {
+        socket = await dial(point, { signal: cancel.signal, localAddress: this.config.localAddress });
+      } catch (e) {
+        const cause = e instanceof Error ? e : new Error(String(e));
+        throw new P2pError('CONNECTION_FAILED', `cannot reach ${pointToString(point)}: ${cause.message}`, { point, cause });
+      }
+      if (cancel.signal.aborted) {
+        // A dialer that resolved despite the abort: the stream is not ours to keep.
+        socket.destroy();
+        throw cancel.signal.reason;
+      }
     } catch (e) {
       // (re-read: setRequested above changed the state behind the type checker's back)
       if ((info.state as PointInfo<P2pConn<M, CM>>['state']).kind === 'Requested') info.setDisconnected(this.clock.now(), this.pool.reconnection);
@@ -204,8 +238,7 @@ export class ConnectHandler<M, PM, CM> {
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true, 10_000);
+    tuneSocket(socket);
     return this.settled(false, point, this.authenticate(info, socket, point, cancel.signal, timeoutMs));
   }
 
@@ -224,7 +257,7 @@ export class ConnectHandler<M, PM, CM> {
    * `raw_authenticate`. `info` is the dialled point for outgoing connections, `undefined` for incoming
    * ones; `point` is the socket's remote point (the dialled point when outgoing).
    */
-  private async authenticate(info: PointInfo<P2pConn<M, CM>> | undefined, socket: Socket, point: Point, signal: AbortSignal, timeoutMs: number): Promise<P2pConn<M, CM>> {
+  private async authenticate(info: PointInfo<P2pConn<M, CM>> | undefined, socket: ByteStream, point: Point, signal: AbortSignal, timeoutMs: number): Promise<P2pConn<M, CM>> {
     const incoming = info === undefined;
     const { config, pool, bus, clock } = this;
     const tap = this.sessionTap(incoming, point);
@@ -392,7 +425,6 @@ export class ConnectHandler<M, PM, CM> {
     // Published once point and peer are both running (Octez logs it between the two, but its log is
     // read asynchronously; our subscribers are called at once and must not see the peer still Accepted).
     bus.publish({ kind: 'Connection_established', idPoint: connectionPoint, peerId });
-    bus.trigger('newConnection', peerId);
     bus.report({ kind: 'new_connection', peerId, point: connectionPoint, incoming: info === undefined });
     conn.start();
     this.hooks.onNewConnection?.(conn);

@@ -10,7 +10,7 @@ export { P2pError, type P2pErrorCode } from './errors.js';
 export { type ThrottledKind } from './throttle.js';
 export { P2pConn, type P2pConnOptions, type P2pConnReport, type Answerer } from './p2p-conn.js';
 export { DefaultAnswerer, PrivateAnswerer, type AnswererContext, type AnswererReport } from './answerer.js';
-export { ConnectHandler, type ConnectHandlerConfig, type ConnectHandlerHooks, type ConnectHandlerReport, type IncomingRefusal, type SessionTapFactory } from './connect-handler.js';
+export { ConnectHandler, type ConnectHandlerConfig, type Dialer, tcpDialer, type ConnectHandlerHooks, type ConnectHandlerReport, type IncomingRefusal, type SessionTapFactory } from './connect-handler.js';
 export { Maintenance, type MaintenanceOptions, type MaintenanceMotive, type MaintenanceReport } from './maintenance.js';
 export { Welcome, WelcomeError, type WelcomeOptions } from './welcome.js';
 

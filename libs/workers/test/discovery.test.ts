@@ -1,6 +1,6 @@
 import { type Socket, createSocket } from 'node:dgram';
 import { fromHex, toHex } from '@tezos-p2p/encoding';
-import { FakeClock } from '@tezos-p2p/events';
+import { EventBus, FakeClock, type P2pReport } from '@tezos-p2p/events';
 import { type PeerId, type Point, peerIdFromBytes } from '@tezos-p2p/wire';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -149,6 +149,24 @@ describe('options', () => {
     expect(codeOf({ discoveryAddr: '::ffff:192.168.1.255' })).toBeUndefined();
     expect(codeOf({ bindAddr: '::' })).toBe('INVALID_OPTIONS');
     expect(codeOf({ peerId: 'idtnope' as PeerId })).toBe('INVALID_OPTIONS');
+    expect(codeOf({ bus: {} as EventBus })).toBe('INVALID_OPTIONS');
+  });
+});
+
+describe('reports on a bus', () => {
+  it('inside a P2p layer the reports go on the bus, in order with the standalone hook', async () => {
+    const port = await freePort();
+    const bus = new EventBus();
+    const onBus: P2pReport[] = [];
+    bus.reports$.subscribe((r) => onBus.push(r));
+    const h = harness({ discoveryPort: port, bindAddr: '127.0.0.1', clock: new FakeClock(), bus });
+    await h.d.start();
+    // The first broadcast is immediate; it comes back to our own answer socket and is ignored as ours.
+    while (!h.events.some((e) => e.kind === 'ignored')) await tick();
+    expect(onBus).toEqual(h.events);
+    expect(onBus.map((r) => r.kind)).toEqual(['broadcast_message', 'message_received', 'ignored']);
+    await h.d.stop();
+    bus.close();
   });
 });
 

@@ -66,7 +66,7 @@ export async function checkHandshakeAndResend(ctx: ReplayContext): Promise<[Chec
       await refusal;
       return [pass('handshake', steps + 1, `connection message, Metadata and ${ack.kind}`), skip('resend', 'we refused the connection')];
     }
-    const connP = authed.accept({ messageEncoding: shellP2pMessageEncoding as never });
+    const connP = authed.accept({ messageEncoding: shellP2pMessageEncoding });
     connP.catch(() => undefined);
     expectSameBytes(await readExactly(theirs, sentAck.wire!.length), sentAck.wire!, 'our Ack chunk');
     steps++;

@@ -14,7 +14,7 @@ export function configNetwork(n: ConfigFile['network']): NetworkDefinition {
 
 /**
  * The network to run, as `Shared_arg.patch_config` picks it: `--network` replaces config.json's when
- * both have the same chain name, or when the data directory was never used by a node (no `context`
+ * both have the same chain name, or when no node has used the data directory yet (no `context`
  * or `store` directory); otherwise Octez refuses the mismatch. A URL is fetched by the caller
  * (`fetched`), as that is asynchronous.
  */

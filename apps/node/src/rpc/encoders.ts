@@ -45,9 +45,9 @@ const stamped = (x: Stamped<ConnectionPoint> | undefined) => (x === undefined ? 
 /** `P2p_peer.Info.encoding` of `P2p_pool.Peers.info_of_peer_info`. */
 export function peerInfoJson(p2p: NodeP2p, info: NodePeerInfo): Json {
   const s = info.state;
-  const j: Json = { score: p2p.pool.peers.getScore(info.peerId), trusted: info.trusted };
+  const j: Json = { score: p2p.peerScore(info.peerId), trusted: info.trusted };
   if (s.kind === 'Running') j['conn_metadata'] = metadataJson(s.connMetadata);
-  j['peer_metadata'] = p2p.pool.peerMetadata.toJson(info.peerMetadata);
+  j['peer_metadata'] = p2p.peerMetadataJson(info.peerMetadata);
   j['state'] = s.kind.toLowerCase();
   if (s.kind !== 'Disconnected') j['reachable_at'] = connectionPointJson(s.currentPoint);
   j['stat'] = s.kind === 'Running' ? connectionStatJson(s.connection.stat()) : EMPTY_STAT;

@@ -13,7 +13,7 @@ export const LOG_STREAM_CAPACITY = 1024;
  * `P2p_event.encoding` has no case for them.
  */
 export function eventLogSource(p2p: NodeP2p, abort: Abort, capacity = LOG_STREAM_CAPACITY): LineSource {
-  const consumer = p2p.bus.consume({ capacity, overflow: 'close' });
+  const consumer = p2p.consumeEvents(capacity);
   // The consumer reports an overflow only to its next read, which a stalled client never asks for:
   // watch for it so the connection is dropped at once instead of lingering on a dead stream.
   const watchdog = p2p.events$.subscribe(() => {

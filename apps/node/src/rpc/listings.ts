@@ -6,14 +6,14 @@ export const POINT_FILTERS = ['requested', 'accepted', 'running', 'disconnected'
 
 /** `[peer_id, peer_info]` of every known peer whose state matches one of `filters` (all without filters). */
 export function peersListing(p2p: NodeP2p, filters: readonly string[]): [string, unknown][] {
-  return p2p.pool.peers
-    .list((i) => filters.length === 0 || filters.includes(i.state.kind.toLowerCase()))
+  return p2p
+    .knownPeers((i) => filters.length === 0 || filters.includes(i.state.kind.toLowerCase()))
     .map((i) => [i.peerId, peerInfoJson(p2p, i)]);
 }
 
 /** `[point, point_info]` of every known point whose state matches one of `filters`. */
 export function pointsListing(p2p: NodeP2p, filters: readonly string[]): [string, unknown][] {
-  return p2p.pool.points.list((i) => filters.length === 0 || filters.includes(i.state.kind.toLowerCase())).map((i) => [i.key, i.toJson()]);
+  return p2p.knownPoints((i) => filters.length === 0 || filters.includes(i.state.kind.toLowerCase())).map((i) => [i.key, i.toJson()]);
 }
 
 /** Connection info of every running connection. */

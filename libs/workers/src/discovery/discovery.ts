@@ -105,6 +105,7 @@ export class Discovery {
   }
 
   private emit(e: DiscoveryEvent): void {
+    this.opts.bus?.report(e);
     const hook = this.opts.onEvent;
     if (hook === undefined) return;
     try {

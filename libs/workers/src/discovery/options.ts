@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '@tezos-p2p/events';
+import { type Clock, type EventBus, systemClock } from '@tezos-p2p/events';
 import { type PeerId, type Point, canonicalIp, isPeerId } from '@tezos-p2p/wire';
 import { DiscoveryError } from './errors.js';
 import type { DiscoveryEvent } from './events.js';
@@ -32,7 +32,15 @@ export interface DiscoveryOptions {
   /** Octez sets it only in sandbox mode. Default false, which clears the trust of a known point. */
   readonly trustDiscoveredPeers?: boolean;
   readonly clock?: Clock;
-  /** Observability hook for what Octez logs as debug/notice/error events. Exceptions it throws are swallowed. */
+  /**
+   * Inside a P2p layer: the bus the reports (what Octez logs as debug/notice/error events, the
+   * `DiscoveryEvent` cases of `P2pReport`) are published on, like the other workers'.
+   */
+  readonly bus?: EventBus | undefined;
+  /**
+   * Standalone observability hook for the same reports, called synchronously (it may `stop` the
+   * worker). Exceptions it throws are swallowed. Called after the bus when both are given.
+   */
   readonly onEvent?: (e: DiscoveryEvent) => void;
 }
 
@@ -46,6 +54,7 @@ export interface ResolvedDiscoveryOptions {
   readonly register: (point: Point, opts: { trusted: boolean }) => void;
   readonly trustDiscoveredPeers: boolean;
   readonly clock: Clock;
+  readonly bus: EventBus | undefined;
   readonly onEvent: ((e: DiscoveryEvent) => void) | undefined;
 }
 
@@ -90,6 +99,7 @@ export function resolveDiscoveryOptions(opts: DiscoveryOptions): ResolvedDiscove
   }
   if (typeof opts.register !== 'function') invalid('register must be a function');
   if (opts.trustDiscoveredPeers !== undefined && typeof opts.trustDiscoveredPeers !== 'boolean') invalid('trustDiscoveredPeers must be a boolean');
+  if (opts.bus !== undefined && typeof opts.bus?.report !== 'function') invalid('bus must be an EventBus');
   if (opts.onEvent !== undefined && typeof opts.onEvent !== 'function') invalid('onEvent must be a function');
   return {
     peerId: opts.peerId,
@@ -100,6 +110,7 @@ export function resolveDiscoveryOptions(opts: DiscoveryOptions): ResolvedDiscove
     register: opts.register,
     trustDiscoveredPeers: opts.trustDiscoveredPeers ?? false,
     clock: opts.clock ?? systemClock,
+    bus: opts.bus,
     onEvent: opts.onEvent,
   };
 }

@@ -1,6 +1,7 @@
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { type Connection, IoScheduler, establish } from '@tezos-p2p/connection';
 import { type Identity, generateIdentity } from '@tezos-p2p/crypto';
+import { EventBus } from '@tezos-p2p/events';
 import { type P2p, createP2p, rawMessageParams } from '@tezos-p2p/p2p';
 import {
   type PeerId, type RawAppMessage, type ShellConnectionMetadata, type ShellPeerMetadata, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig,
@@ -161,10 +162,13 @@ export async function runChurn(opts: ChurnOptions): Promise<{ figures: Figure[];
   for (let i = 0; i < opts.lanes; i++) lanes.push({ id: await generateIdentity({ difficulty: 0, workers: 0 }), from: `127.0.0.${2 + i}` });
   const bare = await bareCyclesPerSecond(lanes, opts.bareSeconds);
 
+  // Our own bus (the facade keeps its bus private), to count what stays subscribed.
+  const bus = new EventBus();
   const node = (await createP2p(
     { identity: await generateIdentity({ difficulty: 0, workers: 0 }), listenAddr: HOST, listeningPort: 0, expectedProofOfWork: 0 },
     { maintenanceIdleTimeMs: null },
     rawMessageParams(CHAIN),
+    { bus },
   )) as Node;
   const port = node.listeningPort!;
   const scheduler = new IoScheduler();
@@ -201,12 +205,12 @@ export async function runChurn(opts: ChurnOptions): Promise<{ figures: Figure[];
   try {
     await run(opts.warmup);
     before = await snapshot();
-    Object.assign(tables, { peers: node.pool.knownPeerCount, points: node.pool.knownPointCount, subscribers: node.bus.subscriberCount });
+    Object.assign(tables, { peers: node.knownPeers().length, points: node.knownPoints().length, subscribers: bus.subscriberCount });
     const t0 = performance.now();
     await run(opts.cycles);
     seconds = (performance.now() - t0) / 1000;
     after = await snapshot();
-    Object.assign(tablesAfter, { peers: node.pool.knownPeerCount, points: node.pool.knownPointCount, subscribers: node.bus.subscriberCount });
+    Object.assign(tablesAfter, { peers: node.knownPeers().length, points: node.knownPoints().length, subscribers: bus.subscriberCount });
   } finally {
     sub.unsubscribe();
     scheduler.shutdown();

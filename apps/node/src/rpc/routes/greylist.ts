@@ -10,10 +10,10 @@ export function greylistRoutes(app: FastifyInstance, { p2p }: RouteContext): voi
     return sendJson(reply, {});
   });
 
-  app.get('/network/greylist/peers', async (_req, reply) => sendJson(reply, p2p.pool.acl.greylistedPeers()));
+  app.get('/network/greylist/peers', async (_req, reply) => sendJson(reply, p2p.greylistedPeers()));
 
   app.get('/network/greylist/ips', async (_req, reply) => {
-    const { ips, notReliableSince } = p2p.pool.acl.greylistedIps();
+    const { ips, notReliableSince } = p2p.greylistedIps();
     return sendJson(reply, { ips: ips.map(ipToP2pAddr), not_reliable_since: notReliableSince === undefined ? null : formatTimestamp(notReliableSince) });
   });
 }

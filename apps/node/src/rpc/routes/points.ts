@@ -13,7 +13,7 @@ type PointRequest = { Params: { point: string }; Querystring: Query };
 
 /** Running connections of points at `ip`: those `Points.ban` closes. */
 function connectionsAt(p2p: NodeP2p, ip: string): Promise<unknown>[] {
-  return p2p.pool.points.list((i) => i.point.ip === ip && i.state.kind === 'Running').flatMap((i) => (i.state.kind === 'Running' ? [i.state.connection.done] : []));
+  return p2p.knownPoints((i) => i.point.ip === ip && i.state.kind === 'Running').flatMap((i) => (i.state.kind === 'Running' ? [i.state.connection.done] : []));
 }
 
 /** `set_expected_peer_id`, resolved once a running connection to another peer is closed (Octez awaits it). */
@@ -21,7 +21,7 @@ async function expectPeerId(p2p: NodeP2p, point: Point, peerId: PeerId | undefin
   if (peerId === undefined) return;
   const s = p2p.pointInfo(point)?.state;
   const closing = s?.kind === 'Running' && s.peerId !== peerId ? s.connection.done : undefined;
-  p2p.pool.setExpectedPeerId(point, peerId);
+  p2p.setExpectedPeerId(point, peerId);
   await closing;
 }
 
