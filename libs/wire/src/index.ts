@@ -6,7 +6,7 @@
  */
 export { type PeerId, peerIdFromBytes, peerIdToBytes, parsePeerId, isPeerId, peerIdEncoding } from './peer-id.js';
 export { Base58CheckError, b58checkEncode, b58checkDecode } from './base58check.js';
-export { IpParseError, ipToBytes, formatIpv6, canonicalIp, displayIp, ipToP2pAddr, isV4Mapped } from './ip.js';
+export { IpParseError, ipToBytes, formatIpv6, canonicalIp, displayIp, ipToP2pAddr, isV4Mapped, addressGroup } from './ip.js';
 export {
   type Point, type ParsePointOptions, PointParseError, makePoint, pointToString, parsePoint, parsePointWithPeerId,
   pointEncoding,

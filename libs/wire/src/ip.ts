@@ -173,3 +173,16 @@ export function ipToP2pAddr(text: string): string {
 export function isIpv4(text: string): boolean {
   return isV4Mapped(ipToBytes(text));
 }
+
+/**
+ * The source an address is counted against when capping what one remote may hold: an IPv4 address
+ * (mapped forms included), or an IPv6 /64. One IPv6 host commonly holds a whole /64 (SLAAC, privacy
+ * addresses, AnyIP routes) and can bind any address in it, so a cap per IPv6 address would cap
+ * nothing; a /64 is one LAN, like the hosts behind one NAT'd IPv4 address. Throws `IpParseError`.
+ */
+export function addressGroup(ip: string): string {
+  const b = ipToBytes(ip);
+  if (isV4Mapped(b)) return displayIp(b);
+  b.fill(0, 8);
+  return `${formatIpv6(b)}/64`;
+}

@@ -1,17 +1,4 @@
-import { type Point, displayIp, formatIpv6, ipToBytes, isV4Mapped } from '@tezos-p2p/wire';
-
-/**
- * The source an incoming handshake is counted against: an IPv4 address, or an IPv6 /64. One IPv6
- * host commonly holds a whole /64 (SLAAC, privacy addresses, AnyIP routes) and can bind any address
- * in it, so a cap per IPv6 address would cap nothing; a /64 is one LAN, like the hosts behind one
- * NAT'd IPv4 address.
- */
-export function sourceGroup(ip: string): string {
-  const b = ipToBytes(ip);
-  if (isV4Mapped(b)) return displayIp(b);
-  b.fill(0, 8);
-  return `${formatIpv6(b)}/64`;
-}
+import { type Point, addressGroup } from '@tezos-p2p/wire';
 
 /** One incoming handshake holding a slot, from `accept` until its handshake settles. */
 export interface IncomingSlot {
@@ -35,7 +22,7 @@ export type SlotDecision =
 export interface SlotLimits {
   /** Octez's `max_incoming_connections`: slots in all. */
   readonly max: number;
-  /** Slots one source (`sourceGroup`) may hold at once. */
+  /** Slots one source (`addressGroup`: an IPv4 address or an IPv6 /64) may hold at once. */
   readonly perAddress: number;
 }
 
@@ -61,7 +48,7 @@ export class IncomingSlots {
 
   /** Slots held by the source of `ip`. */
   heldBy(ip: string): number {
-    return this.groups.get(sourceGroup(ip))?.length ?? 0;
+    return this.groups.get(addressGroup(ip))?.length ?? 0;
   }
 
   /** What admitting a socket from `ip` would take; changes nothing. */
@@ -78,7 +65,7 @@ export class IncomingSlots {
 
   /** Take a slot for `point` (after `decide` said `free`, or its victim was released). */
   take(point: Point, controller: AbortController): IncomingSlot {
-    const slot: IncomingSlot = { point, group: sourceGroup(point.ip), seq: this.seq++, controller };
+    const slot: IncomingSlot = { point, group: addressGroup(point.ip), seq: this.seq++, controller };
     const slots = this.groups.get(slot.group);
     if (slots === undefined) this.groups.set(slot.group, [slot]);
     else slots.push(slot);

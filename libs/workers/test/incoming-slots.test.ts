@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { IncomingSlots, sourceGroup } from '../src/incoming-slots.js';
+import { addressGroup } from '@tezos-p2p/wire';
+import { IncomingSlots } from '../src/incoming-slots.js';
 
 const at = (ip: string, port = 40_000) => ({ ip, port });
 const take = (s: IncomingSlots, ip: string) => s.take(at(ip), new AbortController());
 
-describe('sourceGroup: what one source is', () => {
+describe('addressGroup: what one source is', () => {
   it('an IPv4 address (mapped or not); an IPv6 /64', () => {
-    expect(sourceGroup('198.51.100.7')).toBe('198.51.100.7');
-    expect(sourceGroup('::ffff:198.51.100.7')).toBe('198.51.100.7');
-    expect(sourceGroup('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
-    expect(sourceGroup('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
-    expect(sourceGroup('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(addressGroup('198.51.100.7')).toBe('198.51.100.7');
+    expect(addressGroup('::ffff:198.51.100.7')).toBe('198.51.100.7');
+    expect(addressGroup('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(addressGroup('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(addressGroup('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
   });
 });
 
