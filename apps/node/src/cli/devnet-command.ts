@@ -43,6 +43,9 @@ function intOption(text: string | undefined, key: string, min: number, max: numb
  * node dials from the one host address, so the per-address cap on pending handshakes is lifted to
  * the global one: at start-up more than 4 of them may reach one node at once.
  */
+/** How long a devnet node waits before re-dialling a point it was disconnected from. */
+const DEVNET_DISCONNECTION_DELAY_MS = 2_000;
+
 function devnetLimits(nodes: number): NodeSettings['limits'] {
   const k = Math.max(1, Math.min(nodes - 1, FULL_MESH_MAX - 1));
   return {
@@ -94,7 +97,9 @@ export async function devnetCommand(o: DevnetOptions, out: NodeJS.WriteStream = 
         disablePeerDiscovery: false,
         expectedPow,
         limits: devnetLimits(count),
-        reconnection: {},
+        // Two devnet nodes dialling each other at once both fail (Already_connected) and, with Octez's
+        // 60 s disconnection delay, would wait a minute before retrying: on loopback a few seconds do.
+        reconnection: { disconnectionDelayMs: DEVNET_DISCONNECTION_DELAY_MS },
         rpc: { listen: [{ host, port: rpcBasePort === 0 ? 0 : rpcBasePort + i }], acl: [] },
         metricsAddrs: [],
         echo: o.echo ?? false,
