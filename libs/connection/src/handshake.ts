@@ -5,6 +5,7 @@ import {
   ackEncoding, decodeConnectionMessageFrame, encodeConnectionMessageFrame, nackFor, selectVersion, CONNECTION_MESSAGE_HEADER, describeNackMotive,
 } from '@tezos-p2p/wire';
 import { type CryptoBackend, CryptoError, DEFAULT_POW_DIFFICULTY, type Identity, checkProofOfWork, generateNonces, getCryptoBackend, peerIdOf } from '@tezos-p2p/crypto';
+import { type Clock, type TimerHandle, systemClock } from '@tezos-p2p/events';
 import { type ByteStream, StreamInput, writeAll } from './byte-stream.js';
 import { CHUNK_HEADER, ChunkCipher, plaintextPerChunk } from './chunk-cipher.js';
 import { Connection, type ConnectionOptions } from './connection.js';
@@ -36,6 +37,8 @@ export interface HandshakeOptions<Meta> {
   readonly remote?: { readonly ip: string; readonly port: number } | undefined;
   /** Whole handshake (authenticate, then Ack/Nack); default 5 s incoming, 10 s outgoing. */
   readonly timeoutMs?: number | undefined;
+  /** The clock the deadline runs on (default the system's; a fake one in tests). */
+  readonly clock?: Clock | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly backend?: CryptoBackend | undefined;
   /**
@@ -53,14 +56,15 @@ export interface HandshakeOptions<Meta> {
 /** A deadline and a cancellation shared by the steps of one handshake. */
 class HandshakeDeadline {
   readonly controller = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private readonly onParentAbort = () => this.controller.abort(new ConnectionError('CANCELED', 'handshake cancelled'));
 
   constructor(
     timeoutMs: number,
     private readonly parent: AbortSignal | undefined,
+    private readonly clock: Clock,
   ) {
-    this.timer = setTimeout(() => this.controller.abort(new ConnectionError('TIMEOUT', `handshake did not complete within ${timeoutMs} ms`)), timeoutMs);
+    this.timer = clock.setTimeout(() => this.controller.abort(new ConnectionError('TIMEOUT', `handshake did not complete within ${timeoutMs} ms`)), timeoutMs);
     if (parent?.aborted) this.onParentAbort();
     else parent?.addEventListener('abort', this.onParentAbort, { once: true });
   }
@@ -74,7 +78,7 @@ class HandshakeDeadline {
   }
 
   done(): void {
-    clearTimeout(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.parent?.removeEventListener('abort', this.onParentAbort);
   }
@@ -231,7 +235,7 @@ export async function authenticate<Meta>(socket: ByteStream, opts: HandshakeOpti
   }
   const backend = opts.backend ?? getCryptoBackend();
   const timeoutMs = opts.timeoutMs ?? (opts.incoming ? DEFAULT_INCOMING_HANDSHAKE_TIMEOUT_MS : DEFAULT_OUTGOING_HANDSHAKE_TIMEOUT_MS);
-  const deadline = new HandshakeDeadline(timeoutMs, opts.signal);
+  const deadline = new HandshakeDeadline(timeoutMs, opts.signal, opts.clock ?? systemClock);
   const input = new StreamInput(socket);
   const remote = remoteOf(socket, opts);
   const span = tracer.startSpan('p2p.authenticate', {

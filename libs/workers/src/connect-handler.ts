@@ -188,7 +188,7 @@ export class ConnectHandler<M, PM, CM> {
     const timeoutMs = opts.timeoutMs ?? this.config.limits.connectionTimeoutMs;
     const ac = new AbortController();
     this.outgoing.add(ac);
-    const timer = setTimeout(() => ac.abort(new P2pError('TIMEOUT', `connection to ${pointToString(point)} timed out after ${timeoutMs} ms`, { point })), timeoutMs);
+    const timer = this.clock.setTimeout(() => ac.abort(new P2pError('TIMEOUT', `connection to ${pointToString(point)} timed out after ${timeoutMs} ms`, { point })), timeoutMs);
     const span = tracer.startSpan('p2p.connect', { attributes: { 'network.peer.address': point.ip, 'network.peer.port': point.port, 'network.transport': 'tcp' } });
     try {
       const conn = await this.connectUnderTimeout(point, opts, ac.signal, timeoutMs);
@@ -202,7 +202,7 @@ export class ConnectHandler<M, PM, CM> {
       throw err;
     } finally {
       span.end();
-      clearTimeout(timer);
+      this.clock.clearTimeout(timer);
       this.outgoing.delete(ac);
     }
   }
@@ -272,6 +272,7 @@ export class ConnectHandler<M, PM, CM> {
         incoming,
         remote: point,
         timeoutMs,
+        clock,
         signal,
         backend: config.backend,
         binaryChunksSize: config.limits.binaryChunksSize,

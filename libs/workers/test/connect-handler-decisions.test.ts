@@ -1,8 +1,8 @@
 /**
  * Decision tables of the connect handler (and a few of the maintenance), without sockets: outgoing
  * connections go through the `dialer` seam to in-memory socket pairs whose far end is a scripted peer,
- * incoming ones are handed to `accept` as one end of such a pair; time is a `FakeClock` (the handshake's
- * own deadlines stay on real timers). Each row: a situation → the outcome (Ack, the Nack motive, the
+ * incoming ones are handed to `accept` as one end of such a pair; time is a `FakeClock`, the connect
+ * timeout and the handshake deadline included. Each row: a situation → the outcome (Ack, the Nack motive, the
  * refusal code, greylisted or not). Octez: test_p2p_connect_handler.ml with its mocked dependencies.
  */
 import { type ByteStream, type Connection, IoScheduler, authenticate, createMemorySocketPair } from '@tezos-p2p/connection';
@@ -230,8 +230,15 @@ describe('connect handler decisions: outgoing connect(point)', () => {
   it('dial hangs past the timeout → TIMEOUT, not greylisted', async () => {
     const s = setup();
     s.scripts.set(key(A), 'hang');
-    expect(await codeOf(s.handler.connect(A, { timeoutMs: 30 }))).toBe('TIMEOUT');
+    const timersBefore = s.clock.pending;
+    let outcome: string | undefined;
+    void codeOf(s.handler.connect(A, { timeoutMs: 10_000 })).then((c) => (outcome = c));
+    await s.clock.advance(9_999);
+    expect(outcome).toBeUndefined();
+    await s.clock.advance(1);
+    await vi.waitFor(() => expect(outcome).toBe('TIMEOUT'));
     expect(s.pool.points.banned(A)).toBe(false);
+    expect(s.clock.pending).toBe(timersBefore); // the connect timer is cleared
   });
 
   it('banned peer → PEER_BANNED, closed without a Nack', async () => {
@@ -399,8 +406,13 @@ describe('connect handler decisions: incoming accept(stream)', () => {
   });
 
   it('silent peer past the authentication timeout → TIMEOUT, not greylisted', async () => {
-    const s = setup({ limits: { authenticationTimeoutMs: 50 } });
+    const s = setup({ limits: { authenticationTimeoutMs: 5_000 } });
     const { settled } = s.incoming(A, 'silent');
+    let outcome: string | undefined;
+    void settled.then((c) => (outcome = c));
+    await s.clock.advance(4_999);
+    expect(outcome).toBeUndefined();
+    await s.clock.advance(1);
     expect(await settled).toBe('TIMEOUT');
     expect(s.pool.points.banned(A)).toBe(false);
     await vi.waitFor(() => expect(s.handler.pendingIncoming).toBe(0)); // the slot is released once settled

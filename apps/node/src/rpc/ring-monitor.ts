@@ -1,84 +1,48 @@
+import { BoundedConsumer, ConsumerOverflowError } from '@tezos-p2p/events';
+import type { Observable } from 'rxjs';
+import { LOG_STREAM_CAPACITY } from './event-log.js';
 import { jsonLine } from './json-lines.js';
-import type { LineSource } from './streams.js';
-import type { NodeP2p } from './types.js';
+import type { Abort, LineSource } from './streams.js';
 
-/**
- * For ring changes no bus record follows (a failed dial that resets a point, a Nack's point reset
- * after the reply is written): the pool's rings have no watcher of their own yet.
- */
-const POLL_MS = 500;
-
-/**
- * Wakes a reader when something may have changed: at each pool event (published after the state it
- * announces, so no turn needs to pass) and every `POLL_MS`. Wake-ups are level-triggered: one that
- * comes while nobody waits is kept for the next `wait`.
- */
-class ChangeSignal {
-  private dirty = false;
-  private closed = false;
-  private waiter: ((alive: boolean) => void) | undefined;
-  private readonly sub: ReturnType<NodeP2p['events$']['subscribe']>;
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(p2p: NodeP2p) {
-    this.sub = p2p.events$.subscribe({ next: () => this.wake(), complete: () => this.close() });
-    this.timer = setInterval(() => this.wake(), POLL_MS);
-    this.timer.unref();
-  }
-
-  private wake(): void {
-    this.dirty = true;
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.(true);
-  }
-
-  /** Resolves true on a change, false once closed. */
-  wait(): Promise<boolean> {
-    if (this.closed) return Promise.resolve(false);
-    if (this.dirty) {
-      this.dirty = false;
-      return Promise.resolve(true);
-    }
-    return new Promise((resolve) => (this.waiter = resolve));
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.sub.unsubscribe();
-    clearInterval(this.timer);
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.(false);
-  }
-}
-
-/** The entries of `now` after `last` (by identity), or all of them once `last` has left the ring. */
-function after<T>(now: readonly T[], last: T | undefined): readonly T[] {
-  if (last === undefined) return now;
-  const i = now.lastIndexOf(last);
-  return i < 0 ? now : now.slice(i + 1);
+/** A point's or peer's event ring as the pool keeps it: what is stored, and each entry as it is added. */
+export interface WatchedRing<T> {
+  toArray(): readonly T[];
+  watch(): Observable<T>;
 }
 
 /**
  * `GET /network/{peers,points}/<id>/log?monitor`: the stored log as the first element, then each new
- * event as a one-element array (`p2p_directory.ml`). The pool's rings (100 events) have no watcher as
- * Octez's `Info.watch`, so new entries are found by diffing; a client more than a ring behind misses
- * what the ring dropped, and nothing else is buffered for it.
+ * event as a one-element array (`p2p_directory.ml`, fed by `Info.watch`). The watch starts before the
+ * ring is read, in the same turn, so nothing falls between the two. A client more than
+ * `capacity` events behind is cut, as `/network/log` is: a log is complete or nothing. The stream ends
+ * when `until` completes (the node's event stream, when the node stops).
  */
-export function ringMonitorSource<T extends object>(p2p: NodeP2p, read: () => readonly T[], toJson: (e: T) => unknown): LineSource {
-  const signal = new ChangeSignal(p2p);
+export function ringMonitorSource<T>(
+  until: Observable<unknown>,
+  ring: WatchedRing<T>,
+  toJson: (e: T) => unknown,
+  abort: Abort,
+  capacity = LOG_STREAM_CAPACITY,
+): LineSource {
+  const consumer = new BoundedConsumer<T>(capacity);
+  const watch = ring.watch().subscribe((e) => {
+    consumer.offer(e);
+    if (consumer.overflows === 0) return;
+    watch.unsubscribe();
+    abort(new ConsumerOverflowError(`client fell ${capacity} events behind`));
+  });
+  const stop = until.subscribe({ complete: () => consumer.end() });
+  const first = ring.toArray();
   async function* lines(): AsyncGenerator<string> {
-    const first = read();
-    let last = first.at(-1);
     yield jsonLine(first.map(toJson));
-    while (await signal.wait()) {
-      const now = read();
-      const fresh = after(now, last);
-      last = now.at(-1) ?? last;
-      for (const e of fresh) yield jsonLine([toJson(e)]);
-    }
+    for await (const e of consumer) yield jsonLine([toJson(e)]);
   }
-  return { lines: lines(), close: () => signal.close() };
+  return {
+    lines: lines(),
+    close: () => {
+      watch.unsubscribe();
+      stop.unsubscribe();
+      consumer.close();
+    },
+  };
 }

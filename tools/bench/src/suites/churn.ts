@@ -4,6 +4,7 @@ import { type Identity, generateIdentity } from '@tezos-p2p/crypto';
 import { EventBus } from '@tezos-p2p/events';
 import { type P2p, createP2p, rawMessageParams } from '@tezos-p2p/p2p';
 import {
+  announcedVersion,
   type PeerId, type RawAppMessage, type ShellConnectionMetadata, type ShellPeerMetadata, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig,
 } from '@tezos-p2p/wire';
 import type { Figure } from '../report.js';
@@ -33,7 +34,7 @@ export interface ChurnOptions {
 }
 
 const encoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
-const version = { chainName: CHAIN, distributedDbVersion: 2, p2pVersion: 1 };
+const version = announcedVersion(CHAIN);
 const gc = (globalThis as { gc?: () => void }).gc;
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type Identity, generateIdentity, getCryptoBackend } from '@tezos-p2p/crypto';
 import { type Connection, IoScheduler, createMemorySocketPair, establish } from '@tezos-p2p/connection';
-import { type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import { announcedVersion, type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
 import { measureSync } from '../harness.js';
 import type { Figure } from '../report.js';
 import type { Suite } from '../suite.js';
@@ -89,7 +89,7 @@ async function dial(port: number, identity: Identity, backend: 'native' | 'js', 
   socket.setNoDelay(true);
   return establish(socket, {
     identity,
-    version: { chainName: CHAIN, distributedDbVersion: 2, p2pVersion: 1 },
+    version: announcedVersion(CHAIN),
     metadata: shellConnectionMetadataConfig(),
     incoming: false,
     expectedProofOfWork: 0,
@@ -122,7 +122,7 @@ async function handshakesPerSecond(backend: 'native' | 'js', seconds: number): P
   const scheduler = new IoScheduler();
   const opts = (identity: Identity, incoming: boolean) => ({
     identity,
-    version: { chainName: CHAIN, distributedDbVersion: 2, p2pVersion: 1 },
+    version: announcedVersion(CHAIN),
     metadata: shellConnectionMetadataConfig(),
     incoming,
     expectedProofOfWork: 0,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Connection, IoScheduler, establish } from '@tezos-p2p/connection';
 import { type Identity, generateIdentity } from '@tezos-p2p/crypto';
-import { type RawAppMessage, type ShellConnectionMetadata, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import { announcedVersion, type RawAppMessage, type ShellConnectionMetadata, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
 import type { Figure } from '../report.js';
 import type { Suite } from '../suite.js';
 
@@ -33,7 +33,7 @@ const WARMUP_MS = 2_000;
 type Lane = { readonly ids: readonly Identity[]; readonly from: string };
 
 const encoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
-const version = { chainName: CHAIN, distributedDbVersion: 2, p2pVersion: 1 };
+const version = announcedVersion(CHAIN);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 

@@ -8,7 +8,7 @@ import { type Socket, connect } from 'node:net';
 import { type Connection, establish } from '@tezos-p2p/connection';
 import { encode } from '@tezos-p2p/encoding';
 import { generateIdentity } from '@tezos-p2p/crypto';
-import { type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import { announcedVersion, type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
 
 export interface MemoryClientInput {
   readonly host: string;
@@ -44,7 +44,7 @@ async function connection(input: MemoryClientInput, source: string): Promise<voi
   const socket = await tcp(input, source);
   const conn: Connection<RawAppMessage, unknown> = await establish(socket, {
     identity: await generateIdentity({ difficulty: 0, workers: 0 }),
-    version: { chainName: input.chainName, distributedDbVersion: 2, p2pVersion: 1 },
+    version: announcedVersion(input.chainName),
     metadata: shellConnectionMetadataConfig(),
     incoming: false,
     expectedProofOfWork: 0,

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { generateIdentity } from '@tezos-p2p/crypto';
 import { IoScheduler, establish } from '@tezos-p2p/connection';
-import { type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import { announcedVersion, type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
 
 export interface ReceiverInput {
   readonly backend: 'native' | 'js';
@@ -31,7 +31,7 @@ const server = createServer((socket) => {
     try {
       const conn = await establish(socket, {
         identity,
-        version: { chainName: input.chainName, distributedDbVersion: 2, p2pVersion: 1 },
+        version: announcedVersion(input.chainName),
         metadata: shellConnectionMetadataConfig(),
         incoming: true,
         expectedProofOfWork: 0,

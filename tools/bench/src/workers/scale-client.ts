@@ -8,7 +8,7 @@
 import { type Socket, connect } from 'node:net';
 import { type Connection, establish } from '@tezos-p2p/connection';
 import { generateIdentity } from '@tezos-p2p/crypto';
-import { type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import { announcedVersion, type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
 
 export interface ScaleClientInput {
   readonly mode: 'p2p' | 'raw';
@@ -47,7 +47,7 @@ async function p2pConnection(input: ScaleClientInput, source: string): Promise<v
   const identity = await generateIdentity({ difficulty: 0, workers: 0 });
   const conn: Connection<RawAppMessage, unknown> = await establish(socket, {
     identity,
-    version: { chainName: input.chainName, distributedDbVersion: 2, p2pVersion: 1 },
+    version: announcedVersion(input.chainName),
     metadata: shellConnectionMetadataConfig(),
     incoming: false,
     expectedProofOfWork: 0,

@@ -4,6 +4,7 @@ import { type CryptoBackend, type Identity, generateNonces, getCryptoBackend, id
 import { concatBytes, encode } from '@tezos-p2p/encoding';
 import type { Transcript } from '@tezos-p2p/transcript';
 import {
+  announcedVersion,
   type ConnectionMessage, type NetworkVersion, ackEncoding, decodeConnectionMessageFrame, encodeConnectionMessageFrame, p2pMessageEncoding, rawAppMessages,
   shellConnectionMetadataEncoding,
 } from '@tezos-p2p/wire';
@@ -44,7 +45,7 @@ function localSide(identity: Identity, version: NetworkVersion, port: number | u
   return { identity, version, port, nonce, frame };
 }
 
-export const OUR_VERSION: NetworkVersion = { chainName: 'TEZOS_FUZZNET_2024', distributedDbVersion: 2, p2pVersion: 1 };
+export const OUR_VERSION: NetworkVersion = announcedVersion('TEZOS_FUZZNET_2024');
 /** Generated cases: our side. */
 export const GENERATED_LOCAL: LocalSide = localSide(identityOf(0), OUR_VERSION, 9732, Uint8Array.from({ length: 24 }, (_, i) => 0xa0 + i));
 

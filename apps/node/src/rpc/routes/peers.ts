@@ -60,7 +60,7 @@ export function peerRoutes(app: FastifyInstance, { p2p, streams }: RouteContext)
     const i = p2p.peerInfo(peerId);
     if (i === undefined) return sendJson(reply, []);
     if (!monitor) return sendJson(reply, i.events.toArray().map(peerEventToJson));
-    streams.send(reply, () => ringMonitorSource(p2p, () => i.events.toArray(), peerEventToJson));
+    streams.send(reply, (abort) => ringMonitorSource(p2p.events$, i.events, peerEventToJson, abort));
     return reply;
   });
 

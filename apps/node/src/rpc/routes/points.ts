@@ -73,7 +73,7 @@ export function pointRoutes(app: FastifyInstance, { p2p, streams }: RouteContext
     const i = p2p.pointInfo(point);
     if (i === undefined) return sendJson(reply, []);
     if (!monitor) return sendJson(reply, i.events.toArray().map(pointEventToJson));
-    streams.send(reply, () => ringMonitorSource(p2p, () => i.events.toArray(), pointEventToJson));
+    streams.send(reply, (abort) => ringMonitorSource(p2p.events$, i.events, pointEventToJson, abort));
     return reply;
   });
 
