@@ -35,7 +35,7 @@ describe('tzp2p run --record', () => {
       await a.send(conn, { tag: 0x31, payload: new Uint8Array(100_000).fill(3) });
       for (let i = 0; i < 2; i++) await a.recv(conn);
     } finally {
-      await a.shutdown();
+      await a.stop();
       expect(await b.stop()).toBe(0);
     }
     mkdirSync(join(dir, 'a-rec'));

@@ -85,7 +85,7 @@ describe('tzp2p run (subprocess)', () => {
         expect(Buffer.from(back.payload).equals(Buffer.from(payload))).toBe(true);
       }
     } finally {
-      await client.shutdown();
+      await client.stop();
     }
     e.kill('SIGTERM');
     expect((await e.exited).code).toBe(0);

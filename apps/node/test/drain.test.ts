@@ -21,7 +21,7 @@ describe('without --echo', () => {
     expect(node.memory().read.used).toBe(0);
     peer.close();
     stop.abort();
-    await node.shutdown();
+    await node.stop();
     await drain.done;
   });
 });

@@ -32,7 +32,7 @@ async function echoNode(host: string, limits: Record<string, unknown>): Promise<
     node,
     stop: async () => {
       stop.abort();
-      await node.shutdown();
+      await node.stop();
       await echo;
     },
   };

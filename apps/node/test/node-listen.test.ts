@@ -61,7 +61,7 @@ describe('the P2P listening address', () => {
       expect(peer.connections()[0]!.idPoint.port).toBeUndefined(); // 0 on the wire: "no port"
     } finally {
       await node?.stop();
-      await peer.shutdown();
+      await peer.stop();
     }
   });
 

@@ -208,7 +208,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
-  await node?.shutdown();
+  await node?.stop();
 });
 
 async function serve(opts: RpcServerOptions): Promise<RpcServer> {

@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  await node?.shutdown();
+  await node?.stop();
 });
 
 async function send(method: string, path: string, body: string): Promise<{ status: number; type: string | null; text: string }> {

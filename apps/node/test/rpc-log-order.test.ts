@@ -66,7 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  await Promise.all([a, b, full].map((n) => n.shutdown()));
+  await Promise.all([a, b, full].map((n) => n.stop()));
 });
 
 describe("/network/log in Octez's order", () => {

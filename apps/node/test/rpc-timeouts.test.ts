@@ -34,7 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  await Promise.all([a?.shutdown(), b?.shutdown()]);
+  await Promise.all([a?.stop(), b?.stop()]);
   expect(logs.filter((l) => l.level >= 50)).toEqual([]);
 });
 

@@ -168,7 +168,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  await Promise.all([a?.shutdown(), b?.shutdown()]);
+  await Promise.all([a?.stop(), b?.stop()]);
 });
 
 describe('global services', () => {
@@ -637,7 +637,7 @@ describe('P2P error traces (p2p_errors.ml, data_encoding_wrapper.ml, error_monad
         { kind: 'permanent', id: 'node.p2p_socket.rejected_no_common_protocol', announced_version: { chain_name: 'TZP2P_OTHER_CHAIN', distributed_db_version: 2, p2p_version: 1 } },
       ]);
     } finally {
-      await other.shutdown();
+      await other.stop();
     }
   });
 

@@ -61,7 +61,7 @@ describe('console exporters', () => {
         const conn = await a.connect({ ip: hostB, port: b.listeningPort! });
         expect(conn.peerId).toBe(b.peerId);
       } finally {
-        await Promise.all([a.shutdown(), b.shutdown()]);
+        await Promise.all([a.stop(), b.stop()]);
       }
       await telemetry.forceFlush();
     } finally {

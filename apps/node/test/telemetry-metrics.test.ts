@@ -156,7 +156,7 @@ describe('P2P metrics through the SDK', () => {
         }
       }
     } finally {
-      await Promise.all(nodes.map((n) => n.shutdown()));
+      await Promise.all(nodes.map((n) => n.stop()));
     }
     // The nodes stopped feeding the gauge at shutdown.
     const s4 = await collect();

@@ -72,7 +72,7 @@ describe('OTLP/HTTP export of maintenance and swap spans', () => {
       const onA = swaps.find((s) => s.attributes['tezos.p2p.peer_id'] === B.peerId)!;
       expect(onA.attributes).toMatchObject({ 'tezos.p2p.swap.replaced_peer_id': C.peerId, 'network.peer.address': hostOf.get(D), 'tezos.p2p.outcome': 'success' });
     } finally {
-      await Promise.all(nodes.map((n) => n.shutdown()));
+      await Promise.all(nodes.map((n) => n.stop()));
       await telemetry.shutdown();
     }
   });

@@ -89,7 +89,7 @@ describe('OTLP/HTTP export to a real receiver', () => {
         expect(conn.peerId).toBe(b.peerId);
         await telemetry.forceFlush();
       } finally {
-        await Promise.all([a.shutdown(), b.shutdown()]);
+        await Promise.all([a.stop(), b.stop()]);
       }
 
       const traces = receiver.received.filter((r) => r.path === '/v1/traces');

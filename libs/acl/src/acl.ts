@@ -92,7 +92,7 @@ export class Acl {
   }
 
   /** Stop the countdown timer. Idempotent; the lists stay usable but no longer decay on their own. */
-  destroy(): void {
+  stop(): void {
     this.destroyed = true;
     if (this.timer !== undefined) {
       this.clock.clearTimeout(this.timer);

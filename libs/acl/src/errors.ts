@@ -1,4 +1,4 @@
-import { CodedError } from '@tezos-p2p/encoding';
+import { CodedErrorOf } from '@tezos-p2p/encoding';
 export type AclErrorCode =
   /**
    * A configuration Octez refuses at `P2p_acl.create`: a size ≤ 0 or not an integer, an IP size of 8192 kB
@@ -9,12 +9,6 @@ export type AclErrorCode =
   /** A Bloom filter hash returned fewer bits than `hashes × indexBits` (Octez's `Bloomer.peek` bounds check). */
   | 'BLOOM_DIGEST_TOO_SHORT';
 
-export class AclError extends CodedError<AclErrorCode> {
+export class AclError extends CodedErrorOf<AclErrorCode> {
   override readonly name = 'AclError';
-  readonly code: AclErrorCode;
-
-  constructor(code: AclErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

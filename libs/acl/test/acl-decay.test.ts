@@ -10,7 +10,7 @@ describe('IP greylist expiry on the countdown clock', () => {
   const DAY = 86_400_000;
   const TICK = DAY / 16; // 5400 s
   let acl: Acl | undefined;
-  afterEach(() => acl?.destroy());
+  afterEach(() => acl?.stop());
 
   async function at(clock: FakeClock, t0: number, t: number): Promise<void> {
     await clock.advance(t0 + t - clock.now());

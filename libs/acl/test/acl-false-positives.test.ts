@@ -22,7 +22,7 @@ describe('IP greylist false positives', () => {
     const acl = new Acl({ clock: new FakeClock() });
     expect(acl.ipFilterCells).toBe(2 ** 23);
     const rate = falsePositiveRate(acl, added, probes);
-    acl.destroy();
+    acl.stop();
     expect(theory(10_000, 2 ** 23)).toBeLessThan(1e-10);
     expect(rate).toBeLessThan(0.001);
   });
@@ -32,12 +32,12 @@ describe('IP greylist false positives', () => {
     const saturated = new Acl({ clock, ipGreylistSizeInKilobytes: 1 });
     expect(saturated.ipFilterCells).toBe(4096);
     expect(falsePositiveRate(saturated, added, probes)).toBeGreaterThan(0.9); // theory: ≈ 1
-    saturated.destroy();
+    saturated.stop();
 
     // Moderately filled, the rate follows the textbook formula (≈ 2 % for 500 addresses).
     const moderate = new Acl({ clock, ipGreylistSizeInKilobytes: 1 });
     const rate = falsePositiveRate(moderate, added.slice(0, 500), probes);
-    moderate.destroy();
+    moderate.stop();
     const expected = theory(500, 4096);
     expect(rate).toBeGreaterThan(expected / 2);
     expect(rate).toBeLessThan(expected * 2);

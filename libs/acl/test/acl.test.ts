@@ -24,7 +24,7 @@ describe('IP greylist hashing', () => {
     // Both outcomes occur, so the comparison proves the cell placement, not just "all true".
     expect(predicted.filter(Boolean).length).toBeGreaterThan(100);
     expect(predicted.filter((p) => !p).length).toBeGreaterThan(100);
-    acl.destroy();
+    acl.stop();
   });
 });
 
@@ -45,7 +45,7 @@ describe('unbanAddr', () => {
     expect(acl.isAddrGreylisted(a)).toBe(false);
     expect(acl.isAddrGreylisted(b)).toBe(false); // collateral: B was never unbanned
     expect(acl.isAddrGreylisted(c)).toBe(true);
-    acl.destroy();
+    acl.stop();
   });
 
   it('removes the address from the blacklist, the filter and the listing', () => {
@@ -59,7 +59,7 @@ describe('unbanAddr', () => {
     expect(acl.isAddrGreylisted('192.0.2.1')).toBe(false);
     expect(acl.bannedAddr('192.0.2.1')).toBe(false);
     expect(acl.greylistedIps().ips).toEqual(['192.0.2.2']);
-    acl.destroy();
+    acl.stop();
   });
 });
 
@@ -71,7 +71,7 @@ describe('banned predicates', () => {
     expect([acl.isAddrBlacklisted('10.0.0.1'), acl.isAddrGreylisted('10.0.0.1'), acl.bannedAddr('10.0.0.1')]).toEqual([true, false, true]);
     expect([acl.isAddrBlacklisted('10.0.0.2'), acl.isAddrGreylisted('10.0.0.2'), acl.bannedAddr('10.0.0.2')]).toEqual([false, true, true]);
     expect(acl.bannedAddr('10.0.0.3')).toBe(false);
-    acl.destroy();
+    acl.stop();
   });
 
   it('bannedPeer = blacklisted or greylisted; unbanPeer clears both', () => {
@@ -86,7 +86,7 @@ describe('banned predicates', () => {
     expect(acl.bannedPeer(peer(2))).toBe(false);
     acl.unbanPeer(peer(1));
     expect(acl.bannedPeer(peer(1))).toBe(false);
-    acl.destroy();
+    acl.stop();
   });
 
   it('a ban made n times needs n unbans (OCaml Hashtbl.add stacks bindings)', () => {
@@ -105,7 +105,7 @@ describe('banned predicates', () => {
     expect(acl.isPeerBlacklisted(peer(5))).toBe(true);
     acl.unbanPeer(peer(5));
     expect(acl.isPeerBlacklisted(peer(5))).toBe(false);
-    acl.destroy();
+    acl.stop();
   });
 });
 
@@ -121,7 +121,7 @@ describe('peer greylist ring', () => {
     acl.greylistPeer(qux);
     expect([foo, zor, baz, qux].map((p) => acl.isPeerGreylisted(p))).toEqual([false, true, true, true]);
     expect(acl.greylistedPeers()).toEqual([zor, baz, qux]);
-    acl.destroy();
+    acl.stop();
   });
 
   it('defaults to 1023 entries', () => {
@@ -130,7 +130,7 @@ describe('peer greylist ring', () => {
     expect(acl.greylistedPeers()).toHaveLength(1023);
     expect(acl.isPeerGreylisted(peer(0))).toBe(false);
     expect(acl.isPeerGreylisted(peer(1))).toBe(true);
-    acl.destroy();
+    acl.stop();
   });
 });
 
@@ -149,7 +149,7 @@ describe('IP listing FIFO and notReliableSince', () => {
     acl.greylistAddr('2001:DB8::3'); // evicts 10.0.0.2; the first date is kept
     expect(acl.greylistedIps()).toEqual({ ips: ['10.0.0.1', '2001:db8::3'], notReliableSince: t1 });
     expect(acl.isAddrGreylisted('10.0.0.2')).toBe(true); // the filter still has it
-    acl.destroy();
+    acl.stop();
   });
 
   it('unbanning makes room without resetting the date', async () => {
@@ -161,7 +161,7 @@ describe('IP listing FIFO and notReliableSince', () => {
     expect(acl.greylistedIps().notReliableSince).toBeUndefined();
     acl.greylistAddr('10.0.0.3');
     expect(acl.greylistedIps()).toEqual({ ips: ['10.0.0.3'], notReliableSince: clock.now() });
-    acl.destroy();
+    acl.stop();
   });
 });
 
@@ -185,7 +185,7 @@ describe('clearGreylist vs gcGreylist vs clear', () => {
     expect(acl.isAddrBlacklisted('10.0.0.9')).toBe(true);
     expect(acl.isPeerGreylisted(peer(1))).toBe(true);
     expect(acl.isPeerBlacklisted(peer(2))).toBe(true);
-    acl.destroy();
+    acl.stop();
   });
 
   it('clear empties all four lists and the listing, and makes it reliable again', () => {
@@ -199,7 +199,7 @@ describe('clearGreylist vs gcGreylist vs clear', () => {
     expect(acl.greylistedPeers()).toEqual([]);
     expect(acl.bannedAddr('10.0.0.9')).toBe(false);
     expect(acl.bannedPeer(peer(2))).toBe(false);
-    acl.destroy();
+    acl.stop();
   });
 
   it('gcGreylist counts down one step and drops listed IPs that left the filter', () => {
@@ -214,7 +214,7 @@ describe('clearGreylist vs gcGreylist vs clear', () => {
     expect(acl.greylistedIps().ips).toEqual(['2001:db8::2']);
     for (let i = 0; i < 5; i++) acl.gcGreylist();
     expect(acl.greylistedIps().ips).toEqual([]);
-    acl.destroy();
+    acl.stop();
   });
 
   it('gcGreylist also drops entries emptied by clearGreylist', () => {
@@ -224,7 +224,7 @@ describe('clearGreylist vs gcGreylist vs clear', () => {
     expect(acl.greylistedIps().ips).toEqual(['10.0.0.1']);
     acl.gcGreylist();
     expect(acl.greylistedIps().ips).toEqual([]);
-    acl.destroy();
+    acl.stop();
   });
 });
 
@@ -243,7 +243,7 @@ describe('listings', () => {
     expect(acl.greylistedIps().ips).toEqual(['192.0.2.1', '::1']);
     expect(acl.bannedPeers()).toEqual([peer(9), peer(8)]);
     expect(acl.greylistedPeers()).toEqual([peer(7)]);
-    acl.destroy();
+    acl.stop();
   });
 
   it('propagate IpParseError for text that is not an address', () => {
@@ -254,7 +254,7 @@ describe('listings', () => {
     expect(() => acl.bannedAddr('[::1]')).toThrow(IpParseError);
     expect(() => acl.unbanAddr('')).toThrow(IpParseError);
     expect(acl.greylistedIps().ips).toEqual([]);
-    acl.destroy();
+    acl.stop();
   });
 });
 
@@ -265,9 +265,9 @@ describe('countdown timer lifecycle', () => {
     expect(clock.pending).toBe(1);
     await clock.advance(1000); // 10 ticks
     expect(clock.pending).toBe(1);
-    acl.destroy();
+    acl.stop();
     expect(clock.pending).toBe(0);
-    acl.destroy();
+    acl.stop();
     await clock.advance(10_000);
     expect(clock.pending).toBe(0);
   });
@@ -276,7 +276,7 @@ describe('countdown timer lifecycle', () => {
     const clock = new FakeClock();
     const acl = new Acl({ clock, ipGreylistSizeInKilobytes: 4, ipGreylistCleanupDelayMs: 1600 });
     acl.greylistAddr('10.0.0.1');
-    acl.destroy();
+    acl.stop();
     await clock.advance(10_000);
     expect(acl.isAddrGreylisted('10.0.0.1')).toBe(true);
   });
@@ -310,7 +310,7 @@ describe('configuration', () => {
     const clock = new FakeClock();
     const acl = new Acl({ clock, ipGreylistSizeInKilobytes: 8191 });
     expect(acl.ipFilterCells).toBe(2 ** 24);
-    acl.destroy();
+    acl.stop();
   });
 
   it('uses the Octez defaults', () => {
@@ -318,7 +318,7 @@ describe('configuration', () => {
     const acl = new Acl({ clock });
     expect(acl.ipFilterCells).toBe(2 ** 23); // 4 MiB of 4-bit cells
     expect(acl.countdownPeriodMs).toBe(5_400_000);
-    acl.destroy();
+    acl.stop();
   });
 });
 
@@ -336,6 +336,6 @@ describe('parsed addresses for repeated checks', () => {
     acl.banAddr('192.0.2.50');
     expect(acl.isAddressGreylisted(a)).toBe(false);
     expect(acl.bannedAddress(a)).toBe(true);
-    acl.destroy();
+    acl.stop();
   });
 });

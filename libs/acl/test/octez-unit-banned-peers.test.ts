@@ -12,7 +12,7 @@ const peers = ['ffff::3', 'ffff:00::ff', 'a::2'];
 
 describe('test_p2p_banned_peers.ml (p2p.banned)', () => {
   let acl: Acl | undefined;
-  afterEach(() => acl?.destroy());
+  afterEach(() => acl?.stop());
   const create = (clock = new FakeClock(), ipGreylistCleanupDelayMs = 60_000) =>
     (acl = new Acl({ peerGreylistSize: 10, ipGreylistSizeInKilobytes: 1024, ipGreylistCleanupDelayMs, clock }));
 

@@ -262,7 +262,7 @@ export class IoScheduler {
   }
 
   /** Stop the timer; registered connections keep working without regulation refreshes. */
-  shutdown(): void {
+  stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     this.read.cancel();

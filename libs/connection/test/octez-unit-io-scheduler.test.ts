@@ -82,7 +82,7 @@ describe('test_p2p_io_scheduler.ml (p2p.io-scheduler)', () => {
         await c.disconnect({ wait: true, reason: { kind: 'User', message: 'shutdown from client' } });
         const got = await received;
         s.close({ kind: 'User', message: 'shutdown from server' });
-        clientSched.shutdown();
+        clientSched.stop();
         return { sent, got, clientStat: c.stat() };
       }),
     );
@@ -91,7 +91,7 @@ describe('test_p2p_io_scheduler.ml (p2p.io-scheduler)', () => {
       expect(r.clientStat.messagesSent).toBe(r.sent);
     }
     expect(serverSched.stat().totalRecv).toBeGreaterThan(0);
-    serverSched.shutdown();
+    serverSched.stop();
     await Promise.all(pairs.map(([, , stop]) => stop()));
   }, 30_000);
 });

@@ -1,4 +1,4 @@
-import { CodedError } from '@tezos-p2p/encoding';
+import { CodedErrorOf } from '@tezos-p2p/encoding';
 export type CryptoErrorCode =
   /** The requested backend cannot be loaded (e.g. sodium-native missing for this platform). */
   | 'BACKEND_UNAVAILABLE'
@@ -15,14 +15,8 @@ export type CryptoErrorCode =
   /** A proof-of-work worker thread failed. */
   | 'POW_WORKER_FAILED';
 
-export class CryptoError extends CodedError<CryptoErrorCode> {
+export class CryptoError extends CodedErrorOf<CryptoErrorCode> {
   override readonly name = 'CryptoError';
-  readonly code: CryptoErrorCode;
-
-  constructor(code: CryptoErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 export type IdentityErrorCode =
@@ -39,12 +33,6 @@ export type IdentityErrorCode =
   | 'IDENTITY_FILE_EXISTS';
 
 /** Identity failures. Messages name files and peer ids, never key material. */
-export class IdentityError extends CodedError<IdentityErrorCode> {
+export class IdentityError extends CodedErrorOf<IdentityErrorCode> {
   override readonly name = 'IdentityError';
-  readonly code: IdentityErrorCode;
-
-  constructor(code: IdentityErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -1,4 +1,4 @@
-/** What `JSON.stringify` prints for a `CodedError`: its own fields, then `name`, `code` and `message`. */
+/** What `JSON.stringify` prints for a `CodedError`: `name`, `code`, its own fields, then `message`. */
 export type CodedErrorJson<C extends string = string> = { readonly [field: string]: unknown } & {
   readonly name: string;
   readonly code: C;
@@ -9,7 +9,7 @@ export type CodedErrorJson<C extends string = string> = { readonly [field: strin
  * The base of every coded error class of the libraries and apps (`DecodeError`, `ConnectionError`,
  * `P2pError`, `ConfigError` …): a subclass names itself (`name`), carries a stable machine-readable
  * `code` from its own union of codes, and may add fields. A `cause` is kept only when one is given
- * (no own `cause: undefined`), and `JSON.stringify` prints the fields, `name`, `code` and `message`
+ * (no own `cause: undefined`), and `JSON.stringify` prints `name`, `code`, the fields and `message`
  * (which `Error` alone leaves out); the `cause` and the stack are never printed.
  */
 export abstract class CodedError<C extends string = string> extends Error {
@@ -21,7 +21,21 @@ export abstract class CodedError<C extends string = string> extends Error {
   }
 
   toJSON(): CodedErrorJson<C> {
-    const fields: { [field: string]: unknown } = Object.fromEntries(Object.entries(this));
-    return { ...fields, name: this.name, code: this.code, message: this.message };
+    const fields: { [field: string]: unknown } = Object.fromEntries(Object.entries(this).filter(([k]) => k !== 'name' && k !== 'code'));
+    return { name: this.name, code: this.code, ...fields, message: this.message };
+  }
+}
+
+/**
+ * The coded error of a library whose failures need nothing beyond a code from its union, a message
+ * and a cause (`PoolError`, `AclError`, `CryptoError` …): the subclass only names itself.
+ */
+export abstract class CodedErrorOf<C extends string> extends CodedError<C> {
+  constructor(
+    readonly code: C,
+    message: string,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(message, options);
   }
 }

@@ -5,7 +5,7 @@
  * offset and a field path.
  */
 export { type Encoding, type Decoded, type DecodeResult, type SizeClass, encode, decode, tryDecode, decodePrefix, sizeOf, DYNAMIC, VARIABLE } from './encoding.js';
-export { CodedError, type CodedErrorJson } from './coded-error.js';
+export { CodedError, CodedErrorOf, type CodedErrorJson } from './coded-error.js';
 export { DecodeError, EncodeError, EncodingDefinitionError, decodeErrorAt, encodeErrorAt, type DecodeErrorCode, type EncodeErrorCode, type PathSegment } from './errors.js';
 export { Reader } from './reader.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CodedError, DecodeError, EncodingDefinitionError } from '../src/index.js';
+import { CodedError, CodedErrorOf, DecodeError, EncodingDefinitionError } from '../src/index.js';
 
 class SampleError extends CodedError<'A' | 'B'> {
   override readonly name = 'SampleError';
@@ -44,5 +44,24 @@ describe('CodedError', () => {
       detail: 'short',
     });
     expect(new EncodingDefinitionError('bad').toJSON()).toEqual({ name: 'EncodingDefinitionError', code: 'INVALID_ENCODING_DEFINITION', message: 'bad' });
+  });
+
+  it('prints name and code first and message last, whatever order the class defines its fields in', () => {
+    expect(JSON.stringify(new SampleError('A', 'm', 3))).toBe('{"name":"SampleError","code":"A","extra":3,"message":"m"}');
+    expect(JSON.stringify(new OfError('X', 'm'))).toBe('{"name":"OfError","code":"X","message":"m"}');
+  });
+});
+
+class OfError extends CodedErrorOf<'X' | 'Y'> {
+  override readonly name = 'OfError';
+}
+
+describe('CodedErrorOf', () => {
+  it('takes its code, message and cause, and the subclass only names itself', () => {
+    const cause = new Error('root');
+    const e = new OfError('Y', 'broke', { cause });
+    expect(e).toBeInstanceOf(CodedError);
+    expect([e.name, e.code, e.message, e.cause]).toEqual(['OfError', 'Y', 'broke', cause]);
+    expect('cause' in new OfError('X', 'no cause')).toBe(false);
   });
 });

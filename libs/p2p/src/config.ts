@@ -58,6 +58,6 @@ export interface P2pRuntime {
   readonly rng?: Rng;
   readonly bus?: EventBus;
   readonly backend?: CryptoBackend;
-  /** Start listening, maintenance and discovery at once (default true); else call `activate()`. */
-  readonly activate?: boolean;
+  /** Start listening, maintenance and discovery at once (default true); else call `start()`. */
+  readonly start?: boolean;
 }

@@ -35,7 +35,7 @@ export class P2p<M, PM, CM> {
   private readonly appWaiters = new Set<() => void>();
   private readonly connectionListeners = new Set<(conn: P2pConn<M, CM>) => void>();
   private readonly unlisten = new Map<P2pConn<M, CM>, () => void>();
-  private activated = false;
+  private started = false;
   private down = false;
   /** Stops feeding the `tezos.p2p.connections` gauge (at shutdown). */
   private readonly unobserve: () => void;
@@ -150,10 +150,10 @@ export class P2p<M, PM, CM> {
     this.counting = countReports(this.bus);
   }
 
-  /** Start accepting connections, the maintenance and discovery (`P2p.activate`). */
-  async activate(): Promise<void> {
-    if (this.activated) return;
-    this.activated = true;
+  /** Start accepting connections, the maintenance and discovery (Octez's `P2p.activate`). */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
     await this.welcome?.start();
     if (this.discoveryWanted) {
       this.discovery = new Discovery({
@@ -169,7 +169,7 @@ export class P2p<M, PM, CM> {
       });
       await this.discovery.start();
     }
-    this.maintenance?.activate();
+    this.maintenance?.start();
   }
 
   /** The bound listening port (differs from the configured one when that was 0). */
@@ -424,17 +424,17 @@ export class P2p<M, PM, CM> {
    * periodic saves, save peers.json and close every connection, cancel handshakes in progress, stop
    * the scheduler; then complete the event streams.
    */
-  async shutdown(): Promise<void> {
+  async stop(): Promise<void> {
     if (this.down) return;
     this.down = true;
     await this.welcome?.stop();
     await this.maintenance?.stop();
     await this.discovery?.stop();
-    this.handler.destroy();
+    this.handler.stop();
     try {
-      await this.pool.destroy();
+      await this.pool.stop();
     } finally {
-      this.scheduler.shutdown();
+      this.scheduler.stop();
       for (const w of [...this.appWaiters]) w();
       for (const off of this.unlisten.values()) off();
       this.unlisten.clear();
@@ -451,14 +451,14 @@ export class P2p<M, PM, CM> {
   }
 }
 
-/** Create the P2P layer and (unless `runtime.activate` is false) start it. */
+/** Create the P2P layer and (unless `runtime.start` is false) start it. */
 export async function createP2p<M, PM, CM>(config: P2pConfig, limits: Partial<P2pLimits>, params: P2pParams<M, PM, CM>, runtime: P2pRuntime = {}): Promise<P2p<M, PM, CM>> {
   const p2p = new P2p(config, limits, params, runtime);
-  if (runtime.activate ?? true) {
+  if (runtime.start ?? true) {
     try {
-      await p2p.activate();
+      await p2p.start();
     } catch (e) {
-      await p2p.shutdown();
+      await p2p.stop();
       throw e;
     }
   }

@@ -151,7 +151,7 @@ describe('churn', () => {
       expect(await node.recv(node.findConnection(good.peerId)!)).toEqual({ tag: 0x10, payload: new Uint8Array([1, 2, 3]) });
     } finally {
       sub.unsubscribe();
-      scheduler.shutdown();
+      scheduler.stop();
       await stopAll([node, good]);
     }
   }, 240_000);

@@ -97,7 +97,7 @@ export function until(nodes: readonly Node[], check: () => boolean, ms = 30_000,
 }
 
 export async function stopAll(nodes: readonly Node[]): Promise<void> {
-  await Promise.all(nodes.map((n) => n.shutdown()));
+  await Promise.all(nodes.map((n) => n.stop()));
 }
 
 /**

@@ -176,7 +176,7 @@ afterEach(async (ctx) => {
 afterAll(async () => {
   monitor?.unsubscribe();
   await stopAll([target, good, visitor].filter((n) => n !== undefined));
-  clientScheduler.shutdown();
+  clientScheduler.stop();
 });
 
 describe('hostile peers: before authentication', () => {
@@ -442,7 +442,7 @@ describe('hostile peers: afterwards', () => {
     finished = true;
     monitor.unsubscribe();
     await stopAll([target, good, visitor]);
-    clientScheduler.shutdown();
+    clientScheduler.stop();
     expect(internals(target).bus.subscriberCount).toBe(0);
     expect(internals(target).bus.consumerCount).toBe(0);
     expect(await extraResources(before)).toEqual({});

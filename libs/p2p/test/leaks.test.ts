@@ -24,7 +24,7 @@ describe('shutdown leaves nothing behind', () => {
     await a.send(ab, { tag: 0x10, payload: new Uint8Array(1000) });
     await b.recvAny();
     const subscribed = a.events$.subscribe();
-    await Promise.all([a.shutdown(), b.shutdown()]);
+    await Promise.all([a.stop(), b.stop()]);
     expect(subscribed.closed).toBe(true);
     expect(internals(a).bus.subscriberCount).toBe(0);
     expect(internals(b).bus.subscriberCount).toBe(0);

@@ -95,13 +95,13 @@ export async function detachNodes(count: number, run: (i: number) => (n: Detache
           maxIncomingConnections: opts.maxIncomingConnections?.(index) ?? n,
         },
         { ...rawMessageParams(CHAIN), p2pVersions: opts.p2pVersions?.(index) ?? SUPPORTED_P2P_VERSIONS },
-        { activate: false },
+        { start: false },
       )) as Node;
       nodes.push(node);
       for (const p of trustedPoints) internals(node).pool.registerPoint(p, { trusted: true }).setPrivate(false);
       detached.push({ index, node, points: allPoints.filter((p) => !same(p, own)), trustedPoints, sync: () => barrier.wait() });
     }
-    await Promise.all(nodes.map((n) => n.activate()));
+    await Promise.all(nodes.map((n) => n.start()));
     let firstFailure: { error: unknown } | undefined;
     await Promise.allSettled(
       detached.map(async (d) => {

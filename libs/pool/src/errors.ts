@@ -1,4 +1,4 @@
-import { CodedError } from '@tezos-p2p/encoding';
+import { CodedErrorOf } from '@tezos-p2p/encoding';
 export type PoolErrorCode =
   /** A state transition Octez asserts against (e.g. disconnecting a disconnected point). */
   | 'INVALID_TRANSITION'
@@ -8,12 +8,6 @@ export type PoolErrorCode =
   | 'PEERS_FILE_INVALID'
   | 'PEERS_FILE_WRITE_FAILED';
 
-export class PoolError extends CodedError<PoolErrorCode> {
+export class PoolError extends CodedErrorOf<PoolErrorCode> {
   override readonly name = 'PoolError';
-  readonly code: PoolErrorCode;
-
-  constructor(code: PoolErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

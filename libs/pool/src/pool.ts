@@ -425,7 +425,7 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
   }
 
   /** `destroy`: stop the periodic saves, save peers.json, close every connection, stop the ACL's timer. */
-  async destroy(): Promise<void> {
+  async stop(): Promise<void> {
     this.autosave?.stop();
     let saveError: unknown;
     try {
@@ -434,7 +434,7 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
       saveError = e;
     }
     await this.tearDownConnections({ kind: 'Pool_destroyed' });
-    if (this.ownsAcl) this.acl.destroy();
+    if (this.ownsAcl) this.acl.stop();
     if (saveError !== undefined) throw saveError;
   }
 }

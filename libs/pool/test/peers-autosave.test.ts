@@ -28,33 +28,33 @@ describe('periodic peers.json saves', () => {
     pool.peers.trust(peer(1));
     await clock.advance(MINUTE);
     expect(savedIds(file)).toEqual([`${peer(1)} trusted`]);
-    await pool.destroy();
+    await pool.stop();
   });
 
   it('a table loaded from peers.json is not rewritten until it changes', async () => {
     const file = join(dir(), 'peers.json');
     const first = makePool({ peersFile: file, peersFileSaveIntervalMs: null });
     first.pool.registerPeer(peer(2));
-    await first.pool.destroy();
+    await first.pool.stop();
     const text = readFileSync(file, 'utf8');
     const { pool, clock } = makePool({ peersFile: file, peersFileSaveIntervalMs: MINUTE });
     writeFileSync(file, text.replace('[', '[ ')); // a marker a rewrite would drop
     await clock.advance(2 * MINUTE);
     expect(readFileSync(file, 'utf8')).toBe(text.replace('[', '[ '));
-    await pool.destroy();
+    await pool.stop();
   });
 
   it('destroy stops the timer (none left on the clock); null means only at destroy', async () => {
     const file = join(dir(), 'peers.json');
     const on = makePool({ peersFile: file, peersFileSaveIntervalMs: MINUTE });
     expect(on.clock.pending).toBe(2); // the ACL's countdown and the saves
-    await on.pool.destroy();
+    await on.pool.stop();
     expect(on.clock.pending).toBe(0);
     const off = makePool({ peersFile: join(dir(), 'peers.json'), peersFileSaveIntervalMs: null });
     expect(off.clock.pending).toBe(1);
     const none = makePool({ peersFileSaveIntervalMs: MINUTE }); // no file: no saves
     expect(none.clock.pending).toBe(1);
-    await Promise.all([off.pool.destroy(), none.pool.destroy()]);
+    await Promise.all([off.pool.stop(), none.pool.stop()]);
   });
 
   it('a failed write is reported with its code and retried at the next interval', async () => {
@@ -69,7 +69,7 @@ describe('periodic peers.json saves', () => {
     await clock.advance(MINUTE);
     expect(savedIds(file)).toEqual([peer(3)]);
     expect(errors).toHaveLength(1);
-    await pool.destroy();
+    await pool.stop();
   });
 
   it('refuses an interval that is not a positive integer', () => {
@@ -92,12 +92,12 @@ describe('a stray peers.json.tmp (a crash between write and rename)', () => {
     const file = join(d, 'peers.json');
     const first = makePool({ peersFile: file, peersFileSaveIntervalMs: null });
     first.pool.registerPeer(peer(4));
-    await first.pool.destroy();
+    await first.pool.stop();
     writeFileSync(`${file}.tmp`, '[{"half": ');
     const { pool } = makePool({ peersFile: file });
     expect(existsSync(`${file}.tmp`)).toBe(false);
     expect(pool.peersFileStatus.kind).toBe('loaded');
     expect(pool.peers.info(peer(4))).toBeDefined();
-    await pool.destroy();
+    await pool.stop();
   });
 });

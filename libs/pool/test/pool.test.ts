@@ -283,7 +283,7 @@ describe('peers.json', () => {
     const info = pool.peers.info(peer(1))!;
     info.setDisconnected(pool.clock.now() + 10);
     pool.points.info({ ip: '203.0.113.7', port: 9732 })!.setDisconnected(pool.clock.now() + 10, pool.reconnection);
-    await pool.destroy();
+    await pool.stop();
     void c;
     const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[];
     expect(json.map((e) => Object.keys(e))).toEqual([
@@ -298,7 +298,7 @@ describe('peers.json', () => {
     expect(again.pool.peers.info(peer(2))?.trusted).toBe(true);
     expect(again.pool.points.info({ ip: '203.0.113.7', port: 9732 })).toBeDefined();
     expect(again.events.filter((e) => e.kind === 'New_peer')).toEqual([]);
-    await again.pool.destroy();
+    await again.pool.stop();
     expect(readdirSync(d).sort()).toEqual(['peers.json']);
   });
 
@@ -328,7 +328,7 @@ describe('peers.json', () => {
     expect(st.error.message).toContain(where);
     expect(readFileSync(st.movedTo, 'utf8')).toBe(content);
     expect(pool.knownPeerCount).toBe(0);
-    await pool.destroy();
+    await pool.stop();
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual([]);
   });
 
@@ -363,7 +363,7 @@ describe('peers.json', () => {
     const c = connect(pool, '192.0.2.30', 9732, peer(30));
     let cancelled = 0;
     pool.registerPoint(pt(31)).setRequested(pool.clock.now(), () => cancelled++);
-    await pool.destroy();
+    await pool.stop();
     expect(c.reasons).toEqual([{ kind: 'Pool_destroyed' }]);
     expect(cancelled).toBe(1);
     expect(clock.pending).toBe(0); // the ACL's countdown timer is gone too

@@ -1,4 +1,4 @@
-import { CodedError } from '@tezos-p2p/encoding';
+import { CodedErrorOf } from '@tezos-p2p/encoding';
 export type TranscriptErrorCode =
   /** Not a transcript: undecodable protobuf, or a required field missing or out of shape. */
   | 'TRANSCRIPT_INVALID'
@@ -9,14 +9,6 @@ export type TranscriptErrorCode =
   /** A streaming writer fell too far behind its disk and stopped recording (see `TranscriptWriter`). */
   | 'TRANSCRIPT_OVERFLOW';
 
-export class TranscriptError extends CodedError<TranscriptErrorCode> {
+export class TranscriptError extends CodedErrorOf<TranscriptErrorCode> {
   override readonly name = 'TranscriptError';
-
-  constructor(
-    readonly code: TranscriptErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

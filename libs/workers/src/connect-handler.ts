@@ -452,7 +452,7 @@ export class ConnectHandler<M, PM, CM> {
   }
 
   /** Cancel the handshakes in progress (`P2p_connect_handler.destroy`). */
-  destroy(): void {
+  stop(): void {
     this.destroyed = true;
     const cancelled = new P2pError('P2P_SHUT_DOWN', 'the P2P layer is shutting down');
     for (const slot of this.incoming.held()) slot.controller.abort(cancelled);

@@ -53,7 +53,7 @@ export class Maintenance<M, PM, CM> {
   constructor(private readonly o: MaintenanceOptions<M, PM, CM>) {}
 
   /** Start the worker: a first step at once, then wait for the timer or a trigger. */
-  activate(): void {
+  start(): void {
     if (this.running) return;
     this.running = this.supervise();
   }

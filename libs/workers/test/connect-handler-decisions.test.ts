@@ -131,9 +131,9 @@ function setup(o: { privateMode?: boolean; limits?: Partial<P2pLimits>; expected
   );
   handler.setAnswerer(new PrivateAnswerer());
   cleanups.push(async () => {
-    handler.destroy();
-    await pool.destroy();
-    scheduler.shutdown();
+    handler.stop();
+    await pool.stop();
+    scheduler.stop();
   });
   const incoming = (from: Point, script: PeerScript | 'silent') => {
     const [mine, theirs] = createMemorySocketPair({ address: '192.0.2.100', port: 9732 }, { address: from.ip, port: from.port });
@@ -215,7 +215,7 @@ describe('connect handler decisions: outgoing connect(point)', () => {
     s.scripts.set(key(A), 'hang');
     const first = codeOf(s.handler.connect(A, { timeoutMs: 5000 }));
     expect(await codeOf(s.handler.connect(A))).toBe('PENDING_CONNECTION');
-    s.handler.destroy();
+    s.handler.stop();
     expect(await first).toBe('P2P_SHUT_DOWN');
   });
 
@@ -435,7 +435,7 @@ describe('maintenance decisions over the same seams', () => {
       s.scripts.set(key(p), { identity: peers[i]! });
       s.pool.registerPoint(p);
     }
-    maintenance(s, { minConnections: 2, expectedConnections: 2, maxConnections: 2 }).activate();
+    maintenance(s, { minConnections: 2, expectedConnections: 2, maxConnections: 2 }).start();
     await vi.waitFor(() => expect(s.pool.activeConnections).toBe(2));
     expect([...s.dialled].sort()).toEqual([key(A), key(B)]);
   });
@@ -447,7 +447,7 @@ describe('maintenance decisions over the same seams', () => {
       await s.handler.connect(p);
     }
     // min/expected/max 1/1/1: thresholds and targets all 1.
-    maintenance(s, { minConnections: 1, expectedConnections: 1, maxConnections: 1 }).activate();
+    maintenance(s, { minConnections: 1, expectedConnections: 1, maxConnections: 1 }).start();
     await vi.waitFor(() => expect(s.pool.activeConnections).toBe(1));
   });
 
@@ -464,7 +464,7 @@ describe('maintenance decisions over the same seams', () => {
         await s.handler.connect(p);
       }
       const m = maintenance(s, { minConnections: 2, expectedConnections: 2, maxConnections: 2 }, row.o);
-      m.activate();
+      m.start();
       await m.maintain();
       expect(s.events.some((e) => e.kind === 'Swap_request_sent')).toBe(row.sent);
       expect(s.dialled).toHaveLength(2);

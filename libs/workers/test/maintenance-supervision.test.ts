@@ -23,7 +23,7 @@ describe('maintenance supervision: no silent failure', () => {
     const m = new Maintenance({
       pool, connectHandler: {}, bus, clock, rng: seededRng(1), bounds, idleTimeMs: 120_000, privateMode: true,
     } as unknown as Opts);
-    m.activate();
+    m.start();
     await new Promise((r) => setImmediate(r));
     expect(reports).toEqual([{ kind: 'worker_failed', worker: 'maintenance', error: { code: 'BOOM', message: 'pool exploded' }, restarted: true }]);
     expect(reads).toBe(1);

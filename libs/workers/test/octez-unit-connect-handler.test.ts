@@ -60,8 +60,8 @@ function create(hooks: ConnectHandlerHooks<RawAppMessage, ShellConnectionMetadat
   );
   handler.setAnswerer(new PrivateAnswerer());
   cleanups.push(async () => {
-    scheduler.shutdown();
-    await pool.destroy();
+    scheduler.stop();
+    await pool.stop();
   });
   return handler;
 }
@@ -96,7 +96,7 @@ describe('test_p2p_connect_handler.ml (p2p.connect_handler)', () => {
     const point = await responder();
     const conn = await t.connect(point);
     expect(conn.peerId).toBe(theirs.peerId);
-    t.destroy();
+    t.stop();
     // (Beyond Octez: a destroyed handler dials no more.)
     await expect(t.connect(point)).rejects.toMatchObject({ code: 'P2P_SHUT_DOWN' });
     await conn.disconnect({ kind: 'User', message: 'test shutdown' });
@@ -119,7 +119,7 @@ describe('test_p2p_connect_handler.ml (p2p.connect_handler)', () => {
     expect(t.pendingIncoming, 'Before accepting, no incoming connection').toBe(0);
     t.accept(fd);
     expect(t.pendingIncoming, 'After first accept, 1 incoming connection').toBe(1);
-    t.destroy();
+    t.stop();
   });
 
   it('test_p2p_connect_handler: on_new_connection hook is triggered on new connection — and on_disconnection on disconnection, neither after destroy', async () => {
@@ -135,7 +135,7 @@ describe('test_p2p_connect_handler.ml (p2p.connect_handler)', () => {
     await conn.disconnect({ kind: 'User', message: 'explicit disconnect' }, { wait: true });
     expect(numConnect, 'After disconnect, on_new_connection is not called').toBe(1);
     expect(numDisconnect, 'After disconnect, on_disconnection is called').toBe(1);
-    t.destroy();
+    t.stop();
     expect(numConnect, 'After destruction, no new call to on_new_connection').toBe(1);
     expect(numDisconnect, 'After destruction, no new call to on_disconnection').toBe(1);
   });

@@ -110,6 +110,6 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       await new Promise((r) => setTimeout(r, 50));
     }
   } finally {
-    await Promise.all(nodes.map((n) => n.shutdown()));
+    await Promise.all(nodes.map((n) => n.stop()));
   }
 }

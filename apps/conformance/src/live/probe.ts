@@ -1,4 +1,4 @@
-import { CodedError } from '@tezos-p2p/encoding';
+import { CodedErrorOf } from '@tezos-p2p/encoding';
 import { type Socket, connect } from 'node:net';
 import { readableOrClosed } from '../checks/byte-reader.js';
 import { CONNECTION_MESSAGE_HEADER, type ConnectionMessage, decodeConnectionMessageFrame } from '@tezos-p2p/wire';
@@ -10,15 +10,8 @@ export interface HostPort {
 
 type LiveErrorCode = 'LIVE_BAD_TARGET' | 'LIVE_UNREACHABLE' | 'LIVE_TIMEOUT' | 'LIVE_PROTOCOL';
 
-export class LiveError extends CodedError<LiveErrorCode> {
+export class LiveError extends CodedErrorOf<LiveErrorCode> {
   override readonly name = 'LiveError';
-  constructor(
-    readonly code: LiveErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** `host:port` or `[v6]:port`. */

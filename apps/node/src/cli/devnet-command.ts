@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS } from '@tezos-p2p/p2p';
-import { config as rxjsConfig } from 'rxjs';
+import { type Subscription, auditTime, config as rxjsConfig, interval, merge } from 'rxjs';
 import { ConfigError } from '../config/errors.js';
 import { NETWORKS } from '../config/networks.js';
 import type { NodeSettings } from '../config/settings.js';
@@ -25,6 +25,11 @@ export interface DevnetOptions {
   readonly fresh?: boolean;
   readonly logLevel?: string;
 }
+
+/** Events closer together than this make one redraw. */
+const REDRAW_COALESCE_MS = 100;
+/** How often a terminal's byte counters are refreshed. */
+const BYTES_REFRESH_MS = 1_000;
 
 export const DEVNET_DEFAULTS = { nodes: 4, basePort: 19732, rpcBasePort: 18732, host: '127.0.0.1', expectedPow: 0, dataDir: join(tmpdir(), 'tzp2p-devnet') } as const;
 /** Above this many nodes the devnet stops being a full mesh (each node keeps 8 connections). */
@@ -79,7 +84,7 @@ export async function devnetCommand(o: DevnetOptions, out: NodeJS.WriteStream = 
   const stop = stopOnSignals();
   const running: RunningNode[] = [];
   const views: DevnetNodeView[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let redraws: Subscription | undefined;
   try {
     for (let i = 0; i < count; i++) {
       const seed = views[0];
@@ -129,12 +134,15 @@ export async function devnetCommand(o: DevnetOptions, out: NodeJS.WriteStream = 
       last = key;
     };
     draw();
-    timer = setInterval(draw, 1000);
+    // The topology changes only with the nodes' events: redraw on them (at most every 100 ms). A
+    // terminal also shows the byte counters, which move without any event: it is refreshed each second.
+    const changes = merge(...views.map((v) => v.p2p.events$), ...(out.isTTY && !o.json ? [interval(BYTES_REFRESH_MS)] : []));
+    redraws = changes.pipe(auditTime(REDRAW_COALESCE_MS)).subscribe(draw);
     await aborted(exitAfter === undefined ? stop.signal : AbortSignal.any([stop.signal, AbortSignal.timeout(exitAfter * 1000)]));
-    clearInterval(timer);
+    redraws.unsubscribe();
     draw();
   } finally {
-    if (timer) clearInterval(timer);
+    redraws?.unsubscribe();
     // Reverse order: the seed goes last, so the others' peers.json still list it.
     for (const node of running.reverse()) await node.stop();
     await telemetry.shutdown();

@@ -83,7 +83,7 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
         }) : undefined;
   } catch (e) {
     events.unsubscribe();
-    await p2p.shutdown();
+    await p2p.stop();
     await recordings?.close();
     throw e;
   }
@@ -117,7 +117,7 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
       (stopping ??= (async () => {
         await rpc?.close();
         appStop.abort();
-        await p2p.shutdown();
+        await p2p.stop();
         await app;
         await recordings?.close();
         events.unsubscribe();

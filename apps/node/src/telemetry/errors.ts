@@ -1,17 +1,10 @@
-import { CodedError } from '@tezos-p2p/encoding';
+import { CodedErrorOf } from '@tezos-p2p/encoding';
 export type TelemetryErrorCode =
   /** An option is not one of the accepted values. */
   | 'TELEMETRY_INVALID_OPTIONS'
   /** Another tracer or meter provider is registered with `@opentelemetry/api` already (a second `startTelemetry` without `shutdown`). */
   | 'TELEMETRY_ALREADY_STARTED';
 
-export class TelemetryError extends CodedError<TelemetryErrorCode> {
+export class TelemetryError extends CodedErrorOf<TelemetryErrorCode> {
   override readonly name = 'TelemetryError';
-
-  constructor(
-    readonly code: TelemetryErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }

@@ -25,8 +25,8 @@ export class Answer {
 
   constructor(private readonly p: AnswerParams) {}
 
-  /** Bind; resolves once bound. `close` while binding rejects it (BIND_FAILED: never bound). */
-  open(): Promise<void> {
+  /** Bind; resolves once bound. `stop` while binding rejects it (BIND_FAILED: never bound). */
+  start(): Promise<void> {
     const { bindAddr, port } = this.p;
     const where = `${bindAddr}:${port}`;
     // SO_REUSEADDR as Octez, so that several nodes of one host share the port: each of them gets
@@ -60,7 +60,7 @@ export class Answer {
     });
   }
 
-  close(): Promise<void> {
+  stop(): Promise<void> {
     const socket = this.socket;
     this.socket = undefined;
     return socket === undefined ? Promise.resolve() : closeSocket(socket);
@@ -69,7 +69,7 @@ export class Answer {
   private onReceiveError(e: Error): void {
     // Octez: any error of the loop shuts the answer worker down (`unexpected_error`); the sender lives on.
     this.p.emit({ kind: 'unexpected_error', worker: 'answer', error: errorMessage(e), stopped: true });
-    void this.close();
+    void this.stop();
   }
 
   private onMessage(socket: Socket, msg: Buffer, rinfo: RemoteInfo): void {

@@ -54,7 +54,7 @@ export class Discovery {
     if (this.phase === 'stopping') return this.stopping!.then(() => this.start());
     if (this.phase !== 'idle') return this.starting!;
     this.phase = 'starting';
-    const starting = this.answer.open().then(
+    const starting = this.answer.start().then(
       () => {
         // A `stop` during the bind closes the socket, which rejects `open`; one racing the bind's
         // success has already taken over.
@@ -88,7 +88,7 @@ export class Discovery {
     this.starting = undefined;
     const stopping = Promise.all([
       this.sender.stop(),
-      this.answer.close(),
+      this.answer.stop(),
       // Let a `start` interrupted by this stop settle (it rejects) before we report stopped.
       starting?.catch(() => undefined),
     ]).then(() => {

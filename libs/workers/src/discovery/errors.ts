@@ -1,4 +1,4 @@
-import { CodedError } from '@tezos-p2p/encoding';
+import { CodedErrorOf } from '@tezos-p2p/encoding';
 export type DiscoveryErrorCode =
   /**
    * The listening port does not fit the datagram's signed int16. Octez's sender raises on every
@@ -9,14 +9,8 @@ export type DiscoveryErrorCode =
   | 'BIND_FAILED'
   | 'INVALID_OPTIONS';
 
-export class DiscoveryError extends CodedError<DiscoveryErrorCode> {
+export class DiscoveryError extends CodedErrorOf<DiscoveryErrorCode> {
   override readonly name = 'DiscoveryError';
-  readonly code: DiscoveryErrorCode;
-
-  constructor(code: DiscoveryErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 export function errorMessage(e: unknown): string {

@@ -153,7 +153,7 @@ async function bareCyclesPerSecond(lanes: readonly Lane[], seconds: number): Pro
   );
   const rate = done / ((performance.now() - t0) / 1000);
   await new Promise<void>((r) => server.close(() => r()));
-  scheduler.shutdown();
+  scheduler.stop();
   return rate;
 }
 
@@ -214,8 +214,8 @@ export async function runChurn(opts: ChurnOptions): Promise<{ figures: Figure[];
     Object.assign(tablesAfter, { peers: node.knownPeers().length, points: node.knownPoints().length, subscribers: bus.subscriberCount });
   } finally {
     sub.unsubscribe();
-    scheduler.shutdown();
-    await node.shutdown();
+    scheduler.stop();
+    await node.stop();
   }
 
   const measured = opts.cycles - opts.warmup;

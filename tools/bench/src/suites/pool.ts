@@ -52,7 +52,7 @@ export const poolSuite: Suite = {
       for (let i = 0; i < 1000; i++) pool.greylistAddr(point(i * 13).ip);
       let g = 0;
       rows['greylist']!.push(measureSync(() => consume(pool.points.banned(point(g++ % n))), { samples: 3, sampleMs: 200 }).opsPerSec);
-      await pool.destroy();
+      await pool.stop();
     }
     const label: Record<string, string> = { register: 'register_point (new point)', lookup: 'point lookup', list: 'list_known_points (50)', greylist: 'greylist check (banned point)' };
     const figures: Figure[] = [];

@@ -367,7 +367,7 @@ export async function runRpcAttack(): Promise<{ figures: Figure[]; notes: string
     };
   } finally {
     await attacker?.stop();
-    scheduler.shutdown();
+    scheduler.stop();
     await node.stop();
   }
 }

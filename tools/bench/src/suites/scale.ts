@@ -170,7 +170,7 @@ export const scaleSuite: Suite = {
     loop.disable();
     const delays = await collectDelays(clients, ROUNDS * held);
     await Promise.all(clients.map((c) => c.stop()));
-    await node.shutdown();
+    await node.stop();
 
     const perConnKiB = (after - before) / held / 1024;
     const figures: Figure[] = [

@@ -74,5 +74,5 @@ process.on('message', (m: MemoryNodeCommand) => {
   if (m.type === 'start') void start(m);
   else if (m.type === 'status') reply({ type: 'status', ...status(node!) });
   else if (m.type === 'measure') void measure(node!);
-  else void node!.shutdown().finally(() => process.exit(0));
+  else void node!.stop().finally(() => process.exit(0));
 });
