@@ -26,7 +26,11 @@ async function snapshot(base, file) {
     return res.json();
   };
   try {
-    const [self, connections, points] = await Promise.all([get('/network/self'), get('/network/connections'), get('/network/points')]);
+    const [self, connections, points] = await Promise.all([
+      get('/network/self'),
+      get('/network/connections'),
+      get('/network/points'),
+    ]);
     writeFileSync(`${file}.tmp`, JSON.stringify({ at: new Date().toISOString(), self, connections, points }));
     renameSync(`${file}.tmp`, file);
     process.stdout.write(`${connections.length}\n`);
@@ -70,14 +74,21 @@ function graph(nodes) {
   return {
     adj,
     connected: all && everyoneHasOne && seen.size === nodes.length,
-    mesh: all && nodes.every((n) => adj.get(n.name).size === nodes.length - 1 && n.snap.connections.length === nodes.length - 1),
+    mesh:
+      all &&
+      nodes.every((n) => adj.get(n.name).size === nodes.length - 1 && n.snap.connections.length === nodes.length - 1),
     any: nodes.some((n) => (n.snap?.connections.length ?? 0) > 0),
   };
 }
 
 /** Each node's connection count is within the maintenance thresholds it was given. */
 const withinThresholds = (run, nodes) =>
-  nodes.every((n) => n.snap !== undefined && n.snap.connections.length >= run.thresholds.min && n.snap.connections.length <= run.thresholds.max);
+  nodes.every(
+    (n) =>
+      n.snap !== undefined &&
+      n.snap.connections.length >= run.thresholds.min &&
+      n.snap.connections.length <= run.thresholds.max,
+  );
 
 function check(dir) {
   const { run, nodes } = loadRun(dir);
@@ -112,7 +123,8 @@ function pointSources(lines, ownAddress) {
   const firstNew = new Map();
   const firstDiscovered = new Map();
   lines.forEach((l, i) => {
-    if (l.msg === 'p2p event' && l.event === 'new_point' && typeof l.point === 'string' && !firstNew.has(l.point)) firstNew.set(l.point, i);
+    if (l.msg === 'p2p event' && l.event === 'new_point' && typeof l.point === 'string' && !firstNew.has(l.point))
+      firstNew.set(l.point, i);
     if (l.source === 'discovery' && l.msg === 'register_new' && l.point) {
       const key = `${l.point.ip}:${l.point.port}`;
       if (!firstDiscovered.has(key)) firstDiscovered.set(key, i);
@@ -141,14 +153,24 @@ function discoveryStats(lines, ownAddress) {
       sent++;
       if (l.destination?.address !== undefined) destinations.add(l.destination.address);
     } else if (l.source === 'discovery' && l.msg === 'register_new') registered++;
-    else if (l.source === 'discovery' && (l.msg === 'broadcast_error' || l.msg === 'create_socket_error' || l.msg === 'unexpected_error')) {
+    else if (
+      l.source === 'discovery' &&
+      (l.msg === 'broadcast_error' || l.msg === 'create_socket_error' || l.msg === 'unexpected_error')
+    ) {
       errors.push(`${l.msg}: ${String(l.error)}`);
     } else if (l.msg === 'message_received' && l.source?.address !== undefined && l.source.address !== ownAddress) {
       receivedFromOthers++;
       senders.add(ipv4(l.source.address));
     }
   }
-  return { broadcasts: sent, destinations: [...destinations], receivedFromOthers, from: [...senders].sort(), registered, errors };
+  return {
+    broadcasts: sent,
+    destinations: [...destinations],
+    receivedFromOthers,
+    from: [...senders].sort(),
+    registered,
+    errors,
+  };
 }
 
 /** From the node's log: when it started, when its last connection was established, and how many of the maintenance's dials lost a simultaneous-open race. */
@@ -161,7 +183,8 @@ function logTimes(lines) {
     const t = Date.parse(l.time);
     if (l.msg === 'node started') startedAt = t;
     else if (l.msg === 'p2p event' && l.event === 'connection_established') lastEstablishedAt = t;
-    else if (l.source === 'maintenance' && l.msg === 'connect_failed' && /Already connected/.test(String(l.error))) simultaneousOpens++;
+    else if (l.source === 'maintenance' && l.msg === 'connect_failed' && /Already connected/.test(String(l.error)))
+      simultaneousOpens++;
   }
   return { startedAt, lastEstablishedAt, simultaneousOpens };
 }
@@ -189,7 +212,9 @@ function report(dir) {
   const out = nodes.map((n) => {
     const lines = logLines(n.dir);
     const source = pointSources(lines, n.address);
-    const status = existsSync(join(n.dir, 'exit-status')) ? readFileSync(join(n.dir, 'exit-status'), 'utf8').trim() : '';
+    const status = existsSync(join(n.dir, 'exit-status'))
+      ? readFileSync(join(n.dir, 'exit-status'), 'utf8').trim()
+      : '';
     const peers = readJson(join(n.dir, 'peers.json'));
     const connections = (n.snap?.connections ?? []).map((c) => ({
       peerId: c.peer_id,
@@ -199,7 +224,12 @@ function report(dir) {
       remoteSocketPort: c.remote_socket_port,
       incoming: c.incoming,
     }));
-    const points = (n.snap?.points ?? []).map(([key, info]) => ({ point: key, state: info?.state?.event_kind ?? '?', peerId: info?.p2p_peer_id ?? null, learnt: source(key) }));
+    const points = (n.snap?.points ?? []).map(([key, info]) => ({
+      point: key,
+      state: info?.state?.event_kind ?? '?',
+      peerId: info?.p2p_peer_id ?? null,
+      learnt: source(key),
+    }));
     const discovery = discoveryStats(lines, n.address);
     const result = {
       name: n.name,
@@ -219,50 +249,72 @@ function report(dir) {
       peersFileEntries: Array.isArray(peers) ? peers.length : null,
     };
     if (!n.snap) failures.push(`${n.name}: no RPC snapshot (the node never answered on its RPC)`);
-    else if (!result.withinThresholds) failures.push(`${n.name}: ${connections.length} connections, outside its maintenance thresholds ${min}..${max}`);
+    else if (!result.withinThresholds)
+      failures.push(`${n.name}: ${connections.length} connections, outside its maintenance thresholds ${min}..${max}`);
     for (const c of connections) {
       if (typeof c.address !== 'string' || !c.address.startsWith(subnet) || c.address === n.address) {
         failures.push(`${n.name}: connection to ${c.address}:${c.port} is not to another host of ${run.subnet}`);
       } else if (c.node === null || nameOfAddr.get(c.address) !== c.node) {
-        failures.push(`${n.name}: connection to ${c.address}:${c.port} (peer ${c.peerId}) does not match that host's node`);
+        failures.push(
+          `${n.name}: connection to ${c.address}:${c.port} (peer ${c.peerId}) does not match that host's node`,
+        );
       }
-      if (c.port !== run.p2pPort) failures.push(`${n.name}: connection to ${c.address} reports port ${c.port}, not the listening port ${run.p2pPort}`);
+      if (c.port !== run.p2pPort)
+        failures.push(
+          `${n.name}: connection to ${c.address} reports port ${c.port}, not the listening port ${run.p2pPort}`,
+        );
     }
     for (const p of points) {
-      if (!p.point.startsWith(subnet)) failures.push(`${n.name}: knows ${p.point}, which is not a host of ${run.subnet}`);
+      if (!p.point.startsWith(subnet))
+        failures.push(`${n.name}: knows ${p.point}, which is not a host of ${run.subnet}`);
     }
     if (discovery.broadcasts === 0) failures.push(`${n.name}: sent no discovery datagram`);
     if (!discovery.destinations.every((d) => d === n.discoveryAddr)) {
       failures.push(`${n.name}: broadcast to ${discovery.destinations.join(', ')}, expected ${n.discoveryAddr}`);
     }
-    if (discovery.receivedFromOthers === 0) failures.push(`${n.name}: received no discovery datagram from another host`);
+    if (discovery.receivedFromOthers === 0)
+      failures.push(`${n.name}: received no discovery datagram from another host`);
     if (discovery.registered === 0) failures.push(`${n.name}: registered no point from a discovery datagram`);
-    if (discovery.errors.length > 0) failures.push(`${n.name}: ${discovery.errors.length} discovery error(s), first: ${discovery.errors[0]}`);
-    if (result.exitStatus !== '0') failures.push(`${n.name}: exit status ${result.exitStatus ?? 'unknown'} after SIGTERM (expected 0)`);
+    if (discovery.errors.length > 0)
+      failures.push(`${n.name}: ${discovery.errors.length} discovery error(s), first: ${discovery.errors[0]}`);
+    if (result.exitStatus !== '0')
+      failures.push(`${n.name}: exit status ${result.exitStatus ?? 'unknown'} after SIGTERM (expected 0)`);
     if (!result.peersFile) failures.push(`${n.name}: peers.json was not written`);
-    if (result.link === null || result.link.txBytes === 0 || result.link.rxBytes === 0) failures.push(`${n.name}: no traffic counted on ${n.interface}`);
+    if (result.link === null || result.link.txBytes === 0 || result.link.rxBytes === 0)
+      failures.push(`${n.name}: no traffic counted on ${n.interface}`);
     return result;
   });
 
   // Every node's announcements crossed the bridge: some other host received them.
   for (const n of out) {
     if (!out.some((m) => m !== n && m.discovery.from.includes(n.name))) {
-      failures.push(`${n.name}: no other host received its announcements (sent to ${n.discoveryAddr}:${run.discoveryPort})`);
+      failures.push(
+        `${n.name}: no other host received its announcements (sent to ${n.discoveryAddr}:${run.discoveryPort})`,
+      );
     }
   }
   const discovered = out.reduce((k, n) => k + n.points.filter((p) => p.learnt === 'discovery').length, 0);
   if (nodes.every((n) => n.snap) && !g.connected) failures.push('the nodes do not form one connected graph');
   if (discovered === 0) failures.push('no point was learnt through LAN discovery');
-  if (teardown.namespacesLeft.length > 0) failures.push(`namespaces left after teardown: ${teardown.namespacesLeft.join(', ')}`);
+  if (teardown.namespacesLeft.length > 0)
+    failures.push(`namespaces left after teardown: ${teardown.namespacesLeft.join(', ')}`);
   if (teardown.linksLeft.length > 0) failures.push(`interfaces left after teardown: ${teardown.linksLeft.join(', ')}`);
 
   const p = (s = '') => process.stdout.write(`${s}\n`);
-  p(`tzp2p on ${nodes.length} network namespaces: subnet ${run.subnet}, veths to bridge ${run.ifTag}br in namespace ${run.switch}`);
-  p(`no --peer, no bootstrap peer: LAN discovery only (UDP port ${run.discoveryPort}); maintenance thresholds ${min}..${max} connections`);
+  p(
+    `tzp2p on ${nodes.length} network namespaces: subnet ${run.subnet}, veths to bridge ${run.ifTag}br in namespace ${run.switch}`,
+  );
+  p(
+    `no --peer, no bootstrap peer: LAN discovery only (UDP port ${run.discoveryPort}); maintenance thresholds ${min}..${max} connections`,
+  );
   p();
-  p(`${pad('node', 5)}${pad('namespace', 21)}${pad('address', 18)}${pad('broadcasts to', 17)}${pad('peer id', 32)}connections (peer, its address, direction)`);
+  p(
+    `${pad('node', 5)}${pad('namespace', 21)}${pad('address', 18)}${pad('broadcasts to', 17)}${pad('peer id', 32)}connections (peer, its address, direction)`,
+  );
   for (const n of out) {
-    const conns = n.connections.map((c) => `${c.node ?? '?'} ${c.address}:${c.port} ${c.incoming ? 'in' : 'out'}`).join(', ');
+    const conns = n.connections
+      .map((c) => `${c.node ?? '?'} ${c.address}:${c.port} ${c.incoming ? 'in' : 'out'}`)
+      .join(', ');
     p(
       `${pad(n.name, 5)}${pad(n.namespace, 21)}${pad(`${n.address}:${run.p2pPort}`, 18)}${pad(n.discoveryAddr, 17)}${pad(n.peerId ?? '?', 32)}` +
         `${n.connections.length}${n.withinThresholds ? '' : ' (OUT OF BOUNDS)'}: ${conns}`,
@@ -289,7 +341,9 @@ function report(dir) {
   const starts = out.map((n) => n.log.startedAt);
   const established = out.map((n) => n.log.lastEstablishedAt);
   const formedAfterLastStartMs =
-    g.connected && starts.every((t) => t !== null) && established.every((t) => t !== null) ? Math.max(...established) - Math.max(...starts) : null;
+    g.connected && starts.every((t) => t !== null) && established.every((t) => t !== null)
+      ? Math.max(...established) - Math.max(...starts)
+      : null;
   timings.formedAfterLastStartMs = formedAfterLastStartMs;
   const ms = (v) => (v === null || v === undefined ? '—' : `${(v / 1000).toFixed(1)} s`);
   p();
@@ -307,7 +361,9 @@ function report(dir) {
         ? ' (two nodes dialling each other at once both refuse with "Already connected", as Octez: spec/connect-handler.md §8; the retry waits for the next maintenance round)'
         : ''),
   );
-  p(`teardown: ${teardown.namespacesLeft.length} namespaces and ${teardown.linksLeft.length} interfaces of ${run.prefix} left`);
+  p(
+    `teardown: ${teardown.namespacesLeft.length} namespaces and ${teardown.linksLeft.length} interfaces of ${run.prefix} left`,
+  );
   p(failures.length === 0 ? 'RESULT: ok' : `RESULT: FAILED\n${failures.map((f) => `  - ${f}`).join('\n')}`);
   const summary = {
     ok: failures.length === 0,

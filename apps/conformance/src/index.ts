@@ -4,7 +4,13 @@
  * reports, and (see ./live) check a running node.
  */
 export { replayTranscript, replayFile, reportFailed } from './replay.js';
-export { CHECKS, CHECK_DESCRIPTIONS, type CheckName, type CheckResult, type TranscriptReport } from './checks/result.js';
+export {
+  CHECKS,
+  CHECK_DESCRIPTIONS,
+  type CheckName,
+  type CheckResult,
+  type TranscriptReport,
+} from './checks/result.js';
 export { firstDifference } from './checks/bytes.js';
 export { renderTable, renderDetails, summary } from './report.js';
 export { DEFAULT_TRANSCRIPTS_DIR } from './paths.js';

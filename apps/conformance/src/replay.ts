@@ -31,7 +31,13 @@ export async function replayTranscript(t: Transcript, file = `${t.session.name}.
   ];
   results.push(...(await checkHandshakeAndResend(ctx)));
   results.push(guarded('values', () => checkValues(ctx)));
-  return { name: t.session.name, file, origin: t.session.provenance?.origin ?? 'ORIGIN_UNKNOWN', ...(t.session.description ? { description: t.session.description } : {}), results };
+  return {
+    name: t.session.name,
+    file,
+    origin: t.session.provenance?.origin ?? 'ORIGIN_UNKNOWN',
+    ...(t.session.description ? { description: t.session.description } : {}),
+    results,
+  };
 }
 
 /** Replay a transcript file; an unreadable file is reported as a failed transcript, not thrown. */

@@ -30,7 +30,17 @@ export function renderLegend(): string {
   return CHECKS.map((c) => `  ${c}: ${CHECK_DESCRIPTIONS[c]}`).join('\n');
 }
 
-export function summary(reports: readonly TranscriptReport[]): { transcripts: number; passed: number; failed: number; skipped: number } {
+export function summary(reports: readonly TranscriptReport[]): {
+  transcripts: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+} {
   const all = reports.flatMap((r) => r.results);
-  return { transcripts: reports.length, passed: all.filter((c) => c.status === 'pass').length, failed: all.filter((c) => c.status === 'fail').length, skipped: all.filter((c) => c.status === 'skip').length };
+  return {
+    transcripts: reports.length,
+    passed: all.filter((c) => c.status === 'pass').length,
+    failed: all.filter((c) => c.status === 'fail').length,
+    skipped: all.filter((c) => c.status === 'skip').length,
+  };
 }

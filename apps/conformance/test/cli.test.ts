@@ -30,7 +30,10 @@ describe('tzp2p-conformance (subprocess)', () => {
     const t = readTranscriptFile(join(DEFAULT_TRANSCRIPTS_DIR, 'carthagenet-debugger-handshake-1.tzt'));
     const records = t.records.map((r) => (r.layer === 'CHUNK' ? { ...r, plaintext: Uint8Array.of(0x00, 0xff) } : r));
     writeTranscriptFile(join(bad, 'tampered.tzt'), { ...t, session: { ...t.session, name: 'tampered' }, records });
-    copyFileSync(join(DEFAULT_TRANSCRIPTS_DIR, 'octez-codec-network-version.tzt'), join(bad, 'octez-codec-network-version.tzt'));
+    copyFileSync(
+      join(DEFAULT_TRANSCRIPTS_DIR, 'octez-codec-network-version.tzt'),
+      join(bad, 'octez-codec-network-version.tzt'),
+    );
     writeFileSync(join(bad, 'garbage.tzt'), 'not a transcript');
     const r = run('run', '--transcripts', bad);
     expect(r.status).toBe(1);

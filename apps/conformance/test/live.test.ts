@@ -13,7 +13,19 @@ let target: string;
 let targetRpc: string;
 
 beforeAll(async () => {
-  node = await startTzp2p(['--data-dir', join(dir, 'node'), '--network', 'sandbox', '--net-addr', `${host}:0`, '--rpc-addr', `${host}:0`, '--expected-pow', '0', '--no-bootstrap-peers']);
+  node = await startTzp2p([
+    '--data-dir',
+    join(dir, 'node'),
+    '--network',
+    'sandbox',
+    '--net-addr',
+    `${host}:0`,
+    '--rpc-addr',
+    `${host}:0`,
+    '--expected-pow',
+    '0',
+    '--no-bootstrap-peers',
+  ]);
   target = node.listen;
   targetRpc = node.rpc!;
 });
@@ -28,12 +40,32 @@ describe('the live suite against our own node', () => {
     const record = join(dir, 'recorded');
     (await import('node:fs')).mkdirSync(record);
     const reports = await runLiveSuite({ target, targetRpc, listen: `${host}:0`, pow: 0, timeoutMs: 5000, record });
-    expect(reports.map((r) => r.name)).toEqual(['live: handshake as initiator', 'live: Bootstrap → Advertise', 'live: handshake as responder', 'live: refused handshake (unknown chain)']);
-    for (const r of reports) expect(r.results.filter((c) => c.status === 'fail'), r.name).toEqual([]);
+    expect(reports.map((r) => r.name)).toEqual([
+      'live: handshake as initiator',
+      'live: Bootstrap → Advertise',
+      'live: handshake as responder',
+      'live: refused handshake (unknown chain)',
+    ]);
+    for (const r of reports)
+      expect(
+        r.results.filter((c) => c.status === 'fail'),
+        r.name,
+      ).toEqual([]);
     const initiator = reports[0]!;
     // Our throwaway identity's secret key is in the recording: the handshake replays byte for byte.
-    expect(initiator.results.map((c) => [c.check, c.status])).toEqual(expect.arrayContaining([['live', 'pass'], ['keys', 'pass'], ['handshake', 'pass'], ['decrypt', 'pass'], ['messages', 'pass']]));
-    expect(reports[1]!.results[0]).toMatchObject({ status: 'pass', detail: expect.stringMatching(/^Advertise with \d+ points$/) });
+    expect(initiator.results.map((c) => [c.check, c.status])).toEqual(
+      expect.arrayContaining([
+        ['live', 'pass'],
+        ['keys', 'pass'],
+        ['handshake', 'pass'],
+        ['decrypt', 'pass'],
+        ['messages', 'pass'],
+      ]),
+    );
+    expect(reports[1]!.results[0]).toMatchObject({
+      status: 'pass',
+      detail: expect.stringMatching(/^Advertise with \d+ points$/),
+    });
     expect(reports[3]!.results[0]).toMatchObject({ status: 'pass', detail: expect.stringContaining('Nack') });
     // The files written replay on their own, like any checked-in transcript.
     const files = listTranscriptFiles(record);
@@ -43,11 +75,18 @@ describe('the live suite against our own node', () => {
 
   it('without --target-rpc the responder case is skipped, not failed', async () => {
     const reports = await runLiveSuite({ target, listen: `${host}:0`, pow: 0, timeoutMs: 5000 });
-    expect(reports[2]).toMatchObject({ name: 'live: handshake as responder', results: [{ check: 'live', status: 'skip' }] });
+    expect(reports[2]).toMatchObject({
+      name: 'live: handshake as responder',
+      results: [{ check: 'live', status: 'skip' }],
+    });
   });
 
   it('an unreachable target fails with a clear error and nothing left running', async () => {
     const reports = await runLiveSuite({ target: `${host}:1`, pow: 0, timeoutMs: 2000 });
-    expect(reports[0]!.results[0]).toMatchObject({ check: 'live', status: 'fail', detail: expect.stringContaining('LIVE_UNREACHABLE') });
+    expect(reports[0]!.results[0]).toMatchObject({
+      check: 'live',
+      status: 'fail',
+      detail: expect.stringContaining('LIVE_UNREACHABLE'),
+    });
   });
 });

@@ -1,7 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryTranscriptSink, listTranscriptFiles, readTranscriptFile, transcriptRecorder, writeTranscriptFile } from '@tezos-p2p/transcript';
+import {
+  MemoryTranscriptSink,
+  listTranscriptFiles,
+  readTranscriptFile,
+  transcriptRecorder,
+  writeTranscriptFile,
+} from '@tezos-p2p/transcript';
 import { generateIdentity } from '@tezos-p2p/crypto';
 import { createP2p, rawMessageParams } from '@tezos-p2p/p2p';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +21,20 @@ const base = `127.0.${1 + (process.pid % 200)}`;
 describe('tzp2p run --record', () => {
   it('records a session between two of our nodes (one a tzp2p process), and both recordings replay as conformance cases', async () => {
     // B: a tzp2p node with --record and --echo; A: a P2P layer of the library, also recording.
-    const b = await startTzp2p(['--data-dir', join(dir, 'b'), '--network', 'sandbox', '--net-addr', `${base}.92:0`, '--expected-pow', '0', '--no-bootstrap-peers', '--echo', '--record', join(dir, 'b-rec')]);
+    const b = await startTzp2p([
+      '--data-dir',
+      join(dir, 'b'),
+      '--network',
+      'sandbox',
+      '--net-addr',
+      `${base}.92:0`,
+      '--expected-pow',
+      '0',
+      '--no-bootstrap-peers',
+      '--echo',
+      '--record',
+      join(dir, 'b-rec'),
+    ]);
     const sinks: MemoryTranscriptSink[] = [];
     const tapFor = () => {
       const sink = new MemoryTranscriptSink({ name: `a-${sinks.length}`, provenance: { origin: 'RECORDED' } });
@@ -23,12 +42,22 @@ describe('tzp2p run --record', () => {
       return transcriptRecorder(sink);
     };
     const a = await createP2p(
-      { identity: await generateIdentity({ difficulty: 0, workers: 0 }), listenAddr: `${base}.91`, localAddress: `${base}.91`, listeningPort: 0, expectedProofOfWork: 0, sessionTap: tapFor },
+      {
+        identity: await generateIdentity({ difficulty: 0, workers: 0 }),
+        listenAddr: `${base}.91`,
+        localAddress: `${base}.91`,
+        listeningPort: 0,
+        expectedProofOfWork: 0,
+        sessionTap: tapFor,
+      },
       { maintenanceIdleTimeMs: null },
       rawMessageParams('TEZOS'),
     );
     try {
-      const [ip, port] = [b.listen.slice(0, b.listen.lastIndexOf(':')), Number(b.listen.slice(b.listen.lastIndexOf(':') + 1))];
+      const [ip, port] = [
+        b.listen.slice(0, b.listen.lastIndexOf(':')),
+        Number(b.listen.slice(b.listen.lastIndexOf(':') + 1)),
+      ];
       const conn = await a.connect({ ip, port });
       // Shell messages both ways, one spanning several chunks: B echoes them.
       await a.send(conn, { tag: 0x10, payload: Uint8Array.from([0x9c, 0xae, 0xca, 0xb9]) });
@@ -48,13 +77,15 @@ describe('tzp2p run --record', () => {
     // Either node may learn its own point from the other (B's maintenance asks A for peers with
     // Bootstrap and A advertises every point it knows, B's included, as an Octez node would), dial it
     // and stop at Myself, on both ends of that connection. Those sessions are a node with itself.
-    const self = (t: (typeof transcripts)[number]['t']) => t.session.local?.peerId !== undefined && t.session.local.peerId === t.session.remote?.peerId;
+    const self = (t: (typeof transcripts)[number]['t']) =>
+      t.session.local?.peerId !== undefined && t.session.local.peerId === t.session.remote?.peerId;
     const between = transcripts.filter(({ t }) => !self(t));
     expect(between.map(({ f }) => f.slice(dir.length))).toHaveLength(2);
     expect(between.filter(({ f }) => f.startsWith(join(dir, 'a-rec')))).toHaveLength(1);
     // Each end stops at Myself on reading the other's connection message, unless the other end's close
     // arrives first.
-    for (const { f, t } of transcripts.filter(({ t }) => self(t))) expect(['MYSELF', 'CONNECTION_CLOSED'], f).toContain(t.end?.code);
+    for (const { f, t } of transcripts.filter(({ t }) => self(t)))
+      expect(['MYSELF', 'CONNECTION_CLOSED'], f).toContain(t.end?.code);
     for (const { f, t } of between) {
       expect(statSync(f).mode & 0o777).toBe(0o600);
       expect(t.session.provenance?.origin).toBe('RECORDED');

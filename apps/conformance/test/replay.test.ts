@@ -1,12 +1,23 @@
 import { type Transcript, type TranscriptRecord, listTranscriptFiles, readTranscriptFile } from '@tezos-p2p/transcript';
 import { describe, expect, it } from 'vitest';
-import { type CheckResult, DEFAULT_TRANSCRIPTS_DIR, type TranscriptReport, firstDifference, replayFile, replayTranscript } from '../src/index.js';
+import {
+  type CheckResult,
+  DEFAULT_TRANSCRIPTS_DIR,
+  type TranscriptReport,
+  firstDifference,
+  replayFile,
+  replayTranscript,
+} from '../src/index.js';
 
 const result = (r: TranscriptReport, check: string): CheckResult => r.results.find((c) => c.check === check)!;
 const load = (name: string): Transcript => readTranscriptFile(`${DEFAULT_TRANSCRIPTS_DIR}/${name}.tzt`);
 
 /** A copy of `t` with record `i` changed by `f`. */
-function mutate(t: Transcript, pick: (r: TranscriptRecord) => boolean, f: (r: TranscriptRecord) => TranscriptRecord): Transcript {
+function mutate(
+  t: Transcript,
+  pick: (r: TranscriptRecord) => boolean,
+  f: (r: TranscriptRecord) => TranscriptRecord,
+): Transcript {
   const i = t.records.findIndex(pick);
   expect(i).toBeGreaterThanOrEqual(0);
   return { ...t, records: t.records.map((r, j) => (j === i ? f(r) : r)) };
@@ -24,7 +35,10 @@ describe('the checked-in conformance suite', () => {
     expect(files.length).toBeGreaterThanOrEqual(11);
     for (const f of files) {
       const r = await replayFile(f);
-      expect(r.results.filter((c) => c.status === 'fail'), r.name).toEqual([]);
+      expect(
+        r.results.filter((c) => c.status === 'fail'),
+        r.name,
+      ).toEqual([]);
     }
   });
 
@@ -32,14 +46,20 @@ describe('the checked-in conformance suite', () => {
     const r = await replayTranscript(load('carthagenet-tezedge-2020'));
     expect(result(r, 'decrypt')).toMatchObject({ status: 'pass', count: 5587 });
     expect(result(r, 'messages')).toMatchObject({ status: 'pass', count: 5587 });
-    expect(result(r, 'messages').status === 'pass' && result(r, 'messages')).toMatchObject({ detail: expect.stringContaining('Advertise 3') });
+    expect(result(r, 'messages').status === 'pass' && result(r, 'messages')).toMatchObject({
+      detail: expect.stringContaining('Advertise 3'),
+    });
     expect(result(r, 'handshake')).toMatchObject({ status: 'pass', count: 3 });
     expect(result(r, 'resend')).toMatchObject({ status: 'pass', count: 5472 });
   });
 
   it('decodes every message of the OCaml node recording, in agreement with the debugger’s labels', async () => {
     const r = await replayTranscript(load('ocaml-node-carthagenet-2020'));
-    expect(result(r, 'messages')).toMatchObject({ status: 'pass', count: 627, detail: expect.stringMatching(/Get_block_headers 293, Block_header 291, Operation 12, Current_head 9/) });
+    expect(result(r, 'messages')).toMatchObject({
+      status: 'pass',
+      count: 627,
+      detail: expect.stringMatching(/Get_block_headers 293, Block_header 291, Operation 12, Current_head 9/),
+    });
   });
 });
 
@@ -47,23 +67,47 @@ describe('the checks fail when the data is wrong', () => {
   const carthagenet = load('carthagenet-tezedge-2020');
 
   it('a flipped bit in a sent chunk: decrypt fails naming the chunk', async () => {
-    const bad = mutate(carthagenet, (r) => r.layer === 'CHUNK' && r.direction === 'SENT' && r.chunkIndex === 100, (r) => ({ ...r, wire: flip(r.wire!, 30) }));
+    const bad = mutate(
+      carthagenet,
+      (r) => r.layer === 'CHUNK' && r.direction === 'SENT' && r.chunkIndex === 100,
+      (r) => ({ ...r, wire: flip(r.wire!, 30) }),
+    );
     const c = result(await replayTranscript(bad), 'decrypt');
     expect(c).toMatchObject({ status: 'fail', detail: expect.stringContaining('sent chunk 100 does not open') });
   });
 
   it('a wrong recorded plaintext: decrypt fails at its first differing byte', async () => {
-    const bad = mutate(carthagenet, (r) => r.chunkIndex === 5 && r.direction === 'SENT', (r) => ({ ...r, plaintext: flip(r.plaintext!, 7) }));
-    expect(result(await replayTranscript(bad), 'decrypt')).toMatchObject({ status: 'fail', where: 'sent chunk 5 plaintext', offset: 7 });
+    const bad = mutate(
+      carthagenet,
+      (r) => r.chunkIndex === 5 && r.direction === 'SENT',
+      (r) => ({ ...r, plaintext: flip(r.plaintext!, 7) }),
+    );
+    expect(result(await replayTranscript(bad), 'decrypt')).toMatchObject({
+      status: 'fail',
+      where: 'sent chunk 5 plaintext',
+      offset: 7,
+    });
   });
 
   it('a wrong nonce: decrypt says which', async () => {
-    const bad = mutate(carthagenet, (r) => r.chunkIndex === 3 && r.direction === 'RECEIVED', (r) => ({ ...r, nonce: flip(r.nonce!, 23) }));
-    expect(result(await replayTranscript(bad), 'decrypt')).toMatchObject({ status: 'fail', where: 'received chunk 3 nonce', offset: 23 });
+    const bad = mutate(
+      carthagenet,
+      (r) => r.chunkIndex === 3 && r.direction === 'RECEIVED',
+      (r) => ({ ...r, nonce: flip(r.nonce!, 23) }),
+    );
+    expect(result(await replayTranscript(bad), 'decrypt')).toMatchObject({
+      status: 'fail',
+      where: 'received chunk 3 nonce',
+      offset: 23,
+    });
   });
 
   it('a changed connection message: the keys and the handshake no longer match', async () => {
-    const bad = mutate(carthagenet, (r) => r.layer === 'CONNECTION_MESSAGE' && r.direction === 'RECEIVED', (r) => ({ ...r, wire: flip(r.wire!, 100) }));
+    const bad = mutate(
+      carthagenet,
+      (r) => r.layer === 'CONNECTION_MESSAGE' && r.direction === 'RECEIVED',
+      (r) => ({ ...r, wire: flip(r.wire!, 100) }),
+    );
     const report = await replayTranscript(bad);
     expect(result(report, 'keys')).toMatchObject({ status: 'fail', where: 'local nonce' });
     expect(result(report, 'handshake')).toMatchObject({ status: 'fail', where: 'our Metadata chunk' });
@@ -71,20 +115,33 @@ describe('the checks fail when the data is wrong', () => {
 
   it('a recorded kind that disagrees with the bytes', async () => {
     const ocaml = load('ocaml-node-carthagenet-2020');
-    const bad = mutate(ocaml, (r) => r.kind === 'get_current_branch', (r) => ({ ...r, kind: 'current_head' }));
-    expect(result(await replayTranscript(bad), 'messages')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/recorded as current_head, decodes as Get_current_branch/) });
+    const bad = mutate(
+      ocaml,
+      (r) => r.kind === 'get_current_branch',
+      (r) => ({ ...r, kind: 'current_head' }),
+    );
+    expect(result(await replayTranscript(bad), 'messages')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/recorded as current_head, decodes as Get_current_branch/),
+    });
   });
 
   it('a value that is not canonical: re-encoding differs', async () => {
     const values = load('mainnet-values-tezedge-2021');
     // Trailing garbage after a Get_current_branch body is not something Octez would accept.
-    const bad = mutate(values, (r) => r.kind === 'Get_current_branch', (r) => ({ ...r, plaintext: Uint8Array.from([...r.plaintext!, 0]) }));
+    const bad = mutate(
+      values,
+      (r) => r.kind === 'Get_current_branch',
+      (r) => ({ ...r, plaintext: Uint8Array.from([...r.plaintext!, 0]) }),
+    );
     expect(result(await replayTranscript(bad), 'values')).toMatchObject({ status: 'fail' });
   });
 
   it('an unreadable file is a failed transcript, not a crash', async () => {
     const r = await replayFile(`${DEFAULT_TRANSCRIPTS_DIR}/no-such.tzt`);
-    expect(r.results).toEqual([expect.objectContaining({ status: 'fail', detail: expect.stringContaining('TRANSCRIPT_IO') })]);
+    expect(r.results).toEqual([
+      expect.objectContaining({ status: 'fail', detail: expect.stringContaining('TRANSCRIPT_IO') }),
+    ]);
   });
 });
 

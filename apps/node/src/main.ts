@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { buildProgram } from './cli/program.js';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /** Errors of this repository carry a stable `code`; show it, never a stack, to the operator. */
 function report(e: unknown): number {

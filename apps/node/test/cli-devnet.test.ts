@@ -16,18 +16,38 @@ interface Row {
 
 describe('tzp2p devnet (subprocess)', () => {
   it('4 nodes find each other through node 0 and form a full mesh; Ctrl-C stops them', async () => {
-    const cli = new Cli(['devnet', '--nodes', '4', '--data-dir', dir, '--base-port', '0', '--rpc-base-port', '0', '--json']);
+    const cli = new Cli([
+      'devnet',
+      '--nodes',
+      '4',
+      '--data-dir',
+      dir,
+      '--base-port',
+      '0',
+      '--rpc-base-port',
+      '0',
+      '--json',
+    ]);
     try {
-      const mesh = await cli.until(() => {
-        const last = cli.stdout.trim().split('\n').filter(Boolean).at(-1);
-        if (last === undefined) return undefined;
-        const rows = (JSON.parse(last) as { nodes: Row[] }).nodes;
-        return rows.every((r) => r.connected_to.length === 3) ? rows : undefined;
-      }, 'a full mesh', 60_000);
+      const mesh = await cli.until(
+        () => {
+          const last = cli.stdout.trim().split('\n').filter(Boolean).at(-1);
+          if (last === undefined) return undefined;
+          const rows = (JSON.parse(last) as { nodes: Row[] }).nodes;
+          return rows.every((r) => r.connected_to.length === 3) ? rows : undefined;
+        },
+        'a full mesh',
+        60_000,
+      );
       for (const r of mesh) expect(r.connected_to).toEqual([0, 1, 2, 3].filter((i) => i !== r.node));
       // Each node's RPC agrees with the table.
       const conns = (await (await fetch(`${mesh[2]!.rpc}/network/connections`)).json()) as { peer_id: string }[];
-      expect(conns.map((c) => c.peer_id).sort()).toEqual(mesh.filter((r) => r.node !== 2).map((r) => r.peer_id).sort());
+      expect(conns.map((c) => c.peer_id).sort()).toEqual(
+        mesh
+          .filter((r) => r.node !== 2)
+          .map((r) => r.peer_id)
+          .sort(),
+      );
       cli.kill('SIGINT');
       expect((await cli.exited).code).toBe(0);
     } finally {

@@ -30,7 +30,9 @@ describe('tzp2p identity (subprocess)', () => {
     const again = await runCli(['identity', 'generate', '--data-dir', dir, '--difficulty', '0']);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('[IDENTITY_FILE_EXISTS]');
-    expect(JSON.parse((await runCli(['identity', 'show', '--data-dir', dir, '--json'])).stdout)['peer_id']).toBe(peer_id);
+    expect(JSON.parse((await runCli(['identity', 'show', '--data-dir', dir, '--json'])).stdout)['peer_id']).toBe(
+      peer_id,
+    );
   });
 
   it('names the bad option and what it expected', async () => {

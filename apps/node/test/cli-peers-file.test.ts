@@ -18,7 +18,21 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const DEAD_PID = 4_194_305;
 
 function node(name: string, extra: string[]): Cli {
-  const cli = new Cli(['run', '--data-dir', join(root, name), '--net-addr', '127.0.0.1:0', '--rpc-addr', '127.0.0.1:0', '--network', 'sandbox', '--expected-pow', '0', '--no-bootstrap-peers', ...extra]);
+  const cli = new Cli([
+    'run',
+    '--data-dir',
+    join(root, name),
+    '--net-addr',
+    '127.0.0.1:0',
+    '--rpc-addr',
+    '127.0.0.1:0',
+    '--network',
+    'sandbox',
+    '--expected-pow',
+    '0',
+    '--no-bootstrap-peers',
+    ...extra,
+  ]);
   running.push(cli);
   return cli;
 }
@@ -30,7 +44,9 @@ async function started(cli: Cli): Promise<{ listen: string; rpc: string; peerId:
 
 /** The peer ids in a peers.json, or none while it does not exist (it is replaced by rename: never partial). */
 function savedPeers(file: string): string[] {
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { peer_id: string }[]).map((e) => e.peer_id) : [];
+  return existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { peer_id: string }[]).map((e) => e.peer_id)
+    : [];
 }
 
 describe('peers.json and SIGKILL (subprocess)', () => {
@@ -39,11 +55,17 @@ describe('peers.json and SIGKILL (subprocess)', () => {
     const sa = await started(a);
     const b = node('b', ['--peer', `${sa.listen}#${sa.peerId}`]);
     const sb = await started(b);
-    await a.until(() => a.logs.find((l) => l['event'] === 'connection_established' && l['peer_id'] === sb.peerId), 'B connected to A');
+    await a.until(
+      () => a.logs.find((l) => l['event'] === 'connection_established' && l['peer_id'] === sb.peerId),
+      'B connected to A',
+    );
 
     // Within an interval of learning B, A's peers.json names it, with no stop to trigger a save.
     const peersFile = join(root, 'a', 'peers.json');
-    await a.until(() => (savedPeers(peersFile).includes(sb.peerId) ? true : undefined), "B in A's peers.json while A runs");
+    await a.until(
+      () => (savedPeers(peersFile).includes(sb.peerId) ? true : undefined),
+      "B in A's peers.json while A runs",
+    );
     a.kill('SIGKILL');
     expect((await a.exited).signal).toBe('SIGKILL');
     expect(a.log('node stopped')).toBeUndefined();
@@ -63,5 +85,4 @@ describe('peers.json and SIGKILL (subprocess)', () => {
     a2.kill('SIGTERM');
     expect((await a2.exited).code).toBe(0);
   });
-
 });

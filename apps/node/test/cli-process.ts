@@ -16,7 +16,11 @@ export class Cli {
    * `launcher` runs the CLI some other way than `node bin/tzp2p.js` (e.g. `npx tzp2p`): its command and
    * arguments come before `args`; `detached` puts it in a process group of its own.
    */
-  constructor(args: readonly string[], env: NodeJS.ProcessEnv = {}, launcher?: { readonly command: readonly [string, ...string[]]; readonly cwd?: string; readonly detached?: boolean }) {
+  constructor(
+    args: readonly string[],
+    env: NodeJS.ProcessEnv = {},
+    launcher?: { readonly command: readonly [string, ...string[]]; readonly cwd?: string; readonly detached?: boolean },
+  ) {
     const [command, ...before] = launcher?.command ?? [process.execPath, BIN];
     this.child = spawn(command, [...before, ...args], {
       env: { ...process.env, ...env },
@@ -85,7 +89,10 @@ export class Cli {
 }
 
 /** Run to completion. */
-export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cli = new Cli(args, env);
   const { code } = await cli.exited;
   return { code, stdout: cli.stdout, stderr: cli.stderr };

@@ -14,7 +14,20 @@ afterEach(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function node(name: string, extra: string[]): Cli {
-  const cli = new Cli(['run', '--data-dir', join(root, name), '--net-addr', '127.0.0.1:0', '--rpc-addr', '127.0.0.1:0', '--network', 'sandbox', '--expected-pow', '0', ...extra]);
+  const cli = new Cli([
+    'run',
+    '--data-dir',
+    join(root, name),
+    '--net-addr',
+    '127.0.0.1:0',
+    '--rpc-addr',
+    '127.0.0.1:0',
+    '--network',
+    'sandbox',
+    '--expected-pow',
+    '0',
+    ...extra,
+  ]);
   running.push(cli);
   return cli;
 }
@@ -41,7 +54,11 @@ describe('tzp2p run (subprocess)', () => {
     // A sees B's connection through its RPC, with Octez's JSON shape.
     const conn = await a.until(() => a.logs.find((l) => l['event'] === 'connection_established'), 'connection on A');
     expect(conn['peer_id']).toBe(sb.peerId);
-    const conns = (await getJson(`${sa.rpc}/network/connections`)) as { peer_id: string; incoming: boolean; announced_version: { chain_name: string } }[];
+    const conns = (await getJson(`${sa.rpc}/network/connections`)) as {
+      peer_id: string;
+      incoming: boolean;
+      announced_version: { chain_name: string };
+    }[];
     expect(conns.map((c) => c.peer_id)).toEqual([sb.peerId]);
     expect(conns[0]!.incoming).toBe(true);
     expect(conns[0]!.announced_version.chain_name).toBe('TEZOS');
@@ -71,13 +88,27 @@ describe('tzp2p run (subprocess)', () => {
   });
 
   it('--echo answers each application message with the same tag and bytes', async () => {
-    const e = node('echo', ['--no-bootstrap-peers', '--echo', '--chain-name', TEST_CHAIN, '--record', join(root, 'echo-rec')]);
+    const e = node('echo', [
+      '--no-bootstrap-peers',
+      '--echo',
+      '--chain-name',
+      TEST_CHAIN,
+      '--record',
+      join(root, 'echo-rec'),
+    ]);
     const se = await started(e);
-    const [ip, port] = [se.listen.slice(0, se.listen.lastIndexOf(':')), Number(se.listen.slice(se.listen.lastIndexOf(':') + 1))];
+    const [ip, port] = [
+      se.listen.slice(0, se.listen.lastIndexOf(':')),
+      Number(se.listen.slice(se.listen.lastIndexOf(':') + 1)),
+    ];
     const client = await loopbackNode(testHost(60));
     try {
       const conn = await client.connect({ ip, port });
-      const payloads = [new Uint8Array(0), Uint8Array.from({ length: 70_000 }, (_, i) => i % 251), Uint8Array.of(1, 2, 3)];
+      const payloads = [
+        new Uint8Array(0),
+        Uint8Array.from({ length: 70_000 }, (_, i) => i % 251),
+        Uint8Array.of(1, 2, 3),
+      ];
       for (const [i, payload] of payloads.entries()) await client.send(conn, { tag: 0x10 + i, payload });
       for (const [i, payload] of payloads.entries()) {
         const back = await client.recv(conn);
@@ -94,7 +125,8 @@ describe('tzp2p run (subprocess)', () => {
     // are the node with itself.
     const sessions = listTranscriptFiles(join(root, 'echo-rec')).map((f) => readTranscriptFile(f));
     const withClient = sessions.filter((s) => s.session.remote?.peerId !== se.peerId);
-    for (const s of sessions.filter((s) => s.session.remote?.peerId === se.peerId)) expect(['MYSELF', 'CONNECTION_CLOSED']).toContain(s.end?.code);
+    for (const s of sessions.filter((s) => s.session.remote?.peerId === se.peerId))
+      expect(['MYSELF', 'CONNECTION_CLOSED']).toContain(s.end?.code);
     expect(withClient).toHaveLength(1);
     const t = withClient[0]!;
     expect(t.session).toMatchObject({ localRole: 'RESPONDER', chainName: TEST_CHAIN, local: { peerId: se.peerId } });
@@ -108,9 +140,20 @@ describe('tzp2p run (subprocess)', () => {
     const dests = async (name: string, addr: string) => {
       // The datagram announces the listening port as an int16: listen below 32768 (the last --net-addr wins).
       const listen = `127.0.0.1:${30_000 + Math.floor(Math.random() * 2_700)}`;
-      const cli = node(name, ['--no-bootstrap-peers', '--net-addr', listen, '--discovery-addr', addr, '--log-level', 'debug']);
+      const cli = node(name, [
+        '--no-bootstrap-peers',
+        '--net-addr',
+        listen,
+        '--discovery-addr',
+        addr,
+        '--log-level',
+        'debug',
+      ]);
       await started(cli);
-      const sent = await cli.until(() => cli.logs.find((l) => l['source'] === 'discovery' && l['msg'] === 'broadcast_message'), 'a discovery broadcast');
+      const sent = await cli.until(
+        () => cli.logs.find((l) => l['source'] === 'discovery' && l['msg'] === 'broadcast_message'),
+        'a discovery broadcast',
+      );
       cli.kill('SIGTERM');
       expect((await cli.exited).code).toBe(0);
       return sent['destination'];
@@ -119,15 +162,34 @@ describe('tzp2p run (subprocess)', () => {
     expect(await dests('disco-name', `localhost:${port + 1}`)).toEqual({ address: '127.0.0.1', port: port + 1 });
   });
 
-  it("an Octez config.json: log.output sends the logs to that file, keys without effect reported once", async () => {
+  it('an Octez config.json: log.output sends the logs to that file, keys without effect reported once', async () => {
     const logFile = join(root, 'octez-logs', 'node.log');
     const cfg = join(root, 'octez-config.json');
-    writeFileSync(cfg, JSON.stringify({ p2p: { 'listen-addr': '127.0.0.1:0', 'expected-proof-of-work': 0, 'bootstrap-peers': [] }, log: { output: logFile, colors: false }, shell: { history_mode: 'rolling' }, network: 'sandbox' }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        p2p: { 'listen-addr': '127.0.0.1:0', 'expected-proof-of-work': 0, 'bootstrap-peers': [] },
+        log: { output: logFile, colors: false },
+        shell: { history_mode: 'rolling' },
+        network: 'sandbox',
+      }),
+    );
     const cli = new Cli(['run', '--data-dir', join(root, 'octez-cfg'), '--config-file', cfg]);
     running.push(cli);
-    const lines = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; level: number }) : []);
+    const lines = () =>
+      existsSync(logFile)
+        ? readFileSync(logFile, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as { msg: string; level: number })
+        : [];
     await cli.until(() => lines().find((l) => l.msg === 'node started'), 'node started, in the log file');
-    expect(lines().filter((l) => l.msg.includes('without effect'))).toEqual([expect.objectContaining({ msg: 'config.json keys accepted without effect: log.colors, shell.history_mode', level: 40 })]);
+    expect(lines().filter((l) => l.msg.includes('without effect'))).toEqual([
+      expect.objectContaining({
+        msg: 'config.json keys accepted without effect: log.colors, shell.history_mode',
+        level: 40,
+      }),
+    ]);
     expect(cli.logs).toEqual([]);
     cli.kill('SIGTERM');
     expect((await cli.exited).code).toBe(0);

@@ -37,7 +37,18 @@ async function until(probe: () => boolean, what: string, ms = 20_000): Promise<v
   }
 }
 
-const loopbackArgs = (dir: string) => ['--data-dir', dir, '--network', 'sandbox', '--net-addr', '127.0.0.1:0', '--rpc-addr', '127.0.0.1:0', '--expected-pow', '0'];
+const loopbackArgs = (dir: string) => [
+  '--data-dir',
+  dir,
+  '--network',
+  'sandbox',
+  '--net-addr',
+  '127.0.0.1:0',
+  '--rpc-addr',
+  '127.0.0.1:0',
+  '--expected-pow',
+  '0',
+];
 
 /** The unit's `Key=value` lines (last one wins, as systemd). */
 function unitKeys(text: string): Map<string, string> {
@@ -62,7 +73,11 @@ function withoutOptions(args: readonly string[], options: readonly string[]): st
 describe('a service manager stops the node cleanly', () => {
   it('SIGTERM to `npx tzp2p run` (npm does not pass it on) stops the node, which saves peers.json', async () => {
     const dir = join(root, 'npx');
-    const cli = new Cli(['run', ...loopbackArgs(dir)], { TZP2P_STOP_WITH_PARENT: undefined }, { command: ['npx', '--no', 'tzp2p'], cwd: repoRoot, detached: true });
+    const cli = new Cli(
+      ['run', ...loopbackArgs(dir)],
+      { TZP2P_STOP_WITH_PARENT: undefined },
+      { command: ['npx', '--no', 'tzp2p'], cwd: repoRoot, detached: true },
+    );
     running.push(cli);
     const started = await cli.until(() => cli.log('node started'), 'node started', 60_000);
     const nodePid = started['pid'] as number;
@@ -101,11 +116,17 @@ describe('a service manager stops the node cleanly', () => {
     // Its command line, with a scratch data directory and loopback addresses instead of the real ones.
     expect(resolve(repoRoot, 'apps/node/bin/tzp2p.js')).toBe(BIN);
     const dir = join(root, 'systemd');
-    const cli = new Cli([...withoutOptions(args, ['--data-dir', '--net-addr', '--rpc-addr', '--network']), ...loopbackArgs(dir)]);
+    const cli = new Cli([
+      ...withoutOptions(args, ['--data-dir', '--net-addr', '--rpc-addr', '--network']),
+      ...loopbackArgs(dir),
+    ]);
     running.push(cli);
     await cli.until(() => cli.log('node started'), 'node started');
     cli.kill('SIGTERM');
-    const exit = await Promise.race([cli.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), timeoutS * 1000))]);
+    const exit = await Promise.race([
+      cli.exited,
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), timeoutS * 1000)),
+    ]);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(cli.log('node stopped')).toBeDefined();
     expect(existsSync(join(dir, 'peers.json'))).toBe(true);

@@ -13,7 +13,8 @@ const configError = (f: () => unknown): ConfigError => thrown(ConfigError, f);
 describe("config.json log: Octez's Logs_simple_config", () => {
   it("takes exactly Octez's level names, mapped onto pino's (notice, Octez's default, is info)", () => {
     const levels = { debug: 'debug', info: 'info', notice: 'info', warning: 'warn', error: 'error', fatal: 'fatal' };
-    for (const [octez, pino] of Object.entries(levels)) expect(logSettings({ level: octez }, undefined, false).level).toBe(pino);
+    for (const [octez, pino] of Object.entries(levels))
+      expect(logSettings({ level: octez }, undefined, false).level).toBe(pino);
     expect(logSettings(undefined, undefined, false).level).toBe('info');
     for (const bad of ['warn', 'trace', 'NOTICE']) {
       const e = configError(() => logSettings({ level: bad }, undefined, false));
@@ -47,8 +48,10 @@ describe("config.json log: Octez's Logs_simple_config", () => {
   });
 
   it("rules: Level_config_rules' syntax is checked (Octez stops on a bad rule) unless internal-events replaces the log sinks", () => {
-    for (const ok of ['debug', 'p2p -> debug; * -> NOTICE', 'p2p.maintenance->none;;', ' client* -> info ; warning ']) expect(() => checkLogRules(ok), ok).not.toThrow();
-    for (const bad of ['-> debug', 'p2p ->', 'a -> b -> debug', 'p2p -> loud', 'verbose']) expect(configError(() => checkLogRules(bad)).key, bad).toBe('log.rules');
+    for (const ok of ['debug', 'p2p -> debug; * -> NOTICE', 'p2p.maintenance->none;;', ' client* -> info ; warning '])
+      expect(() => checkLogRules(ok), ok).not.toThrow();
+    for (const bad of ['-> debug', 'p2p ->', 'a -> b -> debug', 'p2p -> loud', 'verbose'])
+      expect(configError(() => checkLogRules(bad)).key, bad).toBe('log.rules');
     expect(() => logSettings({ rules: 'p2p -> loud' }, undefined, true)).not.toThrow();
     expect(configError(() => logSettings({ rules: 'p2p -> loud' }, undefined, false)).key).toBe('log.rules');
   });
@@ -60,7 +63,10 @@ describe('createLogger: the output run-command passes it', () => {
     const log = createLogger('info', { kind: 'file', path: file });
     log.info({ answer: 42 }, 'hello');
     log.debug('below the level');
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ msg: 'hello', answer: 42, level: 30 });
   });

@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, NETWORKS, fetchNetwork, parseNetworkArg, resolveSettings, resolveSettingsAsync } from '../src/index.js';
+import {
+  ConfigError,
+  NETWORKS,
+  fetchNetwork,
+  parseNetworkArg,
+  resolveSettings,
+  resolveSettingsAsync,
+} from '../src/index.js';
 import { rejected } from './errors-of.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tzp2p-network-'));
@@ -29,7 +36,9 @@ describe('built-in networks (config_file.ml v25.1)', () => {
   });
 
   it('--network takes a name in any case (Octez lowercases it); config.json only the exact alias', async () => {
-    expect(resolveSettings({ dataDir: freshDir(), network: 'GhostNet' }).chainName).toBe('TEZOS_ITHACANET_2022-01-25T15:00:00Z');
+    expect(resolveSettings({ dataDir: freshDir(), network: 'GhostNet' }).chainName).toBe(
+      'TEZOS_ITHACANET_2022-01-25T15:00:00Z',
+    );
     const e = await refusal(() => resolveSettings({ dataDir: freshDir(), network: 'moonnet' }));
     expect(e.key).toBe('--network');
     expect(e.expected).toBe('one of sandbox, mainnet, ghostnet, shadownet, a URL or an existing file');
@@ -89,7 +98,8 @@ describe('--network URL (a local HTTP server)', () => {
       if (req.url === '/examplenet') res.writeHead(200, { 'content-type': 'application/json' }).end(body);
       else if (req.url === '/moved') res.writeHead(302, { location: '/examplenet' }).end();
       else if (req.url === '/garbage') res.writeHead(200).end('<html>');
-      else if (req.url === '/silent') return; // never answers
+      else if (req.url === '/silent')
+        return; // never answers
       else res.writeHead(404).end('not found');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

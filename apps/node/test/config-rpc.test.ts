@@ -17,9 +17,13 @@ function settings(json: unknown, extra: { rpcAddr?: string | string[] } = {}) {
 describe('config.json rpc: where the RPC is served', () => {
   it('rpc.max_active_rpc_connections caps the RPC connections; unlimited leaves the descriptor budget alone; 0 is refused', () => {
     expect(settings({ rpc: { 'listen-addrs': [':1'], max_active_rpc_connections: 7 } }).rpc?.maxConnections).toBe(7);
-    expect(settings({ rpc: { 'listen-addrs': [':1'], max_active_rpc_connections: 'unlimited' } }).rpc?.maxConnections).toBe(2 ** 31 - 1);
+    expect(
+      settings({ rpc: { 'listen-addrs': [':1'], max_active_rpc_connections: 'unlimited' } }).rpc?.maxConnections,
+    ).toBe(2 ** 31 - 1);
     expect(settings({ rpc: { 'listen-addrs': [':1'] } }).rpc?.maxConnections).toBeUndefined();
-    expect(() => settings({ rpc: { 'listen-addrs': [':1'], max_active_rpc_connections: 0 } })).toThrow(/rpc\.max_active_rpc_connections/);
+    expect(() => settings({ rpc: { 'listen-addrs': [':1'], max_active_rpc_connections: 0 } })).toThrow(
+      /rpc\.max_active_rpc_connections/,
+    );
   });
 
   it('--rpc-addr is repeatable, each address served', () => {
@@ -39,12 +43,19 @@ describe('config.json rpc: where the RPC is served', () => {
       }
       throw new Error('accepted');
     };
-    expect(refused([{ address: '127.0.0.1', whitelist: ['GET /network/**'] }, { address: '0.0.0.0', blacklist: ['GET /a/**/b'] }])).toBe('rpc.acl[1].blacklist[0]');
+    expect(
+      refused([
+        { address: '127.0.0.1', whitelist: ['GET /network/**'] },
+        { address: '0.0.0.0', blacklist: ['GET /a/**/b'] },
+      ]),
+    ).toBe('rpc.acl[1].blacklist[0]');
     expect(refused([{ address: '::1', whitelist: [] }])).toBe('rpc.acl[0].address');
   });
 
   it('a listening host that resolves nowhere names its key', async () => {
-    await expect(resolveListenAddrs([{ host: 'nowhere.invalid', port: 1, key: 'rpc.listen-addrs' }], async () => [])).rejects.toThrow(/^rpc\.listen-addrs: Cannot resolve listening address: "nowhere\.invalid"/);
+    await expect(
+      resolveListenAddrs([{ host: 'nowhere.invalid', port: 1, key: 'rpc.listen-addrs' }], async () => []),
+    ).rejects.toThrow(/^rpc\.listen-addrs: Cannot resolve listening address: "nowhere\.invalid"/);
   });
 
   it('no address: no RPC server; an empty host is localhost, the port 8732', () => {
@@ -57,14 +68,25 @@ describe('config.json rpc: where the RPC is served', () => {
   });
 
   it('the legacy rpc.listen-addr, and the external RPC addresses served as well', () => {
-    expect(settings({ rpc: { 'listen-addr': '127.0.0.1:9000', 'external-listen-addrs': ['0.0.0.0:9001'] } }).rpc?.listen).toEqual([
+    expect(
+      settings({ rpc: { 'listen-addr': '127.0.0.1:9000', 'external-listen-addrs': ['0.0.0.0:9001'] } }).rpc?.listen,
+    ).toEqual([
       { host: '127.0.0.1', port: 9000, key: 'rpc.listen-addr' },
       { host: '0.0.0.0', port: 9001, key: 'rpc.external-listen-addrs' },
     ]);
   });
 
   it('--rpc-addr replaces the local addresses (Config_file.update), keeps the external ones and the ACL', () => {
-    const s = settings({ rpc: { 'listen-addrs': ['127.0.0.1'], 'external-listen-addrs': ['0.0.0.0:9001'], acl: [{ address: '0.0.0.0:9001', whitelist: ['GET /network/**'] }] } }, { rpcAddr: ':7000' });
+    const s = settings(
+      {
+        rpc: {
+          'listen-addrs': ['127.0.0.1'],
+          'external-listen-addrs': ['0.0.0.0:9001'],
+          acl: [{ address: '0.0.0.0:9001', whitelist: ['GET /network/**'] }],
+        },
+      },
+      { rpcAddr: ':7000' },
+    );
     expect(s.rpc).toEqual({
       listen: [
         { host: 'localhost', port: 7000, key: '--rpc-addr' },
@@ -75,8 +97,18 @@ describe('config.json rpc: where the RPC is served', () => {
   });
 
   it('TLS, CORS and the other RPC server keys are accepted and reported once', () => {
-    const s = settings({ rpc: { 'listen-addrs': ['localhost'], crt: 'c.pem', key: 'k.pem', 'cors-headers': ['X'], 'enable-http-cache-headers': true } });
-    expect(s.notes).toEqual(['config.json keys accepted without effect: rpc.cors-headers, rpc.crt, rpc.key, rpc.enable-http-cache-headers']);
+    const s = settings({
+      rpc: {
+        'listen-addrs': ['localhost'],
+        crt: 'c.pem',
+        key: 'k.pem',
+        'cors-headers': ['X'],
+        'enable-http-cache-headers': true,
+      },
+    });
+    expect(s.notes).toEqual([
+      'config.json keys accepted without effect: rpc.cors-headers, rpc.crt, rpc.key, rpc.enable-http-cache-headers',
+    ]);
   });
 });
 
@@ -89,7 +121,9 @@ describe('config.json metrics_addr', () => {
       { host: '::1', port: 9200 },
       { host: 'localhost', port: 9932 },
     ]);
-    expect(s.notes).toEqual(['metrics_addr: /metrics is not served yet (localhost:9100, 0.0.0.0:9932, [::1]:9200, localhost:9932)']);
+    expect(s.notes).toEqual([
+      'metrics_addr: /metrics is not served yet (localhost:9100, 0.0.0.0:9932, [::1]:9200, localhost:9932)',
+    ]);
   });
 
   it('a malformed entry does not stop the node (Octez only logs that its metrics server failed)', () => {

@@ -16,7 +16,10 @@ describe('without --echo', () => {
     const frame = encode(encoding, { kind: 'Message', message: { tag: 0x10, payload: new Uint8Array(256 * 1024) } });
     for (let i = 0; i < 64; i++) await peer.sendEncoded(frame);
     await peer.flush();
-    await waitFor(() => drain.dropped().messages === 64, () => `64 messages dropped, not ${drain.dropped().messages}`);
+    await waitFor(
+      () => drain.dropped().messages === 64,
+      () => `64 messages dropped, not ${drain.dropped().messages}`,
+    );
     expect(drain.dropped()).toEqual({ messages: 64, bytes: 64 * 256 * 1024 });
     expect(node.memory().read.used).toBe(0);
     peer.close();

@@ -24,7 +24,10 @@ async function memory(): Promise<number> {
 }
 
 /** A running echo node and how to stop it. */
-async function echoNode(host: string, limits: Record<string, unknown>): Promise<{ node: NodeP2p; stop: () => Promise<void> }> {
+async function echoNode(
+  host: string,
+  limits: Record<string, unknown>,
+): Promise<{ node: NodeP2p; stop: () => Promise<void> }> {
   const node = await loopbackNode(host, { limits: { maintenanceIdleTimeMs: null, ...limits } });
   const stop = new AbortController();
   const echo = runEcho(node, stop.signal, silent);
@@ -50,9 +53,14 @@ describe('--echo under peers that send the largest messages and never read', () 
   // 12 connections × 64 KiB guaranteed + 4 MiB shared = 4.75 MiB per direction, 2 MiB per connection.
   const MAX_MESSAGE = MiB;
   const LIMITS = {
-    minConnections: 1, expectedConnections: 6, maxConnections: 12,
+    minConnections: 1,
+    expectedConnections: 6,
+    maxConnections: 12,
     maxMessageSize: MAX_MESSAGE,
-    readQueueSize: 2 * MiB, writeQueueSize: 2 * MiB, incomingMessageQueueSize: 2 * MiB, outgoingMessageQueueSize: 2 * MiB,
+    readQueueSize: 2 * MiB,
+    writeQueueSize: 2 * MiB,
+    incomingMessageQueueSize: 2 * MiB,
+    outgoingMessageQueueSize: 2 * MiB,
     readBudget: { guaranteedPerConnection: 64 * KiB, shared: 4 * MiB },
     writeBudget: { guaranteedPerConnection: 64 * KiB, shared: 4 * MiB },
   };
@@ -63,13 +71,21 @@ describe('--echo under peers that send the largest messages and never read', () 
     expect(gc, 'vitest.config.ts passes --expose-gc to the test process').toBeTypeOf('function');
     const { node, stop } = await echoNode(host, LIMITS);
     const baseline = await memory();
-    let frame: Uint8Array | undefined = encode(encoding, { kind: 'Message', message: { tag: 0x10, payload: new Uint8Array(MAX_MESSAGE - 6) } });
+    let frame: Uint8Array | undefined = encode(encoding, {
+      kind: 'Message',
+      message: { tag: 0x10, payload: new Uint8Array(MAX_MESSAGE - 6) },
+    });
     expect(frame.length).toBe(MAX_MESSAGE);
-    const bad = await Promise.all(Array.from({ length: BAD }, (_, i) => peerOf(node, host, testHost(10 + i), { readQueueSize: 1 })));
+    const bad = await Promise.all(
+      Array.from({ length: BAD }, (_, i) => peerOf(node, host, testHost(10 + i), { readQueueSize: 1 })),
+    );
     const floods = bad.map((b) => flood(b, frame!, 40));
     // The node stops reading from every bad peer: each one's next message waits for the read budget
     // (behind echoes waiting for the write budget, which waits for peers that never read).
-    await waitFor(() => node.memory().read.waiting === BAD, () => `every bad peer's reading stalled: ${JSON.stringify(node.memory())}`);
+    await waitFor(
+      () => node.memory().read.waiting === BAD,
+      () => `every bad peer's reading stalled: ${JSON.stringify(node.memory())}`,
+    );
     const during = node.memory();
     expect(during.read.peak).toBeLessThanOrEqual(during.read.total + MAX_MESSAGE);
     expect(during.write.peak).toBeLessThanOrEqual(during.write.total + MAX_MESSAGE);
@@ -87,11 +103,17 @@ describe('--echo under peers that send the largest messages and never read', () 
     await Promise.all(floods.splice(0));
     frame = undefined;
     await waitFor(() => node.connections().length === 1, 'only the good peer left');
-    await waitFor(() => node.memory().read.used === 0 && node.memory().write.used === 0, () => `budgets back to 0: ${JSON.stringify(node.memory())}`);
+    await waitFor(
+      () => node.memory().read.used === 0 && node.memory().write.used === 0,
+      () => `budgets back to 0: ${JSON.stringify(node.memory())}`,
+    );
     await roundTrip(good, 99);
     good.close();
     await waitFor(() => node.connections().length === 0, 'no connection left');
-    expect(node.memory()).toMatchObject({ read: { used: 0, waiting: 0, accounts: 0 }, write: { used: 0, waiting: 0, accounts: 0 } });
+    expect(node.memory()).toMatchObject({
+      read: { used: 0, waiting: 0, accounts: 0 },
+      write: { used: 0, waiting: 0, accounts: 0 },
+    });
     // Nothing of the traffic that went through stays: the process is back near where it started, give
     // or take the idle buffers the connection lib's pools may keep and the heap's own noise.
     expect((await memory()) - baseline).toBeLessThan(POOLED_BYTES + 4 * MiB);
@@ -107,7 +129,10 @@ describe('--echo: one peer that does not read', () => {
     const frame = encode(encoding, { kind: 'Message', message: { tag: 0x10, payload: new Uint8Array(256 * KiB) } });
     const flooding = flood(deaf, frame, 200);
     // Its echo waits for room in its write queue (our side of a socket nobody reads).
-    await waitFor(() => node.memory().write.waiting === 1, () => `the deaf peer's echo blocked: ${JSON.stringify(node.memory())}`);
+    await waitFor(
+      () => node.memory().write.waiting === 1,
+      () => `the deaf peer's echo blocked: ${JSON.stringify(node.memory())}`,
+    );
     const other = await peerOf(node, host, testHost(41));
     for (let i = 0; i < 20; i++) await roundTrip(other, i);
     expect(node.memory().write.waiting).toBe(1);

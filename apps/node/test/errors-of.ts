@@ -13,7 +13,10 @@ export function thrown<E extends Error>(type: abstract new (...args: never[]) =>
 }
 
 /** As `thrown`, for a promise or an async function. */
-export async function rejected<E extends Error>(type: abstract new (...args: never[]) => E, p: Promise<unknown> | (() => unknown)): Promise<E> {
+export async function rejected<E extends Error>(
+  type: abstract new (...args: never[]) => E,
+  p: Promise<unknown> | (() => unknown),
+): Promise<E> {
   try {
     await (typeof p === 'function' ? p() : p);
   } catch (e) {

@@ -26,7 +26,13 @@ describe("identity.json's temporary files (a crash between write and rename)", (
   it("removes a dead process's, keeps a running one's and anything not named like them", () => {
     const dir = mkdtempSync(join(tmpdir(), 'tzp2p-identity-tmp-'));
     const path = join(dir, 'identity.json');
-    const names = [`identity.json.tmp-${DEAD_PID}`, `identity.json.tmp-${process.ppid}`, 'identity.json.tmp-x', 'identity.json.tmp-', 'peers.json.tmp-1'];
+    const names = [
+      `identity.json.tmp-${DEAD_PID}`,
+      `identity.json.tmp-${process.ppid}`,
+      'identity.json.tmp-x',
+      'identity.json.tmp-',
+      'peers.json.tmp-1',
+    ];
     for (const n of names) writeFileSync(join(dir, n), '');
     expect(removeStrayIdentityTemps(path)).toEqual([join(dir, `identity.json.tmp-${DEAD_PID}`)]);
     expect(existsSync(join(dir, `identity.json.tmp-${process.ppid}`))).toBe(true);

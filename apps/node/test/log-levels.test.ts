@@ -6,7 +6,10 @@ import type { Logger } from 'pino';
 function recorder(): { log: Logger; lines: [string, Record<string, unknown>, string][] } {
   const lines: [string, Record<string, unknown>, string][] = [];
   const at = (level: string) => (o: Record<string, unknown>, msg: string) => void lines.push([level, o, msg]);
-  return { log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } as unknown as Logger, lines };
+  return {
+    log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } as unknown as Logger,
+    lines,
+  };
 }
 
 describe('log levels: one table, Octez levels', () => {
@@ -23,12 +26,21 @@ describe('log levels: one table, Octez levels', () => {
 
   it('a report is a line at its level, with its worker as source and its kind as message; an event as /network/log prints it', () => {
     const { log, lines } = recorder();
-    logReport(log, { kind: 'worker_failed', worker: 'maintenance', error: { code: 'BOOM', message: 'x' }, restarted: true });
+    logReport(log, {
+      kind: 'worker_failed',
+      worker: 'maintenance',
+      error: { code: 'BOOM', message: 'x' },
+      restarted: true,
+    });
     logReport(log, { kind: 'broadcast_message', destination: { address: '1.2.3.4', port: 7732 } });
     logEvent(log, { kind: 'Disconnection', peerId: 'idtest' as PeerId });
     logEvent(log, { kind: 'Maintenance_started' });
     expect(lines).toEqual([
-      ['error', { source: 'supervisor', worker: 'maintenance', error: { code: 'BOOM', message: 'x' }, restarted: true }, 'worker_failed'],
+      [
+        'error',
+        { source: 'supervisor', worker: 'maintenance', error: { code: 'BOOM', message: 'x' }, restarted: true },
+        'worker_failed',
+      ],
       ['debug', { source: 'discovery', destination: { address: '1.2.3.4', port: 7732 } }, 'broadcast_message'],
       ['info', { event: 'disconnection', peer_id: 'idtest' }, 'p2p event'],
     ]);

@@ -25,7 +25,10 @@ export function testHost(last: number): string {
  * say otherwise). The libraries are imported on first call, so a test can register an SDK before
  * the libraries load.
  */
-export async function loopbackNode(host: string, opts: { limits?: Record<string, unknown>; trusted?: readonly { ip: string; port: number }[] } = {}): Promise<NodeP2p> {
+export async function loopbackNode(
+  host: string,
+  opts: { limits?: Record<string, unknown>; trusted?: readonly { ip: string; port: number }[] } = {},
+): Promise<NodeP2p> {
   const { createP2p, rawMessageParams } = await import('@tezos-p2p/p2p');
   const { generateIdentity } = await import('@tezos-p2p/crypto');
   return (await createP2p(

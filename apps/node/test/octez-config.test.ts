@@ -25,7 +25,7 @@ describe('config.json files written by octez-node are accepted', () => {
     expect(s.notes).toEqual(['config.json keys accepted without effect: shell.history_mode']);
   });
 
-  it('config init --network ghostnet: the alias gives the chain name, the written peers are ghostnet\'s', () => {
+  it("config init --network ghostnet: the alias gives the chain name, the written peers are ghostnet's", () => {
     const s = settingsOf('ghostnet.json');
     expect(s.chainName).toBe('TEZOS_ITHACANET_2022-01-25T15:00:00Z');
     expect(s.bootstrapPeers).toContain('ghostnet.stakenow.de:9733');
@@ -88,12 +88,23 @@ describe('config.json files written by octez-node are accepted', () => {
       maxKnownPeerIds: { max: 200, target: 150 },
     });
     expect(s.logOutput).toEqual({ kind: 'file', path: 'octez-node.log' });
-    expect(s.notes).toEqual(['config.json keys accepted without effect: log.advertises_level, shell.chain_validator, shell.history_mode']);
+    expect(s.notes).toEqual([
+      'config.json keys accepted without effect: log.advertises_level, shell.chain_validator, shell.history_mode',
+    ]);
   });
 
   it('every fixture is described in the README', () => {
     const readme = readFileSync(fixture('README.md'), 'utf8');
-    for (const f of ['mainnet-default', 'rolling', 'ghostnet', 'rpc-acl', 'log-file', 'network-object', 'network-examplenet', 'octez-docs-node-config']) {
+    for (const f of [
+      'mainnet-default',
+      'rolling',
+      'ghostnet',
+      'rpc-acl',
+      'log-file',
+      'network-object',
+      'network-examplenet',
+      'octez-docs-node-config',
+    ]) {
       expect(readme, f).toContain(`${f}.json`);
       expect(() => JSON.parse(readFileSync(fixture(`${f}.json`), 'utf8'))).not.toThrow();
     }

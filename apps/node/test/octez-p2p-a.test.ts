@@ -70,7 +70,11 @@ describe('Octez tezt/tests/p2p.ml (part a)', () => {
       await node2.run(['--peer', `${node1.point}#${node1.peerId}`]);
       // authenticate_status_peer_id_correct: the connection to the point carries the expected peer id.
       await node2.waitConnections((c) => ids(c).includes(node1.peerId), 'connection to node1');
-      const point = await node2.get<{ expected_peer_id?: string; trusted: boolean; state: { event_kind: string; p2p_peer_id?: string } }>(`/network/points/${node1.point}`);
+      const point = await node2.get<{
+        expected_peer_id?: string;
+        trusted: boolean;
+        state: { event_kind: string; p2p_peer_id?: string };
+      }>(`/network/points/${node1.point}`);
       expect(point.expected_peer_id).toBe(node1.peerId);
       expect(point.trusted).toBe(true);
       expect(point.state).toEqual({ event_kind: 'running', p2p_peer_id: node1.peerId });
@@ -83,9 +87,15 @@ describe('Octez tezt/tests/p2p.ml (part a)', () => {
     const idle = 5;
     const config = { p2p: { limits: { 'maintenance-idle-time': idle } } };
     const target = await (await tezt.node('target-node', { args: ['--connections', '2'] })).run();
-    const disabled = await tezt.node('no-maintenance-node', { args: ['--connections', '1', '--peer', target.point], config });
+    const disabled = await tezt.node('no-maintenance-node', {
+      args: ['--connections', '1', '--peer', target.point],
+      config,
+    });
     await disabled.run(['--disable-p2p-maintenance']);
-    const enabled = await tezt.node('with-maintenance-node', { args: ['--connections', '1', '--peer', target.point], config });
+    const enabled = await tezt.node('with-maintenance-node', {
+      args: ['--connections', '1', '--peer', target.point],
+      config,
+    });
     await enabled.run();
 
     let i = await enabled.waitLog(TzNode.report('maintenance_started'), 'first maintenance_started');
@@ -95,7 +105,11 @@ describe('Octez tezt/tests/p2p.ml (part a)', () => {
     // Restart the target: the enabled node's maintenance runs again.
     const restartAt = enabled.logs.length;
     await target.terminate();
-    i = await enabled.waitLog(TzNode.report('maintenance_started'), 'second maintenance_started', Math.max(i + 1, restartAt));
+    i = await enabled.waitLog(
+      TzNode.report('maintenance_started'),
+      'second maintenance_started',
+      Math.max(i + 1, restartAt),
+    );
     await target.run();
     await enabled.waitLog(TzNode.report('maintenance_ended'), 'second maintenance_ended', i);
 
@@ -121,7 +135,14 @@ describe('Octez tezt/tests/p2p.ml (part a)', () => {
     const ports = await Promise.all(Array.from({ length: maxConnections }, () => freePort()));
     const cluster = await Promise.all(
       ports.map((port, k) =>
-        tezt.node(`cluster${k}`, { port, args: ['--connections', String(maxConnections - 1), ...ports.filter((p) => p !== port).flatMap((p) => ['--peer', `127.0.0.1:${p}`])] }),
+        tezt.node(`cluster${k}`, {
+          port,
+          args: [
+            '--connections',
+            String(maxConnections - 1),
+            ...ports.filter((p) => p !== port).flatMap((p) => ['--peer', `127.0.0.1:${p}`]),
+          ],
+        }),
       ),
     );
     await Promise.all(cluster.map((n) => n.run()));
@@ -140,36 +161,67 @@ describe('Octez tezt/tests/p2p.ml (part a)', () => {
    * is 1b-swaper-1a-2a-2b or 1b-1a-2a-swaper-2b. With `disableSwap`, the outer nodes get
    * --disable-p2p-swap and the returned promise checks they answer no request.
    */
-  async function swapRaw(prefix: string, disableSwap: boolean): Promise<{ nodes: TzNode[]; requested?: TzNode; swaper: TzNode; outer: TzNode[] }> {
+  async function swapRaw(
+    prefix: string,
+    disableSwap: boolean,
+  ): Promise<{ nodes: TzNode[]; requested?: TzNode; swaper: TzNode; outer: TzNode[] }> {
     const params = ['--disable-p2p-maintenance', ...(disableSwap ? ['--disable-p2p-swap'] : [])];
     const mk = (name: string) => tezt.node(prefix + name, { args: params, config: DISABLE_PEER_DISCOVERY });
     const [n1a, n1b, n2a, n2b] = await Promise.all([mk('1a'), mk('1b'), mk('2a'), mk('2b')]);
     await Promise.all([n1b, n1a, n2a, n2b].map((n) => n.run()));
-    for (const [a, b] of [[n1a, n1b], [n2a, n2b]] as const) {
+    for (const [a, b] of [
+      [n1a, n1b],
+      [n2a, n2b],
+    ] as const) {
       const r = await a.rpc('PUT', `/network/points/${b.point}`, {});
       expect(r.status, r.text).toBe(200);
     }
-    const swaper = await tezt.node(`${prefix}swaper`, { args: ['--connections', '2', '--peer', n1a.point, '--peer', n2a.point], config: DISABLE_PEER_DISCOVERY });
+    const swaper = await tezt.node(`${prefix}swaper`, {
+      args: ['--connections', '2', '--peer', n1a.point, '--peer', n2a.point],
+      config: DISABLE_PEER_DISCOVERY,
+    });
     await swaper.run();
     const nodes = [n1a, n1b, n2a, n2b, swaper];
     const byId = (id: unknown) => nodes.find((n) => n.peerId === id);
 
     // swap_request_received on 1a or 2a, from the swaper.
     const requested = await Promise.race(
-      [n1a, n2a].map(async (n) => (await n.waitLog(TzNode.event('swap_request_received', swaper.peerId), 'swap_request_received'), n)),
+      [n1a, n2a].map(
+        async (n) => (
+          await n.waitLog(TzNode.event('swap_request_received', swaper.peerId), 'swap_request_received'),
+          n
+        ),
+      ),
     );
     if (disableSwap) return { nodes, requested, swaper, outer: [n1a, n1b, n2a, n2b] };
 
     const ack = swaper.logs[await swaper.waitLog(TzNode.event('swap_ack_received'), 'swap_ack_received')]!;
     expect(byId(ack['source'])?.name).toBe(requested.name);
-    const succeeded = await Promise.race([n1a, n2a].map(async (n) => (await n.waitLog(TzNode.event('swap_success'), 'swap_success'), n)));
+    const succeeded = await Promise.race(
+      [n1a, n2a].map(async (n) => (await n.waitLog(TzNode.event('swap_success'), 'swap_success'), n)),
+    );
     await swaper.waitLog(TzNode.event('swap_success'), 'swap_success');
     expect(succeeded.name).toBe(requested.name);
 
-    const [swaperExpected, requestedExpected] = requested === n1a ? [[n1a, n1b], [swaper, n2a]] : [[n2a, n2b], [swaper, n1a]];
+    const [swaperExpected, requestedExpected] =
+      requested === n1a
+        ? [
+            [n1a, n1b],
+            [swaper, n2a],
+          ]
+        : [
+            [n2a, n2b],
+            [swaper, n1a],
+          ];
     // check_conns: the expected peers are among the connections (waited for: the swap's connections are being set up).
-    for (const [node, expected] of [[swaper, swaperExpected], [requested, requestedExpected]] as const) {
-      await node.waitConnections((c) => expected.every((e) => ids(c).includes(e.peerId)), `${node.name} connected to ${expected.map((e) => e.name).join(', ')}`);
+    for (const [node, expected] of [
+      [swaper, swaperExpected],
+      [requested, requestedExpected],
+    ] as const) {
+      await node.waitConnections(
+        (c) => expected.every((e) => ids(c).includes(e.peerId)),
+        `${node.name} connected to ${expected.map((e) => e.name).join(', ')}`,
+      );
     }
     return { nodes, requested, swaper, outer: [n1a, n1b, n2a, n2b] };
   }
@@ -193,9 +245,14 @@ describe('Octez tezt/tests/p2p.ml (part a)', () => {
     // A node with the swap disabled and two neighbours (in bounds, so its maintenance would propose a swap) sends none.
     const node1 = await (await tezt.node('node1', { args: ['--disable-p2p-maintenance'] })).run();
     const node2 = await (await tezt.node('node2', { args: ['--disable-p2p-maintenance'] })).run();
-    const center = await tezt.node('center', { args: ['--disable-p2p-swap', '--connections', '2', '--peer', node1.point, '--peer', node2.point] });
+    const center = await tezt.node('center', {
+      args: ['--disable-p2p-swap', '--connections', '2', '--peer', node1.point, '--peer', node2.point],
+    });
     await center.run();
-    await center.waitConnections((c) => ids(c).includes(node1.peerId) && ids(c).includes(node2.peerId), 'center connected to node1 and node2');
+    await center.waitConnections(
+      (c) => ids(c).includes(node1.peerId) && ids(c).includes(node2.peerId),
+      'center connected to node1 and node2',
+    );
     await center.waitLog(TzNode.report('maintenance_ended'), 'maintenance_ended');
 
     // Octez waits 10 s plus the duration of a swap that happens.
@@ -207,12 +264,14 @@ describe('Octez tezt/tests/p2p.ml (part a)', () => {
     expect(center.logs.filter(TzNode.event('swap_request_sent'))).toEqual([]);
   }, 90_000);
 
-  it('check --advertised-net-port=PORT option: the peer saved in peers.json has the port it advertised, not its socket\'s', async () => {
+  it("check --advertised-net-port=PORT option: the peer saved in peers.json has the port it advertised, not its socket's", async () => {
     fresh();
     const node1 = await (await tezt.node('node1', { args: ['--connections', '1'] })).run();
     const from = node1.logs.length;
     const advertised = await freePort();
-    const node2 = await tezt.node('node2', { args: ['--advertised-net-port', String(advertised), '--peer', node1.point] });
+    const node2 = await tezt.node('node2', {
+      args: ['--advertised-net-port', String(advertised), '--peer', node1.point],
+    });
     await node2.run();
     await node1.waitLog(TzNode.report('maintenance_ended'), 'maintenance_ended', from);
     expect(ids(await node1.connections())).toContain(node2.peerId);
@@ -220,7 +279,10 @@ describe('Octez tezt/tests/p2p.ml (part a)', () => {
     // save_metadata: terminating node1 writes its peers.json.
     await node1.terminate();
     const stopped = node1.logs[await node1.waitLog((l) => l['msg'] === 'node stopped', 'node stopped')]!;
-    const saved = JSON.parse(readFileSync(stopped['peers_file'] as string, 'utf8')) as { peer_id: string; last_established_connection?: [{ addr: string; port?: number }, string] }[];
+    const saved = JSON.parse(readFileSync(stopped['peers_file'] as string, 'utf8')) as {
+      peer_id: string;
+      last_established_connection?: [{ addr: string; port?: number }, string];
+    }[];
     expect(saved[0]?.peer_id).toBe(node2.peerId);
     expect(saved[0]?.last_established_connection?.[0].port).toBe(advertised);
     expect(advertised).not.toBe(node2.port);

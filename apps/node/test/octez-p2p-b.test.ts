@@ -2,7 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type KnownPeer, type KnownPoint, type P2pEventLine, TzNode, freshPort, p2pStat, parseP2pStat, startClique } from './octez-tezt-b.js';
+import {
+  type KnownPeer,
+  type KnownPoint,
+  type P2pEventLine,
+  TzNode,
+  freshPort,
+  p2pStat,
+  parseP2pStat,
+  startClique,
+} from './octez-tezt-b.js';
 
 // Octez v25.1 tezt/tests/p2p.ml, second half (from `Known_Points_GC` to `Peer_discovery`), with
 // `tzp2p run` processes on 127.0.0.1: the same scenarios, the same assertions, read through the
@@ -24,7 +33,12 @@ async function create(name: string, opts: Parameters<typeof TzNode.create>[2] = 
 }
 
 /** A waiter on `node`'s events, started now as tezt's `Node.wait_for` (its rejection handled later by `await`). */
-function waiter<T>(node: TzNode, what: string, probe: (events: P2pEventLine[]) => T | undefined, ms?: number): Promise<T> {
+function waiter<T>(
+  node: TzNode,
+  what: string,
+  probe: (events: P2pEventLine[]) => T | undefined,
+  ms?: number,
+): Promise<T> {
   const p = node.waitFor(what, probe, ms);
   p.catch(() => undefined);
   return p;
@@ -80,7 +94,11 @@ describe('tezt/tests/p2p.ml (second half), tzp2p processes', () => {
       args: ['--connections', '1', '--peer', `127.0.0.1:${port1}`],
       config: {
         network: {
-          genesis: { timestamp: '2022-01-25T15:00:00Z', block: 'BLockGenesisGenesisGenesisGenesisGenesis1db77eJNeJ9', protocol: 'ProtoGenesisGenesisGenesisGenesisGenesisGenesk612im' },
+          genesis: {
+            timestamp: '2022-01-25T15:00:00Z',
+            block: 'BLockGenesisGenesisGenesisGenesisGenesis1db77eJNeJ9',
+            protocol: 'ProtoGenesisGenesisGenesisGenesisGenesisGenesk612im',
+          },
           genesis_parameters: { values: { genesis_pubkey: 'edpkuSLWfVU1Vq7Jg9FucPyKmma6otcMHac9zG4oU1KMHSTBpJuGQ2' } },
           chain_name: '__dummy__',
           sandboxed_chain_name: 'SANDBOXED_TEZOS',
@@ -90,7 +108,9 @@ describe('tezt/tests/p2p.ml (second half), tzp2p processes', () => {
     // `authenticate_status` "nack" with the other's point: here the `rejecting_request` P2P event
     // (Octez logs both at the same place of `P2p_connect_handler.authenticate`).
     const nack = (node: TzNode, port: number) =>
-      waiter(node, `nack of 127.0.0.1:${port}`, (es) => es.find((e) => e.event === 'rejecting_request' && e['point'] === `127.0.0.1:${port}`));
+      waiter(node, `nack of 127.0.0.1:${port}`, (es) =>
+        es.find((e) => e.event === 'rejecting_request' && e['point'] === `127.0.0.1:${port}`),
+      );
     await node1.run();
     await node2.run();
     const [n1, n2] = await Promise.all([nack(node1, port2), nack(node2, port1)]);
@@ -110,7 +130,11 @@ describe('tezt/tests/p2p.ml (second half), tzp2p processes', () => {
     for (const node of nodes) expect(await node.knownPoints(), `${node.name} points`).toHaveLength(0);
     const connections = Promise.all(nodes.map((n) => n.waitForConnections(numNodes - 1, 50_000)));
     connections.catch(() => undefined);
-    await Promise.all(nodes.map((node, i) => node.call('PATCH', `/network/points/${nodes[(i + 1) % numNodes]!.point}`, { acl: 'trust' })));
+    await Promise.all(
+      nodes.map((node, i) =>
+        node.call('PATCH', `/network/points/${nodes[(i + 1) % numNodes]!.point}`, { acl: 'trust' }),
+      ),
+    );
     await connections;
     for (const node of nodes) {
       const peerId = await node.get<string>('/network/self');
@@ -118,15 +142,29 @@ describe('tezt/tests/p2p.ml (second half), tzp2p processes', () => {
       const peers = await node.get<[string, unknown][]>('/network/peers');
       const running = points.filter(([, m]) => m.state.event_kind === 'running').map(([p]) => p);
       expect(running, `${node.name}: own point among running points`).not.toContain(node.point);
-      expect(peers.map(([id]) => id), `${node.name}: own peer id among peers`).not.toContain(peerId);
-      expect(points.filter(([, m]) => m.trusted), `${node.name}: trusted points`).toHaveLength(1);
-      expect(peers.filter(([id]) => id !== peerId), `${node.name}: other peers`).toHaveLength(numNodes - 1);
-      expect(points.filter(([p]) => p !== node.point), `${node.name}: other points`).toHaveLength(numNodes - 1);
+      expect(
+        peers.map(([id]) => id),
+        `${node.name}: own peer id among peers`,
+      ).not.toContain(peerId);
+      expect(
+        points.filter(([, m]) => m.trusted),
+        `${node.name}: trusted points`,
+      ).toHaveLength(1);
+      expect(
+        peers.filter(([id]) => id !== peerId),
+        `${node.name}: other peers`,
+      ).toHaveLength(numNodes - 1);
+      expect(
+        points.filter(([p]) => p !== node.point),
+        `${node.name}: other points`,
+      ).toHaveLength(numNodes - 1);
     }
   }, 58_000);
 
   const runningPoints = async (node: TzNode) =>
-    (await node.get<[string, { state: { event_kind: string } }][]>('/network/points')).filter(([, m]) => m.state.event_kind === 'running');
+    (await node.get<[string, { state: { event_kind: string } }][]>('/network/points')).filter(
+      ([, m]) => m.state.event_kind === 'running',
+    );
 
   it('Test expected_peer_id', async () => {
     const numNodes = 5;
@@ -138,7 +176,11 @@ describe('tezt/tests/p2p.ml (second half), tzp2p processes', () => {
     const prev = (i: number) => (i + numNodes - 1) % numNodes;
 
     // The right expected_peer_id on each node's connection to its next neighbour: nothing lost.
-    await Promise.all(nodes.map((node, i) => node.call('PATCH', `/network/points/${nodes[next(i)]!.point}`, { peer_id: peerIds[next(i)] })));
+    await Promise.all(
+      nodes.map((node, i) =>
+        node.call('PATCH', `/network/points/${nodes[next(i)]!.point}`, { peer_id: peerIds[next(i)] }),
+      ),
+    );
     for (const [i, node] of nodes.entries()) {
       const neighbour = await node.get<{ expected_peer_id: string }>(`/network/points/${nodes[next(i)]!.point}`);
       expect(neighbour.expected_peer_id, `expected_peer_id of the neighbour of ${node.name}`).toBe(peerIds[next(i)]);
@@ -150,13 +192,17 @@ describe('tezt/tests/p2p.ml (second half), tzp2p processes', () => {
       nodes.map((node, i) =>
         Promise.all(
           [peerIds[prev(i)]!, peerIds[next(i)]!].map((id) =>
-            node.waitFor(`disconnection from ${id}`, (es) => es.find((e) => e.event === 'disconnection' && e['peer_id'] === id)),
+            node.waitFor(`disconnection from ${id}`, (es) =>
+              es.find((e) => e.event === 'disconnection' && e['peer_id'] === id),
+            ),
           ),
         ),
       ),
     );
     disconnections.catch(() => undefined);
-    await Promise.all(nodes.map((node, i) => node.call('PATCH', `/network/points/${nodes[next(i)]!.point}`, { peer_id: peerIds[i] })));
+    await Promise.all(
+      nodes.map((node, i) => node.call('PATCH', `/network/points/${nodes[next(i)]!.point}`, { peer_id: peerIds[i] })),
+    );
     await disconnections;
     for (const node of nodes) expect(await runningPoints(node), node.name).toHaveLength(numNodes - 3);
   }, 58_000);
@@ -165,18 +211,25 @@ describe('tezt/tests/p2p.ml (second half), tzp2p processes', () => {
     const numNodes = 5;
     const nodes = await startClique(root, `clique-stat-${++seq}`, numNodes);
     running.push(...nodes);
-    const byKey = <T>(key: (x: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+    const byKey =
+      <T>(key: (x: T) => string) =>
+      (a: T, b: T) =>
+        key(a).localeCompare(key(b));
     const peerKey = (p: KnownPeer) => `${p.id} ${p.connected}`;
     const pointKey = (p: KnownPoint) => `${p.id} ${peerKey(p.peer)}`;
     await Promise.all(
       nodes.map(async (node) => {
         const text = await p2pStat(node);
         const stat = parseP2pStat(text);
-        const rpcPoints: KnownPoint[] = (await node.get<[string, { p2p_peer_id: string; state: { event_kind: string } }][]>('/network/points')).map(([id, m]) => ({
+        const rpcPoints: KnownPoint[] = (
+          await node.get<[string, { p2p_peer_id: string; state: { event_kind: string } }][]>('/network/points')
+        ).map(([id, m]) => ({
           id,
           peer: { id: m.p2p_peer_id, connected: m.state.event_kind === 'running' },
         }));
-        const rpcPeers: KnownPeer[] = (await node.get<[string, { state: string }][]>('/network/peers')).map(([id, m]) => ({ id, connected: m.state === 'running' }));
+        const rpcPeers: KnownPeer[] = (await node.get<[string, { state: string }][]>('/network/peers')).map(
+          ([id, m]) => ({ id, connected: m.state === 'running' }),
+        );
         expect(stat.knownPoints.sort(byKey(pointKey)), node.name).toEqual(rpcPoints.sort(byKey(pointKey)));
         expect(stat.knownPeers.sort(byKey(peerKey)), node.name).toEqual(rpcPeers.sort(byKey(peerKey)));
         // Not checked by Octez, which parses it: the clique's connections.
@@ -198,9 +251,13 @@ describe('tezt/tests/p2p.ml (second half), tzp2p processes', () => {
   const advertiseReceived = (node: TzNode, from: TzNode, point: string) =>
     node.cli!.until(
       () =>
-        node.nodeEvents('advertise_received').find(
-          (e) => e['peerId'] === from.peerId && (e['points'] as { ip: string; port: number }[]).some((p) => `${p.ip}:${p.port}` === point),
-        ),
+        node
+          .nodeEvents('advertise_received')
+          .find(
+            (e) =>
+              e['peerId'] === from.peerId &&
+              (e['points'] as { ip: string; port: number }[]).some((p) => `${p.ip}:${p.port}` === point),
+          ),
       `${node.name}: an advertise of ${point} from ${from.name}`,
       40_000,
     );
@@ -212,7 +269,10 @@ describe('tezt/tests/p2p.ml (second half), tzp2p processes', () => {
     await center.run();
     await nodeA.run();
     await nodeB.run();
-    const advertised = Promise.all([advertiseReceived(nodeA, center, nodeB.point), advertiseReceived(nodeB, center, nodeA.point)]);
+    const advertised = Promise.all([
+      advertiseReceived(nodeA, center, nodeB.point),
+      advertiseReceived(nodeB, center, nodeA.point),
+    ]);
     await center.call('PUT', `/network/points/${nodeA.point}`);
     await center.call('PUT', `/network/points/${nodeB.point}`);
     await advertised;
@@ -235,17 +295,34 @@ describe('tezt/tests/p2p.ml (second half), tzp2p processes', () => {
     // so that there was something to answer.
     const connectedAt = Date.now();
     const bootstraps = (n: TzNode) =>
-      n.waitFor('two bootstrap_sent to the center', (es) => (es.filter((e) => e.event === 'bootstrap_sent' && e['source'] === center.peerId).length >= 2 ? true : undefined));
+      n.waitFor('two bootstrap_sent to the center', (es) =>
+        es.filter((e) => e.event === 'bootstrap_sent' && e['source'] === center.peerId).length >= 2 ? true : undefined,
+      );
     await Promise.all([bootstraps(node1), bootstraps(node2)]);
     const left = 2 * MAINTENANCE_IDLE_TIME_S * 1000 - (Date.now() - connectedAt);
     if (left > 0) await new Promise((r) => setTimeout(r, left));
     for (const n of [node1, node2]) {
       // Octez's node events `bootstrap_received` / `advertise_received`, and the P2P events of the same names.
-      const bootstrap = [...n.nodeEvents('bootstrap_received'), ...n.events().filter((e) => e.event === 'bootstrap_received')];
-      const advertise = [...n.nodeEvents('advertise_received'), ...n.events().filter((e) => e.event === 'advertise_received')];
-      expect(bootstrap, `${n.name}: a bootstrap message received by a node that should be connected only to a node with disabled peer discovery`).toEqual([]);
+      const bootstrap = [
+        ...n.nodeEvents('bootstrap_received'),
+        ...n.events().filter((e) => e.event === 'bootstrap_received'),
+      ];
+      const advertise = [
+        ...n.nodeEvents('advertise_received'),
+        ...n.events().filter((e) => e.event === 'advertise_received'),
+      ];
+      expect(
+        bootstrap,
+        `${n.name}: a bootstrap message received by a node that should be connected only to a node with disabled peer discovery`,
+      ).toEqual([]);
       expect(advertise, `${n.name}: an advertise message received`).toEqual([]);
-      expect(n.events().filter((e) => e.event === 'connection_established').map((e) => e['peer_id']), n.name).toEqual([center.peerId]);
+      expect(
+        n
+          .events()
+          .filter((e) => e.event === 'connection_established')
+          .map((e) => e['peer_id']),
+        n.name,
+      ).toEqual([center.peerId]);
     }
   }, 58_000);
 });

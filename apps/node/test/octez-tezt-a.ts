@@ -71,9 +71,22 @@ export class TzNode {
   /** `Node.run` + `Node.wait_for_ready`: start and wait for the "node started" line. */
   async run(extra: readonly string[] = []): Promise<this> {
     const cli = new Cli([
-      'run', '--data-dir', this.dataDir, '--net-addr', this.point, '--rpc-addr', '127.0.0.1:0',
-      '--network', 'sandbox', '--expected-pow', '0', '--no-bootstrap-peers', '--log-level', 'debug',
-      ...this.args, ...extra,
+      'run',
+      '--data-dir',
+      this.dataDir,
+      '--net-addr',
+      this.point,
+      '--rpc-addr',
+      '127.0.0.1:0',
+      '--network',
+      'sandbox',
+      '--expected-pow',
+      '0',
+      '--no-bootstrap-peers',
+      '--log-level',
+      'debug',
+      ...this.args,
+      ...extra,
     ]);
     this.cli = cli;
     const l = await cli.until(() => cli.log('node started'), `${this.name} started`, 30_000);
@@ -96,10 +109,14 @@ export class TzNode {
   /** The index of the first log line from `from` on matching `pred`, once there is one (tezt's `Node.wait_for`). */
   async waitLog(pred: (l: Record<string, unknown>) => boolean, what: string, from = 0, ms = 30_000): Promise<number> {
     const cli = this.cli!;
-    return cli.until(() => {
-      const i = cli.logs.findIndex((l, j) => j >= from && pred(l));
-      return i >= 0 ? i : undefined;
-    }, `${this.name}: ${what}`, ms);
+    return cli.until(
+      () => {
+        const i = cli.logs.findIndex((l, j) => j >= from && pred(l));
+        return i >= 0 ? i : undefined;
+      },
+      `${this.name}: ${what}`,
+      ms,
+    );
   }
 
   /** A worker report (`maintenance_started`, …), logged at debug with the kind as message. */
@@ -112,7 +129,11 @@ export class TzNode {
     return (l) => l['msg'] === 'p2p event' && l['event'] === event && (source === undefined || l['source'] === source);
   }
 
-  async rpc<T>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T | undefined; text: string }> {
+  async rpc<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: T | undefined; text: string }> {
     const r = await fetch(`${this.rpcUrl}${path}`, {
       method,
       ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
@@ -143,7 +164,10 @@ export class TzNode {
     for (;;) {
       const c = await this.connections();
       if (pred(c)) return c;
-      if (Date.now() > deadline) throw new Error(`${this.name}: timed out waiting for ${what}; connections: ${JSON.stringify(c.map((x) => x.peer_id))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${this.name}: timed out waiting for ${what}; connections: ${JSON.stringify(c.map((x) => x.peer_id))}`,
+        );
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -79,9 +79,20 @@ export class TzNode {
     if (this.opts.config) writeFileSync(join(this.dataDir, 'config.json'), JSON.stringify(this.opts.config, null, 2));
     const cli = new Cli([
       // tezt's default `--network sandbox` goes to config.json with `config init`, where a test may replace it.
-      'run', '--data-dir', this.dataDir, ...(this.opts.config?.['network'] === undefined ? ['--network', 'sandbox'] : []), '--expected-pow', '0',
-      '--net-addr', this.point, '--rpc-addr', `${HOST}:0`, '--log-level', 'debug',
-      ...(this.opts.args ?? []), ...extra,
+      'run',
+      '--data-dir',
+      this.dataDir,
+      ...(this.opts.config?.['network'] === undefined ? ['--network', 'sandbox'] : []),
+      '--expected-pow',
+      '0',
+      '--net-addr',
+      this.point,
+      '--rpc-addr',
+      `${HOST}:0`,
+      '--log-level',
+      'debug',
+      ...(this.opts.args ?? []),
+      ...extra,
     ]);
     this.cli = cli;
     const started = await cli.until(() => cli.log('node started'), `${this.name} started`, 40_000);
@@ -91,7 +102,9 @@ export class TzNode {
 
   /** The P2P events logged so far, in order. */
   events(): P2pEventLine[] {
-    return (this.cli?.logs ?? []).filter((l): l is P2pEventLine => l['msg'] === 'p2p event' && typeof l['event'] === 'string');
+    return (this.cli?.logs ?? []).filter(
+      (l): l is P2pEventLine => l['msg'] === 'p2p event' && typeof l['event'] === 'string',
+    );
   }
 
   /**
@@ -110,7 +123,11 @@ export class TzNode {
 
   /** tezt's `Node.wait_for_connections node n`: `n` connection events. */
   async waitForConnections(n: number, ms = 40_000): Promise<void> {
-    await this.waitFor(`${n} connections`, (es) => (es.filter((e) => e.event === 'connection_established').length >= n ? true : undefined), ms);
+    await this.waitFor(
+      `${n} connections`,
+      (es) => (es.filter((e) => e.event === 'connection_established').length >= n ? true : undefined),
+      ms,
+    );
   }
 
   async call<T = unknown>(method: 'GET' | 'PUT' | 'PATCH', path: string, body?: unknown): Promise<T> {
@@ -174,10 +191,32 @@ export async function startClique(root: string, prefix: string, n: number): Prom
 // `octez-admin-client p2p stat`: `P2p_services.Full_stat.to_string` (lib_p2p_services), printed
 // from the RPCs GET /network/stat, /network/connections, /network/peers and /network/points.
 
-interface StatJson { total_sent: string; total_recv: string; current_inflow: number; current_outflow: number }
-interface ConnJson { incoming: boolean; peer_id: string; id_point: { addr: string; port?: number }; remote_socket_port: number; announced_version: { chain_name: string; distributed_db_version: number; p2p_version: number }; private: boolean }
-interface PeerJson { score: number; trusted: boolean; state: string; stat: StatJson }
-interface PointJson { trusted: boolean; state: { event_kind: string; p2p_peer_id?: string }; last_seen?: [string, string]; p2p_peer_id?: string }
+interface StatJson {
+  total_sent: string;
+  total_recv: string;
+  current_inflow: number;
+  current_outflow: number;
+}
+interface ConnJson {
+  incoming: boolean;
+  peer_id: string;
+  id_point: { addr: string; port?: number };
+  remote_socket_port: number;
+  announced_version: { chain_name: string; distributed_db_version: number; p2p_version: number };
+  private: boolean;
+}
+interface PeerJson {
+  score: number;
+  trusted: boolean;
+  state: string;
+  stat: StatJson;
+}
+interface PointJson {
+  trusted: boolean;
+  state: { event_kind: string; p2p_peer_id?: string };
+  last_seen?: [string, string];
+  p2p_peer_id?: string;
+}
 
 /** `P2p_stat.print_size64` / `print_size`. */
 function size(n: number): string {
@@ -219,7 +258,8 @@ export async function p2pStat(node: TzNode): Promise<string> {
     node.get<[string, PointJson][]>('/network/points'),
   ]);
   const star = (t: boolean) => (t ? '★' : ' ');
-  const peerLine = ([id, p]: [string, PeerJson]) => `${PEER_DIGRAM[p.state]}   ${p.score.toFixed(0)}  ${id} ${statText(p.stat)} ${star(p.trusted)}`;
+  const peerLine = ([id, p]: [string, PeerJson]) =>
+    `${PEER_DIGRAM[p.state]}   ${p.score.toFixed(0)}  ${id} ${statText(p.stat)} ${star(p.trusted)}`;
   const pointLine = ([id, p]: [string, PointJson]) => {
     const d = POINT_DIGRAM[p.state.event_kind];
     if (p.state.event_kind === 'running') return `${d}  ${id} ${p.state.p2p_peer_id} ${star(p.trusted)}`;
@@ -227,25 +267,37 @@ export async function p2pStat(node: TzNode): Promise<string> {
     return `${d}  ${id} ${star(p.trusted)}`;
   };
   const header = `St Sc ${'Peer Id'.padStart(18).padEnd(30)}${'Upload'.padStart(18).padEnd(30)}${'Download'.padStart(19).padEnd(30)} Tr`;
-  return [
-    'GLOBAL STATS',
-    `  ${statText(stat)}`,
-    'CONNECTIONS',
-    ' INCOMING',
-    ...conns.filter((c) => c.incoming).map((c) => `  ${connectionText(c)}`),
-    ' OUTGOING',
-    ...conns.filter((c) => !c.incoming).map((c) => `  ${connectionText(c)}`),
-    'KNOWN PEERS',
-    `  ${header}`,
-    ...peers.map((p) => `  ${peerLine(p)}`),
-    'KNOWN POINTS',
-    ...points.map((p) => `  ${pointLine(p)}`),
-  ].join('\n') + '\n';
+  return (
+    [
+      'GLOBAL STATS',
+      `  ${statText(stat)}`,
+      'CONNECTIONS',
+      ' INCOMING',
+      ...conns.filter((c) => c.incoming).map((c) => `  ${connectionText(c)}`),
+      ' OUTGOING',
+      ...conns.filter((c) => !c.incoming).map((c) => `  ${connectionText(c)}`),
+      'KNOWN PEERS',
+      `  ${header}`,
+      ...peers.map((p) => `  ${peerLine(p)}`),
+      'KNOWN POINTS',
+      ...points.map((p) => `  ${pointLine(p)}`),
+    ].join('\n') + '\n'
+  );
 }
 
-export interface KnownPeer { id: string; connected: boolean }
-export interface KnownPoint { id: string; peer: KnownPeer }
-export interface ParsedP2pStat { connections: string[]; knownPeers: KnownPeer[]; knownPoints: KnownPoint[] }
+export interface KnownPeer {
+  id: string;
+  connected: boolean;
+}
+export interface KnownPoint {
+  id: string;
+  peer: KnownPeer;
+}
+export interface ParsedP2pStat {
+  connections: string[];
+  knownPeers: KnownPeer[];
+  knownPoints: KnownPoint[];
+}
 
 /** Splits before the first line equal to `line` (tezt's `span ((<>) line)`). */
 function span(lines: string[], line: string): [string[], string[]] {
@@ -256,7 +308,9 @@ function span(lines: string[], line: string): [string[], string[]] {
 /** The test's `parse_p2p_stat`, its regular expressions unchanged. */
 export function parseP2pStat(output: string): ParsedP2pStat {
   const fail = (section: string, line: string): never => {
-    throw new Error(`[parse_p2p_stat] Could not parse ${section} from line:\n${line}\n when parsing client output:\n${output}`);
+    throw new Error(
+      `[parse_p2p_stat] Could not parse ${section} from line:\n${line}\n when parsing client output:\n${output}`,
+    );
   };
   const [, afterPrefix] = span(output.trim().split('\n'), 'GLOBAL STATS');
   const [, afterGlobal] = span(afterPrefix, 'CONNECTIONS');
@@ -265,7 +319,10 @@ export function parseP2pStat(output: string): ParsedP2pStat {
   const [knownPeers, knownPoints] = span(afterConnections, 'KNOWN POINTS');
   const peerOf = (section: string) => (line: string) => /(id\w+)/.exec(line)?.[1] ?? fail(section, line);
   return {
-    connections: [...incoming.slice(2).map(peerOf('incoming connections')), ...outgoing.slice(1).map(peerOf('outgoing connections'))],
+    connections: [
+      ...incoming.slice(2).map(peerOf('incoming connections')),
+      ...outgoing.slice(1).map(peerOf('outgoing connections')),
+    ],
     knownPeers: knownPeers.slice(2).map((line) => {
       const m = /  (⚏|⚌).* (id\w+)/.exec(line) ?? fail('peers', line);
       return { id: m[2]!, connected: m[1] === '⚌' };

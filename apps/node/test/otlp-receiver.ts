@@ -24,12 +24,18 @@ interface OtlpSpan {
 interface ExportTraceRequest {
   readonly resourceSpans: readonly {
     readonly resource?: { readonly attributes?: readonly KeyValue[] };
-    readonly scopeSpans: readonly { readonly scope?: { readonly name: string; readonly version?: string }; readonly spans: readonly OtlpSpan[] }[];
+    readonly scopeSpans: readonly {
+      readonly scope?: { readonly name: string; readonly version?: string };
+      readonly spans: readonly OtlpSpan[];
+    }[];
   }[];
 }
 interface ExportMetricsRequest {
   readonly resourceMetrics: readonly {
-    readonly scopeMetrics: readonly { readonly scope?: { readonly name: string }; readonly metrics: readonly { readonly name: string }[] }[];
+    readonly scopeMetrics: readonly {
+      readonly scope?: { readonly name: string };
+      readonly metrics: readonly { readonly name: string }[];
+    }[];
   }[];
 }
 export interface Received {
@@ -60,7 +66,11 @@ export async function startReceiver(): Promise<{ server: Server; url: string; re
   const server = createServer((req, res) => {
     void readBody(req).then((body) => {
       const contentType = req.headers['content-type'] ?? '';
-      received.push({ path: req.url ?? '', contentType, body: contentType.startsWith('application/json') ? JSON.parse(body.toString('utf8')) : body });
+      received.push({
+        path: req.url ?? '',
+        contentType,
+        body: contentType.startsWith('application/json') ? JSON.parse(body.toString('utf8')) : body,
+      });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
@@ -75,7 +85,14 @@ export function spansOf(received: readonly Received[]) {
     .filter((r) => r.path === '/v1/traces')
     .flatMap((r) =>
       (r.body as ExportTraceRequest).resourceSpans.flatMap((rs) =>
-        rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({ name: s.name, scope: ss.scope?.name, attributes: attributes(s.attributes), resource: attributes(rs.resource?.attributes) }))),
+        rs.scopeSpans.flatMap((ss) =>
+          ss.spans.map((s) => ({
+            name: s.name,
+            scope: ss.scope?.name,
+            attributes: attributes(s.attributes),
+            resource: attributes(rs.resource?.attributes),
+          })),
+        ),
       ),
     );
 }
@@ -83,6 +100,9 @@ export function spansOf(received: readonly Received[]) {
 export function metricNamesOf(received: readonly Received[]): string[] {
   return received
     .filter((r) => r.path === '/v1/metrics')
-    .flatMap((r) => (r.body as ExportMetricsRequest).resourceMetrics.flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics.map((m) => m.name))));
+    .flatMap((r) =>
+      (r.body as ExportMetricsRequest).resourceMetrics.flatMap((rm) =>
+        rm.scopeMetrics.flatMap((sm) => sm.metrics.map((m) => m.name)),
+      ),
+    );
 }
-

@@ -12,7 +12,12 @@ export const encoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessag
  * An authenticated peer of `node` over TCP from the address `from`. `readQueueSize: 1` makes a peer
  * that does not read: its connection stops reading from the socket after one message.
  */
-export async function peerOf(node: NodeP2p, host: string, from: string, opts: { readQueueSize?: number } = {}): Promise<PeerConn> {
+export async function peerOf(
+  node: NodeP2p,
+  host: string,
+  from: string,
+  opts: { readQueueSize?: number } = {},
+): Promise<PeerConn> {
   const socket = connect({ host, port: node.listeningPort!, localAddress: from });
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   socket.on('error', () => undefined);
@@ -44,7 +49,8 @@ export async function roundTrip(peer: PeerConn, marker: number): Promise<void> {
   for (;;) {
     const m = await peer.recv();
     if (m.kind !== 'Message') continue;
-    if (m.message.payload.length !== 1000 || m.message.payload[0] !== marker) throw new Error(`unexpected echo (${m.message.payload.length} bytes, first ${m.message.payload[0]})`);
+    if (m.message.payload.length !== 1000 || m.message.payload[0] !== marker)
+      throw new Error(`unexpected echo (${m.message.payload.length} bytes, first ${m.message.payload[0]})`);
     return;
   }
 }

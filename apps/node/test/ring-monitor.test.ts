@@ -7,7 +7,12 @@ import { ringMonitorSource } from '../src/rpc/ring-monitor.js';
 // The point/peer log monitor is fed by the ring's own watcher (Octez's Info.watch): a change that no
 // bus record follows still reaches the client, without any timer.
 
-const RECONNECT = { initialDelayMs: 1_000, factor: 1.2, disconnectionDelayMs: 60_000, increaseCapMs: 172_800_000 } as const;
+const RECONNECT = {
+  initialDelayMs: 1_000,
+  factor: 1.2,
+  disconnectionDelayMs: 60_000,
+  increaseCapMs: 172_800_000,
+} as const;
 
 function setup(capacity?: number, info = new PointInfo<never>(makePoint('203.0.113.7', 9732))) {
   const until = new Subject<never>();
@@ -35,7 +40,10 @@ describe('ringMonitorSource', () => {
     m.info.setDisconnected(2_000, RECONNECT);
     expect(vi.getTimerCount()).toBe(0);
     const json = (value: PointEvent['value'], at: number) => pointEventToJson({ value, at });
-    expect(await m.next()).toEqual([json({ kind: 'Outgoing_request' }, 500), json({ kind: 'Request_rejected', peerId: undefined }, 600)]);
+    expect(await m.next()).toEqual([
+      json({ kind: 'Outgoing_request' }, 500),
+      json({ kind: 'Request_rejected', peerId: undefined }, 600),
+    ]);
     expect(await m.next()).toEqual([json({ kind: 'Outgoing_request' }, 1_000)]);
     expect(await m.next()).toEqual([json({ kind: 'Request_rejected', peerId: undefined }, 2_000)]);
     m.source.close();

@@ -19,14 +19,21 @@ import {
   resolveAclEntries,
 } from '../src/rpc/acl/index.js';
 import { resolveListenAddrs } from '../src/rpc/listen.js';
-import { type NodeP2p, type RpcAclJson, type RpcServer, type RpcServerOptions, startRpcServer } from '../src/rpc/index.js';
+import {
+  type NodeP2p,
+  type RpcAclJson,
+  type RpcServer,
+  type RpcServerOptions,
+  startRpcServer,
+} from '../src/rpc/index.js';
 import { thrown } from './errors-of.js';
 
 // Patterns, policies and their choice per listening address as pure functions; then real servers
 // on 127.0.0.1 and 0.0.0.0, every request sent to 127.0.0.1: the ACL follows the address a server
 // listens on, never the client's.
 
-const matchOf = (pattern: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string) => matches(parseMatcher(pattern), method, requestPath(url));
+const matchOf = (pattern: string, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string) =>
+  matches(parseMatcher(pattern), method, requestPath(url));
 
 const aclError = (f: () => unknown): AclError => thrown(AclError, f);
 
@@ -128,9 +135,20 @@ describe('policies (RPC_server.Acl)', () => {
   });
 
   it('names the offending entry and field of rpc.acl', () => {
-    const pattern = aclError(() => parseAclEntries([{ address: '127.0.0.1', whitelist: ['GET /network/stat'] }, { address: '0.0.0.0', blacklist: ['/ok', 'GET /bad/**/x'] }]));
-    expect(pattern).toMatchObject({ code: 'INVALID_ACL_PATTERN', text: 'GET /bad/**/x', location: { entry: 1, field: 'blacklist[1]' } });
-    expect(pattern.message).toBe('rpc.acl[1].blacklist[1]: "GET /bad/**/x": double-star can only appear in suffix position');
+    const pattern = aclError(() =>
+      parseAclEntries([
+        { address: '127.0.0.1', whitelist: ['GET /network/stat'] },
+        { address: '0.0.0.0', blacklist: ['/ok', 'GET /bad/**/x'] },
+      ]),
+    );
+    expect(pattern).toMatchObject({
+      code: 'INVALID_ACL_PATTERN',
+      text: 'GET /bad/**/x',
+      location: { entry: 1, field: 'blacklist[1]' },
+    });
+    expect(pattern.message).toBe(
+      'rpc.acl[1].blacklist[1]: "GET /bad/**/x": double-star can only appear in suffix position',
+    );
     const addresses: [string, string][] = [
       ['::1', 'expected <addr>[:<port>][#<peer_id>] in address'],
       ['127.0.0.1:70000', "port '70000' not in range [0-65535] in address"],
@@ -139,9 +157,17 @@ describe('policies (RPC_server.Acl)', () => {
     ];
     for (const [address, reason] of addresses) {
       const e = aclError(() => parseAclEntries([{ address, whitelist: [] }]));
-      expect(e, address).toMatchObject({ code: 'INVALID_ACL_ADDRESS', text: address, reason, location: { entry: 0, field: 'address' } });
+      expect(e, address).toMatchObject({
+        code: 'INVALID_ACL_ADDRESS',
+        text: address,
+        reason,
+        location: { entry: 0, field: 'address' },
+      });
     }
-    expect(parseAclEntries([{ address: '[::1]:8732', whitelist: [] }])[0]!.address).toEqual({ addr: '::1', port: 8732 });
+    expect(parseAclEntries([{ address: '[::1]:8732', whitelist: [] }])[0]!.address).toEqual({
+      addr: '::1',
+      port: 8732,
+    });
     expect(parseAclEntries([{ address: ':8732', whitelist: [] }])[0]!.address).toEqual({ addr: '', port: 8732 });
   });
 });
@@ -166,7 +192,13 @@ describe('the policy of a listening address (node_run_command.ml)', () => {
       { address: '0.0.0.0', blacklist: [] },
       { address: 'nowhere.test', whitelist: [] },
     ];
-    const fakeDns = async (host: string) => ({ 'node.test': ['127.0.0.1', '::1'], '127.0.0.1': ['127.0.0.1'], '::ffff:127.0.0.1': ['::ffff:127.0.0.1'], '0.0.0.0': ['0.0.0.0'] })[host] ?? [];
+    const fakeDns = async (host: string) =>
+      ({
+        'node.test': ['127.0.0.1', '::1'],
+        '127.0.0.1': ['127.0.0.1'],
+        '::ffff:127.0.0.1': ['::ffff:127.0.0.1'],
+        '0.0.0.0': ['0.0.0.0'],
+      })[host] ?? [];
     const { entries, unresolved } = await resolveAclEntries(parseAclEntries(json), fakeDns);
     expect(unresolved).toEqual([json[4]]);
     // The port-specific entry first, then the name's, which shadows the later literal one.
@@ -184,10 +216,27 @@ describe('the policy of a listening address (node_run_command.ml)', () => {
       seen.push(host);
       return host === 'localhost' ? ['127.0.0.1', '::1'] : host === 'two.test' ? ['127.0.0.2', '127.0.0.3'] : [];
     };
-    const sockets = await resolveListenAddrs([{ host: '', port: 1 }, { host: '_', port: 2 }, { host: 'two.test', port: 3 }], fakeDns);
+    const sockets = await resolveListenAddrs(
+      [
+        { host: '', port: 1 },
+        { host: '_', port: 2 },
+        { host: 'two.test', port: 3 },
+      ],
+      fakeDns,
+    );
     expect(seen).toEqual(['localhost', 'localhost', 'two.test']);
-    expect(sockets.map((s) => `${s.ip} ${s.port}`)).toEqual(['127.0.0.1 1', '::1 1', '127.0.0.1 2', '::1 2', '127.0.0.2 3', '127.0.0.3 3']);
-    await expect(resolveListenAddrs([{ host: 'nowhere.test', port: 1 }], fakeDns)).rejects.toMatchObject({ name: 'RpcServerError', code: 'RPC_LISTEN_FAILED' });
+    expect(sockets.map((s) => `${s.ip} ${s.port}`)).toEqual([
+      '127.0.0.1 1',
+      '::1 1',
+      '127.0.0.1 2',
+      '::1 2',
+      '127.0.0.2 3',
+      '127.0.0.3 3',
+    ]);
+    await expect(resolveListenAddrs([{ host: 'nowhere.test', port: 1 }], fakeDns)).rejects.toMatchObject({
+      name: 'RpcServerError',
+      code: 'RPC_LISTEN_FAILED',
+    });
   });
 });
 
@@ -226,8 +275,18 @@ interface Answer {
 
 /** Always to 127.0.0.1, whatever address the server listens on. */
 async function call(port: number, method: string, path: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, body === undefined ? { method } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  return { status: res.status, type: res.headers.get('content-type'), length: res.headers.get('content-length'), text: await res.text() };
+  const res = await fetch(
+    `http://127.0.0.1:${port}${path}`,
+    body === undefined
+      ? { method }
+      : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+  );
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    length: res.headers.get('content-length'),
+    text: await res.text(),
+  };
 }
 
 const PATCH_POINT: [string, string, unknown] = ['PATCH', '/network/points/127.0.0.9:9732', { acl: 'trust' }];
@@ -235,7 +294,14 @@ const PATCH_POINT: [string, string, unknown] = ['PATCH', '/network/points/127.0.
 /** Ports free on 127.0.0.1 right now, all distinct. */
 async function freePorts(n: number): Promise<number[]> {
   const held = await Promise.all(
-    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => resolve(s)); })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve) => {
+          const s = createServer();
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
   );
   const ports = held.map((s) => (s.address() as { port: number }).port);
   await Promise.all(held.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
@@ -243,7 +309,7 @@ async function freePorts(n: number): Promise<number[]> {
 }
 
 describe('ACL over real sockets', () => {
-  it('refuses all of /network but GET /network/stat on 0.0.0.0, with resto\'s empty 401', async () => {
+  it("refuses all of /network but GET /network/stat on 0.0.0.0, with resto's empty 401", async () => {
     const s = await serve({ listen: [{ host: '0.0.0.0', port: 0 }] });
     expect(s.listeners).toEqual([{ host: '0.0.0.0', port: s.port, acl: 'Secure', aclEntry: undefined }]);
     const refused = await call(s.port, ...PATCH_POINT);
@@ -279,7 +345,13 @@ describe('ACL over real sockets', () => {
       { address: '127.0.0.1', whitelist: ['GET /network/self', 'GET /network/peers/*'] },
       { address: '0.0.0.0', blacklist: ['DELETE /network/**'] },
     ];
-    const s = await serve({ listen: [{ host: '127.0.0.1', port: 0 }, { host: '0.0.0.0', port: 0 }], acl });
+    const s = await serve({
+      listen: [
+        { host: '127.0.0.1', port: 0 },
+        { host: '0.0.0.0', port: 0 },
+      ],
+      acl,
+    });
     const [loop, any] = s.listeners;
     expect(loop).toMatchObject({ host: '127.0.0.1', acl: 'Custom', aclEntry: acl[0] });
     expect(any).toMatchObject({ host: '0.0.0.0', acl: 'Custom', aclEntry: acl[1] });
@@ -299,7 +371,13 @@ describe('ACL over real sockets', () => {
   it('applies a port-specific entry to that port only', async () => {
     const [p1, p2] = await freePorts(2);
     const acl: RpcAclJson[] = [{ address: `127.0.0.1:${p1!}`, whitelist: ['GET /network/stat'] }];
-    const s = await serve({ listen: [{ host: '127.0.0.1', port: p1! }, { host: '127.0.0.1', port: p2! }], acl });
+    const s = await serve({
+      listen: [
+        { host: '127.0.0.1', port: p1! },
+        { host: '127.0.0.1', port: p2! },
+      ],
+      acl,
+    });
     expect(s.listeners.map((l) => [l.port, l.acl])).toEqual([
       [p1, 'Custom'],
       [p2, 'AllowAll'],
@@ -318,7 +396,14 @@ describe('ACL over real sockets', () => {
       },
     });
     const acl: RpcAclJson[] = [{ address: '0.0.0.0', whitelist: ['GET /network/self'] }];
-    await serve({ listen: [{ host: '127.0.0.1', port: 0 }, { host: '0.0.0.0', port: 0 }], acl, logger: pino(sink) });
+    await serve({
+      listen: [
+        { host: '127.0.0.1', port: 0 },
+        { host: '0.0.0.0', port: 0 },
+      ],
+      acl,
+      logger: pino(sink),
+    });
     const started = lines.filter((l) => String(l['msg']).startsWith('starting local RPC server'));
     expect(started.map((l) => [l['host'], l['acl'], l['acl_entry']])).toEqual([
       ['127.0.0.1', 'AllowAll', null],
@@ -329,7 +414,12 @@ describe('ACL over real sockets', () => {
 
   it('refuses a bad rpc.acl before listening anywhere', async () => {
     const [port] = await freePorts(1);
-    await expect(startRpcServer(node, { listen: [{ host: '127.0.0.1', port: port! }], acl: [{ address: '127.0.0.1', whitelist: ['GET /network/**/x'] }] })).rejects.toMatchObject({
+    await expect(
+      startRpcServer(node, {
+        listen: [{ host: '127.0.0.1', port: port! }],
+        acl: [{ address: '127.0.0.1', whitelist: ['GET /network/**/x'] }],
+      }),
+    ).rejects.toMatchObject({
       name: 'AclError',
       code: 'INVALID_ACL_PATTERN',
       location: { entry: 0, field: 'whitelist[0]' },

@@ -111,14 +111,23 @@ beforeAll(async () => {
   [a, b] = await Promise.all([loopbackNode(testHost(71)), loopbackNode(testHost(72))]);
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split('\n').filter((l) => l !== '')) logs.push(JSON.parse(line) as { level: number; msg: string });
+      for (const line of chunk
+        .toString()
+        .split('\n')
+        .filter((l) => l !== ''))
+        logs.push(JSON.parse(line) as { level: number; msg: string });
       done();
     },
   });
   // A limit far below this process's real one, so that the budget (not the real limit) is what binds.
   reserve = p2pDescriptorNeeds(a.limits);
   descriptorLimit = fdCount() + reserve + BUDGET;
-  server = await startRpcServer(a, { listen: [{ host: '127.0.0.1', port: 0 }], limits: LIMITS, descriptorLimit, logger: pino({ level: 'info' }, sink) });
+  server = await startRpcServer(a, {
+    listen: [{ host: '127.0.0.1', port: 0 }],
+    limits: LIMITS,
+    descriptorLimit,
+    logger: pino({ level: 'info' }, sink),
+  });
 });
 
 afterAll(async () => {
@@ -143,7 +152,16 @@ interface Watch {
 
 /** Watches the node until `until` settles (bounded by `maxMs`): every loop stops by itself. */
 async function watch(until: Promise<unknown>, maxMs: number, loadMark: number, askSelf: boolean): Promise<Watch> {
-  const w: Watch = { handshakes: 0, handshakesUnderLoad: 0, handshakeFailures: [], selfOk: 0, selfOkUnderLoad: 0, selfFailed: 0, maxFds: 0, maxOpen: 0 };
+  const w: Watch = {
+    handshakes: 0,
+    handshakesUnderLoad: 0,
+    handshakeFailures: [],
+    selfOk: 0,
+    selfOkUnderLoad: 0,
+    selfFailed: 0,
+    maxFds: 0,
+    maxOpen: 0,
+  };
   const loaded = () => server.connections().open >= loadMark;
   let over = false;
   void until.finally(() => (over = true));
@@ -214,7 +232,10 @@ describe('slow-body attack on the RPC', () => {
     expect(server.connections().cap).toBeGreaterThan(BUDGET - 5);
     expect(server.connections().cap).toBeLessThanOrEqual(BUDGET);
     const greedy = testHost(200);
-    const sources: [string, number][] = [[greedy, 400], ...Array.from({ length: 6 }, (_, i): [string, number] => [testHost(80 + i), 250])];
+    const sources: [string, number][] = [
+      [greedy, 400],
+      ...Array.from({ length: 6 }, (_, i): [string, number] => [testHost(80 + i), 250]),
+    ];
     const refusedBefore = server.connections().refused;
     const wave = attack(sources, REQUEST_TIMEOUT_MS + MARGIN_MS);
     const w = await watch(wave, 30_000, 1_000, true);

@@ -7,7 +7,12 @@ import { RefusalBurst, burstLowWater } from '../src/rpc/cap-burst.js';
 import { clientKey } from '../src/rpc/client-key.js';
 import { connectionCaps } from '../src/rpc/connection-caps.js';
 import { ConnectionGate } from '../src/rpc/connection-gate.js';
-import { P2P_DESCRIPTOR_MARGIN, p2pDescriptorNeeds, parseOpenFilesLimit, rpcDescriptorBudget } from '../src/rpc/fd-budget.js';
+import {
+  P2P_DESCRIPTOR_MARGIN,
+  p2pDescriptorNeeds,
+  parseOpenFilesLimit,
+  rpcDescriptorBudget,
+} from '../src/rpc/fd-budget.js';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from '../src/rpc/json-depth.js';
 import { DEFAULT_RPC_LIMITS, RpcLimitsError, resolveRpcLimits, timeoutCheckIntervalMs } from '../src/rpc/rpc-limits.js';
 
@@ -25,7 +30,9 @@ Max locked memory         8388608              8388608              bytes
 describe('descriptor budget', () => {
   it('reads the soft "Max open files" limit from /proc/self/limits text', () => {
     expect(parseOpenFilesLimit(LIMITS_TEXT)).toBe(1024);
-    expect(parseOpenFilesLimit(LIMITS_TEXT.replace('1024                 524288', 'unlimited            unlimited'))).toBe(Infinity);
+    expect(
+      parseOpenFilesLimit(LIMITS_TEXT.replace('1024                 524288', 'unlimited            unlimited')),
+    ).toBe(Infinity);
     expect(parseOpenFilesLimit(LIMITS_TEXT.replace(/^Max open files.*$/m, ''))).toBeUndefined();
     expect(parseOpenFilesLimit('Max open files            lots')).toBeUndefined();
     expect(parseOpenFilesLimit('')).toBeUndefined();
@@ -33,7 +40,9 @@ describe('descriptor budget', () => {
 
   it('keeps the P2P connections, handshakes, backlog and a margin for the P2P layer', () => {
     expect(p2pDescriptorNeeds(DEFAULT_LIMITS)).toBe(100 + 20 + 20 + P2P_DESCRIPTOR_MARGIN);
-    expect(p2pDescriptorNeeds({ maxConnections: 8, maxIncomingConnections: 4, backlog: 2 })).toBe(14 + P2P_DESCRIPTOR_MARGIN);
+    expect(p2pDescriptorNeeds({ maxConnections: 8, maxIncomingConnections: 4, backlog: 2 })).toBe(
+      14 + P2P_DESCRIPTOR_MARGIN,
+    );
   });
 
   it('gives the RPC what is left after the reserve and the descriptors open at start, at least one', () => {
@@ -43,14 +52,21 @@ describe('descriptor budget', () => {
   });
 
   it('caps RPC connections at the configured cap or the budget, whichever is lower; static caps without /proc', () => {
-    const base = { limits: DEFAULT_RPC_LIMITS, p2pLimits: DEFAULT_LIMITS, descriptorLimit: undefined, p2pDescriptors: undefined };
+    const base = {
+      limits: DEFAULT_RPC_LIMITS,
+      p2pLimits: DEFAULT_LIMITS,
+      descriptorLimit: undefined,
+      p2pDescriptors: undefined,
+    };
     const roomy = connectionCaps({ ...base, state: { limit: 20_000, inUse: 40 } });
     expect([roomy.total, roomy.perAddress]).toEqual([100, 32]);
     expect(roomy.descriptors).toMatchObject({ limit: 20_000, inUse: 40, p2pNeeds: 204, budget: 20_000 - 204 - 40 });
     const tight = connectionCaps({ ...base, state: { limit: 264, inUse: 40 } });
     expect([tight.total, tight.perAddress]).toEqual([20, 20]);
     // An explicit limit replaces the measured one; an explicit reserve replaces the computed one.
-    expect(connectionCaps({ ...base, descriptorLimit: 300, p2pDescriptors: 250, state: { limit: 20_000, inUse: 40 } }).total).toBe(10);
+    expect(
+      connectionCaps({ ...base, descriptorLimit: 300, p2pDescriptors: 250, state: { limit: 20_000, inUse: 40 } }).total,
+    ).toBe(10);
     expect(connectionCaps({ ...base, state: null })).toEqual({ total: 100, perAddress: 32, descriptors: undefined });
     expect(connectionCaps({ ...base, descriptorLimit: null, state: { limit: 10, inUse: 40 } }).total).toBe(100);
     expect(() => connectionCaps({ ...base, descriptorLimit: -1 })).toThrow(RpcLimitsError);
@@ -59,10 +75,23 @@ describe('descriptor budget', () => {
 
 describe('RPC limits', () => {
   it('has documented defaults and refuses values Node would misread', () => {
-    expect(resolveRpcLimits()).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 30_000, maxConnections: 100, maxConnectionsPerAddress: 32 });
-    expect(resolveRpcLimits({ requestTimeoutMs: 2_000, headersTimeoutMs: 1_000 })).toMatchObject({ requestTimeoutMs: 2_000, headersTimeoutMs: 1_000, keepAliveTimeoutMs: 5_000 });
+    expect(resolveRpcLimits()).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      idleTimeoutMs: 30_000,
+      maxConnections: 100,
+      maxConnectionsPerAddress: 32,
+    });
+    expect(resolveRpcLimits({ requestTimeoutMs: 2_000, headersTimeoutMs: 1_000 })).toMatchObject({
+      requestTimeoutMs: 2_000,
+      headersTimeoutMs: 1_000,
+      keepAliveTimeoutMs: 5_000,
+    });
     for (const bad of [{ requestTimeoutMs: 0 }, { maxConnections: 1.5 }, { headersTimeoutMs: 40_000 }]) {
-      expect(() => resolveRpcLimits(bad)).toThrow(expect.objectContaining({ name: 'RpcLimitsError', code: 'INVALID_RPC_LIMITS' }));
+      expect(() => resolveRpcLimits(bad)).toThrow(
+        expect.objectContaining({ name: 'RpcLimitsError', code: 'INVALID_RPC_LIMITS' }),
+      );
     }
   });
 
@@ -157,17 +186,29 @@ describe('connection gate', () => {
     };
     const a = [connect('10.0.0.1'), connect('::ffff:10.0.0.1'), connect('10.0.0.1'), connect('10.0.0.1')];
     expect(a.map((s) => s.destroyed)).toEqual([false, false, true, true]);
-    expect(lines).toEqual(['warn: RPC per-address connection cap reached: 2 open from 10.0.0.1, refusing its new connections']);
+    expect(lines).toEqual([
+      'warn: RPC per-address connection cap reached: 2 open from 10.0.0.1, refusing its new connections',
+    ]);
     // Another address is still served; the whole /64 of an IPv6 client counts as one.
-    const others = [connect('10.0.0.2'), connect('10.0.0.3'), connect('2001:db8::1'), connect('2001:db8::2'), connect('10.0.0.4')];
+    const others = [
+      connect('10.0.0.2'),
+      connect('10.0.0.3'),
+      connect('2001:db8::1'),
+      connect('2001:db8::2'),
+      connect('10.0.0.4'),
+    ];
     expect(others.map((s) => s.destroyed)).toEqual([false, false, false, false, true]);
     expect(gate.stats()).toEqual({ open: 6, cap: 6, perAddressCap: 2, refused: 3 });
-    expect(lines[1]).toBe('warn: RPC connection cap reached: 6 open, refusing new connections until fewer than 5 are open');
+    expect(lines[1]).toBe(
+      'warn: RPC connection cap reached: 6 open, refusing new connections until fewer than 5 are open',
+    );
     connect('10.0.0.5');
     expect(lines).toHaveLength(2);
     // Back under the low-water marks (1 of 2 per address, 4 of 6 in all): each burst's total, once.
     a[0]!.close();
-    expect(lines.slice(2)).toEqual(['info: RPC per-address connection cap burst over: 2 connections refused (1 address saturations) in 0 s']);
+    expect(lines.slice(2)).toEqual([
+      'info: RPC per-address connection cap burst over: 2 connections refused (1 address saturations) in 0 s',
+    ]);
     others[0]!.close();
     expect(lines.slice(3)).toEqual(['info: RPC connection cap burst over: 2 connections refused in 0 s']);
     expect(gate.stats()).toMatchObject({ open: 4, refused: 4 });
@@ -194,6 +235,6 @@ describe('body depth', () => {
     expect(nestsDeeperThan(`{"a":"\\"${'['.repeat(100)}"}`, 2)).toBe(false);
     expect(nestsDeeperThan(`{"a":[{"b":[1]}],"c":{}}`, 4)).toBe(false);
     expect(nestsDeeperThan(`{"a":[{"b":[1]}],"c":{}}`, 3)).toBe(true);
-    expect(nestsDeeperThan('[' .repeat(1_000_000), MAX_BODY_DEPTH)).toBe(true);
+    expect(nestsDeeperThan('['.repeat(1_000_000), MAX_BODY_DEPTH)).toBe(true);
   });
 });

@@ -16,11 +16,18 @@ beforeAll(async () => {
   node = await loopbackNode(testHost(41));
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split('\n').filter((l) => l !== '')) if ((JSON.parse(line) as { level: number }).level >= 50) errors.push(line);
+      for (const line of chunk
+        .toString()
+        .split('\n')
+        .filter((l) => l !== ''))
+        if ((JSON.parse(line) as { level: number }).level >= 50) errors.push(line);
       done();
     },
   });
-  server = await startRpcServer(node, { listen: [{ host: '127.0.0.1', port: 0 }], logger: pino({ level: 'debug' }, sink) });
+  server = await startRpcServer(node, {
+    listen: [{ host: '127.0.0.1', port: 0 }],
+    logger: pino({ level: 'debug' }, sink),
+  });
   base = `http://127.0.0.1:${server.port}`;
 });
 
@@ -29,12 +36,17 @@ afterAll(async () => {
   await node?.stop();
 });
 
-async function send(method: string, path: string, body: string): Promise<{ status: number; type: string | null; text: string }> {
+async function send(
+  method: string,
+  path: string,
+  body: string,
+): Promise<{ status: number; type: string | null; text: string }> {
   const res = await fetch(base + path, { method, body, headers: { 'content-type': 'application/json' } });
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
 
-const nested = (open: string, inner: string, close: string, depth: number) => open.repeat(depth) + inner + close.repeat(depth);
+const nested = (open: string, inner: string, close: string, depth: number) =>
+  open.repeat(depth) + inner + close.repeat(depth);
 
 describe('deeply nested JSON bodies', () => {
   it('answers 400 with resto text for arrays, objects and nested field values, under the body size limit', async () => {
@@ -62,10 +74,15 @@ describe('deeply nested JSON bodies', () => {
     expect(deepest.status).toBe(400);
     expect(deepest.text).toMatch(/^Failed to parse the request body: expected a JSON object, got \[\[/);
     const over = await send('PATCH', peer, nested('[', '', ']', MAX_BODY_DEPTH + 1));
-    expect([over.status, over.text]).toEqual([400, `Failed to parse the request body: JSON nested deeper than ${MAX_BODY_DEPTH} levels`]);
+    expect([over.status, over.text]).toEqual([
+      400,
+      `Failed to parse the request body: JSON nested deeper than ${MAX_BODY_DEPTH} levels`,
+    ]);
     const inString = await send('PATCH', peer, `{"acl":"${'['.repeat(10_000)}"}`);
     expect(inString.status).toBe(400);
-    expect(inString.text).toMatch(/^Failed to parse the request body: at \/acl, expected "ban", "trust" or "open", got "\[\[/);
+    expect(inString.text).toMatch(
+      /^Failed to parse the request body: at \/acl, expected "ban", "trust" or "open", got "\[\[/,
+    );
     expect(errors).toEqual([]);
   });
 });

@@ -26,7 +26,9 @@ async function startNode(limits: Record<string, number | null> = {}): Promise<No
 const pointOf = (n: NodeP2p) => ({ ip: hosts.get(n)!, port: n.listeningPort! });
 
 /** The `event` names of a `/network/log` stream, as they arrive. */
-async function openLog(base: string): Promise<{ events: string[]; until: (n: number) => Promise<void>; cancel: () => Promise<void> }> {
+async function openLog(
+  base: string,
+): Promise<{ events: string[]; until: (n: number) => Promise<void>; cancel: () => Promise<void> }> {
   const res = await fetch(`${base}/network/log`);
   expect(res.status).toBe(200);
   const reader = res.body!.getReader();
@@ -75,7 +77,13 @@ describe("/network/log in Octez's order", () => {
     try {
       const conn = await a.connect(pointOf(b));
       await log.until(5);
-      expect(log.events).toEqual(['new_point', 'outgoing_connection', 'new_peer', 'accepting_request', 'connection_established']);
+      expect(log.events).toEqual([
+        'new_point',
+        'outgoing_connection',
+        'new_peer',
+        'accepting_request',
+        'connection_established',
+      ]);
       await a.disconnect(conn);
       await log.until(6);
       expect(log.events.slice(5)).toEqual(['disconnection']);

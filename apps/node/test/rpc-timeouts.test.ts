@@ -9,7 +9,13 @@ import { loopbackNode, testHost } from './loopback-nodes.js';
 // holding a socket without completing a request is cut by the server, while a handler that waits on
 // the P2P layer and a silent stream outlive every timeout. Each wait is bounded.
 
-const LIMITS: Partial<RpcLimits> = { headersTimeoutMs: 600, requestTimeoutMs: 1_200, keepAliveTimeoutMs: 400, idleTimeoutMs: 800, maxConnectionsPerAddress: 4 };
+const LIMITS: Partial<RpcLimits> = {
+  headersTimeoutMs: 600,
+  requestTimeoutMs: 1_200,
+  keepAliveTimeoutMs: 400,
+  idleTimeoutMs: 800,
+  maxConnectionsPerAddress: 4,
+};
 /** Slack for Node's expiry check (every 150 ms here) and a loaded machine; only an upper bound. */
 const MARGIN_MS = 4_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -24,11 +30,19 @@ beforeAll(async () => {
   [a, b] = await Promise.all([loopbackNode(testHost(51)), loopbackNode(testHost(52))]);
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split('\n').filter((l) => l !== '')) logs.push(JSON.parse(line) as { level: number; msg: string });
+      for (const line of chunk
+        .toString()
+        .split('\n')
+        .filter((l) => l !== ''))
+        logs.push(JSON.parse(line) as { level: number; msg: string });
       done();
     },
   });
-  server = await startRpcServer(a, { listen: [{ host: '127.0.0.1', port: 0 }], limits: LIMITS, logger: pino({ level: 'debug' }, sink) });
+  server = await startRpcServer(a, {
+    listen: [{ host: '127.0.0.1', port: 0 }],
+    limits: LIMITS,
+    logger: pino({ level: 'debug' }, sink),
+  });
   base = `http://127.0.0.1:${server.port}`;
 });
 
@@ -107,7 +121,9 @@ describe('timeouts', () => {
 
   it('closes a request whose body trickles in (never idle) after the request timeout, with 408', async () => {
     const raw = await open(testHost(63));
-    raw.socket.write(`PATCH /network/peers/${b.peerId} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`);
+    raw.socket.write(
+      `PATCH /network/peers/${b.peerId} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`,
+    );
     void trickle(raw, ' ', 100, LIMITS.requestTimeoutMs! + MARGIN_MS);
     const end = await endOf(raw, LIMITS.requestTimeoutMs! + MARGIN_MS);
     expect(end.byServer).toBe(true);
@@ -117,7 +133,9 @@ describe('timeouts', () => {
 
   it('closes a request whose body stops coming after the idle timeout, without an answer', async () => {
     const raw = await open(testHost(66));
-    raw.socket.write(`PATCH /network/peers/${b.peerId} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"acl"`);
+    raw.socket.write(
+      `PATCH /network/peers/${b.peerId} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"acl"`,
+    );
     const end = await endOf(raw, LIMITS.requestTimeoutMs! + MARGIN_MS);
     expect(end.byServer).toBe(true);
     expect(end.ms).toBeGreaterThanOrEqual(LIMITS.idleTimeoutMs! - 50);
@@ -142,11 +160,17 @@ describe('timeouts', () => {
     const mute: Server = createServer((s) => s.on('error', () => undefined));
     const held: Socket[] = [];
     mute.on('connection', (s) => held.push(s));
-    const port = await new Promise<number>((resolve) => mute.listen(0, testHost(53), () => resolve((mute.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      mute.listen(0, testHost(53), () => resolve((mute.address() as { port: number }).port)),
+    );
     try {
       const seconds = (2 * LIMITS.requestTimeoutMs!) / 1000;
       const t0 = performance.now();
-      const res = await fetch(`${base}/network/points/${testHost(53)}:${port}?timeout=${seconds}`, { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${base}/network/points/${testHost(53)}:${port}?timeout=${seconds}`, {
+        method: 'PUT',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(performance.now() - t0).toBeGreaterThanOrEqual(seconds * 1000 - 50);
       expect(res.status).toBe(500);
       // The connection attempt's own deadline: Octez's `utils.Timeout`, not a cut socket.
@@ -180,7 +204,8 @@ describe('timeouts', () => {
 describe('per-address cap', () => {
   it('resets connections from an address over its cap at once while another address is served, with one warning', async () => {
     const from = testHost(65);
-    const warnings = () => logs.filter((l) => l.level === 40 && l.msg.startsWith('RPC per-address connection cap reached')).length;
+    const warnings = () =>
+      logs.filter((l) => l.level === 40 && l.msg.startsWith('RPC per-address connection cap reached')).length;
     const before = warnings();
     const held = await Promise.all(Array.from({ length: LIMITS.maxConnectionsPerAddress! }, () => open(from)));
     const refused = await Promise.all(Array.from({ length: 3 }, () => open(from)));
@@ -197,7 +222,10 @@ describe('per-address cap', () => {
     held.forEach((r) => r.kill());
     await Promise.all(held.map((r) => r.ended));
     // The server sees the closes on its own turn of the loop.
-    const over = () => logs.some((l) => l.level === 30 && l.msg.startsWith('RPC per-address connection cap burst over: 3 connections refused'));
+    const over = () =>
+      logs.some(
+        (l) => l.level === 30 && l.msg.startsWith('RPC per-address connection cap burst over: 3 connections refused'),
+      );
     for (let i = 0; i < 100 && !over(); i++) await sleep(20);
     expect(over()).toBe(true);
   });

@@ -78,7 +78,12 @@ interface Answer {
 
 let base = '';
 
-async function rpc(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+async function rpc(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
@@ -147,7 +152,8 @@ let server: RpcServer;
 const idle = (n: NodeP2p, peer: NodeP2p) => (n.peerInfo(peer.peerId)?.state.kind ?? 'Disconnected') === 'Disconnected';
 
 async function ensureDisconnected(): Promise<void> {
-  if (a.findConnection(b.peerId)) expect((await rpc('DELETE', `/network/connections/${b.peerId}?wait`)).status).toBe(200);
+  if (a.findConnection(b.peerId))
+    expect((await rpc('DELETE', `/network/connections/${b.peerId}?wait`)).status).toBe(200);
   // Also waits out a handshake B may still be finishing after a refusal.
   await until([a, b], () => idle(a, b) && idle(b, a), 'both ends disconnected');
 }
@@ -199,7 +205,11 @@ describe('connections', () => {
       expect(put.status, put.text).toBe(200);
       expect(put.text).toBe('{}\n');
       const established = await log.find((e) => e.event === 'connection_established');
-      expect(established).toEqual({ event: 'connection_established', id_point: { addr: mapped(b), port: b.listeningPort }, peer_id: b.peerId });
+      expect(established).toEqual({
+        event: 'connection_established',
+        id_point: { addr: mapped(b), port: b.listeningPort },
+        peer_id: b.peerId,
+      });
     } finally {
       await log.cancel();
     }
@@ -207,7 +217,16 @@ describe('connections', () => {
     const conns = (await rpc('GET', '/network/connections')).json();
     expect(conns).toHaveLength(1);
     const conn = conns[0];
-    expect(Object.keys(conn)).toEqual(['incoming', 'peer_id', 'id_point', 'remote_socket_port', 'announced_version', 'private', 'local_metadata', 'remote_metadata']);
+    expect(Object.keys(conn)).toEqual([
+      'incoming',
+      'peer_id',
+      'id_point',
+      'remote_socket_port',
+      'announced_version',
+      'private',
+      'local_metadata',
+      'remote_metadata',
+    ]);
     expect(conn).toMatchObject({
       incoming: false,
       peer_id: b.peerId,
@@ -221,15 +240,32 @@ describe('connections', () => {
     expect((await rpc('GET', `/network/connections/${b.peerId}`)).json()).toEqual(conn);
 
     const peer = (await rpc('GET', `/network/peers/${b.peerId}`)).json();
-    expect(Object.keys(peer).slice(0, 7)).toEqual(['score', 'trusted', 'conn_metadata', 'peer_metadata', 'state', 'reachable_at', 'stat']);
+    expect(Object.keys(peer).slice(0, 7)).toEqual([
+      'score',
+      'trusted',
+      'conn_metadata',
+      'peer_metadata',
+      'state',
+      'reachable_at',
+      'stat',
+    ]);
     expect(typeof peer.score).toBe('number');
-    expect(peer).toMatchObject({ trusted: false, state: 'running', conn_metadata: { disable_mempool: false, private_node: false }, reachable_at: { addr: mapped(b), port: b.listeningPort } });
+    expect(peer).toMatchObject({
+      trusted: false,
+      state: 'running',
+      conn_metadata: { disable_mempool: false, private_node: false },
+      reachable_at: { addr: mapped(b), port: b.listeningPort },
+    });
     expect(peer.stat.total_recv).toMatch(/^\d+$/);
     expect(peer.last_established_connection[0]).toEqual({ addr: mapped(b), port: b.listeningPort });
     expect(peer.last_established_connection[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}-00:00$/);
 
     const point = (await rpc('GET', `/network/points/${pointOf(b)}`)).json();
-    expect(point).toMatchObject({ trusted: false, state: { event_kind: 'running', p2p_peer_id: b.peerId }, p2p_peer_id: b.peerId });
+    expect(point).toMatchObject({
+      trusted: false,
+      state: { event_kind: 'running', p2p_peer_id: b.peerId },
+      p2p_peer_id: b.peerId,
+    });
 
     const full = (await rpc('GET', '/network/full_stat')).json();
     expect(Object.keys(full)).toEqual(['stat', 'incoming_connections', 'outgoing_connections', 'peers', 'points']);
@@ -244,8 +280,10 @@ describe('connections', () => {
 
   it('filters peers and points by state', async () => {
     await ensureConnected();
-    const peers = async (q: string) => (await rpc('GET', `/network/peers${q}`)).json().map((p: [string, unknown]) => p[0]);
-    const points = async (q: string) => (await rpc('GET', `/network/points${q}`)).json().map((p: [string, unknown]) => p[0]);
+    const peers = async (q: string) =>
+      (await rpc('GET', `/network/peers${q}`)).json().map((p: [string, unknown]) => p[0]);
+    const points = async (q: string) =>
+      (await rpc('GET', `/network/points${q}`)).json().map((p: [string, unknown]) => p[0]);
     expect(await peers('')).toContain(b.peerId);
     expect(await peers('?filter=running')).toEqual([b.peerId]);
     expect(await peers('?filter=disconnected')).not.toContain(b.peerId);
@@ -253,7 +291,11 @@ describe('connections', () => {
     expect(await points('?filter=running')).toEqual([pointOf(b)]);
     expect(await points('?filter=requested&filter=disconnected')).not.toContain(pointOf(b));
     const bad = await rpc('GET', '/network/points?filter=sleeping');
-    expect([bad.status, bad.type, bad.text]).toEqual([400, 'text/plain', `Failed to parse the query string: Failed to parse argument 'filter' ("sleeping"): Invalid state: sleeping`]);
+    expect([bad.status, bad.type, bad.text]).toEqual([
+      400,
+      'text/plain',
+      `Failed to parse the query string: Failed to parse argument 'filter' ("sleeping"): Invalid state: sleeping`,
+    ]);
   });
 
   it('monitors a peer log and closes a connection with DELETE', async () => {
@@ -269,7 +311,11 @@ describe('connections', () => {
       expect(del.text).toBe('{}\n');
       const next = await monitor.next();
       expect(next).toHaveLength(1);
-      expect(next[0]).toMatchObject({ kind: expect.stringMatching(/disconnection$/), addr: mapped(b), port: b.listeningPort });
+      expect(next[0]).toMatchObject({
+        kind: expect.stringMatching(/disconnection$/),
+        addr: mapped(b),
+        port: b.listeningPort,
+      });
     } finally {
       await monitor.cancel();
     }
@@ -279,12 +325,17 @@ describe('connections', () => {
     // Octez's point-event encoding prints Disconnection as "rejecting_request".
     const pointLog = (await rpc('GET', `/network/points/${pointOf(b)}/log`)).json();
     expect(pointLog.at(-1)[1]).toEqual({ event_kind: 'rejecting_request', p2p_peer_id: b.peerId });
-    expect((await rpc('GET', `/network/peers/${b.peerId}`)).json()).toMatchObject({ state: 'disconnected', stat: { total_sent: '0', total_recv: '0', current_inflow: 0, current_outflow: 0 } });
+    expect((await rpc('GET', `/network/peers/${b.peerId}`)).json()).toMatchObject({
+      state: 'disconnected',
+      stat: { total_sent: '0', total_recv: '0', current_inflow: 0, current_outflow: 0 },
+    });
   });
 
   it('maps a refused TCP connection to node.p2p_pool.connection_failed', async () => {
     const s = createServer();
-    const port = await new Promise<number>((resolve) => s.listen(0, hosts.get(b), () => resolve((s.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      s.listen(0, hosts.get(b), () => resolve((s.address() as { port: number }).port)),
+    );
     await new Promise<void>((resolve) => s.close(() => resolve()));
     const r = await rpc('PUT', `/network/points/${hosts.get(b)!}:${port}?timeout=5`, {});
     expect(r.status).toBe(500);
@@ -307,14 +358,20 @@ describe('ACL', () => {
     expect(refused.status).toBe(500);
     expect(refused.json()).toEqual([{ kind: 'permanent', id: 'node.p2p_pool.peer_banned', peer: b.peerId }]);
 
-    expect((await rpc('PATCH', `/network/peers/${b.peerId}`, { acl: 'open' })).json()).toMatchObject({ trusted: false });
+    expect((await rpc('PATCH', `/network/peers/${b.peerId}`, { acl: 'open' })).json()).toMatchObject({
+      trusted: false,
+    });
     expect((await rpc('GET', `/network/peers/${b.peerId}/banned`)).text).toBe('false\n');
     a.peers.ban(b.peerId);
     // Trust lifts the ban, and a trusted peer is never reported banned.
-    expect((await rpc('PATCH', `/network/peers/${b.peerId}`, { acl: 'trust' })).json()).toMatchObject({ trusted: true });
+    expect((await rpc('PATCH', `/network/peers/${b.peerId}`, { acl: 'trust' })).json()).toMatchObject({
+      trusted: true,
+    });
     expect((await rpc('GET', `/network/peers/${b.peerId}/banned`)).text).toBe('false\n');
     expect((await rpc('PATCH', `/network/peers/${b.peerId}`, {})).json()).toMatchObject({ trusted: true });
-    expect((await rpc('PATCH', `/network/peers/${b.peerId}`, { acl: 'open' })).json()).toMatchObject({ trusted: false });
+    expect((await rpc('PATCH', `/network/peers/${b.peerId}`, { acl: 'open' })).json()).toMatchObject({
+      trusted: false,
+    });
 
     const bad = await rpc('PATCH', `/network/peers/${b.peerId}`, { acl: 'maybe' });
     expect([bad.status, bad.type]).toEqual([400, 'text/plain']);
@@ -363,8 +420,18 @@ describe('ACL', () => {
     expect(patched.expected_peer_id).toBe(STRANGER);
     const r = await rpc('PUT', `/network/points/${pointOf(b)}?timeout=5`, {});
     expect(r.status).toBe(500);
-    expect(r.json()).toEqual([{ kind: 'permanent', id: 'node.p2p_connect_handler.identity_check_failure', point: pointOf(b), expected_peer_id: STRANGER, received_peer_id: b.peerId }]);
-    expect((await rpc('PATCH', `/network/points/${pointOf(b)}`, { peer_id: b.peerId })).json().expected_peer_id).toBe(b.peerId);
+    expect(r.json()).toEqual([
+      {
+        kind: 'permanent',
+        id: 'node.p2p_connect_handler.identity_check_failure',
+        point: pointOf(b),
+        expected_peer_id: STRANGER,
+        received_peer_id: b.peerId,
+      },
+    ]);
+    expect((await rpc('PATCH', `/network/points/${pointOf(b)}`, { peer_id: b.peerId })).json().expected_peer_id).toBe(
+      b.peerId,
+    );
     await until([a, b], () => b.findConnection(a.peerId) === undefined, 'B to drop the refused connection');
   });
 
@@ -375,7 +442,9 @@ describe('ACL', () => {
     // `greylist_peer` acts on a running peer only: its address and its id.
     a.greylistPeer(b.peerId);
     a.peers.ban(b.peerId);
-    expect((await rpc('GET', '/network/greylist/ips')).text).toBe(`{"ips":["::ffff:192.0.2.7","${mapped(b)}"],"not_reliable_since":null}\n`);
+    expect((await rpc('GET', '/network/greylist/ips')).text).toBe(
+      `{"ips":["::ffff:192.0.2.7","${mapped(b)}"],"not_reliable_since":null}\n`,
+    );
     expect((await rpc('GET', '/network/greylist/peers')).json()).toEqual([b.peerId]);
     expect((await rpc('GET', '/network/points/192.0.2.7:9732/banned')).text).toBe('true\n');
     expect((await rpc('GET', `/network/peers/${b.peerId}/banned`)).text).toBe('true\n');
@@ -417,21 +486,106 @@ describe('bad requests', () => {
       `Failed to parsed an argument in path. After "${context}", the value "${reason}" is not acceptable for type "${type}"`;
     const query = (message: string) => `Failed to parse the query string: ${message}`;
     const cases: [string, string, unknown, string | RegExp][] = [
-      ['GET', '/network/points/not_a_point', undefined, path('network/points/not_a_point', "Parsing of 'not_a_point' failed: expected <addr>[:<port>][#<peer_id>].\n", 'point')],
-      ['GET', '/network/points/192.0.2.1', undefined, path('network/points/192.0.2.1', 'P2p_point.of_string_exn: no port', 'point')],
-      ['GET', '/network/points/192.0.2.1:99999/log', undefined, path('network/points/192.0.2.1:99999', "Parsing of '192.0.2.1:99999' failed: port '99999' not in range [0-65535].\n", 'point')],
-      ['GET', `/network/points/${enc('[::1:9732')}/banned`, undefined, path('network/points/[::1:9732', "Parsing of '[::1:9732' failed: expected <addr>[:<port>][#<peer_id>].\n", 'point')],
-      ['PUT', `/network/points/example.com:9732`, {}, path('network/points/example.com:9732', 'P2p_point.of_string', 'point')],
-      ['GET', '/network/peers/idNotAPeerId', undefined, path('network/peers/idNotAPeerId', 'failed to decode Base58Check-encoded data (Crypto_box.Public_key_hash): "idNotAPeerId"', 'peer_id')],
-      ['DELETE', `/network/connections/${badId}`, undefined, path(`network/connections/${badId}`, `failed to decode Base58Check-encoded data (Crypto_box.Public_key_hash): "${badId}"`, 'peer_id')],
-      ['PUT', `/network/points/${pointOf(b)}?timeout=soon`, {}, query(`Failed to parse argument 'timeout' ("soon"): failed to parse timespan: "soon"`)],
-      ['PUT', `/network/points/${pointOf(b)}?timeout=-1`, {}, query(`Failed to parse argument 'timeout' ("-1"): failed to parse timespan: "-1"`)],
-      ['PUT', `/network/points/${pointOf(b)}?timeout=1&timeout=2`, {}, query(`Duplicate argument 'timeout' in query string.`)],
-      ['DELETE', `/network/connections/${STRANGER}?wait=perhaps`, undefined, query(`Failed to parse argument 'wait' ("perhaps"): Cannot parse boolean value`)],
-      ['GET', `/network/peers/${STRANGER}/log?monitor=2`, undefined, query(`Failed to parse argument 'monitor' ("2"): Cannot parse boolean value`)],
+      [
+        'GET',
+        '/network/points/not_a_point',
+        undefined,
+        path(
+          'network/points/not_a_point',
+          "Parsing of 'not_a_point' failed: expected <addr>[:<port>][#<peer_id>].\n",
+          'point',
+        ),
+      ],
+      [
+        'GET',
+        '/network/points/192.0.2.1',
+        undefined,
+        path('network/points/192.0.2.1', 'P2p_point.of_string_exn: no port', 'point'),
+      ],
+      [
+        'GET',
+        '/network/points/192.0.2.1:99999/log',
+        undefined,
+        path(
+          'network/points/192.0.2.1:99999',
+          "Parsing of '192.0.2.1:99999' failed: port '99999' not in range [0-65535].\n",
+          'point',
+        ),
+      ],
+      [
+        'GET',
+        `/network/points/${enc('[::1:9732')}/banned`,
+        undefined,
+        path(
+          'network/points/[::1:9732',
+          "Parsing of '[::1:9732' failed: expected <addr>[:<port>][#<peer_id>].\n",
+          'point',
+        ),
+      ],
+      [
+        'PUT',
+        `/network/points/example.com:9732`,
+        {},
+        path('network/points/example.com:9732', 'P2p_point.of_string', 'point'),
+      ],
+      [
+        'GET',
+        '/network/peers/idNotAPeerId',
+        undefined,
+        path(
+          'network/peers/idNotAPeerId',
+          'failed to decode Base58Check-encoded data (Crypto_box.Public_key_hash): "idNotAPeerId"',
+          'peer_id',
+        ),
+      ],
+      [
+        'DELETE',
+        `/network/connections/${badId}`,
+        undefined,
+        path(
+          `network/connections/${badId}`,
+          `failed to decode Base58Check-encoded data (Crypto_box.Public_key_hash): "${badId}"`,
+          'peer_id',
+        ),
+      ],
+      [
+        'PUT',
+        `/network/points/${pointOf(b)}?timeout=soon`,
+        {},
+        query(`Failed to parse argument 'timeout' ("soon"): failed to parse timespan: "soon"`),
+      ],
+      [
+        'PUT',
+        `/network/points/${pointOf(b)}?timeout=-1`,
+        {},
+        query(`Failed to parse argument 'timeout' ("-1"): failed to parse timespan: "-1"`),
+      ],
+      [
+        'PUT',
+        `/network/points/${pointOf(b)}?timeout=1&timeout=2`,
+        {},
+        query(`Duplicate argument 'timeout' in query string.`),
+      ],
+      [
+        'DELETE',
+        `/network/connections/${STRANGER}?wait=perhaps`,
+        undefined,
+        query(`Failed to parse argument 'wait' ("perhaps"): Cannot parse boolean value`),
+      ],
+      [
+        'GET',
+        `/network/peers/${STRANGER}/log?monitor=2`,
+        undefined,
+        query(`Failed to parse argument 'monitor' ("2"): Cannot parse boolean value`),
+      ],
       ['PUT', `/network/points/${pointOf(b)}`, '{"not json', /^Failed to parse the request body: invalid JSON: /],
       ['PUT', `/network/points/${pointOf(b)}`, [], /^Failed to parse the request body: expected a JSON object/],
-      ['PATCH', `/network/points/${pointOf(b)}`, { peer_id: 'nobody' }, /^Failed to parse the request body: at \/peer_id, /],
+      [
+        'PATCH',
+        `/network/points/${pointOf(b)}`,
+        { peer_id: 'nobody' },
+        /^Failed to parse the request body: at \/peer_id, /,
+      ],
     ];
     for (const [method, path, body, expected] of cases) {
       const r = await rpc(method, path, body);
@@ -446,7 +600,9 @@ describe('bad requests', () => {
     const huge = await rpc('PATCH', `/network/peers/${b.peerId}`, { acl: 'x'.repeat(200_000) });
     expect(huge.status).toBe(413);
     // An empty body and no content type are accepted as Octez's default JSON `{}`.
-    expect((await rpc('PATCH', `/network/peers/${b.peerId}`, '', { 'content-type': 'application/json' })).status).toBe(200);
+    expect((await rpc('PATCH', `/network/peers/${b.peerId}`, '', { 'content-type': 'application/json' })).status).toBe(
+      200,
+    );
     const badUrl = await rpc('GET', '/network/points/%ZZ');
     expect(badUrl.status).toBe(400);
     expect(badUrl.json()[0]).toMatchObject({ id: 'tzp2p.rpc.invalid_request' });
@@ -524,7 +680,9 @@ describe('streams', () => {
       const second = new LineReader(await fetch(`${ownBase}/network/log`));
       const refused = await fetch(`${ownBase}/network/log`);
       expect(refused.status).toBe(503);
-      expect(await refused.json()).toEqual([{ kind: 'temporary', id: 'tzp2p.rpc.too_many_streams', max: 2, msg: expect.any(String) }]);
+      expect(await refused.json()).toEqual([
+        { kind: 'temporary', id: 'tzp2p.rpc.too_many_streams', max: 2, msg: expect.any(String) },
+      ]);
       // Ordinary requests are not streams and are still served.
       expect((await fetch(`${ownBase}/network/self`)).status).toBe(200);
       await first.cancel();
@@ -549,7 +707,10 @@ describe('streams', () => {
   });
 
   it('reports a port it cannot listen on', async () => {
-    await expect(startRpcServer(a, { listen: [{ host: '127.0.0.1', port: server.port }] })).rejects.toMatchObject({ name: 'RpcServerError', code: 'RPC_LISTEN_FAILED' });
+    await expect(startRpcServer(a, { listen: [{ host: '127.0.0.1', port: server.port }] })).rejects.toMatchObject({
+      name: 'RpcServerError',
+      code: 'RPC_LISTEN_FAILED',
+    });
   });
 
   it('monitors a point log, and close() ends every open stream', async () => {
@@ -570,7 +731,9 @@ describe('streams', () => {
 
     await ensureConnected();
     const fresh = await monitor.find((v) => v[0][1].event_kind === 'accepting_request');
-    expect(fresh).toEqual([[expect.stringMatching(/-00:00$/), { event_kind: 'accepting_request', p2p_peer_id: b.peerId }]]);
+    expect(fresh).toEqual([
+      [expect.stringMatching(/-00:00$/), { event_kind: 'accepting_request', p2p_peer_id: b.peerId }],
+    ]);
     expect(busOf(a).consumerCount).toBe(consumers + 1);
 
     await own.close();
@@ -582,7 +745,10 @@ describe('streams', () => {
       }
     };
     await Promise.all([drained(log), drained(monitor)]);
-    await settle(() => busOf(a).consumerCount === consumers && busOf(a).subscriberCount === subscribers, 'streams to release the bus');
+    await settle(
+      () => busOf(a).consumerCount === consumers && busOf(a).subscriberCount === subscribers,
+      'streams to release the bus',
+    );
     await own.close();
   });
 });
@@ -597,33 +763,63 @@ describe('P2P error traces (p2p_errors.ml, data_encoding_wrapper.ml, error_monad
   const point = makePoint('192.0.2.7', 9732);
 
   it('prints the registered id, kind and fields of each error', () => {
-    expect(traceOf(new P2pError('REJECTED', 'x', { point, peerId: STRANGER, motive: { kind: 'Too_many_connections' } }))).toEqual([
-      { kind: 'permanent', id: 'node.p2p_pool.rejected', peer_id: STRANGER, motive: 1 },
+    expect(
+      traceOf(new P2pError('REJECTED', 'x', { point, peerId: STRANGER, motive: { kind: 'Too_many_connections' } })),
+    ).toEqual([{ kind: 'permanent', id: 'node.p2p_pool.rejected', peer_id: STRANGER, motive: 1 }]);
+    expect(
+      traceOf(
+        new P2pError('REJECTED_BY_NACK', 'x', {
+          motive: { kind: 'Already_connected' },
+          alternativePoints: [point, makePoint('2001:db8::1', 1)],
+        }),
+      ),
+    ).toEqual([
+      {
+        kind: 'permanent',
+        id: 'node.p2p_socket.rejected_by_nack',
+        motive: 5,
+        alternative_points: ['192.0.2.7:9732', '[2001:db8::1]:1'],
+      },
     ]);
-    expect(traceOf(new P2pError('REJECTED_BY_NACK', 'x', { motive: { kind: 'Already_connected' }, alternativePoints: [point, makePoint('2001:db8::1', 1)] }))).toEqual([
-      { kind: 'permanent', id: 'node.p2p_socket.rejected_by_nack', motive: 5, alternative_points: ['192.0.2.7:9732', '[2001:db8::1]:1'] },
+    expect(traceOf(new P2pError('NOT_ENOUGH_PROOF_OF_WORK', 'x', { peerId: STRANGER }))).toEqual([
+      { kind: 'permanent', id: 'node.p2p_socket.not_enough_proof_of_work', peer_id: STRANGER },
     ]);
-    expect(traceOf(new P2pError('NOT_ENOUGH_PROOF_OF_WORK', 'x', { peerId: STRANGER }))).toEqual([{ kind: 'permanent', id: 'node.p2p_socket.not_enough_proof_of_work', peer_id: STRANGER }]);
     const myself = new ConnectionError('MYSELF', 'x', { idPoint: { ip: '192.0.2.7', port: undefined } });
-    expect(traceOf(P2pError.from(myself, point))).toEqual([{ kind: 'permanent', id: 'node.p2p_socket.myself', connection_id: { addr: '::ffff:192.0.2.7' } }]);
-    expect(traceOf(new P2pError('TOO_MANY_CONNECTIONS', 'x'))).toEqual([{ kind: 'permanent', id: 'node.p2p_pool.too_many_connections' }]);
+    expect(traceOf(P2pError.from(myself, point))).toEqual([
+      { kind: 'permanent', id: 'node.p2p_socket.myself', connection_id: { addr: '::ffff:192.0.2.7' } },
+    ]);
+    expect(traceOf(new P2pError('TOO_MANY_CONNECTIONS', 'x'))).toEqual([
+      { kind: 'permanent', id: 'node.p2p_pool.too_many_connections' },
+    ]);
     expect(traceOf(new P2pError('P2P_SHUT_DOWN', 'x'))).toEqual([{ kind: 'permanent', id: 'node.p2p_pool.disabled' }]);
-    expect(traceOf(new P2pError('MESSAGE_TOO_LARGE', 'x'))).toEqual([{ kind: 'permanent', id: 'node.p2p_socket.invalid_message_size' }]);
+    expect(traceOf(new P2pError('MESSAGE_TOO_LARGE', 'x'))).toEqual([
+      { kind: 'permanent', id: 'node.p2p_socket.invalid_message_size' },
+    ]);
     expect(traceOf(new P2pError('TIMEOUT', 'x'))).toEqual([{ kind: 'temporary', id: 'utils.Timeout' }]);
     expect(traceOf(new P2pError('CANCELED', 'x'))).toEqual([{ kind: 'temporary', id: 'canceled' }]);
   });
 
   it('reports bytes that do not decode or encode as decoding_error / encoding_error with their read or write error', () => {
-    const decoding = (cause: unknown) => P2pError.from(new ConnectionError('DECODING_ERROR', 'incoming message', { cause }), point);
+    const decoding = (cause: unknown) =>
+      P2pError.from(new ConnectionError('DECODING_ERROR', 'incoming message', { cause }), point);
     // Payload-less cases of Binary.read_error print as {} in JSON.
-    expect(traceOf(decoding(new DecodeError('NOT_ENOUGH_DATA', 3, 'short')))).toEqual([{ kind: 'permanent', id: 'decoding_error', error: {} }]);
-    expect(traceOf(decoding(new DecodeError('EXTRA_BYTES', 3, 'long')))).toEqual([{ kind: 'permanent', id: 'decoding_error', error: {} }]);
+    expect(traceOf(decoding(new DecodeError('NOT_ENOUGH_DATA', 3, 'short')))).toEqual([
+      { kind: 'permanent', id: 'decoding_error', error: {} },
+    ]);
+    expect(traceOf(decoding(new DecodeError('EXTRA_BYTES', 3, 'long')))).toEqual([
+      { kind: 'permanent', id: 'decoding_error', error: {} },
+    ]);
     // Others take the union's string case, which every Octez client decodes.
     const utf8 = new DecodeError('INVALID_UTF8', 0, 'bad byte');
     expect(traceOf(decoding(utf8))).toEqual([{ kind: 'permanent', id: 'decoding_error', error: utf8.message }]);
-    expect(traceOf(new P2pError('DECODING_ERROR', 'negative size'))).toEqual([{ kind: 'permanent', id: 'decoding_error', error: 'negative size' }]);
-    const encoding = (cause: unknown) => P2pError.from(new ConnectionError('ENCODING_ERROR', 'cannot encode', { cause }));
-    expect(traceOf(encoding(new EncodeError('SIZE_LIMIT_EXCEEDED', 'too big')))).toEqual([{ kind: 'permanent', id: 'encoding_error', error: {} }]);
+    expect(traceOf(new P2pError('DECODING_ERROR', 'negative size'))).toEqual([
+      { kind: 'permanent', id: 'decoding_error', error: 'negative size' },
+    ]);
+    const encoding = (cause: unknown) =>
+      P2pError.from(new ConnectionError('ENCODING_ERROR', 'cannot encode', { cause }));
+    expect(traceOf(encoding(new EncodeError('SIZE_LIMIT_EXCEEDED', 'too big')))).toEqual([
+      { kind: 'permanent', id: 'encoding_error', error: {} },
+    ]);
     const range = new EncodeError('INT_OUT_OF_RANGE', 'int16: 70000');
     expect(traceOf(encoding(range))).toEqual([{ kind: 'permanent', id: 'encoding_error', error: range.message }]);
   });
@@ -634,7 +830,11 @@ describe('P2P error traces (p2p_errors.ml, data_encoding_wrapper.ml, error_monad
       const r = await rpc('PUT', `/network/points/${pointOf(other)}?timeout=5`, {});
       expect(r.status).toBe(500);
       expect(JSON.parse(r.text)).toEqual([
-        { kind: 'permanent', id: 'node.p2p_socket.rejected_no_common_protocol', announced_version: { chain_name: 'TZP2P_OTHER_CHAIN', distributed_db_version: 2, p2p_version: 1 } },
+        {
+          kind: 'permanent',
+          id: 'node.p2p_socket.rejected_no_common_protocol',
+          announced_version: { chain_name: 'TZP2P_OTHER_CHAIN', distributed_db_version: 2, p2p_version: 1 },
+        },
       ]);
     } finally {
       await other.stop();
@@ -643,6 +843,9 @@ describe('P2P error traces (p2p_errors.ml, data_encoding_wrapper.ml, error_monad
 
   it('answers anything else as an internal failure, without details', () => {
     const r = p2pFailure(new Error('boom'), noExpected);
-    expect([r.status, r.body]).toEqual([500, { kind: 'trace', trace: [{ kind: 'temporary', id: 'failure', msg: 'internal error' }] }]);
+    expect([r.status, r.body]).toEqual([
+      500,
+      { kind: 'trace', trace: [{ kind: 'temporary', id: 'failure', msg: 'internal error' }] },
+    ]);
   });
 });

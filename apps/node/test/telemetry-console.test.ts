@@ -77,13 +77,25 @@ describe('console exporters', () => {
       resource: { attributes: { 'service.name': 'tzp2p-console-test' } },
     });
     // b authenticated before sending its Ack, so both handshake halves ended before connect returned.
-    expect(spans.filter((s) => s.name === 'p2p.authenticate').map((s) => s.attributes['tezos.p2p.direction']).sort()).toEqual(['incoming', 'outgoing']);
+    expect(
+      spans
+        .filter((s) => s.name === 'p2p.authenticate')
+        .map((s) => s.attributes['tezos.p2p.direction'])
+        .sort(),
+    ).toEqual(['incoming', 'outgoing']);
     expect(out.text()).toContain("name: 'p2p.authenticate'");
     expect(out.text()).toContain("'tezos.p2p.peer_id': ");
-    const metricNames = out.printed.flatMap((x) => (typeof x === 'object' && x !== null && 'descriptor' in x ? [(x as { descriptor: { name: string } }).descriptor.name] : []));
-    expect(metricNames).toEqual(expect.arrayContaining(['tezos.p2p.connections', 'tezos.p2p.handshakes', 'tezos.p2p.bytes']));
+    const metricNames = out.printed.flatMap((x) =>
+      typeof x === 'object' && x !== null && 'descriptor' in x
+        ? [(x as { descriptor: { name: string } }).descriptor.name]
+        : [],
+    );
+    expect(metricNames).toEqual(
+      expect.arrayContaining(['tezos.p2p.connections', 'tezos.p2p.handshakes', 'tezos.p2p.bytes']),
+    );
 
-    for (let i = 0; i < 50 && Object.keys(leftSince(before)).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 50 && Object.keys(leftSince(before)).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect(leftSince(before)).toEqual({});
   });
 });

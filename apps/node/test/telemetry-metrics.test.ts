@@ -1,5 +1,11 @@
 import { type Attributes, metrics } from '@opentelemetry/api';
-import { AggregationTemporality, type DataPoint, MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  type DataPoint,
+  MeterProvider,
+  MetricReader,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
 import { generateIdentity } from '@tezos-p2p/crypto';
 import type { P2pEvent } from '@tezos-p2p/events';
 import { createP2p, rawMessageParams } from '@tezos-p2p/p2p';
@@ -33,7 +39,10 @@ function snapshot(rm: ResourceMetrics): Snapshot {
   const out: Snapshot = new Map();
   for (const sm of rm.scopeMetrics) {
     for (const m of sm.metrics) {
-      const points = (m.dataPoints as DataPoint<unknown>[]).map((p) => ({ attributes: p.attributes, value: p.value as number }));
+      const points = (m.dataPoints as DataPoint<unknown>[]).map((p) => ({
+        attributes: p.attributes,
+        value: p.value as number,
+      }));
       out.set(m.descriptor.name, [...(out.get(m.descriptor.name) ?? []), ...points]);
     }
   }
@@ -47,7 +56,9 @@ function valueOf(s: Snapshot, name: string, attrs: Attributes): number {
 }
 
 function sum(s: Snapshot, name: string, match: Attributes = {}): number {
-  return (s.get(name) ?? []).filter((p) => Object.entries(match).every(([k, v]) => p.attributes[k] === v)).reduce((a, p) => a + p.value, 0);
+  return (s.get(name) ?? [])
+    .filter((p) => Object.entries(match).every(([k, v]) => p.attributes[k] === v))
+    .reduce((a, p) => a + p.value, 0);
 }
 
 const reader = new TestReader();
@@ -74,7 +85,13 @@ let nextHost = 50;
 async function startNode(chain = 'TEZOS_TELEMETRY_TEST') {
   const host = `127.0.${base}.${nextHost++}`;
   const node = await createP2p(
-    { identity: await generateIdentity({ difficulty: 0, workers: 0 }), listenAddr: host, localAddress: host, listeningPort: 0, expectedProofOfWork: 0 },
+    {
+      identity: await generateIdentity({ difficulty: 0, workers: 0 }),
+      listenAddr: host,
+      localAddress: host,
+      listeningPort: 0,
+      expectedProofOfWork: 0,
+    },
     { maintenanceIdleTimeMs: null },
     rawMessageParams(chain, { privateMode: false }),
   );
@@ -110,11 +127,15 @@ describe('P2P metrics through the SDK', () => {
     try {
       expect(valueOf(await collect(), 'tezos.p2p.connections', { direction: 'incoming' })).toBe(0);
 
-      const established = firstValueFrom(b.node.events$.pipe(filter((e: P2pEvent) => e.kind === 'Connection_established')));
+      const established = firstValueFrom(
+        b.node.events$.pipe(filter((e: P2pEvent) => e.kind === 'Connection_established')),
+      );
       const ab = await a.node.connect(b.point);
       await established;
       const s1 = await eventually(
-        (s) => valueOf(s, 'tezos.p2p.handshakes', { direction: 'incoming', outcome: 'accepted' }) === 1 && valueOf(s, 'tezos.p2p.handshakes', { direction: 'outgoing', outcome: 'accepted' }) === 1,
+        (s) =>
+          valueOf(s, 'tezos.p2p.handshakes', { direction: 'incoming', outcome: 'accepted' }) === 1 &&
+          valueOf(s, 'tezos.p2p.handshakes', { direction: 'outgoing', outcome: 'accepted' }) === 1,
         'both halves of the handshake accepted',
       );
       // In this process: a's outgoing connection and b's incoming one.
@@ -124,25 +145,36 @@ describe('P2P metrics through the SDK', () => {
       const ba = b.node.findConnection(a.node.peerId)!;
       await a.node.send(ab, { tag: 0x10, payload: new Uint8Array(1000) });
       await b.node.recv(ba);
-      const s2 = await eventually((s) => valueOf(s, 'tezos.p2p.messages', { direction: 'received', kind: 'application' }) >= 1, 'the application message received');
+      const s2 = await eventually(
+        (s) => valueOf(s, 'tezos.p2p.messages', { direction: 'received', kind: 'application' }) >= 1,
+        'the application message received',
+      );
       expect(valueOf(s2, 'tezos.p2p.messages', { direction: 'sent', kind: 'application' })).toBe(1);
       expect(valueOf(s2, 'tezos.p2p.messages', { direction: 'received', kind: 'application' })).toBe(1);
       // Wire bytes: the 1000-byte payload, its framing, chunk header and MAC at least.
       expect(valueOf(s2, 'tezos.p2p.bytes', { direction: 'sent' })).toBeGreaterThan(1000);
       expect(valueOf(s2, 'tezos.p2p.bytes', { direction: 'received' })).toBeGreaterThan(1000);
       // What the connections' own statistics say, summed (every connection of this process is a's or b's).
-      expect(valueOf(s2, 'tezos.p2p.bytes', { direction: 'sent' })).toBe(ab.connection.stat().bytesSent + ba.connection.stat().bytesSent);
+      expect(valueOf(s2, 'tezos.p2p.bytes', { direction: 'sent' })).toBe(
+        ab.connection.stat().bytesSent + ba.connection.stat().bytesSent,
+      );
 
       // Both sides of a chain mismatch refuse with a Nack (unknown_chain_name), as Octez.
       const rejecting = firstValueFrom(c.node.events$.pipe(filter((e: P2pEvent) => e.kind === 'Rejecting_request')));
       await expect(a.node.connect(c.point)).rejects.toMatchObject({ code: 'REJECTED_NO_COMMON_PROTOCOL' });
       await rejecting;
       const s3 = await eventually(
-        (s) => valueOf(s, 'tezos.p2p.refusals', { reason: 'unknown_chain_name' }) === 2 && sum(s, 'tezos.p2p.handshakes', { outcome: 'REJECTED_NO_COMMON_PROTOCOL' }) === 2,
+        (s) =>
+          valueOf(s, 'tezos.p2p.refusals', { reason: 'unknown_chain_name' }) === 2 &&
+          sum(s, 'tezos.p2p.handshakes', { outcome: 'REJECTED_NO_COMMON_PROTOCOL' }) === 2,
         'the two Nacks and the two failed handshakes',
       );
-      expect(valueOf(s3, 'tezos.p2p.handshakes', { direction: 'outgoing', outcome: 'REJECTED_NO_COMMON_PROTOCOL' })).toBe(1);
-      expect(valueOf(s3, 'tezos.p2p.handshakes', { direction: 'incoming', outcome: 'REJECTED_NO_COMMON_PROTOCOL' })).toBe(1);
+      expect(
+        valueOf(s3, 'tezos.p2p.handshakes', { direction: 'outgoing', outcome: 'REJECTED_NO_COMMON_PROTOCOL' }),
+      ).toBe(1);
+      expect(
+        valueOf(s3, 'tezos.p2p.handshakes', { direction: 'incoming', outcome: 'REJECTED_NO_COMMON_PROTOCOL' }),
+      ).toBe(1);
       expect(sum(s3, 'tezos.p2p.refusals')).toBe(2);
       expect(sum(s3, 'tezos.p2p.greylistings')).toBe(0);
       expect(valueOf(s3, 'tezos.p2p.connections', { direction: 'outgoing' })).toBe(1);
@@ -151,7 +183,9 @@ describe('P2P metrics through the SDK', () => {
       const secrets = [a.node.peerId, b.node.peerId, c.node.peerId, a.point.ip, b.point.ip, c.point.ip];
       for (const points of s3.values()) {
         for (const p of points) {
-          expect(Object.keys(p.attributes).every((k) => ['direction', 'outcome', 'reason', 'kind'].includes(k))).toBe(true);
+          expect(Object.keys(p.attributes).every((k) => ['direction', 'outcome', 'reason', 'kind'].includes(k))).toBe(
+            true,
+          );
           expect(Object.values(p.attributes).some((v) => secrets.includes(v as string))).toBe(false);
         }
       }

@@ -39,7 +39,8 @@ describe('OTLP/HTTP export of maintenance and swap spans', () => {
     };
     const hostOf = new Map<Node, string>();
     const pointOf = (n: Node) => ({ ip: hostOf.get(n)!, port: n.listeningPort! });
-    const established = (n: Node) => firstValueFrom(n.events$.pipe(filter((e: P2pEvent) => e.kind === 'Connection_established')));
+    const established = (n: Node) =>
+      firstValueFrom(n.events$.pipe(filter((e: P2pEvent) => e.kind === 'Connection_established')));
     try {
       const [A, B, C, D] = [await start(0), await start(1), await start(2), await start(3)];
       // A maintained node with one trusted point: its activation maintenance connects to it.
@@ -62,15 +63,28 @@ describe('OTLP/HTTP export of maintenance and swap spans', () => {
       const spans = spansOf(receiver.received);
       const maintenance = spans.filter((s) => s.name === 'p2p.maintenance');
       expect(maintenance.length).toBeGreaterThan(0);
-      expect(maintenance[0]).toMatchObject({ scope: '@tezos-p2p/workers', attributes: { 'tezos.p2p.maintenance.motive': 'Activation', 'tezos.p2p.connections': 0 } });
+      expect(maintenance[0]).toMatchObject({
+        scope: '@tezos-p2p/workers',
+        attributes: { 'tezos.p2p.maintenance.motive': 'Activation', 'tezos.p2p.connections': 0 },
+      });
       expect(maintenance.some((s) => (s.attributes['tezos.p2p.connections_after'] as number) >= 1)).toBe(true);
 
       const swaps = spans.filter((s) => s.name === 'p2p.swap');
       expect(swaps).toHaveLength(2);
-      const onB = swaps.find((s) => s.attributes['tezos.p2p.peer_id'] === A.peerId && s.attributes['network.peer.address'] === hostOf.get(C))!;
-      expect(onB.attributes).toMatchObject({ 'tezos.p2p.swap.replaced_peer_id': D.peerId, 'network.peer.port': C.listeningPort, 'tezos.p2p.outcome': 'success' });
+      const onB = swaps.find(
+        (s) => s.attributes['tezos.p2p.peer_id'] === A.peerId && s.attributes['network.peer.address'] === hostOf.get(C),
+      )!;
+      expect(onB.attributes).toMatchObject({
+        'tezos.p2p.swap.replaced_peer_id': D.peerId,
+        'network.peer.port': C.listeningPort,
+        'tezos.p2p.outcome': 'success',
+      });
       const onA = swaps.find((s) => s.attributes['tezos.p2p.peer_id'] === B.peerId)!;
-      expect(onA.attributes).toMatchObject({ 'tezos.p2p.swap.replaced_peer_id': C.peerId, 'network.peer.address': hostOf.get(D), 'tezos.p2p.outcome': 'success' });
+      expect(onA.attributes).toMatchObject({
+        'tezos.p2p.swap.replaced_peer_id': C.peerId,
+        'network.peer.address': hostOf.get(D),
+        'tezos.p2p.outcome': 'success',
+      });
     } finally {
       await Promise.all(nodes.map((n) => n.stop()));
       await telemetry.shutdown();

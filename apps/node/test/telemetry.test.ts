@@ -20,8 +20,16 @@ function globalsAreFree(): boolean {
 // ---- the environment this file changes, restored afterwards ----
 
 const TOUCHED = [
-  'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'OTEL_EXPORTER_OTLP_COMPRESSION', 'OTEL_EXPORTER_OTLP_HEADERS',
-  'OTEL_SERVICE_NAME', 'OTEL_RESOURCE_ATTRIBUTES', 'OTEL_SDK_DISABLED', 'OTEL_TRACES_EXPORTER', 'OTEL_METRICS_EXPORTER',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_COMPRESSION',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_SERVICE_NAME',
+  'OTEL_RESOURCE_ATTRIBUTES',
+  'OTEL_SDK_DISABLED',
+  'OTEL_TRACES_EXPORTER',
+  'OTEL_METRICS_EXPORTER',
 ] as const;
 const saved = new Map(TOUCHED.map((k) => [k, process.env[k]]));
 function restoreEnv(): void {
@@ -34,13 +42,35 @@ function restoreEnv(): void {
 describe('telemetryOptionsFromEnv', () => {
   it('otlp per signal when an endpoint is configured, else none; --otel-console forces console', () => {
     expect(telemetryOptionsFromEnv({}, {})).toEqual({ serviceName: 'tzp2p', traces: 'none', metrics: 'none' });
-    expect(telemetryOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, {})).toEqual({ serviceName: 'tzp2p', traces: 'otlp', metrics: 'otlp' });
-    expect(telemetryOptionsFromEnv({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c/v1/traces' }, {})).toMatchObject({ traces: 'otlp', metrics: 'none' });
-    expect(telemetryOptionsFromEnv({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://c/v1/metrics' }, {})).toMatchObject({ traces: 'none', metrics: 'otlp' });
-    expect(telemetryOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: '  ' }, {})).toMatchObject({ traces: 'none', metrics: 'none' });
-    expect(telemetryOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_METRICS_EXPORTER: 'none' }, {})).toMatchObject({ traces: 'otlp', metrics: 'none' });
-    expect(telemetryOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_SDK_DISABLED: 'true' }, {})).toMatchObject({ traces: 'none', metrics: 'none' });
-    expect(telemetryOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_SERVICE_NAME: 'bake' }, { console: true })).toEqual({ serviceName: 'bake', traces: 'console', metrics: 'console' });
+    expect(telemetryOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, {})).toEqual({
+      serviceName: 'tzp2p',
+      traces: 'otlp',
+      metrics: 'otlp',
+    });
+    expect(telemetryOptionsFromEnv({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c/v1/traces' }, {})).toMatchObject({
+      traces: 'otlp',
+      metrics: 'none',
+    });
+    expect(telemetryOptionsFromEnv({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://c/v1/metrics' }, {})).toMatchObject({
+      traces: 'none',
+      metrics: 'otlp',
+    });
+    expect(telemetryOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: '  ' }, {})).toMatchObject({
+      traces: 'none',
+      metrics: 'none',
+    });
+    expect(
+      telemetryOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_METRICS_EXPORTER: 'none' }, {}),
+    ).toMatchObject({ traces: 'otlp', metrics: 'none' });
+    expect(
+      telemetryOptionsFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_SDK_DISABLED: 'true' }, {}),
+    ).toMatchObject({ traces: 'none', metrics: 'none' });
+    expect(
+      telemetryOptionsFromEnv(
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c', OTEL_SERVICE_NAME: 'bake' },
+        { console: true },
+      ),
+    ).toEqual({ serviceName: 'bake', traces: 'console', metrics: 'console' });
   });
 
   it('startTelemetry: none registers nothing; bad options fail with a code', async () => {
@@ -48,8 +78,12 @@ describe('telemetryOptionsFromEnv', () => {
     await t.forceFlush();
     await t.shutdown();
     expect(globalsAreFree()).toBe(true);
-    expect(() => startTelemetry({ serviceName: '', traces: 'none', metrics: 'none' })).toThrow(expect.objectContaining({ code: 'TELEMETRY_INVALID_OPTIONS' }));
-    expect(() => startTelemetry({ serviceName: 'x', traces: 'jaeger' as never, metrics: 'none' })).toThrow(TelemetryError);
+    expect(() => startTelemetry({ serviceName: '', traces: 'none', metrics: 'none' })).toThrow(
+      expect.objectContaining({ code: 'TELEMETRY_INVALID_OPTIONS' }),
+    );
+    expect(() => startTelemetry({ serviceName: 'x', traces: 'jaeger' as never, metrics: 'none' })).toThrow(
+      TelemetryError,
+    );
   });
 });
 
@@ -83,7 +117,9 @@ describe('OTLP/HTTP export to a real receiver', () => {
       const a = await loopbackNode(hostA);
       const b = await loopbackNode(hostB);
       try {
-        const established = firstValueFrom(b.events$.pipe(filter((e: P2pEvent) => e.kind === 'Connection_established')));
+        const established = firstValueFrom(
+          b.events$.pipe(filter((e: P2pEvent) => e.kind === 'Connection_established')),
+        );
         const conn = await a.connect({ ip: hostB, port: b.listeningPort! });
         await established;
         expect(conn.peerId).toBe(b.peerId);
@@ -101,7 +137,13 @@ describe('OTLP/HTTP export to a real receiver', () => {
       expect(connect).toHaveLength(1);
       expect(connect[0]).toMatchObject({
         scope: '@tezos-p2p/workers',
-        attributes: { 'network.peer.address': hostB, 'network.peer.port': b.listeningPort, 'network.transport': 'tcp', 'tezos.p2p.peer_id': b.peerId, 'tezos.p2p.outcome': 'connected' },
+        attributes: {
+          'network.peer.address': hostB,
+          'network.peer.port': b.listeningPort,
+          'network.transport': 'tcp',
+          'tezos.p2p.peer_id': b.peerId,
+          'tezos.p2p.outcome': 'connected',
+        },
       });
 
       const authenticate = spans.filter((s) => s.name === 'p2p.authenticate');
@@ -110,17 +152,37 @@ describe('OTLP/HTTP export to a real receiver', () => {
       const incoming = authenticate.find((s) => s.attributes['tezos.p2p.direction'] === 'incoming')!;
       expect(outgoing).toMatchObject({
         scope: '@tezos-p2p/connection',
-        attributes: { 'network.peer.address': hostB, 'network.peer.port': b.listeningPort, 'tezos.p2p.peer_id': b.peerId, 'tezos.p2p.outcome': 'authenticated' },
+        attributes: {
+          'network.peer.address': hostB,
+          'network.peer.port': b.listeningPort,
+          'tezos.p2p.peer_id': b.peerId,
+          'tezos.p2p.outcome': 'authenticated',
+        },
       });
-      expect(incoming).toMatchObject({ scope: '@tezos-p2p/connection', attributes: { 'network.peer.address': hostA, 'tezos.p2p.peer_id': a.peerId, 'tezos.p2p.outcome': 'authenticated' } });
+      expect(incoming).toMatchObject({
+        scope: '@tezos-p2p/connection',
+        attributes: {
+          'network.peer.address': hostA,
+          'tezos.p2p.peer_id': a.peerId,
+          'tezos.p2p.outcome': 'authenticated',
+        },
+      });
       // The incoming side sees a's ephemeral source port.
       expect(incoming.attributes['network.peer.port']).toEqual(expect.any(Number));
       expect(incoming.attributes['network.peer.port']).toBeGreaterThan(0);
 
-      for (const s of [...connect, ...authenticate]) expect(s.resource).toMatchObject({ 'service.name': 'tzp2p', 'service.version': '0.1.0' });
+      for (const s of [...connect, ...authenticate])
+        expect(s.resource).toMatchObject({ 'service.name': 'tzp2p', 'service.version': '0.1.0' });
 
       // Metrics travel the same way (forceFlush collected them).
-      expect(metricNamesOf(receiver.received)).toEqual(expect.arrayContaining(['tezos.p2p.connections', 'tezos.p2p.handshakes', 'tezos.p2p.bytes', 'tezos.p2p.messages']));
+      expect(metricNamesOf(receiver.received)).toEqual(
+        expect.arrayContaining([
+          'tezos.p2p.connections',
+          'tezos.p2p.handshakes',
+          'tezos.p2p.bytes',
+          'tezos.p2p.messages',
+        ]),
+      );
     } finally {
       await telemetry.shutdown();
     }
@@ -128,7 +190,8 @@ describe('OTLP/HTTP export to a real receiver', () => {
     expect(globalsAreFree()).toBe(true);
     // No timer, socket or server left: the exporter's keep-alive socket goes when the receiver drops it.
     receiver.server.closeAllConnections();
-    for (let i = 0; i < 50 && Object.keys(leftSince(before)).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 50 && Object.keys(leftSince(before)).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect(leftSince(before)).toEqual({});
   });
 });

@@ -53,7 +53,6 @@ export class Acl {
   private timer: TimerHandle | undefined;
   private destroyed = false;
 
-
   constructor(config?: AclConfig) {
     this.config = resolveAclConfig(config);
     this.clock = this.config.clock;

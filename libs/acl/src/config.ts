@@ -52,14 +52,19 @@ export function resolveAclConfig(config: AclConfig = {}): ResolvedAclConfig {
   if (!Number.isSafeInteger(peerGreylistSize) || peerGreylistSize <= 0) {
     invalid(`peerGreylistSize must be a positive integer, got ${peerGreylistSize}`);
   }
-  if (!Number.isSafeInteger(ipSize) || ipSize <= 0) invalid(`ipGreylistSizeInKilobytes must be a positive integer, got ${ipSize}`);
+  if (!Number.isSafeInteger(ipSize) || ipSize <= 0)
+    invalid(`ipGreylistSizeInKilobytes must be a positive integer, got ${ipSize}`);
   const indexBits = numbits((ipSize * 8 * 1024) / 4);
   if (indexBits > BLOOM_MAX_INDEX_BITS) {
-    invalid(`ipGreylistSizeInKilobytes must be below 8192 (Octez's Bloomer refuses index_bits ${indexBits} > ${BLOOM_MAX_INDEX_BITS}), got ${ipSize}`);
+    invalid(
+      `ipGreylistSizeInKilobytes must be below 8192 (Octez's Bloomer refuses index_bits ${indexBits} > ${BLOOM_MAX_INDEX_BITS}), got ${ipSize}`,
+    );
   }
-  if (!Number.isFinite(delay) || delay <= 0) invalid(`ipGreylistCleanupDelayMs must be a positive number of ms, got ${delay}`);
+  if (!Number.isFinite(delay) || delay <= 0)
+    invalid(`ipGreylistCleanupDelayMs must be a positive number of ms, got ${delay}`);
   const tickMs = delay / COUNTDOWN_TICKS_PER_DELAY;
-  if (tickMs > MAX_TIMER_MS) invalid(`ipGreylistCleanupDelayMs / 16 must not exceed ${MAX_TIMER_MS} ms (a timer limit), got ${delay}`);
+  if (tickMs > MAX_TIMER_MS)
+    invalid(`ipGreylistCleanupDelayMs / 16 must not exceed ${MAX_TIMER_MS} ms (a timer limit), got ${delay}`);
   return {
     peerGreylistSize,
     ipGreylistSizeInKilobytes: ipSize,

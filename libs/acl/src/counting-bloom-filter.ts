@@ -91,7 +91,10 @@ export class CountingBloomFilter<T> {
   private digest(x: T): Uint8Array {
     const h = this.hash(x);
     if (h.length * 8 < this.hashes * this.indexBits) {
-      throw new AclError('BLOOM_DIGEST_TOO_SHORT', `the hash gave ${h.length * 8} bits, the filter reads ${this.hashes * this.indexBits}`);
+      throw new AclError(
+        'BLOOM_DIGEST_TOO_SHORT',
+        `the hash gave ${h.length * 8} bits, the filter reads ${this.hashes * this.indexBits}`,
+      );
     }
     return h;
   }
@@ -106,7 +109,8 @@ export class CountingBloomFilter<T> {
 
   /** Value of cell j (0..15). */
   cell(j: number): number {
-    if (!Number.isInteger(j) || j < 0 || j >= this.cellCount) throw new RangeError(`cell index ${j} outside [0, ${this.cellCount})`);
+    if (!Number.isInteger(j) || j < 0 || j >= this.cellCount)
+      throw new RangeError(`cell index ${j} outside [0, ${this.cellCount})`);
     return (this.filter[j >>> 1]! >>> ((j & 1) << 2)) & 0x0f;
   }
 

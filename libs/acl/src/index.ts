@@ -5,12 +5,8 @@
  * peer blacklists, with Octez's exact semantics and quirks.
  */
 export { Acl, type AclAddress, type GreylistedIps } from './acl.js';
-export {
-  type AclConfig,
-} from './config.js';
-export {
-  CountingBloomFilter, type CountingBloomFilterOptions,
-} from './counting-bloom-filter.js';
+export { type AclConfig } from './config.js';
+export { CountingBloomFilter, type CountingBloomFilterOptions } from './counting-bloom-filter.js';
 export { FifoSet } from './fifo-set.js';
 export { numbits } from './bits.js';
 export { AclError, type AclErrorCode } from './errors.js';

@@ -68,8 +68,16 @@ describe('banned predicates', () => {
     const acl = new Acl({ clock: new FakeClock(), ipGreylistSizeInKilobytes: 4 });
     acl.banAddr('10.0.0.1');
     acl.greylistAddr('10.0.0.2');
-    expect([acl.isAddrBlacklisted('10.0.0.1'), acl.isAddrGreylisted('10.0.0.1'), acl.bannedAddr('10.0.0.1')]).toEqual([true, false, true]);
-    expect([acl.isAddrBlacklisted('10.0.0.2'), acl.isAddrGreylisted('10.0.0.2'), acl.bannedAddr('10.0.0.2')]).toEqual([false, true, true]);
+    expect([acl.isAddrBlacklisted('10.0.0.1'), acl.isAddrGreylisted('10.0.0.1'), acl.bannedAddr('10.0.0.1')]).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    expect([acl.isAddrBlacklisted('10.0.0.2'), acl.isAddrGreylisted('10.0.0.2'), acl.bannedAddr('10.0.0.2')]).toEqual([
+      false,
+      true,
+      true,
+    ]);
     expect(acl.bannedAddr('10.0.0.3')).toBe(false);
     acl.stop();
   });
@@ -78,8 +86,16 @@ describe('banned predicates', () => {
     const acl = new Acl({ clock: new FakeClock(), ipGreylistSizeInKilobytes: 4 });
     acl.banPeer(peer(1));
     acl.greylistPeer(peer(2));
-    expect([acl.isPeerBlacklisted(peer(1)), acl.isPeerGreylisted(peer(1)), acl.bannedPeer(peer(1))]).toEqual([true, false, true]);
-    expect([acl.isPeerBlacklisted(peer(2)), acl.isPeerGreylisted(peer(2)), acl.bannedPeer(peer(2))]).toEqual([false, true, true]);
+    expect([acl.isPeerBlacklisted(peer(1)), acl.isPeerGreylisted(peer(1)), acl.bannedPeer(peer(1))]).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    expect([acl.isPeerBlacklisted(peer(2)), acl.isPeerGreylisted(peer(2)), acl.bannedPeer(peer(2))]).toEqual([
+      false,
+      true,
+      true,
+    ]);
     expect(acl.bannedPeer(peer(3))).toBe(false);
     acl.banPeer(peer(2));
     acl.unbanPeer(peer(2));

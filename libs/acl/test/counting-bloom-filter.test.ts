@@ -164,7 +164,9 @@ describe('CountingBloomFilter operations', () => {
 
   it('refuses bad parameters and short digests with typed errors', () => {
     for (const indexBits of [0, 25, 1.5, Number.NaN]) {
-      expect(() => identityFilter(indexBits)).toThrow(expect.objectContaining({ name: 'AclError', code: 'INVALID_ACL_CONFIG' }));
+      expect(() => identityFilter(indexBits)).toThrow(
+        expect.objectContaining({ name: 'AclError', code: 'INVALID_ACL_CONFIG' }),
+      );
     }
     expect(() => identityFilter(8, 0)).toThrow(AclError);
     const f = identityFilter(12);

@@ -5,7 +5,10 @@ import { ConnectionError } from './errors.js';
  * What the connection layer needs from a transport: a Node duplex stream (a `net.Socket` or an
  * in-memory pair), read in paused mode so that the caller decides when bytes are pulled.
  */
-export type ByteStream = Duplex & { readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined };
+export type ByteStream = Duplex & {
+  readonly remoteAddress?: string | undefined;
+  readonly remotePort?: number | undefined;
+};
 
 /**
  * Buffered, abortable exact reads over a paused stream, for the handshake. Whatever was read past the
@@ -53,9 +56,15 @@ export class StreamInput {
     for (;;) {
       this.pull();
       if (this.bufferedLength >= n) return this.take(n);
-      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new ConnectionError('CANCELED', 'cancelled');
-      if (this.failure) throw new ConnectionError('SOCKET_ERROR', `socket error: ${this.failure.message}`, { cause: this.failure });
-      if (this.ended || this.stream.destroyed) throw new ConnectionError(closedCode(this.stream), `connection closed after ${this.bufferedLength} of ${n} expected bytes`);
+      if (signal.aborted)
+        throw signal.reason instanceof Error ? signal.reason : new ConnectionError('CANCELED', 'cancelled');
+      if (this.failure)
+        throw new ConnectionError('SOCKET_ERROR', `socket error: ${this.failure.message}`, { cause: this.failure });
+      if (this.ended || this.stream.destroyed)
+        throw new ConnectionError(
+          closedCode(this.stream),
+          `connection closed after ${this.bufferedLength} of ${n} expected bytes`,
+        );
       await new Promise<void>((resolve) => {
         const onAbort = () => resolve();
         signal.addEventListener('abort', onAbort, { once: true });
@@ -111,6 +120,8 @@ export function writeAll(stream: ByteStream, bytes: Uint8Array): Promise<void> {
       reject(new ConnectionError(closedCode(stream), 'cannot write: the connection is closed'));
       return;
     }
-    stream.write(bytes, (err) => (err ? reject(new ConnectionError('SOCKET_ERROR', `write failed: ${err.message}`, { cause: err })) : resolve()));
+    stream.write(bytes, (err) =>
+      err ? reject(new ConnectionError('SOCKET_ERROR', `write failed: ${err.message}`, { cause: err })) : resolve(),
+    );
   });
 }

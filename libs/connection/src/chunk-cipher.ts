@@ -16,7 +16,11 @@ export const MAX_CHUNK_PLAINTEXT = MAX_CHUNK_SIZE - CHUNK_HEADER - TAG_LENGTH;
  */
 export function plaintextPerChunk(binaryChunksSize: number | undefined): number {
   if (binaryChunksSize === undefined) return MAX_CHUNK_PLAINTEXT;
-  if (!Number.isInteger(binaryChunksSize) || binaryChunksSize - 18 <= 0 || binaryChunksSize - 18 > MAX_CHUNK_PLAINTEXT) {
+  if (
+    !Number.isInteger(binaryChunksSize) ||
+    binaryChunksSize - 18 <= 0 ||
+    binaryChunksSize - 18 > MAX_CHUNK_PLAINTEXT
+  ) {
     throw new RangeError(`binary chunks size must be in [19, 65535], got ${binaryChunksSize}`);
   }
   return binaryChunksSize - 18;
@@ -111,7 +115,10 @@ export class ChunkCipher implements ChunkTapTarget {
    */
   sealOne(plain: Uint8Array): Uint8Array {
     if (plain.length > MAX_CHUNK_PLAINTEXT) {
-      throw new ConnectionError('MESSAGE_TOO_LARGE', `${plain.length} bytes do not fit in one chunk (at most ${MAX_CHUNK_PLAINTEXT})`);
+      throw new ConnectionError(
+        'MESSAGE_TOO_LARGE',
+        `${plain.length} bytes do not fit in one chunk (at most ${MAX_CHUNK_PLAINTEXT})`,
+      );
     }
     return this.seal(plain, MAX_CHUNK_PLAINTEXT).buffer;
   }
@@ -135,7 +142,8 @@ export class ChunkCipher implements ChunkTapTarget {
   openInto(body: Uint8Array, out: Uint8Array, headed = false): void {
     if (body.length < TAG_LENGTH) return this.tooShort(body, headed);
     const ok = this.backend.openInto(this.key, this.nonce, body, out);
-    if (this.tap !== undefined) this.report(this.tap, headed ? ChunkCipher.headed(body) : ChunkCipher.framed(body), ok ? out : undefined);
+    if (this.tap !== undefined)
+      this.report(this.tap, headed ? ChunkCipher.headed(body) : ChunkCipher.framed(body), ok ? out : undefined);
     incrementNonceInPlace(this.nonce);
     if (!ok) throw new ConnectionError('DECIPHER_ERROR', 'an encrypted chunk failed authentication');
   }
@@ -151,7 +159,11 @@ export class ChunkCipher implements ChunkTapTarget {
   }
 
   private tooShort(body: Uint8Array, headed: boolean): never {
-    if (this.tap !== undefined) this.report(this.tap, headed ? ChunkCipher.headed(body) : ChunkCipher.framed(body), undefined);
-    throw new ConnectionError('INVALID_INCOMING_CIPHERTEXT_SIZE', `encrypted chunk of ${body.length} bytes is shorter than its tag`);
+    if (this.tap !== undefined)
+      this.report(this.tap, headed ? ChunkCipher.headed(body) : ChunkCipher.framed(body), undefined);
+    throw new ConnectionError(
+      'INVALID_INCOMING_CIPHERTEXT_SIZE',
+      `encrypted chunk of ${body.length} bytes is shorter than its tag`,
+    );
   }
 }

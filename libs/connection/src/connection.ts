@@ -13,7 +13,13 @@ import type { BudgetAccount } from './memory-budget.js';
 import { Lease, type Leased } from './lease.js';
 import { MovingAverage } from './moving-average.js';
 import type { TapSession } from './session-tap.js';
-import { bindConnectionMetrics, countBytesReceived, countBytesSent, countMessageReceived, countMessageSent } from './metrics.js';
+import {
+  bindConnectionMetrics,
+  countBytesReceived,
+  countBytesSent,
+  countMessageReceived,
+  countMessageSent,
+} from './metrics.js';
 
 export interface ConnectionOptions<M> {
   /** The full P2P message encoding, application messages included. */
@@ -54,7 +60,11 @@ export interface ConnectionStat {
 /** A `recv` (the message is consumed on delivery) or a `recvLeased` waiting for a message. */
 type RecvWaiter<M> =
   | { readonly leased: false; readonly resolve: (m: P2pMessage<M>) => void; readonly reject: (e: Error) => void }
-  | { readonly leased: true; readonly resolve: (l: Leased<P2pMessage<M>>) => void; readonly reject: (e: Error) => void };
+  | {
+      readonly leased: true;
+      readonly resolve: (l: Leased<P2pMessage<M>>) => void;
+      readonly reject: (e: Error) => void;
+    };
 
 interface SendWaiter {
   readonly size: number;
@@ -232,13 +242,24 @@ export class Connection<M, Meta = unknown> {
   private readonly onEnd = (): void => {
     if (this.closeReason === undefined) {
       // Bytes still buffered by the socket are decoded before the close takes effect.
-      for (let b = this.socket.read() as Buffer | null; b !== null && this.closeReason === undefined; b = this.socket.read() as Buffer | null) this.ingest(b);
+      for (
+        let b = this.socket.read() as Buffer | null;
+        b !== null && this.closeReason === undefined;
+        b = this.socket.read() as Buffer | null
+      )
+        this.ingest(b);
       if (this.closingReason !== undefined) return this.terminate(this.closingReason, undefined);
-      this.terminate({ kind: 'Connection_closed_by_peer' }, new ConnectionError('CONNECTION_CLOSED', 'the peer closed the connection', { peerId: this.info.peerId }));
+      this.terminate(
+        { kind: 'Connection_closed_by_peer' },
+        new ConnectionError('CONNECTION_CLOSED', 'the peer closed the connection', { peerId: this.info.peerId }),
+      );
     }
   };
   private readonly onError = (e: Error): void => {
-    const err = new ConnectionError('SOCKET_ERROR', `socket error: ${e.message}`, { peerId: this.info.peerId, cause: e });
+    const err = new ConnectionError('SOCKET_ERROR', `socket error: ${e.message}`, {
+      peerId: this.info.peerId,
+      cause: e,
+    });
     this.terminate({ kind: 'Read_error', error: err }, err);
   };
 
@@ -257,12 +278,23 @@ export class Connection<M, Meta = unknown> {
   }
 
   private readFailure(e: unknown): ConnectionError {
-    if (e instanceof ConnectionError) return new ConnectionError(e.code, e.message, { peerId: this.info.peerId, cause: e });
+    if (e instanceof ConnectionError)
+      return new ConnectionError(e.code, e.message, { peerId: this.info.peerId, cause: e });
     if (e instanceof DecodeError) {
-      if (e.code === 'SIZE_LIMIT_EXCEEDED') return new ConnectionError('MESSAGE_TOO_LARGE', `incoming message: ${e.message}`, { peerId: this.info.peerId, cause: e });
-      return new ConnectionError('DECODING_ERROR', `incoming message: ${e.message}`, { peerId: this.info.peerId, cause: e });
+      if (e.code === 'SIZE_LIMIT_EXCEEDED')
+        return new ConnectionError('MESSAGE_TOO_LARGE', `incoming message: ${e.message}`, {
+          peerId: this.info.peerId,
+          cause: e,
+        });
+      return new ConnectionError('DECODING_ERROR', `incoming message: ${e.message}`, {
+        peerId: this.info.peerId,
+        cause: e,
+      });
     }
-    return new ConnectionError('DECODING_ERROR', `incoming message: ${String(e)}`, { peerId: this.info.peerId, cause: e });
+    return new ConnectionError('DECODING_ERROR', `incoming message: ${String(e)}`, {
+      peerId: this.info.peerId,
+      cause: e,
+    });
   }
 
   /** A whole message, its bytes already reserved by the read budget (`frame.length` of them). */
@@ -323,7 +355,8 @@ export class Connection<M, Meta = unknown> {
       try {
         yield await this.recv();
       } catch (e) {
-        if (e instanceof ConnectionError && (e.code === 'CONNECTION_CLOSED' || e.code === 'CONNECTION_CLOSED_LOCALLY')) return;
+        if (e instanceof ConnectionError && (e.code === 'CONNECTION_CLOSED' || e.code === 'CONNECTION_CLOSED_LOCALLY'))
+          return;
         throw e;
       }
     }
@@ -337,13 +370,21 @@ export class Connection<M, Meta = unknown> {
     try {
       plain = encode(this.encoding, msg);
     } catch (e) {
-      throw new ConnectionError('ENCODING_ERROR', `cannot encode ${msg.kind}: ${e instanceof EncodeError ? e.message : String(e)}`, { cause: e });
+      throw new ConnectionError(
+        'ENCODING_ERROR',
+        `cannot encode ${msg.kind}: ${e instanceof EncodeError ? e.message : String(e)}`,
+        { cause: e },
+      );
     }
     return plain;
   }
 
   private checkPlain(plain: Uint8Array): void {
-    if (plain.length > this.maxMessageSize) throw new ConnectionError('MESSAGE_TOO_LARGE', `message of ${plain.length} bytes exceeds the ${this.maxMessageSize}-byte cap`);
+    if (plain.length > this.maxMessageSize)
+      throw new ConnectionError(
+        'MESSAGE_TOO_LARGE',
+        `message of ${plain.length} bytes exceeds the ${this.maxMessageSize}-byte cap`,
+      );
     if (this.closeReason !== undefined) throw this.closedError();
   }
 
@@ -383,7 +424,11 @@ export class Connection<M, Meta = unknown> {
     let plain: Uint8Array;
     try {
       plain = w.frame();
-      if (plain.length !== w.size) throw new ConnectionError('ENCODING_ERROR', `the message changed while waiting to be sent (${w.size} then ${plain.length} bytes)`);
+      if (plain.length !== w.size)
+        throw new ConnectionError(
+          'ENCODING_ERROR',
+          `the message changed while waiting to be sent (${w.size} then ${plain.length} bytes)`,
+        );
     } catch (e) {
       this.writeAccount.release(w.size);
       return w.reject(e instanceof Error ? e : new Error(String(e)));
@@ -520,7 +565,14 @@ export class Connection<M, Meta = unknown> {
   }
 
   private closedError(): ConnectionError {
-    return this.closeError ?? new ConnectionError('CONNECTION_CLOSED_LOCALLY', `connection closed (${describeDisconnectReason(this.closeReason ?? { kind: 'Unknown_reason' })})`, { peerId: this.info.peerId });
+    return (
+      this.closeError ??
+      new ConnectionError(
+        'CONNECTION_CLOSED_LOCALLY',
+        `connection closed (${describeDisconnectReason(this.closeReason ?? { kind: 'Unknown_reason' })})`,
+        { peerId: this.info.peerId },
+      )
+    );
   }
 
   private terminate(reason: DisconnectReason, error: ConnectionError | undefined): void {
@@ -565,7 +617,10 @@ export class Connection<M, Meta = unknown> {
     const reason = opts.reason ?? { kind: 'Unknown_reason' };
     if (opts.wait && this.closeReason === undefined) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.flush().catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, opts.timeoutMs ?? 3000)))]);
+      await Promise.race([
+        this.flush().catch(() => undefined),
+        new Promise<void>((r) => (timer = setTimeout(r, opts.timeoutMs ?? 3000))),
+      ]);
       clearTimeout(timer);
       if (this.closeReason === undefined) {
         this.closingReason = reason;

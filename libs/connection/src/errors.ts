@@ -55,7 +55,14 @@ export class ConnectionError extends CodedError<ConnectionErrorCode> {
   constructor(
     code: ConnectionErrorCode,
     message: string,
-    extra: { peerId?: PeerId | undefined; motive?: NackMotive; alternativePoints?: readonly Point[]; idPoint?: { ip: string; port: number | undefined }; announcedVersion?: NetworkVersion; cause?: unknown } = {},
+    extra: {
+      peerId?: PeerId | undefined;
+      motive?: NackMotive;
+      alternativePoints?: readonly Point[];
+      idPoint?: { ip: string; port: number | undefined };
+      announcedVersion?: NetworkVersion;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: extra.cause });
     this.code = code;
@@ -71,7 +78,14 @@ export class ConnectionError extends CodedError<ConnectionErrorCode> {
    * (`P2p_connect_handler.raw_authenticate` on_error list).
    */
   get greylistsAddress(): boolean {
-    return this.code === 'NOT_ENOUGH_PROOF_OF_WORK' || this.code === 'INVALID_AUTH' || this.code === 'DECIPHER_ERROR' || this.code === 'DECODING_ERROR' || this.code === 'MESSAGE_TOO_LARGE' || this.code === 'ENCODING_ERROR';
+    return (
+      this.code === 'NOT_ENOUGH_PROOF_OF_WORK' ||
+      this.code === 'INVALID_AUTH' ||
+      this.code === 'DECIPHER_ERROR' ||
+      this.code === 'DECODING_ERROR' ||
+      this.code === 'MESSAGE_TOO_LARGE' ||
+      this.code === 'ENCODING_ERROR'
+    );
   }
 }
 

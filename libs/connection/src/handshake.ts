@@ -1,10 +1,32 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { DecodeError, decode, encode } from '@tezos-p2p/encoding';
 import {
-  type Ack, type ConnectionMetadataConfig, type ConnectionMessage, type LocalVersions, type NackMotive, type NetworkVersion, type Point, type PeerId,
-  ackEncoding, decodeConnectionMessageFrame, encodeConnectionMessageFrame, nackFor, selectVersion, CONNECTION_MESSAGE_HEADER, describeNackMotive,
+  type Ack,
+  type ConnectionMetadataConfig,
+  type ConnectionMessage,
+  type LocalVersions,
+  type NackMotive,
+  type NetworkVersion,
+  type Point,
+  type PeerId,
+  ackEncoding,
+  decodeConnectionMessageFrame,
+  encodeConnectionMessageFrame,
+  nackFor,
+  selectVersion,
+  CONNECTION_MESSAGE_HEADER,
+  describeNackMotive,
 } from '@tezos-p2p/wire';
-import { type CryptoBackend, CryptoError, DEFAULT_POW_DIFFICULTY, type Identity, checkProofOfWork, generateNonces, getCryptoBackend, peerIdOf } from '@tezos-p2p/crypto';
+import {
+  type CryptoBackend,
+  CryptoError,
+  DEFAULT_POW_DIFFICULTY,
+  type Identity,
+  checkProofOfWork,
+  generateNonces,
+  getCryptoBackend,
+  peerIdOf,
+} from '@tezos-p2p/crypto';
 import { type Clock, type TimerHandle, systemClock } from '@tezos-p2p/events';
 import { type ByteStream, StreamInput, writeAll } from './byte-stream.js';
 import { CHUNK_HEADER, ChunkCipher, plaintextPerChunk } from './chunk-cipher.js';
@@ -64,7 +86,10 @@ class HandshakeDeadline {
     private readonly parent: AbortSignal | undefined,
     private readonly clock: Clock,
   ) {
-    this.timer = clock.setTimeout(() => this.controller.abort(new ConnectionError('TIMEOUT', `handshake did not complete within ${timeoutMs} ms`)), timeoutMs);
+    this.timer = clock.setTimeout(
+      () => this.controller.abort(new ConnectionError('TIMEOUT', `handshake did not complete within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     if (parent?.aborted) this.onParentAbort();
     else parent?.addEventListener('abort', this.onParentAbort, { once: true });
   }
@@ -99,7 +124,13 @@ function fail(socket: ByteStream, e: unknown, peerId?: PeerId): never {
   socket.destroy();
   if (e instanceof ConnectionError) {
     if (peerId !== undefined && e.peerId === undefined) {
-      throw new ConnectionError(e.code, e.message, { peerId, ...(e.motive ? { motive: e.motive } : {}), ...(e.alternativePoints ? { alternativePoints: e.alternativePoints } : {}), ...(e.idPoint ? { idPoint: e.idPoint } : {}), cause: e.cause });
+      throw new ConnectionError(e.code, e.message, {
+        peerId,
+        ...(e.motive ? { motive: e.motive } : {}),
+        ...(e.alternativePoints ? { alternativePoints: e.alternativePoints } : {}),
+        ...(e.idPoint ? { idPoint: e.idPoint } : {}),
+        cause: e.cause,
+      });
     }
     throw e;
   }
@@ -134,7 +165,8 @@ export class AuthenticatedSocket<Meta> {
   ) {}
 
   private finish(): void {
-    if (this.finished) throw new ConnectionError('CONNECTION_CLOSED_LOCALLY', 'this handshake is already accepted, refused or closed');
+    if (this.finished)
+      throw new ConnectionError('CONNECTION_CLOSED_LOCALLY', 'this handshake is already accepted, refused or closed');
     this.finished = true;
   }
 
@@ -147,7 +179,9 @@ export class AuthenticatedSocket<Meta> {
    * `P2p_socket.accept`: write Ack, read the peer's Ack. A Nack from the peer fails with
    * REJECTED_BY_NACK carrying its motive and alternative points.
    */
-  async accept<M>(options: ConnectionOptions<M> & { scheduler?: IoScheduler; negotiatedVersion?: NetworkVersion }): Promise<Connection<M, Meta>> {
+  async accept<M>(
+    options: ConnectionOptions<M> & { scheduler?: IoScheduler; negotiatedVersion?: NetworkVersion },
+  ): Promise<Connection<M, Meta>> {
     this.finish();
     const peerId = this.info.peerId;
     try {
@@ -155,9 +189,17 @@ export class AuthenticatedSocket<Meta> {
       await this.writeChunk(encode(ackEncoding, { kind: 'Ack' }));
       const body = await readChunk(this.input, this.deadline.signal);
       const ack: Ack = decode(ackEncoding, this.recvCipher.open(body));
-      if (ack.kind === 'Nack_v_0') throw new ConnectionError('REJECTED_BY_NACK', 'the peer refused the connection (Nack_v_0)', { peerId, motive: { kind: 'No_motive' } });
+      if (ack.kind === 'Nack_v_0')
+        throw new ConnectionError('REJECTED_BY_NACK', 'the peer refused the connection (Nack_v_0)', {
+          peerId,
+          motive: { kind: 'No_motive' },
+        });
       if (ack.kind === 'Nack') {
-        throw new ConnectionError('REJECTED_BY_NACK', `the peer refused the connection: ${describeNackMotive(ack.motive)}`, { peerId, motive: ack.motive, alternativePoints: ack.potentialPeersToConnect });
+        throw new ConnectionError(
+          'REJECTED_BY_NACK',
+          `the peer refused the connection: ${describeNackMotive(ack.motive)}`,
+          { peerId, motive: ack.motive, alternativePoints: ack.potentialPeersToConnect },
+        );
       }
     } catch (e) {
       this.input.detach();
@@ -190,7 +232,9 @@ export class AuthenticatedSocket<Meta> {
     this.finish();
     let outcome = `Nack sent: ${describeNackMotive(motive)}`;
     try {
-      await this.writeChunk(encode(ackEncoding, nackFor(this.info.announcedVersion.p2pVersion, motive, alternativePoints)));
+      await this.writeChunk(
+        encode(ackEncoding, nackFor(this.info.announcedVersion.p2pVersion, motive, alternativePoints)),
+      );
       await new Promise<void>((r) => this.socket.end(() => r()));
     } catch (e) {
       outcome = `Nack not sent (${e instanceof Error ? e.message : String(e)}): ${describeNackMotive(motive)}`;
@@ -213,7 +257,10 @@ export class AuthenticatedSocket<Meta> {
   }
 }
 
-function remoteOf(socket: ByteStream, opts: { remote?: { ip: string; port: number } | undefined }): { ip: string; port: number } {
+function remoteOf(
+  socket: ByteStream,
+  opts: { remote?: { ip: string; port: number } | undefined },
+): { ip: string; port: number } {
   if (opts.remote) return opts.remote;
   const ip = socket.remoteAddress ?? '::';
   return { ip: ip.startsWith('::ffff:') ? ip.slice(7) : ip, port: socket.remotePort ?? 0 };
@@ -224,7 +271,10 @@ function remoteOf(socket: ByteStream, opts: { remote?: { ip: string; port: numbe
  * peer's, check its proof of work, derive the channel key and nonces, exchange metadata as one
  * encrypted chunk each way, refuse ourselves. Any failure closes the socket and is a ConnectionError.
  */
-export async function authenticate<Meta>(socket: ByteStream, opts: HandshakeOptions<Meta>): Promise<AuthenticatedSocket<Meta>> {
+export async function authenticate<Meta>(
+  socket: ByteStream,
+  opts: HandshakeOptions<Meta>,
+): Promise<AuthenticatedSocket<Meta>> {
   const tap = opts.tap === undefined ? undefined : new TapSession(opts.tap);
   try {
     // Checked now so that a bad size fails before any byte is exchanged; it applies after the Ack.
@@ -234,12 +284,18 @@ export async function authenticate<Meta>(socket: ByteStream, opts: HandshakeOpti
     throw e;
   }
   const backend = opts.backend ?? getCryptoBackend();
-  const timeoutMs = opts.timeoutMs ?? (opts.incoming ? DEFAULT_INCOMING_HANDSHAKE_TIMEOUT_MS : DEFAULT_OUTGOING_HANDSHAKE_TIMEOUT_MS);
+  const timeoutMs =
+    opts.timeoutMs ?? (opts.incoming ? DEFAULT_INCOMING_HANDSHAKE_TIMEOUT_MS : DEFAULT_OUTGOING_HANDSHAKE_TIMEOUT_MS);
   const deadline = new HandshakeDeadline(timeoutMs, opts.signal, opts.clock ?? systemClock);
   const input = new StreamInput(socket);
   const remote = remoteOf(socket, opts);
   const span = tracer.startSpan('p2p.authenticate', {
-    attributes: { 'network.peer.address': remote.ip, 'network.peer.port': remote.port, 'network.transport': 'tcp', 'tezos.p2p.direction': opts.incoming ? 'incoming' : 'outgoing' },
+    attributes: {
+      'network.peer.address': remote.ip,
+      'network.peer.port': remote.port,
+      'network.transport': 'tcp',
+      'tezos.p2p.direction': opts.incoming ? 'incoming' : 'outgoing',
+    },
   });
   let peerId: PeerId | undefined;
   try {
@@ -266,10 +322,18 @@ export async function authenticate<Meta>(socket: ByteStream, opts: HandshakeOpti
     span.setAttribute('tezos.p2p.peer_id', peerId);
     const difficulty = opts.expectedProofOfWork ?? DEFAULT_POW_DIFFICULTY;
     if (!checkProofOfWork(backend, theirs.publicKey, theirs.proofOfWorkStamp, difficulty)) {
-      throw new ConnectionError('NOT_ENOUGH_PROOF_OF_WORK', `peer ${peerId} does not meet proof of work ${difficulty}`, { peerId });
+      throw new ConnectionError(
+        'NOT_ENOUGH_PROOF_OF_WORK',
+        `peer ${peerId} does not meet proof of work ${difficulty}`,
+        { peerId },
+      );
     }
     const key = backend.precompute(opts.identity.secretKey.expose(), theirs.publicKey);
-    const nonces = generateNonces(backend, { incoming: opts.incoming, sentMessage: sentFrame, receivedMessage: receivedFrame });
+    const nonces = generateNonces(backend, {
+      incoming: opts.incoming,
+      sentMessage: sentFrame,
+      receivedMessage: receivedFrame,
+    });
     const sendCipher = new ChunkCipher(backend, key, nonces.local);
     const recvCipher = new ChunkCipher(backend, key, nonces.remote);
     if (tap !== undefined) {
@@ -285,7 +349,10 @@ export async function authenticate<Meta>(socket: ByteStream, opts: HandshakeOpti
     const remoteMetadata = decode(opts.metadata.encoding, recvCipher.open(metaBody));
     if (peerId === opts.identity.peerId) {
       const port = opts.incoming ? theirs.port : remote.port;
-      throw new ConnectionError('MYSELF', `connected to ourselves (${remote.ip}:${port ?? 'no port'})`, { peerId, idPoint: { ip: remote.ip, port } });
+      throw new ConnectionError('MYSELF', `connected to ourselves (${remote.ip}:${port ?? 'no port'})`, {
+        peerId,
+        idPoint: { ip: remote.ip, port },
+      });
     }
 
     const info: ConnectionInfo<Meta> = {
@@ -329,17 +396,28 @@ export interface EstablishOptions<M, Meta> extends HandshakeOptions<Meta>, Conne
  * `P2p_connect_handler.select` (chain name must match), then Ack — or Nack with the motive and fail
  * with REJECTED_NO_COMMON_PROTOCOL. A pool adds its own checks (bans, limits) between the two steps.
  */
-export async function establish<M, Meta>(socket: ByteStream, opts: EstablishOptions<M, Meta>): Promise<Connection<M, Meta>> {
+export async function establish<M, Meta>(
+  socket: ByteStream,
+  opts: EstablishOptions<M, Meta>,
+): Promise<Connection<M, Meta>> {
   const authed = await authenticate(socket, opts);
-  const accepted = opts.accepted ?? { chainName: opts.version.chainName, distributedDbVersions: [opts.version.distributedDbVersion], p2pVersions: [opts.version.p2pVersion] };
+  const accepted = opts.accepted ?? {
+    chainName: opts.version.chainName,
+    distributedDbVersions: [opts.version.distributedDbVersion],
+    p2pVersions: [opts.version.p2pVersion],
+  };
   const selection = selectVersion(accepted, authed.info.announcedVersion);
   if (!selection.ok) {
     await authed.nack(selection.motive, opts.alternativePoints ?? []);
-    throw new ConnectionError('REJECTED_NO_COMMON_PROTOCOL', `no common protocol with ${authed.info.peerId}: ${describeNackMotive(selection.motive)} (announced ${JSON.stringify(authed.info.announcedVersion.chainName)})`, {
-      peerId: authed.info.peerId,
-      motive: selection.motive,
-      announcedVersion: authed.info.announcedVersion,
-    });
+    throw new ConnectionError(
+      'REJECTED_NO_COMMON_PROTOCOL',
+      `no common protocol with ${authed.info.peerId}: ${describeNackMotive(selection.motive)} (announced ${JSON.stringify(authed.info.announcedVersion.chainName)})`,
+      {
+        peerId: authed.info.peerId,
+        motive: selection.motive,
+        announcedVersion: authed.info.announcedVersion,
+      },
+    );
   }
   return authed.accept({ ...opts, negotiatedVersion: selection.version });
 }

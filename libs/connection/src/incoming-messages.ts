@@ -214,7 +214,10 @@ export class IncomingMessages {
     this.sizeBytesLength = 0;
     if (size < 0) throw new ConnectionError('DECODING_ERROR', `incoming message: negative size ${size}`);
     if (size > this.maxMessageSize - SIZE_PREFIX) {
-      throw new ConnectionError('MESSAGE_TOO_LARGE', `incoming message of ${size + SIZE_PREFIX} bytes exceeds the ${this.maxMessageSize}-byte cap`);
+      throw new ConnectionError(
+        'MESSAGE_TOO_LARGE',
+        `incoming message of ${size + SIZE_PREFIX} bytes exceeds the ${this.maxMessageSize}-byte cap`,
+      );
     }
     if (this.admit(SIZE_PREFIX + size)) this.begin(SIZE_PREFIX + size);
     else this.stalledSize = SIZE_PREFIX + size;

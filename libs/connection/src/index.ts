@@ -11,14 +11,22 @@ export { type SessionTap, type SessionTapHook } from './session-tap.js';
 export { ChunkCipher, MAX_CHUNK_PLAINTEXT } from './chunk-cipher.js';
 
 export { IncomingMessages, MESSAGE_PREALLOCATION_LIMIT } from './incoming-messages.js';
-export { IoScheduler, type IoSchedulerOptions, type IoStat, type ScheduledIo, type RegulatedReader } from './io-scheduler.js';
+export {
+  IoScheduler,
+  type IoSchedulerOptions,
+  type IoStat,
+  type ScheduledIo,
+  type RegulatedReader,
+} from './io-scheduler.js';
 export { MemoryBudget, type MemoryBudgetOptions, type MemoryBudgetStat } from './memory-budget.js';
 export { type Leased } from './lease.js';
 export { type DisconnectReason, describeDisconnectReason } from './disconnect-reason.js';
 export { type ConnectionInfo } from './connection-info.js';
+export { Connection, type ConnectionOptions, type ConnectionStat } from './connection.js';
 export {
-  Connection, type ConnectionOptions, type ConnectionStat,
-} from './connection.js';
-export {
-  authenticate, establish, AuthenticatedSocket, type HandshakeOptions, type EstablishOptions,
+  authenticate,
+  establish,
+  AuthenticatedSocket,
+  type HandshakeOptions,
+  type EstablishOptions,
 } from './handshake.js';

@@ -106,7 +106,7 @@ class DirectionScheduler {
   /** Octez `update_quota`: refill the bucket, promote connections that regained quota. */
   refill(): void {
     if (this.maxSpeed !== undefined) this.quota = Math.min(this.quota, 0) + this.maxSpeed;
-    for (let i = 0; i < this.low.length; ) {
+    for (let i = 0; i < this.low.length;) {
       const io = this.low[i]!;
       if (io.quota > 0) {
         this.low.splice(i, 1);
@@ -196,13 +196,19 @@ export class IoScheduler {
   private readonly pairs = new Set<{ read: RegulatedReader; write: ScheduledIo }>();
 
   constructor(opts: IoSchedulerOptions = {}) {
-    for (const [k, v] of [['maxDownloadSpeed', opts.maxDownloadSpeed], ['maxUploadSpeed', opts.maxUploadSpeed]] as const) {
+    for (const [k, v] of [
+      ['maxDownloadSpeed', opts.maxDownloadSpeed],
+      ['maxUploadSpeed', opts.maxUploadSpeed],
+    ] as const) {
       if (v !== undefined && !(v > 0)) throw new RangeError(`${k} must be positive (bytes per second), got ${v}`);
     }
     this.read = new ReadRegulator(opts.maxDownloadSpeed);
     this.write = new DirectionScheduler(opts.maxUploadSpeed, opts.writeUnitSize ?? DEFAULT_WRITE_UNIT);
     this.refreshMs = opts.refreshIntervalMs ?? 1000;
-    this.memory = { read: new MemoryBudget(opts.readMemory ?? UNLIMITED_MEMORY), write: new MemoryBudget(opts.writeMemory ?? UNLIMITED_MEMORY) };
+    this.memory = {
+      read: new MemoryBudget(opts.readMemory ?? UNLIMITED_MEMORY),
+      write: new MemoryBudget(opts.writeMemory ?? UNLIMITED_MEMORY),
+    };
   }
 
   register(read: RegulatedReader, write: ScheduledIo): () => void {
@@ -258,7 +264,12 @@ export class IoScheduler {
   }
 
   stat(): IoStat {
-    return { totalSent: this.write.counter.total, totalRecv: this.read.counter.total, currentInflow: this.read.counter.average, currentOutflow: this.write.counter.average };
+    return {
+      totalSent: this.write.counter.total,
+      totalRecv: this.read.counter.total,
+      currentInflow: this.read.counter.average,
+      currentOutflow: this.write.counter.average,
+    };
   }
 
   /** Stop the timer; registered connections keep working without regulation refreshes. */

@@ -21,7 +21,12 @@ export interface MemoryBudgetOptions {
 }
 
 /** No limit at all: what a connection made without a P2P layer gets. */
-export const UNLIMITED_MEMORY: MemoryBudgetOptions = Object.freeze({ guaranteedPerAccount: Infinity, shared: 0, perAccountCap: Infinity, accounts: 1 });
+export const UNLIMITED_MEMORY: MemoryBudgetOptions = Object.freeze({
+  guaranteedPerAccount: Infinity,
+  shared: 0,
+  perAccountCap: Infinity,
+  accounts: 1,
+});
 
 export interface MemoryBudgetStat {
   /** Bytes reserved now. */
@@ -146,7 +151,15 @@ export class MemoryBudget {
   }
 
   stat(): MemoryBudgetStat {
-    return { used: this.used, sharedUsed: this.sharedUsed, peak: this.peak, total: this.total, shared: this.options.shared, waiting: this.queued + this.capWaiting, accounts: this.openAccounts };
+    return {
+      used: this.used,
+      sharedUsed: this.sharedUsed,
+      peak: this.peak,
+      total: this.total,
+      shared: this.options.shared,
+      waiting: this.queued + this.capWaiting,
+      accounts: this.openAccounts,
+    };
   }
 
   /** Start counting `peak` again from what is used now (benchmarks measure phases). */

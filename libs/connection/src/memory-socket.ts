@@ -44,7 +44,10 @@ class MemoryEnd extends Duplex {
  * Two connected in-memory streams with TCP-like semantics (ordering, back-pressure, end of stream),
  * for tests and for embedding two endpoints in one process without sockets.
  */
-export function createMemorySocketPair(a: { address?: string; port?: number } = {}, b: { address?: string; port?: number } = {}): [ByteStream, ByteStream] {
+export function createMemorySocketPair(
+  a: { address?: string; port?: number } = {},
+  b: { address?: string; port?: number } = {},
+): [ByteStream, ByteStream] {
   const left = new MemoryEnd(b.address ?? '127.0.0.1', b.port ?? 49152);
   const right = new MemoryEnd(a.address ?? '127.0.0.1', a.port ?? 49153);
   left.peer = right;

@@ -83,9 +83,15 @@ export function bindConnectionMetrics(): void {
   boundTo = provider;
   const meter = provider.getMeter(METER_NAME, METER_VERSION);
   meter
-    .createObservableCounter('tezos.p2p.bytes', { unit: 'By', description: 'Bytes on authenticated connections, chunk framing included' })
+    .createObservableCounter('tezos.p2p.bytes', {
+      unit: 'By',
+      description: 'Bytes on authenticated connections, chunk framing included',
+    })
     .addCallback(observeBytes);
   meter
-    .createObservableCounter('tezos.p2p.messages', { unit: '{message}', description: 'Messages queued for sending or decoded, by P2P message kind' })
+    .createObservableCounter('tezos.p2p.messages', {
+      unit: '{message}',
+      description: 'Messages queued for sending or decoded, by P2P message kind',
+    })
     .addCallback(observeMessages);
 }

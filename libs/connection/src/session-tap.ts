@@ -102,7 +102,13 @@ export class TapSession {
     }
   }
 
-  chunk(direction: 'sent' | 'received', index: number, nonce: Uint8Array, wire: Uint8Array, plaintext: Uint8Array | undefined): void {
+  chunk(
+    direction: 'sent' | 'received',
+    index: number,
+    nonce: Uint8Array,
+    wire: Uint8Array,
+    plaintext: Uint8Array | undefined,
+  ): void {
     const t = this.live;
     if (t === undefined) return;
     try {

@@ -3,7 +3,15 @@ import { concatBytes } from '@tezos-p2p/encoding';
 import { getCryptoBackend, type Identity } from '@tezos-p2p/crypto';
 import type { P2pMessage, RawAppMessage } from '@tezos-p2p/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChunkCipher, type Connection, IncomingMessages, IoScheduler, type MemoryBudgetOptions, createMemorySocketPair, establish } from '../src/index.js';
+import {
+  ChunkCipher,
+  type Connection,
+  IncomingMessages,
+  IoScheduler,
+  type MemoryBudgetOptions,
+  createMemorySocketPair,
+  establish,
+} from '../src/index.js';
 import { makeIdentity, options, rawEncoding } from './helpers.js';
 
 type Conn = Connection<RawAppMessage>;
@@ -19,7 +27,10 @@ async function until(check: () => boolean, what: string, turns = 2000): Promise<
   throw new Error(`not reached after ${turns} turns: ${what}`);
 }
 
-const app = (n: number, fill: number): P2pMessage<RawAppMessage> & { kind: 'Message' } => ({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array(n).fill(fill) } });
+const app = (n: number, fill: number): P2pMessage<RawAppMessage> & { kind: 'Message' } => ({
+  kind: 'Message',
+  message: { tag: 0x10, payload: new Uint8Array(n).fill(fill) },
+});
 /** Encoded size of `app(n)`: 4-byte size, 2-byte tag, payload. */
 const frameSize = (n: number) => 4 + 2 + n;
 
@@ -54,7 +65,9 @@ describe('IncomingMessages: admission at the size prefix', () => {
           // Two streams read side by side, as two connections do: they share the pool of chunk
           // buffers, so what one holds while stalled must not be a view of a buffer the other reuses.
           const streams = [0x00, 0xff].map((flip) => {
-            const frames = bodies.map((body) => concatBytes([new Uint8Array([0, 0, body.length >> 8, body.length & 0xff]), body.map((x) => x ^ flip)]));
+            const frames = bodies.map((body) =>
+              concatBytes([new Uint8Array([0, 0, body.length >> 8, body.length & 0xff]), body.map((x) => x ^ flip)]),
+            );
             const wire = new ChunkCipher(b, key, new Uint8Array(24)).seal(concatBytes(frames), perChunk).buffer;
             const got: Uint8Array[] = [];
             let asked = 0;
@@ -99,7 +112,12 @@ describe('connections sharing a read budget', () => {
   // 4 connections × 16 KiB guaranteed + 128 KiB shared = 192 KiB; at most 64 KiB per connection, a
   // larger message alone. The "big" messages (100 KiB) are the maximum size here, scaled down from
   // Octez's 100 MiB through the configuration only.
-  const readMemory: MemoryBudgetOptions = { guaranteedPerAccount: 16 * KiB, shared: 128 * KiB, perAccountCap: 64 * KiB, accounts: 4 };
+  const readMemory: MemoryBudgetOptions = {
+    guaranteedPerAccount: 16 * KiB,
+    shared: 128 * KiB,
+    perAccountCap: 64 * KiB,
+    accounts: 4,
+  };
   const BIG = 100 * KiB;
   const MAX_MESSAGE = frameSize(BIG);
 
@@ -110,9 +128,11 @@ describe('connections sharing a read budget', () => {
     const good = await connect(peers[2]!, scheduler);
     const N = 8;
     // Both bad peers send N big messages each, the node reads none of them for now.
-    const sending = bad.map(({ peer }, k) => (async () => {
-      for (let i = 0; i < N; i++) await peer.send(app(BIG, 16 * k + i));
-    })());
+    const sending = bad.map(({ peer }, k) =>
+      (async () => {
+        for (let i = 0; i < N; i++) await peer.send(app(BIG, 16 * k + i));
+      })(),
+    );
     // The first bad peer's first message takes 84 KiB of the pool; its second waits for the first to be
     // consumed (above the per-connection cap, a message travels alone); the second bad peer's first
     // message waits for the pool.
@@ -131,7 +151,11 @@ describe('connections sharing a read budget', () => {
         for (let i = 0; i < N; i++) {
           const m = await n.recv();
           // (toEqual on 100 KiB arrays costs a tenth of a second each.)
-          expect(m.kind === 'Message' && m.message.tag === 0x10 && Buffer.compare(m.message.payload, app(BIG, 16 * k + i).message.payload)).toBe(0);
+          expect(
+            m.kind === 'Message' &&
+              m.message.tag === 0x10 &&
+              Buffer.compare(m.message.payload, app(BIG, 16 * k + i).message.payload),
+          ).toBe(0);
         }
       }),
     );
@@ -171,7 +195,12 @@ describe('connections sharing a read budget', () => {
 
 describe('connections sharing a write budget', () => {
   it('a peer that does not read fills only its own share: send waits there, while another connection keeps sending', async () => {
-    const writeMemory: MemoryBudgetOptions = { guaranteedPerAccount: 16 * KiB, shared: 64 * KiB, perAccountCap: 64 * KiB, accounts: 2 };
+    const writeMemory: MemoryBudgetOptions = {
+      guaranteedPerAccount: 16 * KiB,
+      shared: 64 * KiB,
+      perAccountCap: 64 * KiB,
+      accounts: 2,
+    };
     const scheduler = new IoScheduler({ writeMemory });
     const budget = scheduler.memory.write;
     const [deaf, listening] = [await connect(peers[0]!, scheduler), await connect(peers[1]!, scheduler)];

@@ -5,10 +5,23 @@
  */
 import { getCryptoBackend } from '@tezos-p2p/crypto';
 import { decode } from '@tezos-p2p/encoding';
-import { type Point, type RawAppMessage, NACK_MAX_POINTS, ackEncoding, shellConnectionMetadataEncoding } from '@tezos-p2p/wire';
+import {
+  type Point,
+  type RawAppMessage,
+  NACK_MAX_POINTS,
+  ackEncoding,
+  shellConnectionMetadataEncoding,
+} from '@tezos-p2p/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '@tezos-p2p/crypto';
-import { ChunkCipher, type Connection, type ConnectionError, MAX_CHUNK_PLAINTEXT, authenticate, establish } from '../src/index.js';
+import {
+  ChunkCipher,
+  type Connection,
+  type ConnectionError,
+  MAX_CHUNK_PLAINTEXT,
+  authenticate,
+  establish,
+} from '../src/index.js';
 import { type Recording, closedOf, makeIdentity, options, rawEncoding, recordingTap, tcpPair } from './helpers.js';
 
 let alice: Identity;
@@ -22,12 +35,20 @@ beforeAll(async () => {
 const ONE_KIB = 1024;
 
 /** `n` IPv4 points of 18 characters (22 bytes each on the wire). */
-const ipv4Points = (n: number): Point[] => Array.from({ length: n }, (_, i) => ({ ip: `192.168.${100 + (i >> 8)}.${100 + (i & 0x7f)}`, port: 9732 + i }));
+const ipv4Points = (n: number): Point[] =>
+  Array.from({ length: n }, (_, i) => ({ ip: `192.168.${100 + (i >> 8)}.${100 + (i & 0x7f)}`, port: 9732 + i }));
 /** `n` points of the longest text form, 51 bytes each on the wire. */
-const longestPoints = (n: number): Point[] => Array.from({ length: n }, (_, i) => ({ ip: `2001:fdb8:ffff:ffff:ffff:ffff:ffff:${(0xf000 + i).toString(16)}`, port: 60000 + i }));
+const longestPoints = (n: number): Point[] =>
+  Array.from({ length: n }, (_, i) => ({
+    ip: `2001:fdb8:ffff:ffff:ffff:ffff:ffff:${(0xf000 + i).toString(16)}`,
+    port: 60000 + i,
+  }));
 
 function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: ConnectionError }> {
-  return p.then((value) => ({ ok: true as const, value }), (error: ConnectionError) => ({ ok: false as const, error }));
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: ConnectionError) => ({ ok: false as const, error }),
+  );
 }
 
 /** The chunk's length header says what follows: one chunk, nothing split off. */
@@ -44,7 +65,11 @@ async function nackOverTcp(points: readonly Point[], binaryChunksSize: number) {
   const tb = recordingTap();
   const [c, s] = await Promise.all([
     settle(authenticate(client, options(alice, false)).then((a) => a.accept({ messageEncoding: rawEncoding }))),
-    settle(authenticate(server, options(bob, true, { binaryChunksSize, tap: tb.tap })).then((a) => a.nack({ kind: 'Too_many_connections' }, points))),
+    settle(
+      authenticate(server, options(bob, true, { binaryChunksSize, tap: tb.tap })).then((a) =>
+        a.nack({ kind: 'Too_many_connections' }, points),
+      ),
+    ),
   ]);
   await Promise.all([closedOf(client), closedOf(server)]);
   await stop();
@@ -61,7 +86,11 @@ describe('handshake values are one chunk each, whatever binaryChunksSize', () =>
     const nack = rec.sent[1]!;
     wholeChunk(nack);
     expect(nack.plaintext!.length).toBeGreaterThan(ONE_KIB - 18); // would have been split before
-    expect(decode(ackEncoding, nack.plaintext!)).toEqual({ kind: 'Nack', motive: { kind: 'Too_many_connections' }, potentialPeersToConnect: points });
+    expect(decode(ackEncoding, nack.plaintext!)).toEqual({
+      kind: 'Nack',
+      motive: { kind: 'Too_many_connections' },
+      potentialPeersToConnect: points,
+    });
     expect(!c.ok && c.error.code).toBe('REJECTED_BY_NACK');
     expect(!c.ok && c.error.motive).toEqual({ kind: 'Too_many_connections' });
     expect(!c.ok && c.error.alternativePoints).toEqual(points);
@@ -90,13 +119,19 @@ describe('handshake values are one chunk each, whatever binaryChunksSize', () =>
     const ta = recordingTap();
     const tb = recordingTap();
     const [a, b] = (await Promise.all([
-      establish(client, { ...options(alice, false, { binaryChunksSize: 19, tap: ta.tap }), messageEncoding: rawEncoding }),
+      establish(client, {
+        ...options(alice, false, { binaryChunksSize: 19, tap: ta.tap }),
+        messageEncoding: rawEncoding,
+      }),
       establish(server, { ...options(bob, true, { binaryChunksSize: 19, tap: tb.tap }), messageEncoding: rawEncoding }),
     ])) as [Connection<RawAppMessage>, Connection<RawAppMessage>];
     for (const rec of [ta.rec, tb.rec]) {
       const [metadata, ack] = rec.sent;
       wholeChunk(metadata!);
-      expect(decode(shellConnectionMetadataEncoding, metadata!.plaintext!)).toEqual({ disableMempool: false, privateNode: false });
+      expect(decode(shellConnectionMetadataEncoding, metadata!.plaintext!)).toEqual({
+        disableMempool: false,
+        privateNode: false,
+      });
       wholeChunk(ack!);
       expect(decode(ackEncoding, ack!.plaintext!)).toEqual({ kind: 'Ack' });
     }
@@ -124,7 +159,9 @@ describe('ChunkCipher.sealOne', () => {
 
   it('refuses more with MESSAGE_TOO_LARGE, before using a nonce (Invalid_message_size)', () => {
     const cipher = new ChunkCipher(getCryptoBackend(), key, new Uint8Array(24));
-    expect(() => cipher.sealOne(new Uint8Array(MAX_CHUNK_PLAINTEXT + 1))).toThrow(expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }));
+    expect(() => cipher.sealOne(new Uint8Array(MAX_CHUNK_PLAINTEXT + 1))).toThrow(
+      expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }),
+    );
     expect(cipher.nonce).toEqual(new Uint8Array(24));
   });
 });

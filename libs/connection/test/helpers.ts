@@ -1,6 +1,12 @@
 import { createServer, connect, type Socket } from 'node:net';
 import { type Identity, generateIdentity } from '@tezos-p2p/crypto';
-import { type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig, type ShellConnectionMetadata } from '@tezos-p2p/wire';
+import {
+  type RawAppMessage,
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
+  type ShellConnectionMetadata,
+} from '@tezos-p2p/wire';
 import type { ByteStream, HandshakeOptions, SessionTap, SessionTapHook } from '../src/index.js';
 
 export const rawEncoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
@@ -10,7 +16,11 @@ export async function makeIdentity(difficulty = 0): Promise<Identity> {
   return generateIdentity({ difficulty, workers: 0 });
 }
 
-export function options(identity: Identity, incoming: boolean, extra: Partial<HandshakeOptions<ShellConnectionMetadata>> = {}): HandshakeOptions<ShellConnectionMetadata> {
+export function options(
+  identity: Identity,
+  incoming: boolean,
+  extra: Partial<HandshakeOptions<ShellConnectionMetadata>> = {},
+): HandshakeOptions<ShellConnectionMetadata> {
   return {
     identity,
     version: { chainName: CHAIN, distributedDbVersion: 2, p2pVersion: 1 },
@@ -81,7 +91,14 @@ export interface Recording {
 /** A tap that copies everything it is shown; `throwIn` lists hooks that throw after recording. */
 export function recordingTap(opts: { throwIn?: readonly SessionTapHook[] } = {}): { tap: SessionTap; rec: Recording } {
   let resolveEnded!: () => void;
-  const rec: Recording = { calls: [], sent: [], received: [], ends: [], errors: [], ended: new Promise<void>((r) => (resolveEnded = r)) };
+  const rec: Recording = {
+    calls: [],
+    sent: [],
+    received: [],
+    ends: [],
+    errors: [],
+    ended: new Promise<void>((r) => (resolveEnded = r)),
+  };
   const maybeThrow = (hook: SessionTapHook) => {
     rec.calls.push(hook);
     if (opts.throwIn?.includes(hook)) throw new Error(`tap failure in ${hook}`);
@@ -92,7 +109,11 @@ export function recordingTap(opts: { throwIn?: readonly SessionTapHook[] } = {})
       maybeThrow('connectionMessages');
     },
     keys: (k) => {
-      rec.keys = { channelKey: Uint8Array.from(k.channelKey), localNonce: Uint8Array.from(k.localNonce), remoteNonce: Uint8Array.from(k.remoteNonce) };
+      rec.keys = {
+        channelKey: Uint8Array.from(k.channelKey),
+        localNonce: Uint8Array.from(k.localNonce),
+        remoteNonce: Uint8Array.from(k.remoteNonce),
+      };
       maybeThrow('keys');
     },
     chunk: (c) => {

@@ -3,7 +3,7 @@ import { decode, fromHex } from '@tezos-p2p/encoding';
 import { ackEncoding } from '@tezos-p2p/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '@tezos-p2p/crypto';
-import type { ConnectionError} from '../src/index.js';
+import type { ConnectionError } from '../src/index.js';
 import { authenticate, establish } from '../src/index.js';
 import { CHAIN, closedOf, makeIdentity, options, rawEncoding, tcpPair } from './helpers.js';
 
@@ -15,48 +15,64 @@ beforeAll(async () => {
 });
 
 function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: ConnectionError }> {
-  return p.then((value) => ({ ok: true as const, value }), (error: ConnectionError) => ({ ok: false as const, error }));
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: ConnectionError) => ({ ok: false as const, error }),
+  );
 }
 
 describe('handshakes over real loopback TCP, both sides ours', () => {
-  it.each(['127.0.0.1', '::1'])('happy path in both roles over %s: info, messages both ways, clean close', async (host) => {
-    const [client, server, stop] = await tcpPair(host);
-    const [c, s] = await Promise.all([
-      establish(client, { ...options(alice, false, { remote: { ip: host, port: 19732 } }), messageEncoding: rawEncoding }),
-      establish(server, { ...options(bob, true), messageEncoding: rawEncoding }),
-    ]);
-    expect(c.info.peerId).toBe(bob.peerId);
-    expect(s.info.peerId).toBe(alice.peerId);
-    expect(c.info.incoming).toBe(false);
-    expect(s.info.incoming).toBe(true);
-    expect(c.info.idPoint).toEqual({ ip: host, port: 19732 });
-    expect(s.info.idPoint.port).toBe(29732); // announced by the initiator
-    expect(s.info.remoteSocketPort).toBe(client.localPort);
-    expect(c.negotiatedVersion).toEqual({ chainName: CHAIN, distributedDbVersion: 2, p2pVersion: 1 });
-    await c.send({ kind: 'Bootstrap' });
-    await s.send({ kind: 'Advertise', points: [{ ip: '10.0.0.1', port: 9732 }] });
-    const big = new Uint8Array(1 << 20).map((_, i) => i & 0xff);
-    await c.send({ kind: 'Message', message: { tag: 0x10, payload: big } });
-    expect(await s.recv()).toEqual({ kind: 'Bootstrap' });
-    expect(await c.recv()).toEqual({ kind: 'Advertise', points: [{ ip: '10.0.0.1', port: 9732 }] });
-    const m = await s.recv();
-    // (Buffer comparison: vitest's deep equality walks a 1 MiB array element by element, for seconds.)
-    expect(m.kind === 'Message' && Buffer.from(m.message.payload).equals(Buffer.from(big))).toBe(true);
-    expect(c.stat().messagesSent).toBe(2);
-    expect(s.stat().bytesReceived).toBeGreaterThan(1 << 20);
-    await c.disconnect({ wait: true });
-    await expect(s.closed).resolves.toEqual({ kind: 'Connection_closed_by_peer' });
-    await Promise.all([closedOf(client), closedOf(server)]);
-    await stop();
-  });
+  it.each(['127.0.0.1', '::1'])(
+    'happy path in both roles over %s: info, messages both ways, clean close',
+    async (host) => {
+      const [client, server, stop] = await tcpPair(host);
+      const [c, s] = await Promise.all([
+        establish(client, {
+          ...options(alice, false, { remote: { ip: host, port: 19732 } }),
+          messageEncoding: rawEncoding,
+        }),
+        establish(server, { ...options(bob, true), messageEncoding: rawEncoding }),
+      ]);
+      expect(c.info.peerId).toBe(bob.peerId);
+      expect(s.info.peerId).toBe(alice.peerId);
+      expect(c.info.incoming).toBe(false);
+      expect(s.info.incoming).toBe(true);
+      expect(c.info.idPoint).toEqual({ ip: host, port: 19732 });
+      expect(s.info.idPoint.port).toBe(29732); // announced by the initiator
+      expect(s.info.remoteSocketPort).toBe(client.localPort);
+      expect(c.negotiatedVersion).toEqual({ chainName: CHAIN, distributedDbVersion: 2, p2pVersion: 1 });
+      await c.send({ kind: 'Bootstrap' });
+      await s.send({ kind: 'Advertise', points: [{ ip: '10.0.0.1', port: 9732 }] });
+      const big = new Uint8Array(1 << 20).map((_, i) => i & 0xff);
+      await c.send({ kind: 'Message', message: { tag: 0x10, payload: big } });
+      expect(await s.recv()).toEqual({ kind: 'Bootstrap' });
+      expect(await c.recv()).toEqual({ kind: 'Advertise', points: [{ ip: '10.0.0.1', port: 9732 }] });
+      const m = await s.recv();
+      // (Buffer comparison: vitest's deep equality walks a 1 MiB array element by element, for seconds.)
+      expect(m.kind === 'Message' && Buffer.from(m.message.payload).equals(Buffer.from(big))).toBe(true);
+      expect(c.stat().messagesSent).toBe(2);
+      expect(s.stat().bytesReceived).toBeGreaterThan(1 << 20);
+      await c.disconnect({ wait: true });
+      await expect(s.closed).resolves.toEqual({ kind: 'Connection_closed_by_peer' });
+      await Promise.all([closedOf(client), closedOf(server)]);
+      await stop();
+    },
+  );
 
   it('wrong chain name: the checking side Nacks with Unknown_chain_name; the peer gets REJECTED_BY_NACK with the motive', async () => {
     const [client, server, stop] = await tcpPair();
     const alternative = [{ ip: '192.0.2.1', port: 9732 }];
     const [c, s] = await Promise.all([
-      settle(establish(client, { ...options(alice, false), alternativePoints: alternative, messageEncoding: rawEncoding })),
+      settle(
+        establish(client, { ...options(alice, false), alternativePoints: alternative, messageEncoding: rawEncoding }),
+      ),
       // The responder runs an older, permissive policy: it accepts any chain, so it reads the Nack.
-      settle(authenticate(server, options(bob, true, { version: { chainName: 'OTHER_CHAIN', distributedDbVersion: 2, p2pVersion: 1 } })).then((a) => a.accept({ messageEncoding: rawEncoding }))),
+      settle(
+        authenticate(
+          server,
+          options(bob, true, { version: { chainName: 'OTHER_CHAIN', distributedDbVersion: 2, p2pVersion: 1 } }),
+        ).then((a) => a.accept({ messageEncoding: rawEncoding })),
+      ),
     ]);
     expect(c.ok).toBe(false);
     expect(!c.ok && c.error.code).toBe('REJECTED_NO_COMMON_PROTOCOL');
@@ -74,9 +90,17 @@ describe('handshakes over real loopback TCP, both sides ours', () => {
     const [client, server, stop] = await tcpPair();
     const [c, s] = await Promise.all([
       settle(establish(client, { ...options(alice, false), messageEncoding: rawEncoding })),
-      settle(establish(server, { ...options(bob, true, { version: { chainName: 'OTHER', distributedDbVersion: 2, p2pVersion: 1 } }), messageEncoding: rawEncoding })),
+      settle(
+        establish(server, {
+          ...options(bob, true, { version: { chainName: 'OTHER', distributedDbVersion: 2, p2pVersion: 1 } }),
+          messageEncoding: rawEncoding,
+        }),
+      ),
     ]);
-    expect([c.ok || c.error.code, s.ok || s.error.code]).toEqual(['REJECTED_NO_COMMON_PROTOCOL', 'REJECTED_NO_COMMON_PROTOCOL']);
+    expect([c.ok || c.error.code, s.ok || s.error.code]).toEqual([
+      'REJECTED_NO_COMMON_PROTOCOL',
+      'REJECTED_NO_COMMON_PROTOCOL',
+    ]);
     await Promise.all([closedOf(client), closedOf(server)]);
     await stop();
   });
@@ -97,7 +121,10 @@ describe('handshakes over real loopback TCP, both sides ours', () => {
 
   it('connecting to ourselves: both ends fail with MYSELF after the metadata exchange', async () => {
     const [client, server, stop] = await tcpPair();
-    const [c, s] = await Promise.all([settle(authenticate(client, options(alice, false))), settle(authenticate(server, options(alice, true)))]);
+    const [c, s] = await Promise.all([
+      settle(authenticate(client, options(alice, false))),
+      settle(authenticate(server, options(alice, true))),
+    ]);
     expect(!c.ok && c.error.code).toBe('MYSELF');
     expect(!s.ok && s.error.code).toBe('MYSELF');
     expect(!c.ok && c.error.greylistsAddress).toBe(false);
@@ -125,14 +152,26 @@ describe('handshakes over real loopback TCP, both sides ours', () => {
     const client = connect((proxy.address() as { port: number }).port, '127.0.0.1');
     await new Promise((r) => client.once('connect', r));
     const [c, s] = await Promise.all([
-      settle(authenticate(client, options(alice, false, { version: { chainName: 'TEZOS_MAINNET', distributedDbVersion: 2, p2pVersion: 1 } }))),
-      settle(authenticate(relayServer, options(bob, true, { version: { chainName: 'TEZOS_MAINNET', distributedDbVersion: 2, p2pVersion: 1 } }))),
+      settle(
+        authenticate(
+          client,
+          options(alice, false, { version: { chainName: 'TEZOS_MAINNET', distributedDbVersion: 2, p2pVersion: 1 } }),
+        ),
+      ),
+      settle(
+        authenticate(
+          relayServer,
+          options(bob, true, { version: { chainName: 'TEZOS_MAINNET', distributedDbVersion: 2, p2pVersion: 1 } }),
+        ),
+      ),
     ]);
     expect(!s.ok && s.error.code).toBe('DECIPHER_ERROR');
     expect(!s.ok && s.error.greylistsAddress).toBe(true);
     // The client got the server's (intact) metadata first; it learns of the failure at its Ack.
     expect(c.ok).toBe(true);
-    await expect(c.ok && c.value.accept({ messageEncoding: rawEncoding })).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' });
+    await expect(c.ok && c.value.accept({ messageEncoding: rawEncoding })).rejects.toMatchObject({
+      code: 'CONNECTION_CLOSED',
+    });
     await Promise.all([closedOf(client), closedOf(relayServer)]);
     await new Promise<void>((r) => proxy.close(() => r()));
     await stopInner();
@@ -184,8 +223,16 @@ describe('handshakes over real loopback TCP, both sides ours', () => {
     const [client, server, stop] = await tcpPair();
     const old = { chainName: CHAIN, distributedDbVersion: 0, p2pVersion: 0 };
     const [c, s] = await Promise.all([
-      settle(authenticate(client, options(alice, false, { version: old })).then((a) => a.accept({ messageEncoding: rawEncoding }))),
-      settle(authenticate(server, options(bob, true)).then((a) => a.nack({ kind: 'Too_many_connections' }, [{ ip: '10.0.0.1', port: 1 }]))),
+      settle(
+        authenticate(client, options(alice, false, { version: old })).then((a) =>
+          a.accept({ messageEncoding: rawEncoding }),
+        ),
+      ),
+      settle(
+        authenticate(server, options(bob, true)).then((a) =>
+          a.nack({ kind: 'Too_many_connections' }, [{ ip: '10.0.0.1', port: 1 }]),
+        ),
+      ),
     ]);
     expect(s.ok).toBe(true);
     expect(!c.ok && c.error.code).toBe('REJECTED_BY_NACK');
@@ -205,10 +252,16 @@ describe('the raw bytes a refusing side writes', () => {
     await a.nack({ kind: 'Already_connected' }, []);
     const p = await peer;
     // Read the Nack with the peer's own cipher through accept, which must report it.
-    await expect(p.accept({ messageEncoding: rawEncoding })).rejects.toMatchObject({ code: 'REJECTED_BY_NACK', motive: { kind: 'Already_connected' } });
-    expect(decode(ackEncoding, fromHex('01000500000000'))).toEqual({ kind: 'Nack', motive: { kind: 'Already_connected' }, potentialPeersToConnect: [] });
+    await expect(p.accept({ messageEncoding: rawEncoding })).rejects.toMatchObject({
+      code: 'REJECTED_BY_NACK',
+      motive: { kind: 'Already_connected' },
+    });
+    expect(decode(ackEncoding, fromHex('01000500000000'))).toEqual({
+      kind: 'Nack',
+      motive: { kind: 'Already_connected' },
+      potentialPeersToConnect: [],
+    });
     await Promise.all([closedOf(client), closedOf(server)]);
     await stop();
   });
 });
-

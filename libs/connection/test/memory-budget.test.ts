@@ -5,7 +5,12 @@ import { type BudgetAccount } from '../src/memory-budget.js';
 
 const KiB = 1024;
 /** 4 accounts × 10 KiB guaranteed + 50 KiB shared = 90 KiB; at most 40 KiB per account. */
-const OPTIONS: MemoryBudgetOptions = { guaranteedPerAccount: 10 * KiB, shared: 50 * KiB, perAccountCap: 40 * KiB, accounts: 4 };
+const OPTIONS: MemoryBudgetOptions = {
+  guaranteedPerAccount: 10 * KiB,
+  shared: 50 * KiB,
+  perAccountCap: 40 * KiB,
+  accounts: 4,
+};
 
 /** A request that records when it is granted. */
 function ask(a: BudgetAccount, bytes: number, log: string[], name: string): boolean {
@@ -106,8 +111,16 @@ describe('MemoryBudget', () => {
 
   it('property: under any interleaving the budget holds, and once holders release, every admitted request completes (no deadlock)', () => {
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('reserve' as const), account: fc.nat(5), bytes: fc.integer({ min: 0, max: 120 * KiB }) }),
-      fc.record({ kind: fc.constant('release' as const), account: fc.nat(5), part: fc.double({ min: 0, max: 1, noNaN: true }) }),
+      fc.record({
+        kind: fc.constant('reserve' as const),
+        account: fc.nat(5),
+        bytes: fc.integer({ min: 0, max: 120 * KiB }),
+      }),
+      fc.record({
+        kind: fc.constant('release' as const),
+        account: fc.nat(5),
+        part: fc.double({ min: 0, max: 1, noNaN: true }),
+      }),
       fc.record({ kind: fc.constant('close' as const), account: fc.nat(5) }),
     );
     fc.assert(

@@ -1,9 +1,23 @@
 import fc from 'fast-check';
 import { concatBytes, encode, fromHex } from '@tezos-p2p/encoding';
 import { getCryptoBackend, generateNonces, incrementNonce, type Identity } from '@tezos-p2p/crypto';
-import { type P2pMessage, type RawAppMessage, encodeConnectionMessageFrame, shellConnectionMetadataEncoding } from '@tezos-p2p/wire';
+import {
+  type P2pMessage,
+  type RawAppMessage,
+  encodeConnectionMessageFrame,
+  shellConnectionMetadataEncoding,
+} from '@tezos-p2p/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChunkCipher, type Connection, ConnectionError, IncomingMessages, authenticate, createMemorySocketPair, establish, type EstablishOptions } from '../src/index.js';
+import {
+  ChunkCipher,
+  type Connection,
+  ConnectionError,
+  IncomingMessages,
+  authenticate,
+  createMemorySocketPair,
+  establish,
+  type EstablishOptions,
+} from '../src/index.js';
 import { makeIdentity, options, rawEncoding, readBytes } from './helpers.js';
 
 let alice: Identity;
@@ -15,7 +29,10 @@ beforeAll(async () => {
 
 type Conn = Connection<RawAppMessage>;
 
-async function pair(extraA: Partial<EstablishOptions<RawAppMessage, unknown>> = {}, extraB: Partial<EstablishOptions<RawAppMessage, unknown>> = {}): Promise<[Conn, Conn]> {
+async function pair(
+  extraA: Partial<EstablishOptions<RawAppMessage, unknown>> = {},
+  extraB: Partial<EstablishOptions<RawAppMessage, unknown>> = {},
+): Promise<[Conn, Conn]> {
   const [x, y] = createMemorySocketPair();
   return Promise.all([
     establish(x, { ...options(alice, false), messageEncoding: rawEncoding, ...extraA }) as Promise<Conn>,
@@ -23,7 +40,10 @@ async function pair(extraA: Partial<EstablishOptions<RawAppMessage, unknown>> = 
   ]);
 }
 
-const app = (tag: number, n: number, fill = 1): P2pMessage<RawAppMessage> => ({ kind: 'Message', message: { tag, payload: new Uint8Array(n).fill(fill) } });
+const app = (tag: number, n: number, fill = 1): P2pMessage<RawAppMessage> => ({
+  kind: 'Message',
+  message: { tag, payload: new Uint8Array(n).fill(fill) },
+});
 
 describe('chunk framing', () => {
   it('property: any chunking by the peer and any read boundaries yield the same messages', () => {
@@ -35,12 +55,16 @@ describe('chunk framing', () => {
         fc.integer({ min: 1, max: 5000 }),
         fc.array(fc.nat(), { maxLength: 20 }),
         (bodies, perChunk, cuts) => {
-          const frames = bodies.map((body) => concatBytes([new Uint8Array([0, 0, body.length >> 8, body.length & 0xff]), body]));
+          const frames = bodies.map((body) =>
+            concatBytes([new Uint8Array([0, 0, body.length >> 8, body.length & 0xff]), body]),
+          );
           // The peer may cut the plaintext stream anywhere, not only at message boundaries.
           const wire = new ChunkCipher(b, key, new Uint8Array(24)).seal(concatBytes(frames), perChunk).buffer;
           const points = [...new Set(cuts.map((c) => c % (wire.length + 1)))].sort((x, y) => x - y);
           const got: Uint8Array[] = [];
-          const incoming = new IncomingMessages(new ChunkCipher(b, key, new Uint8Array(24)), 1 << 20, (f) => got.push(Uint8Array.from(f)));
+          const incoming = new IncomingMessages(new ChunkCipher(b, key, new Uint8Array(24)), 1 << 20, (f) =>
+            got.push(Uint8Array.from(f)),
+          );
           let prev = 0;
           for (const p of [...points, wire.length]) {
             incoming.push(wire.subarray(prev, p));
@@ -58,9 +82,13 @@ describe('chunk framing', () => {
     const b = getCryptoBackend();
     const key = new Uint8Array(32);
     const over = new IncomingMessages(new ChunkCipher(b, key, new Uint8Array(24)), 1000, () => undefined);
-    expect(() => over.push(new ChunkCipher(b, key, new Uint8Array(24)).seal(fromHex('000003e5')).buffer)).toThrow(expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }));
+    expect(() => over.push(new ChunkCipher(b, key, new Uint8Array(24)).seal(fromHex('000003e5')).buffer)).toThrow(
+      expect.objectContaining({ code: 'MESSAGE_TOO_LARGE' }),
+    );
     const short = new IncomingMessages(new ChunkCipher(b, key, new Uint8Array(24)), 1000, () => undefined);
-    expect(() => short.push(fromHex('000f' + '00'.repeat(15)))).toThrow(expect.objectContaining({ code: 'INVALID_INCOMING_CIPHERTEXT_SIZE' }));
+    expect(() => short.push(fromHex('000f' + '00'.repeat(15)))).toThrow(
+      expect.objectContaining({ code: 'INVALID_INCOMING_CIPHERTEXT_SIZE' }),
+    );
   });
 
   it('a message is cut into chunks of at most binary_chunks_size − 18 plaintext bytes', () => {
@@ -77,14 +105,22 @@ describe('chunk framing', () => {
     const me = authenticate(ours, options(alice, true));
     // Play the peer by hand with its own keys.
     const b = getCryptoBackend();
-    const theirMsg = encodeConnectionMessageFrame({ port: 9732, publicKey: bob.publicKey, proofOfWorkStamp: bob.proofOfWorkStamp, messageNonce: new Uint8Array(24).fill(4), version: { chainName: 'TEZOS_TEST_CHAIN', distributedDbVersion: 2, p2pVersion: 1 } });
+    const theirMsg = encodeConnectionMessageFrame({
+      port: 9732,
+      publicKey: bob.publicKey,
+      proofOfWorkStamp: bob.proofOfWorkStamp,
+      messageNonce: new Uint8Array(24).fill(4),
+      version: { chainName: 'TEZOS_TEST_CHAIN', distributedDbVersion: 2, p2pVersion: 1 },
+    });
     theirs.write(theirMsg);
     const ourMsgHead = await readBytes(theirs, 2);
     const ourMsg = concatBytes([ourMsgHead, await readBytes(theirs, (ourMsgHead[0]! << 8) | ourMsgHead[1]!)]);
     const n = generateNonces(b, { incoming: false, sentMessage: theirMsg, receivedMessage: ourMsg });
     const key = b.precompute(bob.secretKey.expose(), alice.publicKey);
     const send = new ChunkCipher(b, key, n.local);
-    theirs.write(send.seal(encode(shellConnectionMetadataEncoding, { disableMempool: true, privateNode: false })).buffer);
+    theirs.write(
+      send.seal(encode(shellConnectionMetadataEncoding, { disableMempool: true, privateNode: false })).buffer,
+    );
     const authed = await me;
     expect(authed.info.remoteMetadata).toEqual({ disableMempool: true, privateNode: false });
     const conn = authed.accept({ messageEncoding: rawEncoding });
@@ -96,7 +132,8 @@ describe('chunk framing', () => {
     // Bootstrap and the start of m2 in one chunk, the rest of m2 in 7-byte chunks, then m3 alone.
     const stream = concatBytes([m1, m2, m3]);
     const parts = [stream.subarray(0, m1.length + 10)];
-    for (let at = m1.length + 10; at < m1.length + m2.length; at += 7) parts.push(stream.subarray(at, Math.min(at + 7, m1.length + m2.length)));
+    for (let at = m1.length + 10; at < m1.length + m2.length; at += 7)
+      parts.push(stream.subarray(at, Math.min(at + 7, m1.length + m2.length)));
     parts.push(m3);
     theirs.write(concatBytes(parts.map((p) => send.seal(p).buffer)));
     expect(await c.recv()).toEqual({ kind: 'Bootstrap' });
@@ -155,7 +192,9 @@ describe('authenticated connection', () => {
     const [a, b] = await pair({ maxMessageSize: 1000 });
     await expect(a.send(app(0x10, 2000))).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
     await expect(a.send(app(0x01, 1))).rejects.toMatchObject({ code: 'ENCODING_ERROR' });
-    expect(() => a.trySend({ kind: 'Advertise', points: Array.from({ length: 101 }, () => ({ ip: '1.1.1.1', port: 1 })) })).toThrow(ConnectionError);
+    expect(() =>
+      a.trySend({ kind: 'Advertise', points: Array.from({ length: 101 }, () => ({ ip: '1.1.1.1', port: 1 })) }),
+    ).toThrow(ConnectionError);
     await a.send({ kind: 'Bootstrap' });
     expect(await b.recv()).toEqual({ kind: 'Bootstrap' });
     expect(a.stat().messagesSent).toBe(1);
@@ -187,7 +226,15 @@ describe('authenticated connection', () => {
   it('a low-order public key fails key agreement with INVALID_AUTH', async () => {
     const [ours, theirs] = createMemorySocketPair();
     const p = authenticate(ours, options(alice, true));
-    theirs.write(encodeConnectionMessageFrame({ port: 1, publicKey: new Uint8Array(32), proofOfWorkStamp: new Uint8Array(24), messageNonce: new Uint8Array(24), version: { chainName: 'TEZOS_TEST_CHAIN', distributedDbVersion: 2, p2pVersion: 1 } }));
+    theirs.write(
+      encodeConnectionMessageFrame({
+        port: 1,
+        publicKey: new Uint8Array(32),
+        proofOfWorkStamp: new Uint8Array(24),
+        messageNonce: new Uint8Array(24),
+        version: { chainName: 'TEZOS_TEST_CHAIN', distributedDbVersion: 2, p2pVersion: 1 },
+      }),
+    );
     await expect(p).rejects.toMatchObject({ code: 'INVALID_AUTH' });
   });
 });

@@ -55,7 +55,10 @@ async function dial(port: number): Promise<Socket> {
 }
 
 function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: ConnectionError }> {
-  return p.then((value) => ({ ok: true as const, value }), (error: ConnectionError) => ({ ok: false as const, error }));
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: ConnectionError) => ({ ok: false as const, error }),
+  );
 }
 
 const pow = { expectedProofOfWork: POW };
@@ -83,7 +86,10 @@ describe('src/lib_p2p/tezt/test_p2p_socket.ml', () => {
     const { port, accept } = await listen();
     const server = settle(accept().then((s) => authenticate(s, options(id1, true, pow))));
     // The client's secret key and stamp, the server's public key (Octez: `{id_client with public_key = …}`).
-    const impostor = Object.assign(Object.create(Object.getPrototypeOf(id2) as object) as Identity, { ...id2, publicKey: id1.publicKey });
+    const impostor = Object.assign(Object.create(Object.getPrototypeOf(id2) as object) as Identity, {
+      ...id2,
+      publicKey: id1.publicKey,
+    });
     const client = settle(dial(port).then((s) => authenticate(s, options(impostor, false, pow))));
     const r = await server;
     // The stamp may happen to meet the target for the server's key too: then the metadata fails to decipher.
@@ -127,7 +133,10 @@ describe('src/lib_p2p/tezt/test_p2p_socket.ml', () => {
     const key = backend.precompute(id2.secretKey.expose(), publicKey);
     const nonces = generateNonces(backend, { incoming: false, sentMessage: serverMsg, receivedMessage: received });
     const metadata = shellConnectionMetadataConfig();
-    await writeAll(s2, new ChunkCipher(backend, key, nonces.local).sealOne(encode(metadata.encoding, metadata.value())));
+    await writeAll(
+      s2,
+      new ChunkCipher(backend, key, nonces.local).sealOne(encode(metadata.encoding, metadata.value())),
+    );
     const r = await server;
     expect(r.ok, 'Unexpected success of authentication').toBe(false);
     expect(!r.ok && r.error.code).not.toBe('MYSELF');

@@ -24,13 +24,20 @@ const noSignal = () => new AbortController().signal;
 /** A reader over a fresh stream, and the writing end. */
 function readable() {
   const [w, r] = createMemorySocketPair();
-  return { write: (b: Uint8Array) => new Promise<void>((ok) => w.write(b, () => ok())), input: new StreamInput(r), close: () => (w.destroy(), r.destroy()) };
+  return {
+    write: (b: Uint8Array) => new Promise<void>((ok) => w.write(b, () => ok())),
+    input: new StreamInput(r),
+    close: () => (w.destroy(), r.destroy()),
+  };
 }
 
 /** Settles on the next macrotask turns: whether `p` has settled by then. */
 async function settledSoon(p: Promise<unknown>, turns = 20): Promise<boolean> {
   let settled = false;
-  void p.then(() => (settled = true), () => (settled = true));
+  void p.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
   for (let i = 0; i < turns && !settled; i++) await new Promise((r) => setImmediate(r));
   return settled;
 }

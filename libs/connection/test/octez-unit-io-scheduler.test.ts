@@ -22,7 +22,9 @@ import { type Connection, type ConnectionError, IoScheduler, authenticate } from
 import { makeIdentity, options, tcpPair } from './helpers.js';
 
 const bytesMessages: Encoding<P2pMessage<Uint8Array>> = p2pMessageEncoding<Uint8Array>({
-  app: [{ tag: 0x10, title: 'bytes', encoding: bytesEncoding, wrap: (b: Uint8Array) => b, unwrap: (b: Uint8Array) => b }],
+  app: [
+    { tag: 0x10, title: 'bytes', encoding: bytesEncoding, wrap: (b: Uint8Array) => b, unwrap: (b: Uint8Array) => b },
+  ],
 });
 
 const MAX_DOWNLOAD_SPEED = 1048576;
@@ -74,8 +76,12 @@ describe('test_p2p_io_scheduler.ml (p2p.io-scheduler)', () => {
       pairs.map(async ([client, server], i) => {
         const clientSched = new IoScheduler({ maxUploadSpeed: MAX_UPLOAD_SPEED });
         const [c, s] = await Promise.all([
-          authenticate(client, options(clientIds[i]!, false)).then((a) => a.accept({ messageEncoding: bytesMessages, scheduler: clientSched, writeQueueSize: WRITE_QUEUE_SIZE })),
-          authenticate(server, options(serverId, true)).then((a) => a.accept({ messageEncoding: bytesMessages, scheduler: serverSched, readQueueSize: READ_QUEUE_SIZE })),
+          authenticate(client, options(clientIds[i]!, false)).then((a) =>
+            a.accept({ messageEncoding: bytesMessages, scheduler: clientSched, writeQueueSize: WRITE_QUEUE_SIZE }),
+          ),
+          authenticate(server, options(serverId, true)).then((a) =>
+            a.accept({ messageEncoding: bytesMessages, scheduler: serverSched, readQueueSize: READ_QUEUE_SIZE }),
+          ),
         ]);
         const received = receive(s);
         const sent = await send(c, Date.now() + DELAY_MS);

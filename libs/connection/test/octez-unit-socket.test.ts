@@ -9,11 +9,23 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { type Encoding, bytes as bytesEncoding, dynamicSize, option, string as stringEncoding } from '@tezos-p2p/encoding';
+import {
+  type Encoding,
+  bytes as bytesEncoding,
+  dynamicSize,
+  option,
+  string as stringEncoding,
+} from '@tezos-p2p/encoding';
 import type { Identity } from '@tezos-p2p/crypto';
 import { type P2pMessage, p2pMessageEncoding } from '@tezos-p2p/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type AuthenticatedSocket, ChunkCipher, type Connection, type ConnectionError, authenticate } from '../src/index.js';
+import {
+  type AuthenticatedSocket,
+  ChunkCipher,
+  type Connection,
+  type ConnectionError,
+  authenticate,
+} from '../src/index.js';
 import { StreamInput } from '../src/byte-stream.js';
 import { TAG_LENGTH } from '../src/chunk-cipher.js';
 import { getCryptoBackend } from '@tezos-p2p/crypto';
@@ -21,7 +33,9 @@ import { makeIdentity, options, tcpPair } from './helpers.js';
 
 /** Octez's `Data_encoding.bytes` as the one application message. */
 const bytesMessages: Encoding<P2pMessage<Uint8Array>> = p2pMessageEncoding<Uint8Array>({
-  app: [{ tag: 0x10, title: 'bytes', encoding: bytesEncoding, wrap: (b: Uint8Array) => b, unwrap: (b: Uint8Array) => b }],
+  app: [
+    { tag: 0x10, title: 'bytes', encoding: bytesEncoding, wrap: (b: Uint8Array) => b, unwrap: (b: Uint8Array) => b },
+  ],
 });
 const msg = (b: Uint8Array): P2pMessage<Uint8Array> => ({ kind: 'Message', message: b });
 const payloadOf = (m: P2pMessage<Uint8Array>): Uint8Array => {
@@ -38,7 +52,10 @@ beforeAll(async () => {
 });
 
 function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: ConnectionError }> {
-  return p.then((value) => ({ ok: true as const, value }), (error: ConnectionError) => ({ ok: false as const, error }));
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: ConnectionError) => ({ ok: false as const, error }),
+  );
 }
 
 /** Octez's `sync ch`: each side waits until the other has reached the same point. */
@@ -54,14 +71,20 @@ function barrier(): { client: () => Promise<void>; server: () => Promise<void> }
 }
 
 /** Octez's `connect`: authenticate as the initiator and check `not info.incoming` and the peer id. */
-async function clientAuth(sock: Socket, extra: Parameters<typeof options>[2] = {}): Promise<AuthenticatedSocket<unknown>> {
+async function clientAuth(
+  sock: Socket,
+  extra: Parameters<typeof options>[2] = {},
+): Promise<AuthenticatedSocket<unknown>> {
   const auth = await authenticate(sock, options(id2, false, extra));
   expect(auth.info.incoming).toBe(false);
   expect(auth.info.peerId).toBe(id1.peerId);
   return auth as AuthenticatedSocket<unknown>;
 }
 
-async function serverAuth(sock: Socket, extra: Parameters<typeof options>[2] = {}): Promise<AuthenticatedSocket<unknown>> {
+async function serverAuth(
+  sock: Socket,
+  extra: Parameters<typeof options>[2] = {},
+): Promise<AuthenticatedSocket<unknown>> {
   return (await authenticate(sock, options(id1, true, extra))) as AuthenticatedSocket<unknown>;
 }
 
@@ -127,13 +150,16 @@ describe('test_p2p_socket.ml (p2p-socket.)', () => {
   it('test_p2p_socket: pow — a peer below the (unreachable) proof-of-work target fails Not_enough_proof_of_work; the client sees Connection_closed', async () => {
     const [client, server, stop] = await tcpPair();
     // `make_pow_target 100.`: no identity reaches it.
-    const [s, c] = await Promise.all([settle(serverAuth(server, { expectedProofOfWork: 100 })), settle(authenticate(client, options(id2, false)))]);
+    const [s, c] = await Promise.all([
+      settle(serverAuth(server, { expectedProofOfWork: 100 })),
+      settle(authenticate(client, options(id2, false))),
+    ]);
     expect(!s.ok && s.error.code).toBe('NOT_ENOUGH_PROOF_OF_WORK');
     expect(!c.ok && c.error.code).toBe('CONNECTION_CLOSED');
     await stop();
   });
 
-  it('test_p2p_socket: nacked — the client answers the Ack with a Nack(No_motive): the server\'s accept fails Rejected_by_nack', async () => {
+  it("test_p2p_socket: nacked — the client answers the Ack with a Nack(No_motive): the server's accept fails Rejected_by_nack", async () => {
     const [client, server, stop] = await tcpPair();
     const sync = barrier();
     await Promise.all([
@@ -164,7 +190,7 @@ describe('test_p2p_socket.ml (p2p-socket.)', () => {
     await exchange(1 << 17);
   });
 
-  it('test_p2p_socket: close-on-read — the server closes; the client\'s pending read fails Connection_closed', async () => {
+  it("test_p2p_socket: close-on-read — the server closes; the client's pending read fails Connection_closed", async () => {
     const [client, server, stop] = await tcpPair();
     const sync = barrier();
     await Promise.all([
@@ -184,7 +210,7 @@ describe('test_p2p_socket.ml (p2p-socket.)', () => {
     await stop();
   });
 
-  it('test_p2p_socket: close-on-write — after the server closed, the client\'s write_sync fails Connection_closed', async () => {
+  it("test_p2p_socket: close-on-write — after the server closed, the client's write_sync fails Connection_closed", async () => {
     const simpleMsg = new Uint8Array(randomBytes(1 << 4));
     const [client, server, stop] = await tcpPair();
     const sync = barrier();
@@ -207,10 +233,18 @@ describe('test_p2p_socket.ml (p2p-socket.)', () => {
     await stop();
   });
 
-  it('test_p2p_socket: garbled-data — undecodable bytes make the client\'s read fail with a decoding error; the server\'s read then fails Connection_closed', async () => {
+  it("test_p2p_socket: garbled-data — undecodable bytes make the client's read fail with a decoding error; the server's read then fails Connection_closed", async () => {
     // Octez's encoding: `dynamic_size (option string)`, as our one application message.
     const optString: Encoding<P2pMessage<string | undefined>> = p2pMessageEncoding<string | undefined>({
-      app: [{ tag: 0x10, title: 'option string', encoding: dynamicSize(option(stringEncoding)), wrap: (s: string | undefined) => s, unwrap: (s: string | undefined) => s }],
+      app: [
+        {
+          tag: 0x10,
+          title: 'option string',
+          encoding: dynamicSize(option(stringEncoding)),
+          wrap: (s: string | undefined) => s,
+          unwrap: (s: string | undefined) => s,
+        },
+      ],
     });
     // Octez's fixed garbled message: int32 4, then three int32 -1.
     const garbled = new Uint8Array(16);

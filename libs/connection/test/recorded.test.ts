@@ -1,17 +1,40 @@
 import { fromHex, toHex, decode, FrameReader } from '@tezos-p2p/encoding';
 import { readFixtureJson } from '@tezos-p2p/fixtures';
-import { type ChannelNonces, getCryptoBackend, identityFromFields, incrementNonce, jsBackend, type CryptoBackend } from '@tezos-p2p/crypto';
+import {
+  type ChannelNonces,
+  getCryptoBackend,
+  identityFromFields,
+  incrementNonce,
+  jsBackend,
+  type CryptoBackend,
+} from '@tezos-p2p/crypto';
 import { identityFromJson, shellConnectionMetadataConfig, decodeConnectionMessageFrame } from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
 import { ChunkCipher, authenticate, createMemorySocketPair } from '../src/index.js';
 import { rawEncoding, readBytes, recordingTap } from './helpers.js';
 
-interface Chunk { index: number; nonce: string | null; wire: string; plaintext: string | null; decoded: Record<string, { kind?: string }> | null }
-interface Session { local_identity: Record<string, string>; channel_key: string; initial_local_nonce: string; initial_remote_nonce: string; sent: Chunk[]; received: Chunk[] }
+interface Chunk {
+  index: number;
+  nonce: string | null;
+  wire: string;
+  plaintext: string | null;
+  decoded: Record<string, { kind?: string }> | null;
+}
+interface Session {
+  local_identity: Record<string, string>;
+  channel_key: string;
+  initial_local_nonce: string;
+  initial_remote_nonce: string;
+  sent: Chunk[];
+  received: Chunk[];
+}
 const session = readFixtureJson<Session>('derived/tezedge_carthagenet_2020.json');
 const CARTHAGE = 'TEZOS_ALPHANET_CARTHAGE_2019-11-28T13:02:13Z';
 
-const backends: [string, CryptoBackend][] = [['native', getCryptoBackend('native')], ['js', jsBackend]];
+const backends: [string, CryptoBackend][] = [
+  ['native', getCryptoBackend('native')],
+  ['js', jsBackend],
+];
 
 describe.each(backends)('replaying the recorded carthagenet session as the initiator (%s backend)', (_n, backend) => {
   it('writes the recorded bytes: connection message, Metadata, Ack and the first application messages; reads the peer chunks 0–4', async () => {
@@ -88,7 +111,10 @@ describe('replaying the recorded carthagenet session with a session tap', () => 
     await conn.recv();
     const firstApp = session.sent.slice(3, 40);
     for (const c of firstApp) await conn.send(decode(rawEncoding, fromHex(c.plaintext!)));
-    await readBytes(theirs, firstApp.reduce((n, c) => n + c.wire.length / 2, 0));
+    await readBytes(
+      theirs,
+      firstApp.reduce((n, c) => n + c.wire.length / 2, 0),
+    );
     conn.close();
     await rec.ended;
 
@@ -99,8 +125,16 @@ describe('replaying the recorded carthagenet session with a session tap', () => 
     expect(toHex(rec.keys!.localNonce)).toBe(session.initial_local_nonce);
     expect(toHex(rec.keys!.remoteNonce)).toBe(session.initial_remote_nonce);
     // The recording counts the connection message as chunk 0; the tap counts encrypted chunks from 0.
-    const asRecorded = (c: { index: number; nonce: Uint8Array; wire: Uint8Array; plaintext: Uint8Array | undefined }) => ({
-      index: c.index + 1, nonce: toHex(c.nonce), wire: toHex(c.wire), plaintext: c.plaintext && toHex(c.plaintext),
+    const asRecorded = (c: {
+      index: number;
+      nonce: Uint8Array;
+      wire: Uint8Array;
+      plaintext: Uint8Array | undefined;
+    }) => ({
+      index: c.index + 1,
+      nonce: toHex(c.nonce),
+      wire: toHex(c.wire),
+      plaintext: c.plaintext && toHex(c.plaintext),
     });
     const recorded = (c: Chunk) => ({ index: Number(c.index), nonce: c.nonce, wire: c.wire, plaintext: c.plaintext });
     expect(rec.sent.map(asRecorded)).toEqual(session.sent.slice(1, 40).map(recorded));
@@ -113,7 +147,10 @@ describe('replaying the recorded carthagenet session with a session tap', () => 
 describe('the later received chunks decrypt at their recorded positions', () => {
   it('every whole chunk the lossy capture kept opens at remote nonce + its index', () => {
     const b = getCryptoBackend();
-    const nonces: ChannelNonces = { local: fromHex(session.initial_local_nonce), remote: fromHex(session.initial_remote_nonce) };
+    const nonces: ChannelNonces = {
+      local: fromHex(session.initial_local_nonce),
+      remote: fromHex(session.initial_remote_nonce),
+    };
     let opened = 0;
     for (const c of session.received.slice(5)) {
       const cipher = new ChunkCipher(b, fromHex(session.channel_key), incrementNonce(nonces.remote, c.index - 1));
@@ -125,7 +162,11 @@ describe('the later received chunks decrypt at their recorded positions', () => 
   });
 
   it('the sent stream (200 chunks) decrypts and decodes in order with one chunk cipher', () => {
-    const cipher = new ChunkCipher(getCryptoBackend(), fromHex(session.channel_key), fromHex(session.initial_local_nonce));
+    const cipher = new ChunkCipher(
+      getCryptoBackend(),
+      fromHex(session.channel_key),
+      fromHex(session.initial_local_nonce),
+    );
     const framer = new FrameReader();
     let messages = 0;
     for (const c of session.sent.slice(1)) {
@@ -141,26 +182,42 @@ describe('the later received chunks decrypt at their recorded positions', () => 
   });
 });
 
-interface DebuggerHandshake { local_secret_key: string; local_public_key: string; sent_connection: string; recv_connection: string; sent_chunk_1_wire: string; sent_decoded: { proof_of_work_stamp: string; message_nonce: string } }
+interface DebuggerHandshake {
+  local_secret_key: string;
+  local_public_key: string;
+  sent_connection: string;
+  recv_connection: string;
+  sent_chunk_1_wire: string;
+  sent_decoded: { proof_of_work_stamp: string; message_nonce: string };
+}
 
 describe('the three real debugger handshakes, driven as the initiator', () => {
-  const hs = readFixtureJson<{ handshakes: DebuggerHandshake[] }>('derived/debugger_decrypt_rs_handshakes.json').handshakes;
-  it.each(hs.map((h, i) => [i, h] as const))('handshake #%s: our connection message and Metadata chunk equal the recording', async (_i, h) => {
-    const [ours, theirs] = createMemorySocketPair();
-    const identity = identityFromFields({ publicKey: fromHex(h.local_public_key), secretKey: fromHex(h.local_secret_key), proofOfWorkStamp: fromHex(h.sent_decoded.proof_of_work_stamp) });
-    const authP = authenticate(ours, {
-      identity,
-      version: { chainName: CARTHAGE, distributedDbVersion: 0, p2pVersion: 1 },
-      listeningPort: 9732,
-      messageNonce: fromHex(h.sent_decoded.message_nonce),
-      metadata: shellConnectionMetadataConfig(),
-      incoming: false,
-      remote: { ip: '1.2.3.4', port: 9732 },
-    });
-    expect(toHex(await readBytes(theirs, h.sent_connection.length / 2))).toBe(h.sent_connection);
-    theirs.write(fromHex(h.recv_connection));
-    expect(toHex(await readBytes(theirs, 20))).toBe(h.sent_chunk_1_wire);
-    theirs.destroy();
-    await expect(authP).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' });
-  });
+  const hs = readFixtureJson<{ handshakes: DebuggerHandshake[] }>(
+    'derived/debugger_decrypt_rs_handshakes.json',
+  ).handshakes;
+  it.each(hs.map((h, i) => [i, h] as const))(
+    'handshake #%s: our connection message and Metadata chunk equal the recording',
+    async (_i, h) => {
+      const [ours, theirs] = createMemorySocketPair();
+      const identity = identityFromFields({
+        publicKey: fromHex(h.local_public_key),
+        secretKey: fromHex(h.local_secret_key),
+        proofOfWorkStamp: fromHex(h.sent_decoded.proof_of_work_stamp),
+      });
+      const authP = authenticate(ours, {
+        identity,
+        version: { chainName: CARTHAGE, distributedDbVersion: 0, p2pVersion: 1 },
+        listeningPort: 9732,
+        messageNonce: fromHex(h.sent_decoded.message_nonce),
+        metadata: shellConnectionMetadataConfig(),
+        incoming: false,
+        remote: { ip: '1.2.3.4', port: 9732 },
+      });
+      expect(toHex(await readBytes(theirs, h.sent_connection.length / 2))).toBe(h.sent_connection);
+      theirs.write(fromHex(h.recv_connection));
+      expect(toHex(await readBytes(theirs, 20))).toBe(h.sent_chunk_1_wire);
+      theirs.destroy();
+      await expect(authP).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' });
+    },
+  );
 });

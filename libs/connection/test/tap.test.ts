@@ -2,7 +2,15 @@ import { decode } from '@tezos-p2p/encoding';
 import { type Identity, getCryptoBackend, incrementNonce } from '@tezos-p2p/crypto';
 import { type P2pMessage, type RawAppMessage, ackEncoding, shellConnectionMetadataEncoding } from '@tezos-p2p/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ChunkCipher, type Connection, type EstablishOptions, authenticate, createMemorySocketPair, establish, type ByteStream } from '../src/index.js';
+import {
+  ChunkCipher,
+  type Connection,
+  type EstablishOptions,
+  authenticate,
+  createMemorySocketPair,
+  establish,
+  type ByteStream,
+} from '../src/index.js';
 import { type Recording, closedOf, makeIdentity, options, rawEncoding, recordingTap, tcpPair } from './helpers.js';
 
 let alice: Identity;
@@ -15,26 +23,48 @@ beforeAll(async () => {
 type Conn = Connection<RawAppMessage>;
 type Extra = Partial<EstablishOptions<RawAppMessage, unknown>>;
 
-const app = (tag: number, n: number, fill = 1): P2pMessage<RawAppMessage> => ({ kind: 'Message', message: { tag, payload: new Uint8Array(n).fill(fill) } });
+const app = (tag: number, n: number, fill = 1): P2pMessage<RawAppMessage> => ({
+  kind: 'Message',
+  message: { tag, payload: new Uint8Array(n).fill(fill) },
+});
 
 function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: { code: string } }> {
-  return p.then((value) => ({ ok: true as const, value }), (error: { code: string }) => ({ ok: false as const, error }));
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: { code: string }) => ({ ok: false as const, error }),
+  );
 }
 
 /** Two tapped ends over `sockets` (initiator alice, responder bob). */
-async function tappedPair(sockets: [ByteStream, ByteStream], extraA: Extra = {}, extraB: Extra = {}): Promise<{ a: Conn; b: Conn; ra: Recording; rb: Recording }> {
+async function tappedPair(
+  sockets: [ByteStream, ByteStream],
+  extraA: Extra = {},
+  extraB: Extra = {},
+): Promise<{ a: Conn; b: Conn; ra: Recording; rb: Recording }> {
   const ta = recordingTap();
   const tb = recordingTap();
   const [a, b] = await Promise.all([
-    establish(sockets[0], { ...options(alice, false), messageEncoding: rawEncoding, tap: ta.tap, ...extraA }) as Promise<Conn>,
-    establish(sockets[1], { ...options(bob, true), messageEncoding: rawEncoding, tap: tb.tap, ...extraB }) as Promise<Conn>,
+    establish(sockets[0], {
+      ...options(alice, false),
+      messageEncoding: rawEncoding,
+      tap: ta.tap,
+      ...extraA,
+    }) as Promise<Conn>,
+    establish(sockets[1], {
+      ...options(bob, true),
+      messageEncoding: rawEncoding,
+      tap: tb.tap,
+      ...extraB,
+    }) as Promise<Conn>,
   ]);
   return { a, b, ra: ta.rec, rb: tb.rec };
 }
 
 /** Byte equality without vitest's element-by-element deep walk (slow on 64 KiB chunks). */
 function same(x: Uint8Array | undefined, y: Uint8Array | undefined): boolean {
-  return x === undefined || y === undefined ? x === y : Buffer.from(x.buffer, x.byteOffset, x.length).equals(Buffer.from(y.buffer, y.byteOffset, y.length));
+  return x === undefined || y === undefined
+    ? x === y
+    : Buffer.from(x.buffer, x.byteOffset, x.length).equals(Buffer.from(y.buffer, y.byteOffset, y.length));
 }
 
 /** One direction: the sender's chunks equal the receiver's, indices from 0, nonces consecutive, and each opens to its plaintext. */
@@ -101,7 +131,8 @@ describe('session tap', () => {
     expect(ra.sent.every((c) => c.wire.length <= 100)).toBe(true);
     expect(rb.sent).toHaveLength(2 + Math.ceil(200_008 / 65517));
     // The connection's chunks are exactly the bytes it counted.
-    const wireBytes = (r: Recording, dir: 'sent' | 'received') => r[dir].slice(2).reduce((n, c) => n + c.wire.length, 0);
+    const wireBytes = (r: Recording, dir: 'sent' | 'received') =>
+      r[dir].slice(2).reduce((n, c) => n + c.wire.length, 0);
     expect(wireBytes(ra, 'sent')).toBe(a.stat().bytesSent);
     expect(wireBytes(ra, 'received')).toBe(a.stat().bytesReceived);
     expect(wireBytes(rb, 'received')).toBe(b.stat().bytesReceived);
@@ -113,7 +144,11 @@ describe('session tap', () => {
 
   it('over real TCP on 127.0.0.1: the same transcript on both ends; a graceful disconnect ends once', async () => {
     const [client, server, stop] = await tcpPair('127.0.0.1');
-    const { a, b, ra, rb } = await tappedPair([client, server], { remote: { ip: '127.0.0.1', port: 19732 } }, { binaryChunksSize: 1000 });
+    const { a, b, ra, rb } = await tappedPair(
+      [client, server],
+      { remote: { ip: '127.0.0.1', port: 19732 } },
+      { binaryChunksSize: 1000 },
+    );
     const payload = new Uint8Array(300_000).map((_, i) => i & 0xff);
     await b.send({ kind: 'Message', message: { tag: 0x12, payload } });
     await a.send(app(0x10, 70_000));
@@ -136,7 +171,9 @@ describe('session tap', () => {
     const ta = recordingTap();
     const tb = recordingTap();
     const [accepted, refused] = await Promise.all([
-      settle(authenticate(x, options(alice, false, { tap: ta.tap })).then((s) => s.accept({ messageEncoding: rawEncoding }))),
+      settle(
+        authenticate(x, options(alice, false, { tap: ta.tap })).then((s) => s.accept({ messageEncoding: rawEncoding })),
+      ),
       authenticate(y, options(bob, true, { tap: tb.tap })).then((s) => s.nack({ kind: 'Too_many_connections' })),
     ]);
     expect(refused).toBeUndefined();
@@ -156,7 +193,9 @@ describe('session tap', () => {
     const ta = recordingTap();
     const tb = recordingTap();
     const [accepted] = await Promise.all([
-      settle(authenticate(x, options(alice, false, { tap: ta.tap })).then((s) => s.accept({ messageEncoding: rawEncoding }))),
+      settle(
+        authenticate(x, options(alice, false, { tap: ta.tap })).then((s) => s.accept({ messageEncoding: rawEncoding })),
+      ),
       authenticate(y, options(bob, true, { tap: tb.tap })).then((s) => {
         s.close();
         s.close();
@@ -178,7 +217,9 @@ describe('session tap', () => {
     expect(rb).toMatchObject({ ok: false, error: { code: 'NOT_ENOUGH_PROOF_OF_WORK' } });
     expect(ra.ok).toBe(false);
     expect(tb.rec.calls).toEqual(['connectionMessages', 'end']);
-    expect(tb.rec.ends).toEqual([{ reason: expect.stringContaining('proof of work') as string, code: 'NOT_ENOUGH_PROOF_OF_WORK' }]);
+    expect(tb.rec.ends).toEqual([
+      { reason: expect.stringContaining('proof of work') as string, code: 'NOT_ENOUGH_PROOF_OF_WORK' },
+    ]);
     expect(tb.rec.messages!.received).toEqual(ta.rec.messages!.sent);
     expect(ta.rec.ends).toHaveLength(1);
     expect(ta.rec.calls.at(-1)).toBe('end');
@@ -209,8 +250,15 @@ describe('session tap', () => {
     x.write(new Uint8Array([0]));
     await new Promise((r) => setImmediate(r));
     x.write(new Uint8Array([5, 1, 2, 3, 4, 5]));
-    await expect(b.closed).resolves.toMatchObject({ kind: 'Read_error', error: { code: 'INVALID_INCOMING_CIPHERTEXT_SIZE' } });
-    expect(rb.received.at(-1)).toMatchObject({ index: 2, plaintext: undefined, wire: new Uint8Array([0, 5, 1, 2, 3, 4, 5]) });
+    await expect(b.closed).resolves.toMatchObject({
+      kind: 'Read_error',
+      error: { code: 'INVALID_INCOMING_CIPHERTEXT_SIZE' },
+    });
+    expect(rb.received.at(-1)).toMatchObject({
+      index: 2,
+      plaintext: undefined,
+      wire: new Uint8Array([0, 5, 1, 2, 3, 4, 5]),
+    });
     expect(rb.ends).toEqual([{ reason: expect.any(String) as string, code: 'INVALID_INCOMING_CIPHERTEXT_SIZE' }]);
     a.close();
   });
@@ -239,7 +287,12 @@ describe('session tap', () => {
 
   it('a throwing onTapError is ignored too', async () => {
     const [x, y] = createMemorySocketPair();
-    const bad = { ...recordingTap({ throwIn: ['keys'] }).tap, onTapError: () => { throw new Error('worse'); } };
+    const bad = {
+      ...recordingTap({ throwIn: ['keys'] }).tap,
+      onTapError: () => {
+        throw new Error('worse');
+      },
+    };
     const [a, b] = await Promise.all([
       establish(x, { ...options(alice, false), messageEncoding: rawEncoding, tap: bad }) as Promise<Conn>,
       establish(y, { ...options(bob, true), messageEncoding: rawEncoding }) as Promise<Conn>,

@@ -41,7 +41,8 @@ export function sodiumLoadError(): unknown {
  */
 export function createNativeBackend(): CryptoBackend {
   const s = loadSodium();
-  if (!s) throw new CryptoError('BACKEND_UNAVAILABLE', 'sodium-native could not be loaded', { cause: sodiumLoadError() });
+  if (!s)
+    throw new CryptoError('BACKEND_UNAVAILABLE', 'sodium-native could not be loaded', { cause: sodiumLoadError() });
   return {
     name: 'native',
     publicKey(sk) {
@@ -60,7 +61,13 @@ export function createNativeBackend(): CryptoBackend {
       return hsalsa(shared, ZERO16, new Uint8Array(32));
     },
     sealInto(key, nonce, plain, out, offset) {
-      s.crypto_secretbox_detached(out.subarray(offset + 16, offset + 16 + plain.length), out.subarray(offset, offset + 16), plain, nonce, key);
+      s.crypto_secretbox_detached(
+        out.subarray(offset + 16, offset + 16 + plain.length),
+        out.subarray(offset, offset + 16),
+        plain,
+        nonce,
+        key,
+      );
     },
     open(key, nonce, boxed) {
       if (boxed.length < 16) return undefined;

@@ -35,7 +35,8 @@ export interface CryptoBackend {
 export type BackendName = CryptoBackend['name'];
 
 export function checkDigestLength(n: number): void {
-  if (!Number.isInteger(n) || n < 16 || n > 64) throw new CryptoError('INVALID_DIGEST_LENGTH', `Blake2b digest length must be in [16, 64], got ${n}`);
+  if (!Number.isInteger(n) || n < 16 || n > 64)
+    throw new CryptoError('INVALID_DIGEST_LENGTH', `Blake2b digest length must be in [16, 64], got ${n}`);
 }
 
 /** Environment variable forcing a backend: `native` or `js`. */

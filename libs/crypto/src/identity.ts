@@ -1,7 +1,14 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { toHex } from '@tezos-p2p/encoding';
-import { type IdentityFields, type IdentityJson, type PeerId, JsonShapeError, identityFromJson, peerIdFromBytes } from '@tezos-p2p/wire';
+import {
+  type IdentityFields,
+  type IdentityJson,
+  type PeerId,
+  JsonShapeError,
+  identityFromJson,
+  peerIdFromBytes,
+} from '@tezos-p2p/wire';
 import type { BackendName, CryptoBackend } from './backend.js';
 import { IdentityError } from './errors.js';
 import { DEFAULT_POW_DIFFICULTY, checkProofOfWork, proofOfWorkLevel } from './pow.js';
@@ -33,7 +40,11 @@ export class Identity {
 
   /** Public parts only. Use `identityFileJson` to write identity.json. */
   toJSON(): Omit<IdentityJson, 'secret_key'> {
-    return { peer_id: this.peerId, public_key: toHex(this.publicKey), proof_of_work_stamp: toHex(this.proofOfWorkStamp) };
+    return {
+      peer_id: this.peerId,
+      public_key: toHex(this.publicKey),
+      proof_of_work_stamp: toHex(this.proofOfWorkStamp),
+    };
   }
 
   [inspect.custom](): string {
@@ -47,19 +58,35 @@ export class Identity {
  */
 export function identityFromFields(fields: IdentityFields, backend: CryptoBackend = getCryptoBackend()): Identity {
   const derived = backend.publicKey(fields.secretKey);
-  if (!backend.equal(derived, fields.publicKey)) throw new IdentityError('IDENTITY_KEYS_MISMATCH', 'the secret key does not correspond to the public key');
+  if (!backend.equal(derived, fields.publicKey))
+    throw new IdentityError('IDENTITY_KEYS_MISMATCH', 'the secret key does not correspond to the public key');
   const peerId = peerIdOf(backend, fields.publicKey);
   if (fields.peerId !== undefined && fields.peerId !== peerId) {
-    throw new IdentityError('IDENTITY_MISMATCH', `peer_id ${fields.peerId} is not the hash of the public key (${peerId})`);
+    throw new IdentityError(
+      'IDENTITY_MISMATCH',
+      `peer_id ${fields.peerId} is not the hash of the public key (${peerId})`,
+    );
   }
-  return new Identity({ peerId, publicKey: Uint8Array.from(fields.publicKey), secretKey: new SecretKey(fields.secretKey), proofOfWorkStamp: Uint8Array.from(fields.proofOfWorkStamp) });
+  return new Identity({
+    peerId,
+    publicKey: Uint8Array.from(fields.publicKey),
+    secretKey: new SecretKey(fields.secretKey),
+    proofOfWorkStamp: Uint8Array.from(fields.proofOfWorkStamp),
+  });
 }
 
 /** `octez-node identity check`: throws `INSUFFICIENT_PROOF_OF_WORK` when the stamp is below `difficulty`. */
-export function checkIdentity(identity: Identity, difficulty = DEFAULT_POW_DIFFICULTY, backend: CryptoBackend = getCryptoBackend()): void {
+export function checkIdentity(
+  identity: Identity,
+  difficulty = DEFAULT_POW_DIFFICULTY,
+  backend: CryptoBackend = getCryptoBackend(),
+): void {
   if (!checkProofOfWork(backend, identity.publicKey, identity.proofOfWorkStamp, difficulty)) {
     const level = proofOfWorkLevel(backend, identity.publicKey, identity.proofOfWorkStamp);
-    throw new IdentityError('INSUFFICIENT_PROOF_OF_WORK', `identity ${identity.peerId} has proof of work ${level}, ${difficulty} is required`);
+    throw new IdentityError(
+      'INSUFFICIENT_PROOF_OF_WORK',
+      `identity ${identity.peerId} has proof of work ${level}, ${difficulty} is required`,
+    );
   }
 }
 
@@ -93,7 +120,12 @@ export async function generateIdentity(opts: GenerateIdentityOptions = {}): Prom
     ...(opts.seed ? { start: opts.seed.start } : {}),
     backend: backend.name,
   });
-  return new Identity({ peerId: peerIdOf(backend, pk), publicKey: pk, secretKey: new SecretKey(sk), proofOfWorkStamp: stamp });
+  return new Identity({
+    peerId: peerIdOf(backend, pk),
+    publicKey: pk,
+    secretKey: new SecretKey(sk),
+    proofOfWorkStamp: stamp,
+  });
 }
 
 /** The full identity.json content, secret key included. */
@@ -107,7 +139,11 @@ export function identityFileJson(identity: Identity): IdentityJson {
 }
 
 /** Parse identity.json content (`path` only names the file in errors). */
-export function parseIdentityFile(text: string, path = 'identity.json', backend: CryptoBackend = getCryptoBackend()): Identity {
+export function parseIdentityFile(
+  text: string,
+  path = 'identity.json',
+  backend: CryptoBackend = getCryptoBackend(),
+): Identity {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -118,7 +154,11 @@ export function parseIdentityFile(text: string, path = 'identity.json', backend:
     return identityFromFields(identityFromJson(json, path), backend);
   } catch (e) {
     if (e instanceof IdentityError) throw new IdentityError(e.code, `${path}: ${e.message}`);
-    if (e instanceof JsonShapeError || e instanceof RangeError) throw new IdentityError('IDENTITY_FILE_INVALID', e.message.startsWith(path) ? e.message : `${path}: ${e.message}`);
+    if (e instanceof JsonShapeError || e instanceof RangeError)
+      throw new IdentityError(
+        'IDENTITY_FILE_INVALID',
+        e.message.startsWith(path) ? e.message : `${path}: ${e.message}`,
+      );
     throw e;
   }
 }

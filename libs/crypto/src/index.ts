@@ -9,10 +9,26 @@ export { getCryptoBackend } from './select-backend.js';
 export { jsBackend } from './backend-js.js';
 export { CryptoError, type CryptoErrorCode, IdentityError, type IdentityErrorCode } from './errors.js';
 export { SecretKey } from './secret-key.js';
-export { NONCE_SIZE, incrementNonce, incrementNonceInPlace, generateNonces, type NonceInputs, type ChannelNonces } from './nonce.js';
+export {
+  NONCE_SIZE,
+  incrementNonce,
+  incrementNonceInPlace,
+  generateNonces,
+  type NonceInputs,
+  type ChannelNonces,
+} from './nonce.js';
 export { DEFAULT_POW_DIFFICULTY, makePowTarget, checkProofOfWork, proofOfWorkLevel, expectedAttempts } from './pow.js';
 export { searchProofOfWork, type PowSearchOptions, type PowProgress, type PowResult } from './pow-search.js';
 export {
-  Identity, identityFromFields, checkIdentity, identityPowLevel, generateIdentity, identityFileJson, parseIdentityFile, loadIdentity, saveIdentity, peerIdOf,
+  Identity,
+  identityFromFields,
+  checkIdentity,
+  identityPowLevel,
+  generateIdentity,
+  identityFileJson,
+  parseIdentityFile,
+  loadIdentity,
+  saveIdentity,
+  peerIdOf,
   type GenerateIdentityOptions,
 } from './identity.js';

@@ -4,7 +4,8 @@ import { CryptoError } from './errors.js';
 export const NONCE_SIZE = 24;
 
 function checkNonce(n: Uint8Array): void {
-  if (n.length !== NONCE_SIZE) throw new CryptoError('INVALID_NONCE_LENGTH', `a nonce is ${NONCE_SIZE} bytes, got ${n.length}`);
+  if (n.length !== NONCE_SIZE)
+    throw new CryptoError('INVALID_NONCE_LENGTH', `a nonce is ${NONCE_SIZE} bytes, got ${n.length}`);
 }
 
 /**
@@ -57,5 +58,7 @@ export function generateNonces(backend: CryptoBackend, inputs: NonceInputs): Cha
   const resp = inputs.incoming ? inputs.sentMessage : inputs.receivedMessage;
   const initToResp = backend.blake2b(32, [init, resp, INIT_TO_RESP]).subarray(0, NONCE_SIZE);
   const respToInit = backend.blake2b(32, [init, resp, RESP_TO_INIT]).subarray(0, NONCE_SIZE);
-  return inputs.incoming ? { local: Uint8Array.from(initToResp), remote: Uint8Array.from(respToInit) } : { local: Uint8Array.from(respToInit), remote: Uint8Array.from(initToResp) };
+  return inputs.incoming
+    ? { local: Uint8Array.from(initToResp), remote: Uint8Array.from(respToInit) }
+    : { local: Uint8Array.from(respToInit), remote: Uint8Array.from(initToResp) };
 }

@@ -26,7 +26,11 @@ export interface LaneCursor {
 }
 
 /** A hasher over a fixed `pk ‖ stamp` buffer: the hot loop allocates nothing on the native backend. */
-export function createLane(p: LaneParams): { cursor: LaneCursor; stamp: () => Uint8Array; run: (budget: number) => boolean } {
+export function createLane(p: LaneParams): {
+  cursor: LaneCursor;
+  stamp: () => Uint8Array;
+  run: (budget: number) => boolean;
+} {
   const backend = getCryptoBackend(p.backend);
   const input = new Uint8Array(56);
   input.set(p.publicKey, 0);
@@ -55,7 +59,6 @@ export function createLane(p: LaneParams): { cursor: LaneCursor; stamp: () => Ui
     },
   };
 }
-
 
 function nativeHasher(name: BackendName): ((input: Uint8Array) => Uint8Array) | undefined {
   if (name !== 'native') return undefined;

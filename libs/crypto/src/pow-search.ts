@@ -46,8 +46,14 @@ const REPORT_EVERY = 1 << 14;
 function workerScript(): string {
   const here = fileURLToPath(import.meta.url);
   // From source (tests) the compiled worker in dist/ is used: worker threads cannot load TypeScript.
-  const path = here.endsWith('.ts') ? fileURLToPath(new URL('../dist/pow-worker.js', import.meta.url)) : fileURLToPath(new URL('./pow-worker.js', import.meta.url));
-  if (!existsSync(path)) throw new CryptoError('POW_WORKER_FAILED', `proof-of-work worker script missing (${path}); build @tezos-p2p/crypto first`);
+  const path = here.endsWith('.ts')
+    ? fileURLToPath(new URL('../dist/pow-worker.js', import.meta.url))
+    : fileURLToPath(new URL('./pow-worker.js', import.meta.url));
+  if (!existsSync(path))
+    throw new CryptoError(
+      'POW_WORKER_FAILED',
+      `proof-of-work worker script missing (${path}); build @tezos-p2p/crypto first`,
+    );
   return path;
 }
 
@@ -61,7 +67,10 @@ const SOURCE_CONDITION = '@tezos-p2p/source';
  */
 function workerExecArgv(): string[] | undefined {
   const argv = process.execArgv;
-  const isSource = (a: string, next: string | undefined) => ((a === '--conditions' || a === '-C') && next === SOURCE_CONDITION) || a === `--conditions=${SOURCE_CONDITION}` || a === `-C=${SOURCE_CONDITION}`;
+  const isSource = (a: string, next: string | undefined) =>
+    ((a === '--conditions' || a === '-C') && next === SOURCE_CONDITION) ||
+    a === `--conditions=${SOURCE_CONDITION}` ||
+    a === `-C=${SOURCE_CONDITION}`;
   if (!argv.some((a, i) => isSource(a, argv[i + 1]))) return undefined;
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -98,7 +107,13 @@ export async function searchProofOfWork(publicKey: Uint8Array, opts: PowSearchOp
     lastReport = now;
     const elapsed = (now - t0) / 1000;
     const rate = elapsed > 0 ? attempts / elapsed : 0;
-    opts.onProgress({ attempts, rate, expectedAttempts: expected, etaSeconds: rate > 0 ? Math.max(0, expected - attempts) / rate : Infinity, elapsedSeconds: elapsed });
+    opts.onProgress({
+      attempts,
+      rate,
+      expectedAttempts: expected,
+      etaSeconds: rate > 0 ? Math.max(0, expected - attempts) / rate : Infinity,
+      elapsedSeconds: elapsed,
+    });
   };
   const stampAt = (index: number): Uint8Array => {
     const s = Uint8Array.from(start);
@@ -151,7 +166,15 @@ export async function searchProofOfWork(publicKey: Uint8Array, opts: PowSearchOp
     };
 
     for (let lane = 0; lane < lanes; lane++) {
-      const data: WorkerInput = { backend: backend.name, publicKey, start, lane, lanes, targetLE, reportEvery: REPORT_EVERY };
+      const data: WorkerInput = {
+        backend: backend.name,
+        publicKey,
+        start,
+        lane,
+        lanes,
+        targetLE,
+        reportEvery: REPORT_EVERY,
+      };
       const w = new Worker(script, execArgv === undefined ? { workerData: data } : { workerData: data, execArgv });
       workers.push(w);
       w.on('message', (m: WorkerMessage) => {
@@ -159,9 +182,12 @@ export async function searchProofOfWork(publicKey: Uint8Array, opts: PowSearchOp
         if (m.type === 'found') foundStep[lane] = m.step;
         check();
       });
-      w.on('error', (e) => finish(new CryptoError('POW_WORKER_FAILED', `proof-of-work worker ${lane} failed: ${e.message}`, { cause: e })));
+      w.on('error', (e) =>
+        finish(new CryptoError('POW_WORKER_FAILED', `proof-of-work worker ${lane} failed: ${e.message}`, { cause: e })),
+      );
       w.on('exit', (code) => {
-        if (!settled && code !== 0) finish(new CryptoError('POW_WORKER_FAILED', `proof-of-work worker ${lane} exited with code ${code}`));
+        if (!settled && code !== 0)
+          finish(new CryptoError('POW_WORKER_FAILED', `proof-of-work worker ${lane} exited with code ${code}`));
       });
     }
   });

@@ -9,7 +9,9 @@ export interface WorkerInput extends LaneParams {
   readonly reportEvery: number;
 }
 
-export type WorkerMessage = { readonly type: 'progress'; readonly checked: number } | { readonly type: 'found'; readonly step: number; readonly checked: number };
+export type WorkerMessage =
+  | { readonly type: 'progress'; readonly checked: number }
+  | { readonly type: 'found'; readonly step: number; readonly checked: number };
 
 const input = workerData as WorkerInput;
 const lane = createLane(input);

@@ -9,7 +9,8 @@ export const DEFAULT_POW_DIFFICULTY = 26;
  * 2^(256−f) − 1, i.e. the top f bits of the little-endian hash must be zero.
  */
 export function makePowTarget(difficulty: number): bigint {
-  if (!(difficulty >= 0 && difficulty <= 256)) throw new CryptoError('INVALID_DIFFICULTY', `proof-of-work difficulty must be in [0, 256], got ${difficulty}`);
+  if (!(difficulty >= 0 && difficulty <= 256))
+    throw new CryptoError('INVALID_DIFFICULTY', `proof-of-work difficulty must be in [0, 256], got ${difficulty}`);
   const shift = Math.trunc(difficulty);
   const frac = difficulty - shift;
   const m = frac === 0 ? (1n << 54n) - 1n : pow2As54BitDouble(frac);
@@ -99,7 +100,12 @@ export function powHash(backend: CryptoBackend, publicKey: Uint8Array, stamp: Ui
 }
 
 /** `Crypto_box.check_proof_of_work`. */
-export function checkProofOfWork(backend: CryptoBackend, publicKey: Uint8Array, stamp: Uint8Array, difficulty: number): boolean {
+export function checkProofOfWork(
+  backend: CryptoBackend,
+  publicKey: Uint8Array,
+  stamp: Uint8Array,
+  difficulty: number,
+): boolean {
   return hashMeetsTarget(powHash(backend, publicKey, stamp), targetToBytesLE(makePowTarget(difficulty)));
 }
 

@@ -52,17 +52,22 @@ describe('property: the native and pure-JS backends produce identical bytes', ()
 
   it('blake2b of any length and split, and nonce derivation', () => {
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 16, max: 64 }), fc.boolean(), (parts, len, incoming) => {
-        expect(toHex(jsBackend.blake2b(len, parts))).toBe(toHex(native.blake2b(len, parts)));
-        const [a, b] = [parts[0]!, parts[parts.length - 1]!];
-        const x = generateNonces(native, { incoming, sentMessage: a, receivedMessage: b });
-        const y = generateNonces(jsBackend, { incoming, sentMessage: a, receivedMessage: b });
-        expect(toHex(x.local) + toHex(x.remote)).toBe(toHex(y.local) + toHex(y.remote));
-        for (const bad of [0, 15, 65]) {
-          expect(() => native.blake2b(bad, parts)).toThrow(/INVALID_DIGEST_LENGTH|\[16, 64\]/);
-          expect(() => jsBackend.blake2b(bad, parts)).toThrow(/\[16, 64\]/);
-        }
-      }),
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 16, max: 64 }),
+        fc.boolean(),
+        (parts, len, incoming) => {
+          expect(toHex(jsBackend.blake2b(len, parts))).toBe(toHex(native.blake2b(len, parts)));
+          const [a, b] = [parts[0]!, parts[parts.length - 1]!];
+          const x = generateNonces(native, { incoming, sentMessage: a, receivedMessage: b });
+          const y = generateNonces(jsBackend, { incoming, sentMessage: a, receivedMessage: b });
+          expect(toHex(x.local) + toHex(x.remote)).toBe(toHex(y.local) + toHex(y.remote));
+          for (const bad of [0, 15, 65]) {
+            expect(() => native.blake2b(bad, parts)).toThrow(/INVALID_DIGEST_LENGTH|\[16, 64\]/);
+            expect(() => jsBackend.blake2b(bad, parts)).toThrow(/\[16, 64\]/);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

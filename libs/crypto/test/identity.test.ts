@@ -7,7 +7,15 @@ import { fixturePath, readFixtureJson } from '@tezos-p2p/fixtures';
 import { identityFromJson } from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
 import {
-  IdentityError, checkIdentity, generateIdentity, identityFileJson, identityFromFields, identityPowLevel, loadIdentity, parseIdentityFile, saveIdentity,
+  IdentityError,
+  checkIdentity,
+  generateIdentity,
+  identityFileJson,
+  identityFromFields,
+  identityPowLevel,
+  loadIdentity,
+  parseIdentityFile,
+  saveIdentity,
 } from '../src/index.js';
 import { backends } from './backends.js';
 
@@ -35,7 +43,13 @@ describe.each(backends)('%s backend: identity files', (_name, b) => {
     expect(id.peerId).toBe(json['peer_id']);
     if (name === LOW_POW) {
       expect(identityPowLevel(id, b)).toBe(2);
-      const err = (() => { try { checkIdentity(id, 26, b); } catch (e) { return e as IdentityError; } })();
+      const err = (() => {
+        try {
+          checkIdentity(id, 26, b);
+        } catch (e) {
+          return e as IdentityError;
+        }
+      })();
       expect(err).toBeInstanceOf(IdentityError);
       expect(err?.code).toBe('INSUFFICIENT_PROOF_OF_WORK');
       expect(err?.message).toContain('proof of work 2, 26 is required');
@@ -46,16 +60,25 @@ describe.each(backends)('%s backend: identity files', (_name, b) => {
 });
 
 describe('identity checks and files', () => {
-  const A = { peer_id: 'idrdoT9g6YwELhUQyshCcHwAzBS9zA', public_key: '94498d9416140fbc458495333daac1b4c87e419f5726717a54f9b6c67476ae1c', secret_key: 'ac7acf3afed7637be10f8fc76a2eb6b3359c78adb1d813b41cbab3fae954f4b1', proof_of_work_stamp: 'bbc2300149249e1ccc84a54362236c3cbbc2cc2ffbd3b6ea' };
+  const A = {
+    peer_id: 'idrdoT9g6YwELhUQyshCcHwAzBS9zA',
+    public_key: '94498d9416140fbc458495333daac1b4c87e419f5726717a54f9b6c67476ae1c',
+    secret_key: 'ac7acf3afed7637be10f8fc76a2eb6b3359c78adb1d813b41cbab3fae954f4b1',
+    proof_of_work_stamp: 'bbc2300149249e1ccc84a54362236c3cbbc2cc2ffbd3b6ea',
+  };
 
   it('rejects a secret key that does not derive the public key', () => {
     const bad = { ...A, secret_key: '0271fac86d020aebe6a1c9768381e7245e48e77524cca2a1652d0a621fac289f' };
-    expect(() => identityFromFields(identityFromJson(bad))).toThrow(expect.objectContaining({ code: 'IDENTITY_KEYS_MISMATCH' }));
+    expect(() => identityFromFields(identityFromJson(bad))).toThrow(
+      expect.objectContaining({ code: 'IDENTITY_KEYS_MISMATCH' }),
+    );
   });
 
   it('rejects a peer id that is not the hash of the key, and recomputes an absent one', () => {
     const bad = { ...A, peer_id: 'idsfYM6UbG2nhNS1dqhsJEchaDhmd9' };
-    expect(() => identityFromFields(identityFromJson(bad))).toThrow(expect.objectContaining({ code: 'IDENTITY_MISMATCH' }));
+    expect(() => identityFromFields(identityFromJson(bad))).toThrow(
+      expect.objectContaining({ code: 'IDENTITY_MISMATCH' }),
+    );
     const { peer_id: _p, ...noId } = A;
     expect(identityFromFields(identityFromJson(noId)).peerId).toBe(A.peer_id);
   });
@@ -87,9 +110,18 @@ describe('identity checks and files', () => {
     expect(loadIdentity(path).peerId).toBe(A.peer_id);
     expect(readdirSync(dir)).toEqual(['identity.json']);
     writeFileSync(path, '{ not json');
-    expect(() => loadIdentity(path)).toThrow(expect.objectContaining({ code: 'IDENTITY_FILE_INVALID', message: expect.stringContaining(path) }));
-    expect(() => parseIdentityFile('{"public_key": "00"}', 'x.json')).toThrow(expect.objectContaining({ code: 'IDENTITY_FILE_INVALID', message: expect.stringContaining("missing key 'secret_key'") }));
-    expect(() => loadIdentity(join(dir, 'missing.json'))).toThrow(expect.objectContaining({ code: 'IDENTITY_FILE_NOT_FOUND' }));
+    expect(() => loadIdentity(path)).toThrow(
+      expect.objectContaining({ code: 'IDENTITY_FILE_INVALID', message: expect.stringContaining(path) }),
+    );
+    expect(() => parseIdentityFile('{"public_key": "00"}', 'x.json')).toThrow(
+      expect.objectContaining({
+        code: 'IDENTITY_FILE_INVALID',
+        message: expect.stringContaining("missing key 'secret_key'"),
+      }),
+    );
+    expect(() => loadIdentity(join(dir, 'missing.json'))).toThrow(
+      expect.objectContaining({ code: 'IDENTITY_FILE_NOT_FOUND' }),
+    );
   });
 });
 

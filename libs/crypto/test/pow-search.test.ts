@@ -1,6 +1,14 @@
 import { toHex } from '@tezos-p2p/encoding';
 import { describe, expect, it } from 'vitest';
-import { CryptoError, type PowProgress, checkProofOfWork, getCryptoBackend, incrementNonce, searchProofOfWork, makePowTarget } from '../src/index.js';
+import {
+  CryptoError,
+  type PowProgress,
+  checkProofOfWork,
+  getCryptoBackend,
+  incrementNonce,
+  searchProofOfWork,
+  makePowTarget,
+} from '../src/index.js';
 import { powHash, targetToBytesLE, hashMeetsTarget } from '../src/pow.js';
 
 const b = getCryptoBackend();
@@ -29,7 +37,13 @@ describe('proof-of-work search', () => {
 
   it('reports progress with a rate and an estimate of the time left', async () => {
     const seen: PowProgress[] = [];
-    await searchProofOfWork(pk, { difficulty: 14, workers: 2, start, onProgress: (p) => seen.push(p), progressIntervalMs: 0 });
+    await searchProofOfWork(pk, {
+      difficulty: 14,
+      workers: 2,
+      start,
+      onProgress: (p) => seen.push(p),
+      progressIntervalMs: 0,
+    });
     expect(seen.length).toBeGreaterThan(0);
     const last = seen[seen.length - 1]!;
     expect(last.attempts).toBeGreaterThan(0);
@@ -45,6 +59,8 @@ describe('proof-of-work search', () => {
       setTimeout(() => ac.abort(), 50);
       await expect(p).rejects.toSatisfy((e: unknown) => e instanceof CryptoError && e.code === 'POW_ABORTED');
     }
-    await expect(searchProofOfWork(pk, { difficulty: 8, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CryptoError);
+    await expect(searchProofOfWork(pk, { difficulty: 8, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(
+      CryptoError,
+    );
   });
 });

@@ -1,12 +1,39 @@
 import { fromHex, toHex } from '@tezos-p2p/encoding';
 import { readFixtureJson } from '@tezos-p2p/fixtures';
 import { describe, expect, it } from 'vitest';
-import { CryptoError, checkProofOfWork, generateNonces, incrementNonce, makePowTarget, peerIdOf, proofOfWorkLevel } from '../src/index.js';
+import {
+  CryptoError,
+  checkProofOfWork,
+  generateNonces,
+  incrementNonce,
+  makePowTarget,
+  peerIdOf,
+  proofOfWorkLevel,
+} from '../src/index.js';
 import { backends } from './backends.js';
 
-interface BoxVectors { pk: string; sk: string; expected_precomputed: string; nonce: string; plaintext: string; expected_ciphertext_tag_first: string }
-interface NonceVectors { generate_nonces: { sent_msg: string; recv_msg: string; incoming: boolean; expected_local: string; expected_remote: string }[]; increment: { in: string; out: string }[] }
-interface PowVectors { z_of_bits_le: { hex: string; dec: string }[]; check: { pk: string; stamp: string; target: number; expected: boolean }[] }
+interface BoxVectors {
+  pk: string;
+  sk: string;
+  expected_precomputed: string;
+  nonce: string;
+  plaintext: string;
+  expected_ciphertext_tag_first: string;
+}
+interface NonceVectors {
+  generate_nonces: {
+    sent_msg: string;
+    recv_msg: string;
+    incoming: boolean;
+    expected_local: string;
+    expected_remote: string;
+  }[];
+  increment: { in: string; out: string }[];
+}
+interface PowVectors {
+  z_of_bits_le: { hex: string; dec: string }[];
+  check: { pk: string; stamp: string; target: number; expected: boolean }[];
+}
 
 const box = readFixtureJson<BoxVectors>('tezedge/crypto_vectors/crypto_box_vectors.json');
 const nonces = readFixtureJson<NonceVectors>('tezedge/crypto_vectors/nonce_vectors.json');
@@ -30,7 +57,11 @@ describe.each(backends)('%s backend', (_name, b) => {
   });
 
   it.each(nonces.generate_nonces)('generate_nonces with incoming=$incoming', (v) => {
-    const n = generateNonces(b, { incoming: v.incoming, sentMessage: fromHex(v.sent_msg), receivedMessage: fromHex(v.recv_msg) });
+    const n = generateNonces(b, {
+      incoming: v.incoming,
+      sentMessage: fromHex(v.sent_msg),
+      receivedMessage: fromHex(v.recv_msg),
+    });
     expect(toHex(n.local)).toBe(v.expected_local);
     expect(toHex(n.remote)).toBe(v.expected_remote);
   });
@@ -40,7 +71,8 @@ describe.each(backends)('%s backend', (_name, b) => {
     expect(toHex(b.blake2b(32, [hello]))).toBe('256c83b297114d201b30179f3f0ef0cace9783622da5974326b436178aeef610');
     expect(toHex(b.blake2b(16, [hello]))).toBe('e9a804b2e527fd3601d2ffc0bb023cd6');
     const input = Uint8Array.from({ length: 96 }, (_, i) => i);
-    const expected = '1c077e279de6548523502b6df800ffdab5e2c3e9442eb838f58c295f3b147cef9d701c41c321283f00c71affa0619310399126295b78dd4d1a74572ef9ed5135';
+    const expected =
+      '1c077e279de6548523502b6df800ffdab5e2c3e9442eb838f58c295f3b147cef9d701c41c321283f00c71affa0619310399126295b78dd4d1a74572ef9ed5135';
     expect(toHex(b.blake2b(64, [input]))).toBe(expected);
     expect(toHex(b.blake2b(64, [input.subarray(0, 10), input.subarray(10, 50), input.subarray(50)]))).toBe(expected);
   });
@@ -54,15 +86,25 @@ describe.each(backends)('%s backend', (_name, b) => {
   });
 
   it('derived mainnet handshake (vectors.md §5): peer ids, channel key, nonces and every chunk', () => {
-    const A = { sk: fromHex('ac7acf3afed7637be10f8fc76a2eb6b3359c78adb1d813b41cbab3fae954f4b1'), pk: fromHex('94498d9416140fbc458495333daac1b4c87e419f5726717a54f9b6c67476ae1c') };
-    const B = { sk: fromHex('0271fac86d020aebe6a1c9768381e7245e48e77524cca2a1652d0a621fac289f'), pk: fromHex('17f7d11892274a7230d969aa1335d25e637f43087b76d0e24a1a8b7d03168f5c') };
+    const A = {
+      sk: fromHex('ac7acf3afed7637be10f8fc76a2eb6b3359c78adb1d813b41cbab3fae954f4b1'),
+      pk: fromHex('94498d9416140fbc458495333daac1b4c87e419f5726717a54f9b6c67476ae1c'),
+    };
+    const B = {
+      sk: fromHex('0271fac86d020aebe6a1c9768381e7245e48e77524cca2a1652d0a621fac289f'),
+      pk: fromHex('17f7d11892274a7230d969aa1335d25e637f43087b76d0e24a1a8b7d03168f5c'),
+    };
     expect(peerIdOf(b, A.pk)).toBe('idrdoT9g6YwELhUQyshCcHwAzBS9zA');
     expect(peerIdOf(b, B.pk)).toBe('idsfYM6UbG2nhNS1dqhsJEchaDhmd9');
     const k = b.precompute(A.sk, B.pk);
     expect(toHex(k)).toBe('834a06fd0af4be183b26becb354292dee141329f885e386996fc2576a0e36cff');
     expect(toHex(b.precompute(B.sk, A.pk))).toBe(toHex(k));
-    const aMsg = fromHex('0067260494498d9416140fbc458495333daac1b4c87e419f5726717a54f9b6c67476ae1cbbc2300149249e1ccc84a54362236c3cbbc2cc2ffbd3b6ea000102030405060708090a0b0c0d0e0f10111213141516170000000d54455a4f535f4d41494e4e455400020001');
-    const bMsg = fromHex('0067260417f7d11892274a7230d969aa1335d25e637f43087b76d0e24a1a8b7d03168f5cb6a4a80d765047918b037c85958c41096326a4b52ff0377e808182838485868788898a8b8c8d8e8f90919293949596970000000d54455a4f535f4d41494e4e455400020001');
+    const aMsg = fromHex(
+      '0067260494498d9416140fbc458495333daac1b4c87e419f5726717a54f9b6c67476ae1cbbc2300149249e1ccc84a54362236c3cbbc2cc2ffbd3b6ea000102030405060708090a0b0c0d0e0f10111213141516170000000d54455a4f535f4d41494e4e455400020001',
+    );
+    const bMsg = fromHex(
+      '0067260417f7d11892274a7230d969aa1335d25e637f43087b76d0e24a1a8b7d03168f5cb6a4a80d765047918b037c85958c41096326a4b52ff0377e808182838485868788898a8b8c8d8e8f90919293949596970000000d54455a4f535f4d41494e4e455400020001',
+    );
     const a = generateNonces(b, { incoming: false, sentMessage: aMsg, receivedMessage: bMsg });
     const bn = generateNonces(b, { incoming: true, sentMessage: bMsg, receivedMessage: aMsg });
     expect(toHex(a.local)).toBe('64596bfcb853c6fc92db5d41b97d523c383a57f4c5f3797f');
@@ -81,7 +123,9 @@ describe.each(backends)('%s backend', (_name, b) => {
     expect(chunk(incrementNonce(a.local), '00')).toBe('0011e09da5d14d7d858540766a29d631fbf562');
     expect(chunk(incrementNonce(bn.local), '00')).toBe('00118ac429b372d637aa5f0def5d39d930c79e');
     expect(chunk(incrementNonce(a.local, 2), '000000020002')).toBe('00167a41690504cbe1a1e154b5f8493a5689b85d8c8c9f7c');
-    expect(chunk(incrementNonce(bn.local), '01000100000000')).toBe('00177f6c64ae5fc5e8b1ca6aa7b92b2eb8269fb00288c4520a');
+    expect(chunk(incrementNonce(bn.local), '01000100000000')).toBe(
+      '00177f6c64ae5fc5e8b1ca6aa7b92b2eb8269fb00288c4520a',
+    );
   });
 
   it('refuses a low-order public key (the all-zero shared point) as HACL does', () => {
@@ -107,8 +151,12 @@ describe('nonce increment (big-endian +1, wrapping)', () => {
   it.each(nonces.increment)('$in + 1', (v) => expect(toHex(incrementNonce(fromHex(v.in)))).toBe(v.out));
 
   it('carries across bytes and supports larger steps', () => {
-    expect(toHex(incrementNonce(fromHex('0000000000000000000000000000000000000000000000ff')))).toBe('000000000000000000000000000000000000000000000100');
-    expect(toHex(incrementNonce(fromHex('00000000000000000000000000000000000000000000ffff'), 2))).toBe('000000000000000000000000000000000000000000010001');
+    expect(toHex(incrementNonce(fromHex('0000000000000000000000000000000000000000000000ff')))).toBe(
+      '000000000000000000000000000000000000000000000100',
+    );
+    expect(toHex(incrementNonce(fromHex('00000000000000000000000000000000000000000000ffff'), 2))).toBe(
+      '000000000000000000000000000000000000000000010001',
+    );
     expect(() => incrementNonce(new Uint8Array(23))).toThrow(CryptoError);
   });
 });
@@ -137,7 +185,9 @@ describe('make_pow_target (vectors.md §4)', () => {
     [210.33, '00'.repeat(26) + '32ea11db2023'],
     [255.999, '00'.repeat(31) + '01'],
   ];
-  it.each(libm)('fractional f = %s matches libm pow', (f, hex) => expect(makePowTarget(f).toString(16).padStart(64, '0')).toBe(hex));
+  it.each(libm)('fractional f = %s matches libm pow', (f, hex) =>
+    expect(makePowTarget(f).toString(16).padStart(64, '0')).toBe(hex),
+  );
 
   it('Z.of_bits reads hashes little-endian (tezedge check_binary_format)', () => {
     for (const v of pow.z_of_bits_le) {

@@ -23,7 +23,10 @@ function fixedBytes(n: number): Encoding<Uint8Array> {
     sizeOf: () => n,
     write(w, v) {
       if (!(v instanceof Uint8Array) || v.length !== n) {
-        throw new EncodeError('INVALID_BYTES_LENGTH', `expected ${n} byte(s), got ${v instanceof Uint8Array ? v.length : typeof v}`);
+        throw new EncodeError(
+          'INVALID_BYTES_LENGTH',
+          `expected ${n} byte(s), got ${v instanceof Uint8Array ? v.length : typeof v}`,
+        );
       }
       w.bytes(v);
     },

@@ -21,7 +21,9 @@ export abstract class CodedError<C extends string = string> extends Error {
   }
 
   toJSON(): CodedErrorJson<C> {
-    const fields: { [field: string]: unknown } = Object.fromEntries(Object.entries(this).filter(([k]) => k !== 'name' && k !== 'code'));
+    const fields: { [field: string]: unknown } = Object.fromEntries(
+      Object.entries(this).filter(([k]) => k !== 'name' && k !== 'code'),
+    );
     return { name: this.name, code: this.code, ...fields, message: this.message };
   }
 }

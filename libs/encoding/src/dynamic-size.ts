@@ -24,7 +24,8 @@ export function dynamicSize<T>(inner: Encoding<T>, opts: { prefix?: LengthPrefix
       const start = w.pos;
       inner.write(w, v);
       const size = w.pos - start;
-      if (size > max) throw new EncodeError('SIZE_LIMIT_EXCEEDED', `${size} bytes do not fit a ${prefix} length prefix`);
+      if (size > max)
+        throw new EncodeError('SIZE_LIMIT_EXCEEDED', `${size} bytes do not fit a ${prefix} length prefix`);
       w.patchUint(at, width, size);
     },
     read(r) {
@@ -47,7 +48,8 @@ export function checkSize<T>(limit: number, inner: Encoding<T>): Encoding<T> {
     title: inner.title,
     sizeOf(v) {
       const n = inner.sizeOf(v);
-      if (n > limit) throw new EncodeError('SIZE_LIMIT_EXCEEDED', `${n} bytes exceed the ${limit}-byte limit of ${inner.title}`);
+      if (n > limit)
+        throw new EncodeError('SIZE_LIMIT_EXCEEDED', `${n} bytes exceed the ${limit}-byte limit of ${inner.title}`);
       return n;
     },
     write: (w, v) => w.limited(limit, () => inner.write(w, v)),

@@ -8,9 +8,7 @@ import { Writer } from './writer.js';
  * may only appear last, or inside a length prefix).
  */
 export type SizeClass =
-  | { readonly kind: 'fixed'; readonly size: number }
-  | { readonly kind: 'dynamic' }
-  | { readonly kind: 'variable' };
+  { readonly kind: 'fixed'; readonly size: number } | { readonly kind: 'dynamic' } | { readonly kind: 'variable' };
 
 export const DYNAMIC: SizeClass = Object.freeze({ kind: 'dynamic' });
 export const VARIABLE: SizeClass = Object.freeze({ kind: 'variable' });
@@ -34,7 +32,8 @@ export interface Encoding<T> {
 /** The value type described by an encoding. */
 export type Decoded<E> = E extends Encoding<infer T> ? T : never;
 
-export type DecodeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DecodeError };
+export type DecodeResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DecodeError };
 
 /** Serialise `value`. Throws `EncodeError`. */
 export function encode<T>(enc: Encoding<T>, value: T): Uint8Array {

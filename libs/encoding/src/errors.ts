@@ -37,7 +37,10 @@ export type PathSegment = string | number;
 
 function formatPath(path: readonly PathSegment[]): string {
   if (path.length === 0) return '<root>';
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 export class DecodeError extends CodedError<DecodeErrorCode> {

@@ -50,7 +50,11 @@ export class FrameReader {
     const size = this.peekInt32();
     if (size < 0) throw new DecodeError('INVALID_INT', this.consumed, `negative frame size ${size}`);
     if (size > this.maxFrameSize) {
-      throw new DecodeError('SIZE_LIMIT_EXCEEDED', this.consumed, `frame of ${size} bytes exceeds the ${this.maxFrameSize}-byte limit`);
+      throw new DecodeError(
+        'SIZE_LIMIT_EXCEEDED',
+        this.consumed,
+        `frame of ${size} bytes exceeds the ${this.maxFrameSize}-byte limit`,
+      );
     }
     const frameLength = 4 + size;
     if (this.total < frameLength) return undefined;

@@ -4,9 +4,30 @@
  * decoding and exact size computation; every failure is a typed error with a stable code, a byte
  * offset and a field path.
  */
-export { type Encoding, type Decoded, type DecodeResult, type SizeClass, encode, decode, tryDecode, decodePrefix, sizeOf, DYNAMIC, VARIABLE } from './encoding.js';
+export {
+  type Encoding,
+  type Decoded,
+  type DecodeResult,
+  type SizeClass,
+  encode,
+  decode,
+  tryDecode,
+  decodePrefix,
+  sizeOf,
+  DYNAMIC,
+  VARIABLE,
+} from './encoding.js';
 export { CodedError, CodedErrorOf, type CodedErrorJson } from './coded-error.js';
-export { DecodeError, EncodeError, EncodingDefinitionError, decodeErrorAt, encodeErrorAt, type DecodeErrorCode, type EncodeErrorCode, type PathSegment } from './errors.js';
+export {
+  DecodeError,
+  EncodeError,
+  EncodingDefinitionError,
+  decodeErrorAt,
+  encodeErrorAt,
+  type DecodeErrorCode,
+  type EncodeErrorCode,
+  type PathSegment,
+} from './errors.js';
 export { Reader } from './reader.js';
 
 export { uint8, int8, uint16, int16, int31, int32, uint30, int64, rangedInt } from './integers.js';

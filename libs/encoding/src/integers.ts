@@ -29,12 +29,47 @@ function intEncoding(
   };
 }
 
-export const uint8 = intEncoding('uint8', 1, 0, 0xff, (w, v) => w.uint8(v), (r) => r.uint8());
-export const int8 = intEncoding('int8', 1, -0x80, 0x7f, (w, v) => w.int8(v), (r) => r.int8());
+export const uint8 = intEncoding(
+  'uint8',
+  1,
+  0,
+  0xff,
+  (w, v) => w.uint8(v),
+  (r) => r.uint8(),
+);
+export const int8 = intEncoding(
+  'int8',
+  1,
+  -0x80,
+  0x7f,
+  (w, v) => w.int8(v),
+  (r) => r.int8(),
+);
 /** Big-endian, as every Data_encoding integer. */
-export const uint16 = intEncoding('uint16', 2, 0, 0xffff, (w, v) => w.uint16(v), (r) => r.uint16());
-export const int16 = intEncoding('int16', 2, -0x8000, 0x7fff, (w, v) => w.int16(v), (r) => r.int16());
-export const int32 = intEncoding('int32', 4, -0x80000000, 0x7fffffff, (w, v) => w.int32(v), (r) => r.int32());
+export const uint16 = intEncoding(
+  'uint16',
+  2,
+  0,
+  0xffff,
+  (w, v) => w.uint16(v),
+  (r) => r.uint16(),
+);
+export const int16 = intEncoding(
+  'int16',
+  2,
+  -0x8000,
+  0x7fff,
+  (w, v) => w.int16(v),
+  (r) => r.int16(),
+);
+export const int32 = intEncoding(
+  'int32',
+  4,
+  -0x80000000,
+  0x7fffffff,
+  (w, v) => w.int32(v),
+  (r) => r.int32(),
+);
 
 /** 31-bit signed integer written as an int32; the reader rejects values outside [-2^30, 2^30-1]. */
 export const int31 = intEncoding(
@@ -77,7 +112,8 @@ export const int64: Encoding<bigint> = {
   title: 'int64',
   sizeOf: () => 8,
   write(w, v) {
-    if (typeof v !== 'bigint' || v < INT64_MIN || v > INT64_MAX) throw new EncodeError('INT_OUT_OF_RANGE', `int64: ${v} out of range`);
+    if (typeof v !== 'bigint' || v < INT64_MIN || v > INT64_MAX)
+      throw new EncodeError('INT_OUT_OF_RANGE', `int64: ${v} out of range`);
     w.int64(v);
   },
   read: (r) => r.int64(),

@@ -12,7 +12,8 @@ export interface ListOptions {
 function checkElement(e: Encoding<unknown>, what: string): void {
   if (e.sizeClass.kind === 'variable') throw new EncodingDefinitionError(`${what}: elements may not be variable-size`);
   // An element that consumes no bytes would make a variable list loop forever on any input.
-  if (e.sizeClass.kind === 'fixed' && e.sizeClass.size === 0) throw new EncodingDefinitionError(`${what}: elements may not be zero-size`);
+  if (e.sizeClass.kind === 'fixed' && e.sizeClass.size === 0)
+    throw new EncodingDefinitionError(`${what}: elements may not be zero-size`);
 }
 
 function checkLength(n: number, max: number | undefined): void {
@@ -93,7 +94,10 @@ export function list<T>(elt: Encoding<T>, opts: ListOptions = {}): Encoding<T[]>
  * An element-count prefix, then the elements (Data_encoding `list_with_length`). The count is checked
  * against `maxLength` before any element is read.
  */
-export function listWithCount<T>(elt: Encoding<T>, opts: ListOptions & { countPrefix?: 'uint30' | 'uint16' | 'uint8' } = {}): Encoding<T[]> {
+export function listWithCount<T>(
+  elt: Encoding<T>,
+  opts: ListOptions & { countPrefix?: 'uint30' | 'uint16' | 'uint8' } = {},
+): Encoding<T[]> {
   checkElement(elt, 'listWithCount');
   const max = opts.maxLength;
   const prefix = opts.countPrefix ?? 'uint30';
@@ -108,7 +112,8 @@ export function listWithCount<T>(elt: Encoding<T>, opts: ListOptions & { countPr
     },
     write(w, vs) {
       checkLength(vs.length, max);
-      if (vs.length > limit) throw new EncodeError('LIST_TOO_LONG', `${vs.length} elements do not fit a ${prefix} count`);
+      if (vs.length > limit)
+        throw new EncodeError('LIST_TOO_LONG', `${vs.length} elements do not fit a ${prefix} count`);
       if (width === 4) w.int32(vs.length);
       else if (width === 2) w.uint16(vs.length);
       else w.uint8(vs.length);

@@ -55,12 +55,18 @@ export function checkOnlyLastVariable(names: readonly string[], classes: readonl
  */
 export function obj<S extends Record<string, FieldSpec>>(spec: S, title = 'object'): Encoding<ObjValue<S>> {
   const fields: Field[] = Object.entries(spec).map(([name, f]) =>
-    'optional' in f ? { name, enc: f.optional as Encoding<unknown>, optional: true } : { name, enc: f as Encoding<unknown>, optional: false },
+    'optional' in f
+      ? { name, enc: f.optional as Encoding<unknown>, optional: true }
+      : { name, enc: f as Encoding<unknown>, optional: false },
   );
   const classes = fields.map((f) =>
     f.optional ? (f.enc.sizeClass.kind === 'variable' ? VARIABLE : DYNAMIC) : f.enc.sizeClass,
   );
-  checkOnlyLastVariable(fields.map((f) => f.name), classes, title);
+  checkOnlyLastVariable(
+    fields.map((f) => f.name),
+    classes,
+    title,
+  );
   const sizeClass = sequenceSizeClass(classes);
 
   return {

@@ -122,7 +122,8 @@ export class Reader {
     const regionEnd = this.pos + size;
     this.end = regionEnd;
     const v = f();
-    if (this.pos !== regionEnd) this.fail('EXTRA_BYTES', `${regionEnd - this.pos} unread byte(s) in a ${size}-byte region`);
+    if (this.pos !== regionEnd)
+      this.fail('EXTRA_BYTES', `${regionEnd - this.pos} unread byte(s) in a ${size}-byte region`);
     this.end = savedEnd;
     return v;
   }

@@ -2,12 +2,19 @@ import { decodeErrorAt, encodeErrorAt } from './errors.js';
 import type { Encoding } from './encoding.js';
 import { checkOnlyLastVariable, sequenceSizeClass } from './obj.js';
 
-type TupleValue<E extends readonly Encoding<unknown>[]> = { -readonly [K in keyof E]: E[K] extends Encoding<infer T> ? T : never };
+type TupleValue<E extends readonly Encoding<unknown>[]> = {
+  -readonly [K in keyof E]: E[K] extends Encoding<infer T> ? T : never;
+};
 
 /** Elements in order with no separators (Data_encoding `tupN`). */
-export function tuple<const E extends readonly Encoding<any>[]>(...elements: E): Encoding<TupleValue<E>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function tuple<const E extends readonly Encoding<any>[]>(...elements: E): Encoding<TupleValue<E>> {
   const classes = elements.map((e) => e.sizeClass);
-  checkOnlyLastVariable(elements.map((_, i) => String(i)), classes, 'tuple');
+  checkOnlyLastVariable(
+    elements.map((_, i) => String(i)),
+    classes,
+    'tuple',
+  );
   return {
     sizeClass: sequenceSizeClass(classes),
     title: `tuple(${elements.map((e) => e.title).join(', ')})`,

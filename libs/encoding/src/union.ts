@@ -22,12 +22,14 @@ export type TagSize = 'uint8' | 'uint16';
  * A tag (uint8 or big-endian uint16) followed by the payload of the matching case, with no extra
  * framing (Data_encoding `union`). Unknown tags are UNEXPECTED_TAG.
  */
-export function union<T>(tagSize: TagSize, cases: readonly UnionCase<T, any>[], title = 'union'): Encoding<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function union<T>(tagSize: TagSize, cases: readonly UnionCase<T, any>[], title = 'union'): Encoding<T> {
   const tagWidth = tagSize === 'uint8' ? 1 : 2;
   const maxTag = tagSize === 'uint8' ? 0xff : 0xffff;
   const byTag = new Map<number, UnionCase<T, unknown>>();
   for (const c of cases) {
-    if (!Number.isInteger(c.tag) || c.tag < 0 || c.tag > maxTag) throw new EncodingDefinitionError(`${title}: tag ${c.tag} does not fit ${tagSize}`);
+    if (!Number.isInteger(c.tag) || c.tag < 0 || c.tag > maxTag)
+      throw new EncodingDefinitionError(`${title}: tag ${c.tag} does not fit ${tagSize}`);
     if (byTag.has(c.tag)) throw new EncodingDefinitionError(`${title}: duplicate tag ${c.tag}`);
     byTag.set(c.tag, c);
   }
@@ -72,7 +74,8 @@ export function union<T>(tagSize: TagSize, cases: readonly UnionCase<T, any>[], 
       const at = r.pos;
       const tag = tagWidth === 1 ? r.uint8() : r.uint16();
       const c = table[tag];
-      if (c === undefined) return r.fail('UNEXPECTED_TAG', `${title}: tag 0x${tag.toString(16).padStart(tagWidth * 2, '0')}`, at);
+      if (c === undefined)
+        return r.fail('UNEXPECTED_TAG', `${title}: tag 0x${tag.toString(16).padStart(tagWidth * 2, '0')}`, at);
       const payloadAt = r.pos;
       let p: unknown;
       try {

@@ -20,7 +20,8 @@ export class Writer {
 
   private ensure(n: number): void {
     const needed = this.pos + n;
-    if (needed > this.allowed) throw new EncodeError('SIZE_LIMIT_EXCEEDED', `writing ${n} byte(s) exceeds the size limit`);
+    if (needed > this.allowed)
+      throw new EncodeError('SIZE_LIMIT_EXCEEDED', `writing ${n} byte(s) exceeds the size limit`);
     if (needed <= this.buf.length) return;
     const next = new Uint8Array(Math.max(needed, this.buf.length * 2));
     next.set(this.buf.subarray(0, this.pos));

@@ -43,11 +43,17 @@ describe('CodedError', () => {
       path: ['name'],
       detail: 'short',
     });
-    expect(new EncodingDefinitionError('bad').toJSON()).toEqual({ name: 'EncodingDefinitionError', code: 'INVALID_ENCODING_DEFINITION', message: 'bad' });
+    expect(new EncodingDefinitionError('bad').toJSON()).toEqual({
+      name: 'EncodingDefinitionError',
+      code: 'INVALID_ENCODING_DEFINITION',
+      message: 'bad',
+    });
   });
 
   it('prints name and code first and message last, whatever order the class defines its fields in', () => {
-    expect(JSON.stringify(new SampleError('A', 'm', 3))).toBe('{"name":"SampleError","code":"A","extra":3,"message":"m"}');
+    expect(JSON.stringify(new SampleError('A', 'm', 3))).toBe(
+      '{"name":"SampleError","code":"A","extra":3,"message":"m"}',
+    );
     expect(JSON.stringify(new OfError('X', 'm'))).toBe('{"name":"OfError","code":"X","message":"m"}');
   });
 });

@@ -1,8 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DecodeError, EncodingDefinitionError, Fixed, Variable, bool, bytes, checkSize, constant, conv, decode, dynamicSize, encode,
-  fromHex, int16, latin1String, list, listWithCount, mergeObjs, obj, option, optional, sizeOf, string, toHex, tuple, uint16,
-  uint8, union, unionCase, variableList,
+  DecodeError,
+  EncodingDefinitionError,
+  Fixed,
+  Variable,
+  bool,
+  bytes,
+  checkSize,
+  constant,
+  conv,
+  decode,
+  dynamicSize,
+  encode,
+  fromHex,
+  int16,
+  latin1String,
+  list,
+  listWithCount,
+  mergeObjs,
+  obj,
+  option,
+  optional,
+  sizeOf,
+  string,
+  toHex,
+  tuple,
+  uint16,
+  uint8,
+  union,
+  unionCase,
+  variableList,
 } from '../src/index.js';
 
 function decodeError(f: () => unknown): DecodeError {
@@ -155,8 +182,22 @@ describe('lists', () => {
 describe('unions', () => {
   type Shape = { kind: 'circle'; r: number } | { kind: 'dot' };
   const shape = union<Shape>('uint16', [
-    unionCase({ tag: 1, title: 'Circle', encoding: uint8, match: (v: Shape) => v.kind === 'circle', proj: (v: Shape) => (v as { r: number }).r, inj: (r: number) => ({ kind: 'circle', r }) }),
-    unionCase({ tag: 0x10, title: 'Dot', encoding: constant(undefined), match: (v: Shape) => v.kind === 'dot', proj: () => undefined, inj: () => ({ kind: 'dot' }) }),
+    unionCase({
+      tag: 1,
+      title: 'Circle',
+      encoding: uint8,
+      match: (v: Shape) => v.kind === 'circle',
+      proj: (v: Shape) => (v as { r: number }).r,
+      inj: (r: number) => ({ kind: 'circle', r }),
+    }),
+    unionCase({
+      tag: 0x10,
+      title: 'Dot',
+      encoding: constant(undefined),
+      match: (v: Shape) => v.kind === 'dot',
+      proj: () => undefined,
+      inj: () => ({ kind: 'dot' }),
+    }),
   ]);
 
   it('writes a big-endian tag then the payload', () => {
@@ -183,10 +224,15 @@ describe('unions', () => {
   });
 
   it('conversion failures become INVALID_VALUE decode errors', () => {
-    const even = conv(uint8, (v: number) => v, (u) => {
-      if (u % 2) throw new Error('odd');
-      return u;
-    }, 'even');
+    const even = conv(
+      uint8,
+      (v: number) => v,
+      (u) => {
+        if (u % 2) throw new Error('odd');
+        return u;
+      },
+      'even',
+    );
     const e = decodeError(() => decode(even, fromHex('03')));
     expect(e.code).toBe('INVALID_VALUE');
     expect(e.detail).toContain('odd');

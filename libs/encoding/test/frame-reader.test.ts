@@ -37,7 +37,11 @@ describe('FrameReader', () => {
     const r = new FrameReader({ maxFrameSize: 1000 });
     r.push(fromHex('000003e9'));
     let err: unknown;
-    try { r.next(); } catch (e) { err = e; }
+    try {
+      r.next();
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(DecodeError);
     expect((err as DecodeError).code).toBe('SIZE_LIMIT_EXCEEDED');
   });
@@ -53,17 +57,21 @@ describe('FrameReader', () => {
 
   it('property: any chunking of any frame sequence yields the same frames', () => {
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 10 }), fc.array(fc.nat(), { maxLength: 30 }), (bodies, cuts) => {
-        const frames = bodies.map(frame);
-        const r = new FrameReader();
-        const got: string[] = [];
-        for (const c of splitAt(concatBytes(frames), cuts)) {
-          r.push(c);
-          for (let f = r.next(); f; f = r.next()) got.push(toHex(f));
-        }
-        expect(got).toEqual(frames.map(toHex));
-        expect(r.buffered).toBe(0);
-      }),
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 10 }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        (bodies, cuts) => {
+          const frames = bodies.map(frame);
+          const r = new FrameReader();
+          const got: string[] = [];
+          for (const c of splitAt(concatBytes(frames), cuts)) {
+            r.push(c);
+            for (let f = r.next(); f; f = r.next()) got.push(toHex(f));
+          }
+          expect(got).toEqual(frames.map(toHex));
+          expect(r.buffered).toBe(0);
+        },
+      ),
       { numRuns: 300 },
     );
   });

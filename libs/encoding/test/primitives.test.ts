@@ -1,5 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { DecodeError, EncodeError, bool, decode, encode, fromHex, int16, int31, int32, int64, int8, toHex, uint16, uint30, uint8, rangedInt } from '../src/index.js';
+import {
+  DecodeError,
+  EncodeError,
+  bool,
+  decode,
+  encode,
+  fromHex,
+  int16,
+  int31,
+  int32,
+  int64,
+  int8,
+  toHex,
+  uint16,
+  uint30,
+  uint8,
+  rangedInt,
+} from '../src/index.js';
 
 // data-encoding/test/expect/base.ml and endianness.ml (shared/spec/vectors.md §8)
 const golden: [string, { write: (v: never) => Uint8Array; read: (b: Uint8Array) => unknown }, unknown, string][] = [];
@@ -35,15 +52,35 @@ describe('integer and bool golden vectors (Octez data-encoding expect tests)', (
 
 describe('range checks', () => {
   it('rejects out-of-range integers on encode with INT_OUT_OF_RANGE', () => {
-    for (const [enc, v] of [[uint8, 256], [uint8, -1], [uint16, 65536], [int16, 32768], [int31, 2 ** 30], [uint30, 2 ** 30], [uint8, 1.5]] as const) {
-      const err = (() => { try { encode(enc, v); } catch (e) { return e; } })();
+    for (const [enc, v] of [
+      [uint8, 256],
+      [uint8, -1],
+      [uint16, 65536],
+      [int16, 32768],
+      [int31, 2 ** 30],
+      [uint30, 2 ** 30],
+      [uint8, 1.5],
+    ] as const) {
+      const err = (() => {
+        try {
+          encode(enc, v);
+        } catch (e) {
+          return e;
+        }
+      })();
       expect(err).toBeInstanceOf(EncodeError);
       expect((err as EncodeError).code).toBe('INT_OUT_OF_RANGE');
     }
   });
 
   it('int31 reader rejects values outside [-2^30, 2^30-1]', () => {
-    const e = (() => { try { decode(int31, fromHex('40000000')); } catch (x) { return x as DecodeError; } })();
+    const e = (() => {
+      try {
+        decode(int31, fromHex('40000000'));
+      } catch (x) {
+        return x as DecodeError;
+      }
+    })();
     expect(e?.code).toBe('INVALID_INT');
     expect(e?.offset).toBe(0);
   });
@@ -54,7 +91,13 @@ describe('range checks', () => {
   });
 
   it('bool rejects bytes other than 00/ff', () => {
-    const e = (() => { try { decode(bool, fromHex('01')); } catch (x) { return x as DecodeError; } })();
+    const e = (() => {
+      try {
+        decode(bool, fromHex('01'));
+      } catch (x) {
+        return x as DecodeError;
+      }
+    })();
     expect(e).toBeInstanceOf(DecodeError);
     expect(e?.code).toBe('INVALID_BOOL');
   });

@@ -24,7 +24,8 @@ export class BoundedConsumer<T> implements AsyncIterable<T> {
     readonly capacity: number,
     private readonly onClose: () => void = () => undefined,
   ) {
-    if (!(Number.isInteger(capacity) && capacity > 0)) throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
+    if (!(Number.isInteger(capacity) && capacity > 0))
+      throw new RangeError(`capacity must be a positive integer, got ${capacity}`);
     this.buffer = new Array(capacity);
   }
 

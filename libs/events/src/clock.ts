@@ -98,7 +98,8 @@ export class FakeClock implements Clock {
     const end = this.t + ms;
     for (;;) {
       let next: FakeTimer | undefined;
-      for (const t of this.timers.values()) if (t.at <= end && (!next || t.at < next.at || (t.at === next.at && t.seq < next.seq))) next = t;
+      for (const t of this.timers.values())
+        if (t.at <= end && (!next || t.at < next.at || (t.at === next.at && t.seq < next.seq))) next = t;
       if (!next) break;
       this.timers.delete(next.seq);
       this.t = next.at;

@@ -102,7 +102,10 @@ export class EventBus {
       this.consumers.delete(c);
     });
     this.consumers.add(c);
-    link.sub = this.events.subscribe({ next: (e) => (kinds === undefined || kinds.has(e.kind) ? c.offer(e) : undefined), complete: () => c.end() });
+    link.sub = this.events.subscribe({
+      next: (e) => (kinds === undefined || kinds.has(e.kind) ? c.offer(e) : undefined),
+      complete: () => c.end(),
+    });
     return c;
   }
 

@@ -13,9 +13,23 @@ export type P2pEvent =
   | { readonly kind: 'Incoming_connection'; readonly point: Point }
   | { readonly kind: 'Outgoing_connection'; readonly point: Point }
   | { readonly kind: 'Authentication_failed'; readonly point: Point }
-  | { readonly kind: 'Accepting_request'; readonly point: Point; readonly idPoint: ConnectionPoint; readonly peerId: PeerId }
-  | { readonly kind: 'Rejecting_request'; readonly point: Point; readonly idPoint: ConnectionPoint; readonly peerId: PeerId }
-  | { readonly kind: 'Request_rejected'; readonly point: Point; readonly identity?: { readonly idPoint: ConnectionPoint; readonly peerId: PeerId } }
+  | {
+      readonly kind: 'Accepting_request';
+      readonly point: Point;
+      readonly idPoint: ConnectionPoint;
+      readonly peerId: PeerId;
+    }
+  | {
+      readonly kind: 'Rejecting_request';
+      readonly point: Point;
+      readonly idPoint: ConnectionPoint;
+      readonly peerId: PeerId;
+    }
+  | {
+      readonly kind: 'Request_rejected';
+      readonly point: Point;
+      readonly identity?: { readonly idPoint: ConnectionPoint; readonly peerId: PeerId };
+    }
   | { readonly kind: 'Connection_established'; readonly idPoint: ConnectionPoint; readonly peerId: PeerId }
   | { readonly kind: 'Disconnection'; readonly peerId: PeerId }
   | { readonly kind: 'External_disconnection'; readonly peerId: PeerId }
@@ -41,11 +55,34 @@ export type P2pEventOf<K extends P2pEventKind> = Extract<P2pEvent, { kind: K }>;
 
 /** Every kind, in Octez's binary tag order (tags 0–25), then the two unencodable ones. */
 export const P2P_EVENT_KINDS: readonly P2pEventKind[] = [
-  'Too_few_connections', 'Too_many_connections', 'New_point', 'New_peer', 'Incoming_connection', 'Outgoing_connection',
-  'Authentication_failed', 'Accepting_request', 'Rejecting_request', 'Request_rejected', 'Connection_established', 'Disconnection',
-  'External_disconnection', 'Gc_points', 'Gc_peer_ids', 'Swap_request_received', 'Swap_ack_received', 'Swap_request_sent',
-  'Swap_ack_sent', 'Swap_request_ignored', 'Swap_success', 'Swap_failure', 'Bootstrap_sent', 'Bootstrap_received', 'Advertise_sent',
-  'Advertise_received', 'Maintenance_started', 'Maintenance_ended',
+  'Too_few_connections',
+  'Too_many_connections',
+  'New_point',
+  'New_peer',
+  'Incoming_connection',
+  'Outgoing_connection',
+  'Authentication_failed',
+  'Accepting_request',
+  'Rejecting_request',
+  'Request_rejected',
+  'Connection_established',
+  'Disconnection',
+  'External_disconnection',
+  'Gc_points',
+  'Gc_peer_ids',
+  'Swap_request_received',
+  'Swap_ack_received',
+  'Swap_request_sent',
+  'Swap_ack_sent',
+  'Swap_request_ignored',
+  'Swap_success',
+  'Swap_failure',
+  'Bootstrap_sent',
+  'Bootstrap_received',
+  'Advertise_sent',
+  'Advertise_received',
+  'Maintenance_started',
+  'Maintenance_ended',
 ];
 
 /**
@@ -75,7 +112,11 @@ export function p2pEventToJson(e: P2pEvent): Record<string, unknown> | undefined
     case 'Request_rejected':
       return e.identity === undefined
         ? { event, point: pointToString(e.point) }
-        : { event, point: pointToString(e.point), identity: [connectionPointJson(e.identity.idPoint), e.identity.peerId] };
+        : {
+            event,
+            point: pointToString(e.point),
+            identity: [connectionPointJson(e.identity.idPoint), e.identity.peerId],
+          };
     case 'Connection_established':
       return { event, id_point: connectionPointJson(e.idPoint), peer_id: e.peerId };
     case 'Maintenance_started':

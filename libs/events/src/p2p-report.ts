@@ -8,7 +8,10 @@ export interface ReportedError {
 
 /** The error of a report, from whatever was thrown (`code` is `UNKNOWN` when it has none). */
 export function reportedError(e: unknown): ReportedError {
-  const code = typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : 'UNKNOWN';
+  const code =
+    typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string'
+      ? (e as { code: string }).code
+      : 'UNKNOWN';
   return { code, message: e instanceof Error ? e.message : String(e) };
 }
 
@@ -43,7 +46,12 @@ export type DiscoveryEvent =
   /** Debug: a datagram was read, before any check. */
   | { readonly kind: 'message_received'; readonly source: DiscoveryEndpoint; readonly size: number }
   /** A malformed datagram was dropped. */
-  | { readonly kind: 'parse_error'; readonly source: DiscoveryEndpoint; readonly reason: DiscoveryParseErrorReason; readonly detail: string }
+  | {
+      readonly kind: 'parse_error';
+      readonly source: DiscoveryEndpoint;
+      readonly reason: DiscoveryParseErrorReason;
+      readonly detail: string;
+    }
   /** A well-formed datagram carrying our own peer id (our own broadcast, usually) was dropped. */
   | { readonly kind: 'ignored'; readonly source: DiscoveryEndpoint; readonly reason: 'OWN_PEER_ID' }
   /** Notice: a discovered point is being registered. */
@@ -62,7 +70,8 @@ export type DiscoveryEvent =
 export type IncomingRefusal = 'too_many_incoming' | 'too_many_incoming_from_address' | 'banned';
 
 /** Why a maintenance step ran (Octez's `maintenance_started` motive). */
-export type MaintenanceMotive = 'Activation' | 'Last_maintenance' | 'Timer' | 'External_event' | 'Too_few_connections' | 'Too_many_connections';
+export type MaintenanceMotive =
+  'Activation' | 'Last_maintenance' | 'Timer' | 'External_event' | 'Too_few_connections' | 'Too_many_connections';
 
 /** What the connect handler reports besides its `P2pEvent`s. */
 export type ConnectHandlerReport =
@@ -70,7 +79,12 @@ export type ConnectHandlerReport =
   /** A pending incoming handshake (`point`) cancelled to give its slot to a socket from `by`. */
   | { readonly kind: 'incoming_evicted'; readonly point: Point; readonly by: Point }
   /** A failed handshake, with the `P2pError` code (`MYSELF` when we reached our own address). */
-  | { readonly kind: 'authentication_failed'; readonly point: Point; readonly incoming: boolean; readonly error: ReportedError }
+  | {
+      readonly kind: 'authentication_failed';
+      readonly point: Point;
+      readonly incoming: boolean;
+      readonly error: ReportedError;
+    }
   /** A running peer greylisted (id and address) for a decoding error. */
   | { readonly kind: 'greylisted'; readonly peerId: PeerId; readonly point: ConnectionPoint; readonly motive: string }
   /** An address greylisted on its own: its handshake failed in a way that proves malice. */
@@ -79,9 +93,23 @@ export type ConnectHandlerReport =
   | { readonly kind: 'nack_sent'; readonly point: Point; readonly peerId: PeerId; readonly motive: NackMotive }
   /** We refused an authenticated peer without a Nack (Octez just closes): `PEER_BANNED`, `PRIVATE_MODE`, `IDENTITY_CHECK_FAILURE`. */
   | { readonly kind: 'refused_silently'; readonly point: Point; readonly peerId: PeerId; readonly error: ReportedError }
-  /** A handshake attempt settled (authentication, decision, Ack exchange): `accepted`, or the `P2pError` code. */
-  | { readonly kind: 'handshake_settled'; readonly point: Point; readonly incoming: boolean; readonly outcome: string }
-  | { readonly kind: 'new_connection'; readonly peerId: PeerId; readonly point: ConnectionPoint; readonly incoming: boolean };
+  /**
+   * A handshake attempt settled (authentication, decision, Ack exchange): `accepted`, or the `P2pError`
+   * code; `durationMs` from the accepted socket or the start of the dial, on the handler's clock.
+   */
+  | {
+      readonly kind: 'handshake_settled';
+      readonly point: Point;
+      readonly incoming: boolean;
+      readonly outcome: string;
+      readonly durationMs: number;
+    }
+  | {
+      readonly kind: 'new_connection';
+      readonly peerId: PeerId;
+      readonly point: ConnectionPoint;
+      readonly incoming: boolean;
+    };
 
 /** What a running connection reports (`P2p_conn`). */
 export type P2pConnReport =
@@ -95,7 +123,11 @@ export type P2pConnReport =
 /** What the answerers report (`P2p_protocol`). */
 export type AnswererReport =
   | { readonly kind: 'private_node_request'; readonly peerId: PeerId }
-  | { readonly kind: 'private_node_ignored'; readonly message: 'Advertise' | 'Bootstrap' | 'Swap_request' | 'Swap_ack'; readonly peerId: PeerId }
+  | {
+      readonly kind: 'private_node_ignored';
+      readonly message: 'Advertise' | 'Bootstrap' | 'Swap_request' | 'Swap_ack';
+      readonly peerId: PeerId;
+    }
   | { readonly kind: 'no_swap_candidate'; readonly peerId: PeerId }
   | { readonly kind: 'swap_failed'; readonly peerId: PeerId; readonly error: string };
 
@@ -113,7 +145,12 @@ export type SupervisionReport =
   /** peers.json could not be written (Octez's `save_peers_error`); the node keeps running. */
   | { readonly kind: 'save_peers_error'; readonly error: ReportedError }
   /** A worker loop threw: never silent; `restarted` says whether it was started again. */
-  | { readonly kind: 'worker_failed'; readonly worker: WorkerName; readonly error: ReportedError; readonly restarted: boolean };
+  | {
+      readonly kind: 'worker_failed';
+      readonly worker: WorkerName;
+      readonly error: ReportedError;
+      readonly restarted: boolean;
+    };
 
 /**
  * Everything the workers report that is not an Octez `P2p_event` (those are `P2pEvent`s, streamed to
@@ -121,7 +158,8 @@ export type SupervisionReport =
  * the same bus (`EventBus.report`, `reports$`) and in the same queue as the events, so the two
  * streams keep their relative order.
  */
-export type P2pReport = ConnectHandlerReport | P2pConnReport | AnswererReport | MaintenanceReport | DiscoveryEvent | SupervisionReport;
+export type P2pReport =
+  ConnectHandlerReport | P2pConnReport | AnswererReport | MaintenanceReport | DiscoveryEvent | SupervisionReport;
 
 export type P2pReportKind = P2pReport['kind'];
 export type P2pReportOf<K extends P2pReportKind> = Extract<P2pReport, { kind: K }>;

@@ -1,7 +1,17 @@
 import { firstValueFrom, take, toArray } from 'rxjs';
 import type { PeerId } from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
-import { ConsumerOverflowError, EventBus, FakeClock, P2P_EVENT_KINDS, type P2pEvent, p2pEventToJson, seededRng, shuffled, sleep } from '../src/index.js';
+import {
+  ConsumerOverflowError,
+  EventBus,
+  FakeClock,
+  P2P_EVENT_KINDS,
+  type P2pEvent,
+  p2pEventToJson,
+  seededRng,
+  shuffled,
+  sleep,
+} from '../src/index.js';
 
 const peer = 'idtXXXXXXXXXXXXXXXXXXXXXXXXXXX' as PeerId;
 const point = { ip: '192.0.2.10', port: 9732 };
@@ -9,19 +19,34 @@ const point = { ip: '192.0.2.10', port: 9732 };
 describe('P2pEvent JSON (Octez /network/log)', () => {
   it('prints the documented shapes (events-rpc.md §1)', () => {
     expect(p2pEventToJson({ kind: 'New_point', point })).toEqual({ event: 'new_point', point: '192.0.2.10:9732' });
-    expect(p2pEventToJson({ kind: 'Accepting_request', point: { ip: '192.0.2.10', port: 51234 }, idPoint: { ip: '192.0.2.10', port: 9732 }, peerId: peer })).toEqual({
+    expect(
+      p2pEventToJson({
+        kind: 'Accepting_request',
+        point: { ip: '192.0.2.10', port: 51234 },
+        idPoint: { ip: '192.0.2.10', port: 9732 },
+        peerId: peer,
+      }),
+    ).toEqual({
       event: 'accepting_request',
       point: '192.0.2.10:51234',
       id_point: { addr: '::ffff:192.0.2.10', port: 9732 },
       peer_id: peer,
     });
-    expect(p2pEventToJson({ kind: 'Request_rejected', point: { ip: '192.0.2.10', port: 51234 }, identity: { idPoint: { ip: '192.0.2.10', port: 9732 }, peerId: peer } })).toEqual({
+    expect(
+      p2pEventToJson({
+        kind: 'Request_rejected',
+        point: { ip: '192.0.2.10', port: 51234 },
+        identity: { idPoint: { ip: '192.0.2.10', port: 9732 }, peerId: peer },
+      }),
+    ).toEqual({
       event: 'request_rejected',
       point: '192.0.2.10:51234',
       identity: [{ addr: '::ffff:192.0.2.10', port: 9732 }, peer],
     });
     expect(p2pEventToJson({ kind: 'Swap_success', source: peer })).toEqual({ event: 'swap_success', source: peer });
-    expect(p2pEventToJson({ kind: 'Connection_established', idPoint: { ip: '::1', port: undefined }, peerId: peer })).toEqual({ event: 'connection_established', id_point: { addr: '::1' }, peer_id: peer });
+    expect(
+      p2pEventToJson({ kind: 'Connection_established', idPoint: { ip: '::1', port: undefined }, peerId: peer }),
+    ).toEqual({ event: 'connection_established', id_point: { addr: '::1' }, peer_id: peer });
     expect(p2pEventToJson({ kind: 'Gc_points' })).toEqual({ event: 'gc_points' });
   });
 

@@ -2,7 +2,13 @@ import type { CryptoBackend, Identity } from '@tezos-p2p/crypto';
 import type { Clock, EventBus, Rng } from '@tezos-p2p/events';
 import type { ReconnectionConfig } from '@tezos-p2p/pool';
 import type { SessionTapFactory } from '@tezos-p2p/workers';
-import type { ConnectionMetadataConfig, P2pMessageEncodingOptions, PeerId, PeerMetadataConfig, Point } from '@tezos-p2p/wire';
+import type {
+  ConnectionMetadataConfig,
+  P2pMessageEncodingOptions,
+  PeerId,
+  PeerMetadataConfig,
+  Point,
+} from '@tezos-p2p/wire';
 
 /** `P2p.config`: who we are and how we take part in the network. */
 export interface P2pConfig {

@@ -1,12 +1,50 @@
-import { type ConnectionStat, type DisconnectReason, IoScheduler, type IoStat, type MemoryBudgetStat } from '@tezos-p2p/connection';
+import {
+  type ConnectionStat,
+  type DisconnectReason,
+  IoScheduler,
+  type IoStat,
+  type MemoryBudgetStat,
+} from '@tezos-p2p/connection';
 import { getCryptoBackend, type CryptoBackend } from '@tezos-p2p/crypto';
 import { type Encoding, encode } from '@tezos-p2p/encoding';
 import type { GreylistedIps } from '@tezos-p2p/acl';
-import { type BoundedConsumer, type Clock, EventBus, type P2pEvent, type P2pReport, type Rng, reportedError, systemClock, systemRng } from '@tezos-p2p/events';
-import { type PeerInfo, Pool, type PointInfo } from '@tezos-p2p/pool';
-import { SUPPORTED_DISTRIBUTED_DB_VERSIONS, SUPPORTED_P2P_VERSIONS, type NetworkVersion, announcedVersion, type P2pMessage, type PeerId, type Point, p2pMessageEncoding } from '@tezos-p2p/wire';
 import {
-  ConnectHandler, DefaultAnswerer, Discovery, Maintenance, type P2pConn, P2pError, type P2pLimits, PrivateAnswerer, Welcome, resolveLimits, DEFAULT_DISCOVERY_PORT, observeConnections, countReports, memoryBudgets,
+  type BoundedConsumer,
+  type Clock,
+  EventBus,
+  type P2pEvent,
+  type P2pReport,
+  type Rng,
+  reportedError,
+  systemClock,
+  systemRng,
+} from '@tezos-p2p/events';
+import { type PeerInfo, Pool, type PointInfo } from '@tezos-p2p/pool';
+import {
+  SUPPORTED_DISTRIBUTED_DB_VERSIONS,
+  SUPPORTED_P2P_VERSIONS,
+  type NetworkVersion,
+  announcedVersion,
+  type P2pMessage,
+  type PeerId,
+  type Point,
+  p2pMessageEncoding,
+} from '@tezos-p2p/wire';
+import {
+  ConnectHandler,
+  DefaultAnswerer,
+  Discovery,
+  Maintenance,
+  type P2pConn,
+  P2pError,
+  type P2pLimits,
+  PrivateAnswerer,
+  Welcome,
+  resolveLimits,
+  DEFAULT_DISCOVERY_PORT,
+  observeConnections,
+  countReports,
+  memoryBudgets,
 } from '@tezos-p2p/workers';
 import type { Observable } from 'rxjs';
 import type { P2pConfig, P2pParams, P2pRuntime } from './config.js';
@@ -57,7 +95,11 @@ export class P2p<M, PM, CM> {
     this.bus = runtime.bus ?? new EventBus();
     this.messageEncoding = p2pMessageEncoding(params.messages);
     const privateMode = config.privateMode ?? false;
-    this.scheduler = new IoScheduler({ maxDownloadSpeed: this.limits.maxDownloadSpeed, maxUploadSpeed: this.limits.maxUploadSpeed, ...memoryBudgets(this.limits) });
+    this.scheduler = new IoScheduler({
+      maxDownloadSpeed: this.limits.maxDownloadSpeed,
+      maxUploadSpeed: this.limits.maxUploadSpeed,
+      ...memoryBudgets(this.limits),
+    });
     this.pool = new Pool<P2pConn<M, CM>, PM, CM>({
       peerId: this.peerId,
       trustedPoints: config.trustedPoints ?? [],
@@ -144,7 +186,12 @@ export class P2p<M, PM, CM> {
       : undefined;
     this.welcome =
       config.listeningPort !== undefined
-        ? new Welcome({ ...(config.listenAddr ? { address: config.listenAddr } : {}), port: config.listeningPort, backlog: this.limits.backlog, onSocket: (s) => this.handler.accept(s) })
+        ? new Welcome({
+            ...(config.listenAddr ? { address: config.listenAddr } : {}),
+            port: config.listeningPort,
+            backlog: this.limits.backlog,
+            onSocket: (s) => this.handler.accept(s),
+          })
         : undefined;
     this.unobserve = observeConnections(() => this.pool.connections.list());
     this.counting = countReports(this.bus);
@@ -199,7 +246,10 @@ export class P2p<M, PM, CM> {
   // ---- connections ----
 
   /** Dial a point (`P2p.connect`); fails with a `P2pError`. */
-  connect(point: Point, opts: { timeoutMs?: number; trusted?: boolean; expectedPeerId?: PeerId } = {}): Promise<P2pConn<M, CM>> {
+  connect(
+    point: Point,
+    opts: { timeoutMs?: number; trusted?: boolean; expectedPeerId?: PeerId } = {},
+  ): Promise<P2pConn<M, CM>> {
     if (this.down) return Promise.reject(new P2pError('P2P_SHUT_DOWN', 'the P2P layer is shut down'));
     return this.handler.connect(point, opts);
   }
@@ -225,14 +275,21 @@ export class P2p<M, PM, CM> {
   async disconnect(conn: P2pConn<M, CM> | PeerId, opts: { wait?: boolean; reason?: string } = {}): Promise<void> {
     const c = typeof conn === 'string' ? this.findConnection(conn) : conn;
     if (c === undefined) return;
-    const reason: DisconnectReason = opts.reason === undefined ? { kind: 'User', message: 'disconnect requested' } : { kind: 'User', message: opts.reason };
+    const reason: DisconnectReason =
+      opts.reason === undefined
+        ? { kind: 'User', message: 'disconnect requested' }
+        : { kind: 'User', message: opts.reason };
     await c.disconnect(reason, { wait: opts.wait ?? false });
   }
 
   /** What we announce in handshakes (`P2p.announced_version`): the chain name and our greatest supported versions. */
   get announcedVersion(): NetworkVersion {
     const p = this.params;
-    return announcedVersion(p.chainName, p.distributedDbVersions ?? SUPPORTED_DISTRIBUTED_DB_VERSIONS, p.p2pVersions ?? SUPPORTED_P2P_VERSIONS);
+    return announcedVersion(
+      p.chainName,
+      p.distributedDbVersions ?? SUPPORTED_DISTRIBUTED_DB_VERSIONS,
+      p.p2pVersions ?? SUPPORTED_P2P_VERSIONS,
+    );
   }
 
   /** The version negotiated with a peer. */
@@ -452,7 +509,12 @@ export class P2p<M, PM, CM> {
 }
 
 /** Create the P2P layer and (unless `runtime.start` is false) start it. */
-export async function createP2p<M, PM, CM>(config: P2pConfig, limits: Partial<P2pLimits>, params: P2pParams<M, PM, CM>, runtime: P2pRuntime = {}): Promise<P2p<M, PM, CM>> {
+export async function createP2p<M, PM, CM>(
+  config: P2pConfig,
+  limits: Partial<P2pLimits>,
+  params: P2pParams<M, PM, CM>,
+  runtime: P2pRuntime = {},
+): Promise<P2p<M, PM, CM>> {
   const p2p = new P2p(config, limits, params, runtime);
   if (runtime.start ?? true) {
     try {

@@ -1,7 +1,14 @@
 import { connect as tcpConnect } from 'node:net';
 import { type Connection, IoScheduler, establish } from '@tezos-p2p/connection';
 import type { Identity } from '@tezos-p2p/crypto';
-import { type PeerId, type RawAppMessage, type ShellConnectionMetadata, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import {
+  type PeerId,
+  type RawAppMessage,
+  type ShellConnectionMetadata,
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
+} from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
 import { CHAIN, type Node, identity, pointOf, startNode, stopAll, until } from './harness.js';
 import { clientHost, extraResources, settledResources } from './raw-client.js';
@@ -74,7 +81,12 @@ describe('churn', () => {
     let established = 0;
     const sub = node.events$.subscribe((e) => {
       if (e.kind === 'Connection_established') established++;
-      const peerId = e.kind === 'Disconnection' || e.kind === 'Rejecting_request' ? e.peerId : e.kind === 'Request_rejected' ? e.identity?.peerId : undefined;
+      const peerId =
+        e.kind === 'Disconnection' || e.kind === 'Rejecting_request'
+          ? e.peerId
+          : e.kind === 'Request_rejected'
+            ? e.identity?.peerId
+            : undefined;
       if (peerId === undefined) return;
       const done = ended.get(peerId);
       ended.delete(peerId);
@@ -136,7 +148,10 @@ describe('churn', () => {
       expect(after.external).toBeLessThanOrEqual(baseline.external * 1.1 + POOLED_BYTES);
       expect(total(after.handles)).toBeLessThanOrEqual(total(baseline.handles) * 1.1);
       expect(extra).toEqual({});
-      expect({ subscribers: after.subscribers, consumers: after.consumers }).toEqual({ subscribers: baseline.subscribers, consumers: baseline.consumers });
+      expect({ subscribers: after.subscribers, consumers: after.consumers }).toEqual({
+        subscribers: baseline.subscribers,
+        consumers: baseline.consumers,
+      });
       // By design: one peer per client identity, no point (no listening port announced), nothing banned.
       expect(after.knownPeers).toBe(LANES);
       expect(after.knownPoints).toBe(0);
@@ -146,9 +161,17 @@ describe('churn', () => {
 
       // The node still serves a good peer.
       const atGood = await good.connect(pointOf(node));
-      await until([node], () => node.findConnection(good.peerId) !== undefined, 10_000, 'the node to see the good peer');
+      await until(
+        [node],
+        () => node.findConnection(good.peerId) !== undefined,
+        10_000,
+        'the node to see the good peer',
+      );
       await good.send(atGood, { tag: 0x10, payload: new Uint8Array([1, 2, 3]) });
-      expect(await node.recv(node.findConnection(good.peerId)!)).toEqual({ tag: 0x10, payload: new Uint8Array([1, 2, 3]) });
+      expect(await node.recv(node.findConnection(good.peerId)!)).toEqual({
+        tag: 0x10,
+        payload: new Uint8Array([1, 2, 3]),
+      });
     } finally {
       sub.unsubscribe();
       scheduler.stop();

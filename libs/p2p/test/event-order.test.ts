@@ -19,7 +19,9 @@ function networkLog(bus: EventBus): string[] {
   return log;
 }
 
-async function pair(targetLimits: Parameters<typeof node>[0] = {}): Promise<{ a: Node; b: Node; logA: string[]; logB: string[] }> {
+async function pair(
+  targetLimits: Parameters<typeof node>[0] = {},
+): Promise<{ a: Node; b: Node; logA: string[]; logB: string[] }> {
   const busA = new EventBus();
   const busB = new EventBus();
   const logA = networkLog(busA);
@@ -37,10 +39,22 @@ describe("event order, as Octez's /network/log", () => {
     await established;
     // connect: register_point (New_point), Outgoing_connection; raw_authenticate: register_peer
     // (New_peer), Accepting_request; create_connection: Connection_established.
-    expect(logA).toEqual(['new_point', 'outgoing_connection', 'new_peer', 'accepting_request', 'connection_established']);
+    expect(logA).toEqual([
+      'new_point',
+      'outgoing_connection',
+      'new_peer',
+      'accepting_request',
+      'connection_established',
+    ]);
     // accept: Incoming_connection; raw_authenticate: register_new_point of the announced point
     // (New_point), register_peer (New_peer), Accepting_request; create_connection: Connection_established.
-    expect(logB).toEqual(['incoming_connection', 'new_point', 'new_peer', 'accepting_request', 'connection_established']);
+    expect(logB).toEqual([
+      'incoming_connection',
+      'new_point',
+      'new_peer',
+      'accepting_request',
+      'connection_established',
+    ]);
     const gone = nextEvent(b, (e) => e.kind === 'Disconnection');
     await a.disconnect(conn);
     await gone;
@@ -50,7 +64,9 @@ describe("event order, as Octez's /network/log", () => {
   });
 
   it('a refusal (the listener is full): Rejecting_request on the listener, Request_rejected nowhere on the dialler', async () => {
-    const { a, b, logA, logB } = await pair({ limits: { maxConnections: 0, minConnections: 0, expectedConnections: 0 } });
+    const { a, b, logA, logB } = await pair({
+      limits: { maxConnections: 0, minConnections: 0, expectedConnections: 0 },
+    });
     await expect(a.connect(pointOf(b))).rejects.toMatchObject({ code: 'REJECTED_BY_NACK' });
     // raw_authenticate, threshold reached: Rejecting_request, then the Nack.
     expect(logB).toEqual(['incoming_connection', 'new_point', 'new_peer', 'rejecting_request']);
@@ -74,10 +90,14 @@ describe("event order, as Octez's /network/log", () => {
           seen.push(`New_peer known=${a.peerInfo(e.peerId) !== undefined}`);
           break;
         case 'Connection_established':
-          seen.push(`Connection_established peer=${a.peerInfo(e.peerId)?.state.kind} point=${a.pointInfo(pointOf(b))?.state.kind} listed=${a.findConnection(e.peerId) !== undefined}`);
+          seen.push(
+            `Connection_established peer=${a.peerInfo(e.peerId)?.state.kind} point=${a.pointInfo(pointOf(b))?.state.kind} listed=${a.findConnection(e.peerId) !== undefined}`,
+          );
           break;
         case 'Disconnection':
-          seen.push(`Disconnection peer=${a.peerInfo(e.peerId)?.state.kind} point=${a.pointInfo(pointOf(b))?.state.kind} listed=${a.findConnection(e.peerId) !== undefined}`);
+          seen.push(
+            `Disconnection peer=${a.peerInfo(e.peerId)?.state.kind} point=${a.pointInfo(pointOf(b))?.state.kind} listed=${a.findConnection(e.peerId) !== undefined}`,
+          );
           break;
       }
     };

@@ -13,7 +13,9 @@ const node = nodesStoppedAfterEach();
 
 describe('handshake chunks of a running node', () => {
   it('under 1 KiB chunks, a full node Nacks with its 50 points in one chunk, which an initiator decodes whole', async () => {
-    const full = await node({ limits: { minConnections: 0, expectedConnections: 0, maxConnections: 0, binaryChunksSize: 1024 } });
+    const full = await node({
+      limits: { minConnections: 0, expectedConnections: 0, maxConnections: 0, binaryChunksSize: 1024 },
+    });
     // 22 bytes each on the wire: 50 of them (1100 bytes) need two 1 KiB chunks if split. Exactly 50
     // known points (the raw client announces no port, so it adds none): all of them are offered.
     const known: Point[] = Array.from({ length: 50 }, (_, i) => ({ ip: `192.168.100.${100 + i}`, port: 9732 }));

@@ -4,7 +4,14 @@ import { afterEach } from 'vitest';
 import type { P2pEvent } from '@tezos-p2p/events';
 import type { RawAppMessage, ShellConnectionMetadata, ShellPeerMetadata } from '@tezos-p2p/wire';
 import { filter, firstValueFrom, timeout, type Observable } from 'rxjs';
-import { type P2p, type P2pConfig, type P2pLimits, type P2pRuntime, createP2p, rawMessageParams } from '../src/index.js';
+import {
+  type P2p,
+  type P2pConfig,
+  type P2pLimits,
+  type P2pRuntime,
+  createP2p,
+  rawMessageParams,
+} from '../src/index.js';
 
 export type Node = P2p<RawAppMessage, ShellPeerMetadata, ShellConnectionMetadata>;
 export const CHAIN = 'TEZOS_P2P_TEST';
@@ -66,7 +73,12 @@ export function nextEvent(n: Node, pred: (e: P2pEvent) => boolean, ms = 20_000):
 }
 
 /** Waits until `check()` holds, re-evaluated on each event of the given nodes (no polling sleeps). */
-export function until(nodes: readonly Node[], check: () => boolean, ms = 30_000, what: string | (() => string) = 'condition'): Promise<void> {
+export function until(
+  nodes: readonly Node[],
+  check: () => boolean,
+  ms = 30_000,
+  what: string | (() => string) = 'condition',
+): Promise<void> {
   if (check()) return Promise.resolve();
   return new Promise((resolve, reject) => {
     // Re-check once the publishing code has finished its synchronous work: an event may be published

@@ -6,7 +6,19 @@ import { type RawAppMessage, type ShellConnectionMetadata, p2pMessageEncoding, r
 import type { Subscription } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Node, nextEvent, pointOf, startNode, stopAll, until } from './harness.js';
-import { type RawSocket, authFailureLog, clientHost, connectionMessageFrame, dialFrom, extraResources, handshakeFrom, probe, resources, settledResources, reportingBus } from './raw-client.js';
+import {
+  type RawSocket,
+  authFailureLog,
+  clientHost,
+  connectionMessageFrame,
+  dialFrom,
+  extraResources,
+  handshakeFrom,
+  probe,
+  resources,
+  settledResources,
+  reportingBus,
+} from './raw-client.js';
 import { internals } from './internals.js';
 
 // One node under test, attacked over real loopback TCP, each attack from its own source address.
@@ -58,9 +70,16 @@ const auth = authFailureLog();
 /** The code of the next failed authentication from `ip` (register before acting). */
 const failedFrom = (ip: string) => auth.next(ip);
 
-const disconnected = (n: Node, peerId: string) => nextEvent(n, (e) => e.kind === 'Disconnection' && e.peerId === peerId);
+const disconnected = (n: Node, peerId: string) =>
+  nextEvent(n, (e) => e.kind === 'Disconnection' && e.peerId === peerId);
 /** Until no handshake is in progress on the node (each ending publishes an event). */
-const settled = () => until([target], () => target.pendingConnections.incoming === 0 && target.pendingConnections.outgoing === 0, 20_000, 'handshakes to settle');
+const settled = () =>
+  until(
+    [target],
+    () => target.pendingConnections.incoming === 0 && target.pendingConnections.outgoing === 0,
+    20_000,
+    'handshakes to settle',
+  );
 
 /** The long-lived good connection carries messages both ways. */
 async function steadyExchange(label: string): Promise<void> {
@@ -73,7 +92,12 @@ async function steadyExchange(label: string): Promise<void> {
 /** A good peer from another address connects, exchanges a message each way and leaves. */
 async function visit(label: string): Promise<void> {
   const atVisitor = await visitor.connect(pointOf(target));
-  await until([target], () => target.findConnection(visitor.peerId) !== undefined, 10_000, 'the target to see the visitor');
+  await until(
+    [target],
+    () => target.findConnection(visitor.peerId) !== undefined,
+    10_000,
+    'the target to see the visitor',
+  );
   const atTarget = target.findConnection(visitor.peerId)!;
   await visitor.send(atVisitor, msg(0x12, label));
   expect(await target.recv(atTarget)).toEqual(msg(0x12, label));
@@ -103,7 +127,10 @@ async function expectAddress(ip: string, greylisted: boolean): Promise<void> {
 }
 
 /** Sends raw bytes from a fresh address, then `end`s the socket or stays silent until the node closes it. */
-async function rawAttack(bytes: Uint8Array, then: 'close' | 'silence'): Promise<{ ip: string; raw: RawSocket; code: string }> {
+async function rawAttack(
+  bytes: Uint8Array,
+  then: 'close' | 'silence',
+): Promise<{ ip: string; raw: RawSocket; code: string }> {
   const ip = clientHost();
   const failed = failedFrom(ip);
   const raw = await dialFrom(target, ip);
@@ -114,7 +141,12 @@ async function rawAttack(bytes: Uint8Array, then: 'close' | 'silence'): Promise<
 }
 
 /** A complete handshake from a fresh address with an identity at the node's proof of work. */
-async function authenticatedAttacker(): Promise<{ ip: string; id: Identity; raw: RawSocket; conn: Connection<RawAppMessage, ShellConnectionMetadata> }> {
+async function authenticatedAttacker(): Promise<{
+  ip: string;
+  id: Identity;
+  raw: RawSocket;
+  conn: Connection<RawAppMessage, ShellConnectionMetadata>;
+}> {
   const ip = clientHost();
   const id = await powIdentity();
   const raw = await dialFrom(target, ip);
@@ -232,7 +264,12 @@ describe('hostile peers: before authentication', () => {
     const raw = await dialFrom(target, ip);
     const failed = failedFrom(ip);
     const attempt = handshakeFrom(raw, target, weak);
-    const [, code] = await Promise.all([expect(attempt).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' }), failed, raw.closed, goodTraffic(ip)]);
+    const [, code] = await Promise.all([
+      expect(attempt).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' }),
+      failed,
+      raw.closed,
+      goodTraffic(ip),
+    ]);
     expect(code).toBe('NOT_ENOUGH_PROOF_OF_WORK');
     expect(internals(target).pool.acl.isPeerGreylisted(weak.peerId)).toBe(false);
     expect(internals(target).pool.peers.info(weak.peerId)).toBeUndefined(); // refused before the peer is registered
@@ -260,7 +297,10 @@ describe('hostile peers: before authentication', () => {
     const rejecting = nextEvent(target, (e) => e.kind === 'Rejecting_request' && e.point.ip === ip);
     const authed = await handshakeFrom(raw, target, id, { chainName: 'ANOTHER_CHAIN' });
     await Promise.all([
-      expect(authed.accept({ messageEncoding: encoding, scheduler: clientScheduler })).rejects.toMatchObject({ code: 'REJECTED_BY_NACK', motive: { kind: 'Unknown_chain_name' } }),
+      expect(authed.accept({ messageEncoding: encoding, scheduler: clientScheduler })).rejects.toMatchObject({
+        code: 'REJECTED_BY_NACK',
+        motive: { kind: 'Unknown_chain_name' },
+      }),
       rejecting,
       raw.closed,
       goodTraffic(ip),
@@ -277,7 +317,14 @@ describe('hostile peers: before authentication', () => {
     const failed = failedFrom(ip);
     const attempt = handshakeFrom(raw, target, targetId, { listeningPort: 4242 });
     // Our client sees the same peer id and may give up first (MYSELF) or see the node's close.
-    const [, code] = await Promise.all([expect(attempt).rejects.toMatchObject({ code: expect.stringMatching(/^(MYSELF|CONNECTION_CLOSED|SOCKET_ERROR)$/) }), failed, raw.closed, goodTraffic(ip)]);
+    const [, code] = await Promise.all([
+      expect(attempt).rejects.toMatchObject({
+        code: expect.stringMatching(/^(MYSELF|CONNECTION_CLOSED|SOCKET_ERROR)$/),
+      }),
+      failed,
+      raw.closed,
+      goodTraffic(ip),
+    ]);
     expect(code).toBe('MYSELF');
     expect(internals(target).pool.isMyIdPoint({ ip, port: 4242 })).toBe(true);
     expect(internals(target).pool.points.info({ ip, port: 4242 })).toBeUndefined();
@@ -342,7 +389,9 @@ describe('hostile peers: after the handshake', () => {
     const ip2 = clientHost();
     const raw2 = await dialFrom(target, ip2);
     const authed = await handshakeFrom(raw2, target, id);
-    await expect(authed.accept({ messageEncoding: encoding, scheduler: clientScheduler })).rejects.toMatchObject({ code: expect.stringMatching(/^(CONNECTION_CLOSED|SOCKET_ERROR)$/) });
+    await expect(authed.accept({ messageEncoding: encoding, scheduler: clientScheduler })).rejects.toMatchObject({
+      code: expect.stringMatching(/^(CONNECTION_CLOSED|SOCKET_ERROR)$/),
+    });
     await raw2.closed;
     await settled();
     expect(auth.codes.has(ip2)).toBe(false);
@@ -437,7 +486,10 @@ describe('hostile peers: afterwards', () => {
     await goodTraffic('the end');
     expect(target.connections().map((c) => c.peerId)).toEqual([good.peerId]);
     expect(target.pendingConnections).toEqual({ incoming: 0, outgoing: 0 });
-    expect({ subscribers: internals(target).bus.subscriberCount, consumers: internals(target).bus.consumerCount }).toEqual(bus);
+    expect({
+      subscribers: internals(target).bus.subscriberCount,
+      consumers: internals(target).bus.consumerCount,
+    }).toEqual(bus);
     expect(await extraResources(running)).toEqual({});
     finished = true;
     monitor.unsubscribe();

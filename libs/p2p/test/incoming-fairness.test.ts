@@ -80,7 +80,12 @@ function silentFlood(target: Node, sources: readonly string[], width: number): F
 }
 
 /** What the target's connect handler reports about incoming sockets. */
-function incomingLog(): { record: (e: P2pReport) => void; refusedFrom: Map<string, Map<string, number>>; evictions: { victim: string; by: string }[]; failures: Map<string, string[]> } {
+function incomingLog(): {
+  record: (e: P2pReport) => void;
+  refusedFrom: Map<string, Map<string, number>>;
+  evictions: { victim: string; by: string }[];
+  failures: Map<string, string[]>;
+} {
   const refusedFrom = new Map<string, Map<string, number>>();
   const evictions: { victim: string; by: string }[] = [];
   const failures = new Map<string, string[]>();
@@ -94,7 +99,8 @@ function incomingLog(): { record: (e: P2pReport) => void; refusedFrom: Map<strin
         byReason.set(e.reason, (byReason.get(e.reason) ?? 0) + 1);
         refusedFrom.set(e.point.ip, byReason);
       } else if (e.kind === 'incoming_evicted') evictions.push({ victim: e.point.ip, by: e.by.ip });
-      else if (e.kind === 'authentication_failed') failures.set(e.point.ip, [...(failures.get(e.point.ip) ?? []), e.error.code]);
+      else if (e.kind === 'authentication_failed')
+        failures.set(e.point.ip, [...(failures.get(e.point.ip) ?? []), e.error.code]);
     },
   };
 }
@@ -114,7 +120,12 @@ function peakPending(n: Node): () => number {
 async function visit(visitor: Node, target: Node, i: number): Promise<void> {
   const payload = new TextEncoder().encode(`visit ${i}`);
   const atVisitor = await visitor.connect(pointOf(target));
-  await until([target], () => target.findConnection(visitor.peerId) !== undefined, 10_000, 'the target to see the visitor');
+  await until(
+    [target],
+    () => target.findConnection(visitor.peerId) !== undefined,
+    10_000,
+    'the target to see the visitor',
+  );
   const atTarget = target.findConnection(visitor.peerId)!;
   await visitor.send(atVisitor, { tag: 0x10, payload });
   expect(await target.recv(atTarget)).toEqual({ tag: 0x10, payload });
@@ -141,7 +152,12 @@ async function visits(visitor: Node, target: Node, ready: () => Promise<void>): 
 async function targetUnderTest(log: ReturnType<typeof incomingLog>): Promise<Node> {
   // A deep listen(2) backlog hands every socket to the node, so its own limits are what is tested.
   return node({
-    limits: { authenticationTimeoutMs: AUTH_TIMEOUT_MS, maxIncomingConnections: MAX_PENDING, maxIncomingConnectionsPerAddress: PER_ADDRESS, backlog: 256 },
+    limits: {
+      authenticationTimeoutMs: AUTH_TIMEOUT_MS,
+      maxIncomingConnections: MAX_PENDING,
+      maxIncomingConnectionsPerAddress: PER_ADDRESS,
+      backlog: 256,
+    },
     runtime: { bus: reportingBus(log.record) },
   });
 }
@@ -155,12 +171,23 @@ describe('silent sockets cannot close the door', () => {
     const attacker = clientHost();
     const flood = silentFlood(target, [attacker], MAX_PENDING + 4);
     // The attack holds its slots, and has already replaced sockets the authentication timeout closed.
-    const held = () => until([target], () => target.pendingConnections.incoming >= Math.min(PER_ADDRESS, MAX_PENDING), 10_000, 'the attack to hold its slots');
+    const held = () =>
+      until(
+        [target],
+        () => target.pendingConnections.incoming >= Math.min(PER_ADDRESS, MAX_PENDING),
+        10_000,
+        'the attack to hold its slots',
+      );
     await held();
-    await until([target], () => (log.failures.get(attacker)?.length ?? 0) >= PER_ADDRESS, 10_000, 'the first slots to time out');
+    await until(
+      [target],
+      () => (log.failures.get(attacker)?.length ?? 0) >= PER_ADDRESS,
+      10_000,
+      'the first slots to time out',
+    );
 
     const outcomes = await visits(visitor, target, held);
-    expect(outcomes, outcomes.join(", ")).toEqual(Array(VISITS).fill("ok"));
+    expect(outcomes, outcomes.join(', ')).toEqual(Array(VISITS).fill('ok'));
 
     expect(flood.opened()).toBeLessThan(SOCKET_BUDGET); // still attacking when the last visit ended
     expect(peak()).toBeLessThanOrEqual(PER_ADDRESS + 1); // the attacker's slots and the visitor's
@@ -178,13 +205,14 @@ describe('silent sockets cannot close the door', () => {
     const visitor = await node();
     const attackers = Array.from({ length: MAX_PENDING / PER_ADDRESS }, () => clientHost());
     const flood = silentFlood(target, attackers, PER_ADDRESS + 2);
-    const full = () => until([target], () => target.pendingConnections.incoming === MAX_PENDING, 10_000, 'the attack to fill the table');
+    const full = () =>
+      until([target], () => target.pendingConnections.incoming === MAX_PENDING, 10_000, 'the attack to fill the table');
     await full();
     const timeouts = () => attackers.flatMap((ip) => log.failures.get(ip) ?? []).filter((c) => c === 'TIMEOUT').length;
     await until([target], () => timeouts() >= MAX_PENDING, 10_000, 'the first slots to time out');
 
     const outcomes = await visits(visitor, target, full);
-    expect(outcomes, outcomes.join(", ")).toEqual(Array(VISITS).fill("ok"));
+    expect(outcomes, outcomes.join(', ')).toEqual(Array(VISITS).fill('ok'));
 
     expect(flood.opened()).toBeLessThan(SOCKET_BUDGET);
     expect(peak()).toBe(MAX_PENDING);

@@ -18,8 +18,16 @@ describe('shutdown leaves nothing behind', () => {
     const port = await freeUdpPort();
     const limits = { minConnections: 1, expectedConnections: 2, maxConnections: 3, maintenanceIdleTimeMs: 60_000 };
     const a = await startNode({ limits, config: { discoveryAddr: '127.255.255.255', discoveryPort: port } });
-    const b = await startNode({ limits, config: { discoveryAddr: '127.255.255.255', discoveryPort: port, trustedPoints: [{ point: pointOf(a) }] } });
-    await until([a, b], () => a.findConnection(b.peerId) !== undefined && b.findConnection(a.peerId) !== undefined, 20_000, 'a and b to connect');
+    const b = await startNode({
+      limits,
+      config: { discoveryAddr: '127.255.255.255', discoveryPort: port, trustedPoints: [{ point: pointOf(a) }] },
+    });
+    await until(
+      [a, b],
+      () => a.findConnection(b.peerId) !== undefined && b.findConnection(a.peerId) !== undefined,
+      20_000,
+      'a and b to connect',
+    );
     const ab = a.findConnection(b.peerId)!;
     await a.send(ab, { tag: 0x10, payload: new Uint8Array(1000) });
     await b.recvAny();

@@ -2,7 +2,12 @@ import { connect as tcpConnect } from 'node:net';
 import { type AuthenticatedSocket, authenticate } from '@tezos-p2p/connection';
 import { fromHex } from '@tezos-p2p/encoding';
 import { FakeClock } from '@tezos-p2p/events';
-import { p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig, type ShellConnectionMetadata } from '@tezos-p2p/wire';
+import {
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
+  type ShellConnectionMetadata,
+} from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
 import { maintenanceBounds } from '../src/index.js';
 import { CHAIN, type Node, freshHost, identity, nextEvent, nodesStoppedAfterEach, pointOf, until } from './harness.js';
@@ -41,11 +46,19 @@ describe('random: ten nodes reach their connection targets', () => {
     expect(RANDOM_BOUNDS).toEqual({ minThreshold: 4, minTarget: 5, maxTarget: 8, maxThreshold: 10 });
     const boot = await node({ limits: RANDOM_LIMITS });
     const others: Node[] = [];
-    for (let i = 0; i < 9; i++) others.push(await node({ limits: RANDOM_LIMITS, config: { trustedPoints: [{ point: pointOf(boot) }] } }));
+    for (let i = 0; i < 9; i++)
+      others.push(await node({ limits: RANDOM_LIMITS, config: { trustedPoints: [{ point: pointOf(boot) }] } }));
     const all = [boot, ...others];
-    const within = (n: Node) => n.connections().length >= RANDOM_BOUNDS.minThreshold && n.connections().length <= RANDOM_BOUNDS.maxThreshold;
+    const within = (n: Node) =>
+      n.connections().length >= RANDOM_BOUNDS.minThreshold && n.connections().length <= RANDOM_BOUNDS.maxThreshold;
     const ok = () => all.every(within) && connectedGraph(all);
-    await until(all, ok, 60_000, () => `every node within 4..10 connections (now ${all.map((n) => n.connections().length).join(' ')}, graph connected: ${connectedGraph(all)})`);
+    await until(
+      all,
+      ok,
+      60_000,
+      () =>
+        `every node within 4..10 connections (now ${all.map((n) => n.connections().length).join(' ')}, graph connected: ${connectedGraph(all)})`,
+    );
     expect(connectedGraph(all)).toBe(true);
   }, 90_000);
 });
@@ -61,12 +74,17 @@ describe('maintenance with too few connections', () => {
     });
     x.events$.subscribe((e) => started.push(e.kind));
     // Both ends must have finished their handshakes before the peers can drop x.
-    const symmetric = () => x.connections().length >= BOUNDS.minTarget && x.connections().every((c) => peers.find((p) => p.peerId === c.peerId)?.findConnection(x.peerId) !== undefined);
+    const symmetric = () =>
+      x.connections().length >= BOUNDS.minTarget &&
+      x.connections().every((c) => peers.find((p) => p.peerId === c.peerId)?.findConnection(x.peerId) !== undefined);
     await until([x, ...peers], symmetric, 20_000, 'x to reach its target');
     expect(x.connections().length).toBeLessThanOrEqual(BOUNDS.maxTarget);
     // Peers drop x until two are left: below min_connections (3) the too-few trigger fires and the
     // maintenance redials (at exactly 3 it would wait for its timer, as Octez).
-    const dropped = x.connections().slice(2).map((c) => c.peerId);
+    const dropped = x
+      .connections()
+      .slice(2)
+      .map((c) => c.peerId);
     let lost = 0;
     const allLost = new Promise<void>((resolve) => {
       const sub = x.events$.subscribe((e) => {
@@ -78,7 +96,19 @@ describe('maintenance with too few connections', () => {
     });
     for (const p of peers.filter((n) => dropped.includes(n.peerId))) await p.disconnect(x.peerId);
     await allLost;
-    await until([x], () => x.connections().length >= BOUNDS.minTarget, 30_000, () => `x to recover its target (now ${x.connections().length}; points ${x.knownPoints().map((i) => `${i.key}:${i.state.kind}:${i.reconnectionTime !== undefined ? i.reconnectionTime - x.clock.now() : '-'}`).join(' ')})`);
+    await until(
+      [x],
+      () => x.connections().length >= BOUNDS.minTarget,
+      30_000,
+      () =>
+        `x to recover its target (now ${x.connections().length}; points ${x
+          .knownPoints()
+          .map(
+            (i) =>
+              `${i.key}:${i.state.kind}:${i.reconnectionTime !== undefined ? i.reconnectionTime - x.clock.now() : '-'}`,
+          )
+          .join(' ')})`,
+    );
     expect(started.filter((k) => k === 'Too_few_connections').length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 });
@@ -105,7 +135,9 @@ describe('maintenance with too many connections', () => {
       );
     }
     const tooMany = nextEvent(x, (e) => e.kind === 'Too_many_connections');
-    const conns = await Promise.all(clients.map((c) => c.accept({ messageEncoding: p2pMessageEncoding({ opaque: rawAppMessages }) })));
+    const conns = await Promise.all(
+      clients.map((c) => c.accept({ messageEncoding: p2pMessageEncoding({ opaque: rawAppMessages }) })),
+    );
     await tooMany;
     await until([x], () => x.connections().length <= BOUNDS.maxTarget, 20_000, 'x to trim its connections');
     expect(x.connections().length).toBe(BOUNDS.maxTarget);
@@ -125,7 +157,13 @@ describe('greylist expiry on a fake clock', () => {
     const handshake = async () => {
       const sock = tcpConnect({ host: pointOf(target).ip, port: pointOf(target).port, localAddress: badHost });
       await new Promise((r, j) => sock.once('connect', r).once('error', j));
-      const a = await authenticate(sock, { identity: bad, version: { chainName: CHAIN, distributedDbVersion: 2, p2pVersion: 1 }, metadata: shellConnectionMetadataConfig(), incoming: false, expectedProofOfWork: 0 });
+      const a = await authenticate(sock, {
+        identity: bad,
+        version: { chainName: CHAIN, distributedDbVersion: 2, p2pVersion: 1 },
+        metadata: shellConnectionMetadataConfig(),
+        incoming: false,
+        expectedProofOfWork: 0,
+      });
       return a.accept({ messageEncoding: p2pMessageEncoding({ opaque: rawAppMessages }) });
     };
     const c = await handshake();
@@ -144,7 +182,13 @@ describe('greylist expiry on a fake clock', () => {
     const fresh = await identity();
     const sock = tcpConnect({ host: pointOf(target).ip, port: pointOf(target).port, localAddress: badHost });
     await new Promise((r) => sock.once('connect', r));
-    const a = await authenticate(sock, { identity: fresh, version: { chainName: CHAIN, distributedDbVersion: 2, p2pVersion: 1 }, metadata: shellConnectionMetadataConfig(), incoming: false, expectedProofOfWork: 0 });
+    const a = await authenticate(sock, {
+      identity: fresh,
+      version: { chainName: CHAIN, distributedDbVersion: 2, p2pVersion: 1 },
+      metadata: shellConnectionMetadataConfig(),
+      incoming: false,
+      expectedProofOfWork: 0,
+    });
     const ok = await a.accept({ messageEncoding: p2pMessageEncoding({ opaque: rawAppMessages }) });
     ok.close();
   });

@@ -30,7 +30,11 @@ describe('the memory budgets of a P2P layer', () => {
     const MAX_MESSAGE = 256 * KiB;
     const sink = await node({
       limits: {
-        minConnections: 1, expectedConnections: 4, maxConnections: 8, maxMessageSize: MAX_MESSAGE, readQueueSize: 512 * KiB,
+        minConnections: 1,
+        expectedConnections: 4,
+        maxConnections: 8,
+        maxMessageSize: MAX_MESSAGE,
+        readQueueSize: 512 * KiB,
         readBudget: { guaranteedPerConnection: 32 * KiB, shared: MiB },
       },
     });
@@ -40,10 +44,15 @@ describe('the memory budgets of a P2P layer', () => {
     const N = 30;
     const payload = (k: number, i: number) => new Uint8Array(MAX_MESSAGE - 6).fill(16 * k + i);
     // Each sender pushes N largest messages (7.5 MiB); the sink reads nothing for now.
-    const sending = senders.map((s, k) => (async () => {
-      for (let i = 0; i < N; i++) await s.send(conns[k]!, { tag: 0x10, payload: payload(k, i) });
-    })());
-    await poll(() => sink.memory().read.waiting === 3, () => `every sender stalled: ${JSON.stringify(sink.memory().read)}`);
+    const sending = senders.map((s, k) =>
+      (async () => {
+        for (let i = 0; i < N; i++) await s.send(conns[k]!, { tag: 0x10, payload: payload(k, i) });
+      })(),
+    );
+    await poll(
+      () => sink.memory().read.waiting === 3,
+      () => `every sender stalled: ${JSON.stringify(sink.memory().read)}`,
+    );
     const stalled = sink.memory().read;
     expect(stalled.peak).toBeLessThanOrEqual(stalled.total + MAX_MESSAGE);
     // Now the application reads: nothing admitted was dropped or mangled.

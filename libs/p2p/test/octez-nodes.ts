@@ -65,7 +65,11 @@ class Barrier {
  * `Node.detach_nodes`: starts the nodes, syncs them once, runs `run(i)` on each, shuts every node
  * down. Rejects with the first node's error when any fails (`propagation-tzresult` checks that).
  */
-export async function detachNodes(count: number, run: (i: number) => (n: DetachedNode) => Promise<void>, opts: DetachOptions = {}): Promise<void> {
+export async function detachNodes(
+  count: number,
+  run: (i: number) => (n: DetachedNode) => Promise<void>,
+  opts: DetachOptions = {},
+): Promise<void> {
   const nodes: Node[] = [];
   try {
     // Octez binds every point first (`gen_points`); each node has its own address, so a port found
@@ -86,7 +90,14 @@ export async function detachNodes(count: number, run: (i: number) => (n: Detache
       const minConnections = opts.minConnections?.(index) ?? n;
       const maxConnections = opts.maxConnections?.(index) ?? n;
       const node = (await createP2p(
-        { identity: await identity(), listenAddr: own.ip, localAddress: own.ip, listeningPort: own.port, expectedProofOfWork: 0, trustedPoints: trustedPoints.map((point) => ({ point })) },
+        {
+          identity: await identity(),
+          listenAddr: own.ip,
+          localAddress: own.ip,
+          listeningPort: own.port,
+          expectedProofOfWork: 0,
+          trustedPoints: trustedPoints.map((point) => ({ point })),
+        },
         {
           maintenanceIdleTimeMs: null,
           minConnections,
@@ -99,7 +110,13 @@ export async function detachNodes(count: number, run: (i: number) => (n: Detache
       )) as Node;
       nodes.push(node);
       for (const p of trustedPoints) internals(node).pool.registerPoint(p, { trusted: true }).setPrivate(false);
-      detached.push({ index, node, points: allPoints.filter((p) => !same(p, own)), trustedPoints, sync: () => barrier.wait() });
+      detached.push({
+        index,
+        node,
+        points: allPoints.filter((p) => !same(p, own)),
+        trustedPoints,
+        sync: () => barrier.wait(),
+      });
     }
     await Promise.all(nodes.map((n) => n.start()));
     let firstFailure: { error: unknown } | undefined;

@@ -5,7 +5,13 @@
  * (libs/workers) must deliver the application message behind them.
  */
 import { type Connection, establish } from '@tezos-p2p/connection';
-import { type RawAppMessage, type ShellConnectionMetadata, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import {
+  type RawAppMessage,
+  type ShellConnectionMetadata,
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
+} from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
 import { CHAIN, identity, nodesStoppedAfterEach, pointOf, until } from './harness.js';
 import { clientHost, dialFrom } from './raw-client.js';

@@ -37,7 +37,11 @@ const RETRIED: readonly P2pErrorCode[] = ['CONNECTION_FAILED', 'PENDING_CONNECTI
  * `Simple.connect` (and `Overcrowded.connect`, `No_common_network.connect`): connect; on Connected
  * use the existing connection; on a retried error pause 0.5 + 2r s and try again.
  */
-async function connect(node: Node, point: Point, retried: readonly P2pErrorCode[] = [...RETRIED, 'REJECTED_BY_NACK']): Promise<Conn> {
+async function connect(
+  node: Node,
+  point: Point,
+  retried: readonly P2pErrorCode[] = [...RETRIED, 'REJECTED_BY_NACK'],
+): Promise<Conn> {
   for (let attempt = 1; ; attempt++) {
     try {
       return (await node.connect(point, { timeoutMs: CONNECT_TIMEOUT_MS })) as Conn;
@@ -45,7 +49,8 @@ async function connect(node: Node, point: Point, retried: readonly P2pErrorCode[
       const code = (e as P2pError).code;
       if (code === 'CONNECTED') {
         const conn = findByPoint(node, point);
-        if (conn === undefined) throw new Error(`Woops... connected to ${point.ip}:${point.port} but no connection found`);
+        if (conn === undefined)
+          throw new Error(`Woops... connected to ${point.ip}:${point.port} but no connection found`);
         return conn;
       }
       if (!retried.includes(code) || attempt >= MAX_ATTEMPTS) throw e;
@@ -55,7 +60,8 @@ async function connect(node: Node, point: Point, retried: readonly P2pErrorCode[
 }
 
 const connectAll = (d: DetachedNode) => Promise.all(d.points.map((p) => connect(d.node, p)));
-const writeAll = (conns: readonly Conn[], msg: RawAppMessage) => Promise.all(conns.map((c) => c.write({ kind: 'Message', message: msg })));
+const writeAll = (conns: readonly Conn[], msg: RawAppMessage) =>
+  Promise.all(conns.map((c) => c.write({ kind: 'Message', message: msg })));
 async function readAll(conns: readonly Conn[]): Promise<void> {
   await Promise.all(
     conns.map(async (c) => {
@@ -64,7 +70,8 @@ async function readAll(conns: readonly Conn[]): Promise<void> {
     }),
   );
 }
-const closeAll = (node: Node, conns: readonly Conn[]) => Promise.all(conns.map((c) => node.disconnect(c, { reason: 'test shutdown' })));
+const closeAll = (node: Node, conns: readonly Conn[]) =>
+  Promise.all(conns.map((c) => node.disconnect(c, { reason: 'test shutdown' })));
 
 /** Our two codes for Octez's `Connection_closed` (closed by the peer / already closed here). */
 const CONNECTION_CLOSED: readonly string[] = ['CONNECTION_CLOSED', 'CONNECTION_CLOSED_LOCALLY'];
@@ -100,7 +107,8 @@ function overcrowded(legacy: (i: number) => boolean) {
           await d.sync(); // 4
         }
       : async (d: DetachedNode) => {
-          if (d.points.length > 50) throw new Error('This test only works for less clients than the advertisement list length (50)');
+          if (d.points.length > 50)
+            throw new Error('This test only works for less clients than the advertisement list length (50)');
           // First connection: lets the target advertise us as public nodes.
           await overcrowdedClientConnect(d, legacy(i));
           await d.sync(); // 2
@@ -109,7 +117,8 @@ function overcrowded(legacy: (i: number) => boolean) {
           // `client_check`: a v1 client knows every point from the target's Nacks; a v0 one does not
           // (Octez's error "Advertisement Failure" otherwise).
           const unknowns = unknownPoints(d.node, d.points);
-          if (legacy(i)) expect(unknowns.length, 'Advertisement Failure (legacy client learnt every point)').toBeGreaterThan(0);
+          if (legacy(i))
+            expect(unknowns.length, 'Advertisement Failure (legacy client learnt every point)').toBeGreaterThan(0);
           else expect(unknowns, 'Advertisement Failure').toEqual([]);
           await d.sync(); // 4
         };
@@ -171,11 +180,19 @@ describe('src/lib_p2p/tezt/test_p2p_pool.ml', () => {
   }, 60_000);
 
   it('tezos-p2p: p2p-connection-pool (overcrowded): a target accepting no connection Nacks every client with its points; each client then knows every point', async () => {
-    await detachNodes(CLIENTS, overcrowded(() => false), overcrowdedLimits);
+    await detachNodes(
+      CLIENTS,
+      overcrowded(() => false),
+      overcrowdedLimits,
+    );
   }, 60_000);
 
   it('tezos-p2p: p2p-connection-pool (overcrowded-mixed): p2p v0 clients get a Nack_v_0 and learn no points; v1 clients learn every point', async () => {
-    await detachNodes(CLIENTS, overcrowded((i) => i % 2 === 1), { ...overcrowdedLimits, p2pVersions: (i) => (i % 2 === 1 ? [0] : [0, 1]) });
+    await detachNodes(
+      CLIENTS,
+      overcrowded((i) => i % 2 === 1),
+      { ...overcrowdedLimits, p2pVersions: (i) => (i % 2 === 1 ? [0] : [0, 1]) },
+    );
   }, 60_000);
 
   it('tezos-p2p: p2p-connection-pool (no-common-network-protocol): clients on p2p v1 cannot connect to a target on p2p v0 only', async () => {

@@ -22,10 +22,18 @@ const BIG_PING = 0x10;
 describe('test_p2p_broadcast.ml (p2p-broadcast)', () => {
   it('test_p2p_broadcast: simple — 5 broadcasts of a 1000-hash BigPing reach each other node intact', async () => {
     // Precomputed for every iteration (`0 -- repeat`: one more than used, as Octez).
-    const msgs: RawAppMessage[] = Array.from({ length: REPEAT + 1 }, () => ({ tag: BIG_PING, payload: new Uint8Array(randomBytes(32 * NB_OPH)) }));
+    const msgs: RawAppMessage[] = Array.from({ length: REPEAT + 1 }, () => ({
+      tag: BIG_PING,
+      payload: new Uint8Array(randomBytes(32 * NB_OPH)),
+    }));
     const [broadcaster, ...others] = [await node(), await node(), await node()] as [Node, Node, Node];
     await Promise.all(others.map((o) => broadcaster.connect(pointOf(o), { timeoutMs: 2000 })));
-    await until([broadcaster, ...others], () => others.every((o) => o.connections().length === 1), 10_000, 'both nodes to see the broadcaster');
+    await until(
+      [broadcaster, ...others],
+      () => others.every((o) => o.connections().length === 1),
+      10_000,
+      'both nodes to see the broadcaster',
+    );
     for (const refMsg of msgs.slice(0, REPEAT)) {
       expect(broadcaster.broadcast(refMsg)).toBe(others.length);
       // Every other node reads one message from each of its connections.

@@ -12,7 +12,13 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import { type AuthenticatedSocket, authenticate } from '@tezos-p2p/connection';
 import { EventBus, type P2pEvent, type P2pEventKind } from '@tezos-p2p/events';
-import { type RawAppMessage, type ShellConnectionMetadata, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import {
+  type RawAppMessage,
+  type ShellConnectionMetadata,
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
+} from '@tezos-p2p/wire';
 import { afterEach } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { type P2pError, maintenanceBounds } from '../src/index.js';
@@ -46,7 +52,15 @@ async function gatedPoints(n: number, targetBus: EventBus) {
     const server = createServer((s) => {
       sockets.push(s);
       s.on('error', () => undefined);
-      void authenticate(s, { identity: id, version: { chainName: CHAIN, distributedDbVersion: 2, p2pVersion: 1 }, metadata: shellConnectionMetadataConfig(), incoming: true, listeningPort: 0, expectedProofOfWork: 0, timeoutMs: 30_000 }).then(resolveAuth, () => undefined);
+      void authenticate(s, {
+        identity: id,
+        version: { chainName: CHAIN, distributedDbVersion: 2, p2pVersion: 1 },
+        metadata: shellConnectionMetadataConfig(),
+        incoming: true,
+        listeningPort: 0,
+        expectedProofOfWork: 0,
+        timeoutMs: 30_000,
+      }).then(resolveAuth, () => undefined);
     });
     await new Promise<void>((r) => server.listen(0, ip, r));
     servers.push(server);
@@ -55,7 +69,10 @@ async function gatedPoints(n: number, targetBus: EventBus) {
   const decided = new Set<string>();
   const allDecided = new Promise<void>((resolve) => {
     const sub = targetBus.events$.subscribe((e) => {
-      if ((e.kind === 'Accepting_request' || e.kind === 'Rejecting_request') && points.some((p) => p.ip === e.point.ip && p.port === e.point.port)) {
+      if (
+        (e.kind === 'Accepting_request' || e.kind === 'Rejecting_request') &&
+        points.some((p) => p.ip === e.point.ip && p.port === e.point.port)
+      ) {
         decided.add(`${e.point.ip}:${e.point.port}`);
         if (decided.size === n) {
           sub.unsubscribe();
@@ -71,7 +88,9 @@ async function gatedPoints(n: number, targetBus: EventBus) {
   const conns = (async () => {
     const all = await Promise.all(authed);
     await allDecided;
-    return Promise.all(all.map((a) => a.accept({ messageEncoding: p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages }) })));
+    return Promise.all(
+      all.map((a) => a.accept({ messageEncoding: p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages }) })),
+    );
   })();
   return { points, conns };
 }
@@ -112,18 +131,32 @@ function recorder() {
 describe('test_p2p_maintenance.ml (p2p-maintenance)', () => {
   it('test_p2p_maintenance: triggers.too-few-connections — closing connections below min_connections triggers the maintenance', async () => {
     // Octez: expected 36, min 18 (expected / 2), max 400; 41 clients.
-    const limits = { minConnections: 4, expectedConnections: 8, maxConnections: 400, maintenanceIdleTimeMs: MAINTENANCE_IDLE_TIME_MS };
+    const limits = {
+      minConnections: 4,
+      expectedConnections: 8,
+      maxConnections: 400,
+      maintenanceIdleTimeMs: MAINTENANCE_IDLE_TIME_MS,
+    };
     const clients: Node[] = [];
     for (let i = 0; i < 10; i++) clients.push(await node({ limits: { minConnections: 0, expectedConnections: 8 } }));
     const log = recorder();
-    const target = await node({ limits, config: { trustedPoints: clients.map((c) => ({ point: pointOf(c) })) }, runtime: { bus: log.bus } });
+    const target = await node({
+      limits,
+      config: { trustedPoints: clients.map((c) => ({ point: pointOf(c) })) },
+      runtime: { bus: log.bus },
+    });
     // Activate the maintenance and wait until it becomes idle.
     await log.next('Maintenance_ended');
     const active = target.connections().length;
     expect(active).toBeGreaterThanOrEqual(maintenanceBounds(limits).minThreshold);
     // Close connections to reach min_connections - 1.
     const nbToClose = active - limits.minConnections + 1;
-    await Promise.all(target.connections().slice(0, nbToClose).map((c) => target.disconnect(c, { wait: true, reason: 'close connection to reach min_connections' })));
+    await Promise.all(
+      target
+        .connections()
+        .slice(0, nbToClose)
+        .map((c) => target.disconnect(c, { wait: true, reason: 'close connection to reach min_connections' })),
+    );
     expect(target.connections().length).toBeLessThan(limits.minConnections);
     // The maintenance has been triggered.
     await log.next('Too_few_connections');
@@ -134,19 +167,31 @@ describe('test_p2p_maintenance.ml (p2p-maintenance)', () => {
     // Octez: expected 24, max 36 (3 × expected / 2), min 0; 24 initial points, 16 overconnect points,
     // one overconnecting client.
     const expected = 6;
-    const limits = { minConnections: 0, expectedConnections: expected, maxConnections: (3 * expected) / 2, maintenanceIdleTimeMs: MAINTENANCE_IDLE_TIME_MS };
+    const limits = {
+      minConnections: 0,
+      expectedConnections: expected,
+      maxConnections: (3 * expected) / 2,
+      maintenanceIdleTimeMs: MAINTENANCE_IDLE_TIME_MS,
+    };
     const initial: Node[] = [];
     for (let i = 0; i < expected; i++) initial.push(await node());
     const overco = await node();
     const log = recorder();
-    const target = await node({ limits, config: { trustedPoints: initial.map((c) => ({ point: pointOf(c) })) }, runtime: { bus: log.bus } });
+    const target = await node({
+      limits,
+      config: { trustedPoints: initial.map((c) => ({ point: pointOf(c) })) },
+      runtime: { bus: log.bus },
+    });
     await log.next('Maintenance_ended');
     const active = target.connections().length;
     // Establish new connections (Octez's `filteri (fun i _ -> i <= nb_connections_to_add)`: one more
     // than max_connections - active - 1, i.e. up to max_connections).
     const nbToAdd = limits.maxConnections - active - 1;
     const overconnectPoints = await gatedPoints(nbToAdd + 1, log.bus);
-    const [, peers] = await Promise.all([Promise.all(overconnectPoints.points.map((p) => target.connect(p))), overconnectPoints.conns]);
+    const [, peers] = await Promise.all([
+      Promise.all(overconnectPoints.points.map((p) => target.connect(p))),
+      overconnectPoints.conns,
+    ]);
     cleanups.push(async () => peers.forEach((c) => c.close()));
     // One more client tries to connect until it succeeds; Nack(Too_many_connections) means retry.
     const overconnect = (async () => {

@@ -6,7 +6,11 @@
 import { type Socket, connect as tcpConnect } from 'node:net';
 import { type AuthenticatedSocket, type IoScheduler, authenticate } from '@tezos-p2p/connection';
 import type { Identity } from '@tezos-p2p/crypto';
-import { type ShellConnectionMetadata, encodeConnectionMessageFrame, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import {
+  type ShellConnectionMetadata,
+  encodeConnectionMessageFrame,
+  shellConnectionMetadataConfig,
+} from '@tezos-p2p/wire';
 import { EventBus, type P2pReport } from '@tezos-p2p/events';
 import type { Node } from './harness.js';
 import { CHAIN, pointOf } from './harness.js';
@@ -64,12 +68,17 @@ export async function probe(node: Node, from: string): Promise<'refused' | 'acce
       socket.destroy();
     });
     socket.on('error', () => undefined);
-    socket.once('close', () => (connected ? resolve(data ? 'accepted' : 'refused') : reject(new Error(`probe from ${from}: could not connect`))));
+    socket.once('close', () =>
+      connected ? resolve(data ? 'accepted' : 'refused') : reject(new Error(`probe from ${from}: could not connect`)),
+    );
   });
 }
 
 /** A well-formed connection message frame (2-byte length included) for `identity`. */
-export function connectionMessageFrame(identity: Identity, opts: { chainName?: string; port?: number } = {}): Uint8Array {
+export function connectionMessageFrame(
+  identity: Identity,
+  opts: { chainName?: string; port?: number } = {},
+): Uint8Array {
   return encodeConnectionMessageFrame({
     port: opts.port,
     publicKey: identity.publicKey,
@@ -124,7 +133,11 @@ export async function settledResources(samples = 10, everyMs = 20): Promise<Reco
  * runner's own timers come and go). Closes finish on later turns of the event loop, which no event
  * announces, so this polls a bounded number of times.
  */
-export async function extraResources(before: Record<string, number>, tries = 50, everyMs = 20): Promise<Record<string, number>> {
+export async function extraResources(
+  before: Record<string, number>,
+  tries = 50,
+  everyMs = 20,
+): Promise<Record<string, number>> {
   const extra = () => Object.fromEntries(Object.entries(resources()).filter(([k, n]) => n > (before[k] ?? 0)));
   for (let i = 0; i < tries && Object.keys(extra()).length > 0; i++) await new Promise((r) => setTimeout(r, everyMs));
   return extra();
@@ -141,7 +154,11 @@ export function reportingBus(record: (r: P2pReport) => void): EventBus {
  * The error code of each failed authentication, by source address, from a node's reports (pass
  * `reportingBus(record)` as `runtime.bus`): the node's own reason, where a test would otherwise infer it from timings.
  */
-export function authFailureLog(): { record: (e: P2pReport) => void; next: (ip: string) => Promise<string>; codes: Map<string, string[]> } {
+export function authFailureLog(): {
+  record: (e: P2pReport) => void;
+  next: (ip: string) => Promise<string>;
+  codes: Map<string, string[]>;
+} {
   const codes = new Map<string, string[]>();
   const waiters = new Map<string, (code: string) => void>();
   return {

@@ -1,4 +1,4 @@
-import type { Socket} from 'node:net';
+import type { Socket } from 'node:net';
 import { connect as tcpConnect } from 'node:net';
 import { establish } from '@tezos-p2p/connection';
 import { fromHex } from '@tezos-p2p/encoding';
@@ -33,7 +33,14 @@ describe('simple: two nodes exchange messages', () => {
     const gone = nextEvent(b, (e) => e.kind === 'Disconnection');
     await a.disconnect(ab, { wait: true });
     await gone;
-    expect(seenByB).toEqual(['Incoming_connection', 'New_point', 'New_peer', 'Accepting_request', 'Connection_established', 'Disconnection']);
+    expect(seenByB).toEqual([
+      'Incoming_connection',
+      'New_point',
+      'New_peer',
+      'Accepting_request',
+      'Connection_established',
+      'Disconnection',
+    ]);
     expect(b.pointInfo(pointOf(a))?.state.kind).toBe('Disconnected');
     expect(b.peerInfo(a.peerId)?.state.kind).toBe('Disconnected');
     expect(a.stat().totalSent).toBeGreaterThan(0);
@@ -45,7 +52,10 @@ describe('no-common-network', () => {
     const a = await node();
     const b = await node({ chainName: 'ANOTHER_CHAIN' });
     const rejecting = nextEvent(b, (e) => e.kind === 'Rejecting_request');
-    await expect(a.connect(pointOf(b))).rejects.toMatchObject({ code: 'REJECTED_NO_COMMON_PROTOCOL', motive: { kind: 'Unknown_chain_name' } });
+    await expect(a.connect(pointOf(b))).rejects.toMatchObject({
+      code: 'REJECTED_NO_COMMON_PROTOCOL',
+      motive: { kind: 'Unknown_chain_name' },
+    });
     await rejecting;
     expect(a.pointInfo(pointOf(b))).toBeUndefined();
     expect(a.points.banned(pointOf(b))).toBe(false);
@@ -60,8 +70,16 @@ describe('overcrowded', () => {
     await other.connect(pointOf(full));
     await until([full], () => full.connections().length === 1, 10_000, 'full to have its connection');
     // The refused node keeps the maintenance on: it learns `other` from the Nack and dials it.
-    const refused = await node({ limits: { minConnections: 1, expectedConnections: 1, maxConnections: 2, maintenanceIdleTimeMs: 60_000 }, config: { trustedPoints: [{ point: pointOf(full) }] } });
-    await until([refused], () => refused.findConnection(other.peerId) !== undefined, 20_000, 'the refused node to reach the alternative point');
+    const refused = await node({
+      limits: { minConnections: 1, expectedConnections: 1, maxConnections: 2, maintenanceIdleTimeMs: 60_000 },
+      config: { trustedPoints: [{ point: pointOf(full) }] },
+    });
+    await until(
+      [refused],
+      () => refused.findConnection(other.peerId) !== undefined,
+      20_000,
+      'the refused node to reach the alternative point',
+    );
     // Nacked during the Ack phase: a rejected (not a failed) attempt, with the usual back-off.
     expect(refused.pointInfo(pointOf(full))?.lastRejectedConnection?.value).toBe(full.peerId);
     expect(refused.pointInfo(pointOf(full))?.reconnectionTime).toBeDefined();
@@ -164,15 +182,37 @@ describe('swap', () => {
     await A.connect(pointOf(B));
     await A.connect(pointOf(C));
     await B.connect(pointOf(D));
-    await until([A, B, C, D], () => A.connections().length === 2 && B.connections().length === 2 && C.connections().length === 1 && D.connections().length === 1, 10_000, 'the initial topology');
+    await until(
+      [A, B, C, D],
+      () =>
+        A.connections().length === 2 &&
+        B.connections().length === 2 &&
+        C.connections().length === 1 &&
+        D.connections().length === 1,
+      10_000,
+      'the initial topology',
+    );
     const bDone = nextEvent(B, (e) => e.kind === 'Swap_success');
     const aDone = nextEvent(A, (e) => e.kind === 'Swap_success');
     // A proposes C to B, as its maintenance would (P2p_maintenance.send_swap_request).
     A.findConnection(B.peerId)!.writeSwapRequest(pointOf(C), C.peerId);
     await Promise.all([bDone, aDone]);
-    await until([A, B, C, D], () => !A.findConnection(C.peerId) && !B.findConnection(D.peerId), 10_000, 'the swapped connections to close');
-    expect(A.connections().map((c) => c.peerId).sort()).toEqual([B.peerId, D.peerId].sort());
-    expect(B.connections().map((c) => c.peerId).sort()).toEqual([A.peerId, C.peerId].sort());
+    await until(
+      [A, B, C, D],
+      () => !A.findConnection(C.peerId) && !B.findConnection(D.peerId),
+      10_000,
+      'the swapped connections to close',
+    );
+    expect(
+      A.connections()
+        .map((c) => c.peerId)
+        .sort(),
+    ).toEqual([B.peerId, D.peerId].sort());
+    expect(
+      B.connections()
+        .map((c) => c.peerId)
+        .sort(),
+    ).toEqual([A.peerId, C.peerId].sort());
     // Another request within swap_linger (30 s) is ignored. It comes from C: a second one from A would
     // first wait out the per-connection 60 s throttle, as in Octez.
     await until([C], () => C.findConnection(B.peerId) !== undefined, 10_000, 'C to see B');
@@ -181,4 +221,3 @@ describe('swap', () => {
     await ignored;
   });
 });
-

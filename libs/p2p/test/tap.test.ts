@@ -11,7 +11,12 @@ afterEach(async () => {
   await stopAll(running.splice(0));
 });
 
-interface Chunk { index: number; nonce: string; wire: Uint8Array; plaintext: Uint8Array | undefined }
+interface Chunk {
+  index: number;
+  nonce: string;
+  wire: Uint8Array;
+  plaintext: Uint8Array | undefined;
+}
 interface Session {
   ctx: { incoming: boolean; point: Point };
   messages?: { incoming: boolean; sent: string; received: string };
@@ -32,10 +37,21 @@ function recorder(): { sessions: Session[]; factory: (ctx: { incoming: boolean; 
       const s: Session = { ctx, sent: [], received: [], ends: [], ended: new Promise<void>((r) => (resolve = r)) };
       sessions.push(s);
       return {
-        connectionMessages: (m) => (s.messages = { incoming: m.incoming, sent: toHex(m.sent), received: toHex(m.received) }),
-        keys: (k) => (s.keys = { channelKey: Uint8Array.from(k.channelKey), localNonce: Uint8Array.from(k.localNonce), remoteNonce: Uint8Array.from(k.remoteNonce) }),
+        connectionMessages: (m) =>
+          (s.messages = { incoming: m.incoming, sent: toHex(m.sent), received: toHex(m.received) }),
+        keys: (k) =>
+          (s.keys = {
+            channelKey: Uint8Array.from(k.channelKey),
+            localNonce: Uint8Array.from(k.localNonce),
+            remoteNonce: Uint8Array.from(k.remoteNonce),
+          }),
         chunk: (c) => {
-          (c.direction === 'sent' ? s.sent : s.received).push({ index: c.index, nonce: toHex(c.nonce), wire: Uint8Array.from(c.wire), plaintext: c.plaintext && Uint8Array.from(c.plaintext) });
+          (c.direction === 'sent' ? s.sent : s.received).push({
+            index: c.index,
+            nonce: toHex(c.nonce),
+            wire: Uint8Array.from(c.wire),
+            plaintext: c.plaintext && Uint8Array.from(c.plaintext),
+          });
         },
         end: (e) => {
           s.ends.push({ ...e });
@@ -59,7 +75,9 @@ function checkComplete(s: Session): { sent: string[]; received: string[] } {
     s[dir].forEach((c, i) => {
       expect(c.index).toBe(i);
       expect(c.nonce).toBe(toHex(incrementNonce(initial, i)));
-      const plain = new ChunkCipher(getCryptoBackend(), keys.channelKey, incrementNonce(initial, i)).open(c.wire.subarray(2));
+      const plain = new ChunkCipher(getCryptoBackend(), keys.channelKey, incrementNonce(initial, i)).open(
+        c.wire.subarray(2),
+      );
       expect(toHex(plain)).toBe(toHex(c.plaintext!));
       if (i === 1) expect(decode(ackEncoding, plain)).toEqual({ kind: 'Ack' });
       if (i >= 2) {

@@ -5,7 +5,12 @@ import type { PointInfo } from './point-info.js';
  * `gc_points`: when over target, remove untrusted disconnected points, those whose last miss is the
  * oldest first (never-missed points count as "now", so they go last).
  */
-export function pointsToCollect<C>(points: Iterable<PointInfo<C>>, size: number, target: number, now: number): PointInfo<C>[] {
+export function pointsToCollect<C>(
+  points: Iterable<PointInfo<C>>,
+  size: number,
+  target: number,
+  now: number,
+): PointInfo<C>[] {
   if (size <= target) return [];
   const candidates = [...points].filter((p) => p.state.kind === 'Disconnected' && !p.trusted);
   candidates.sort((a, b) => (a.lastMiss ?? now) - (b.lastMiss ?? now));
@@ -16,7 +21,12 @@ export function pointsToCollect<C>(points: Iterable<PointInfo<C>>, size: number,
  * `gc_peer_ids`: remove untrusted disconnected peers, lowest score first and, on equal scores (the
  * node's score is constant), the most recently created first.
  */
-export function peersToCollect<C, PM, CM>(peers: Iterable<PeerInfo<C, PM, CM>>, size: number, target: number, score: (m: PM) => number): PeerInfo<C, PM, CM>[] {
+export function peersToCollect<C, PM, CM>(
+  peers: Iterable<PeerInfo<C, PM, CM>>,
+  size: number,
+  target: number,
+  score: (m: PM) => number,
+): PeerInfo<C, PM, CM>[] {
   if (size <= target) return [];
   const candidates = [...peers].filter((p) => p.state.kind === 'Disconnected' && !p.trusted);
   candidates.sort((a, b) => {

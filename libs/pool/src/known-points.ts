@@ -103,14 +103,18 @@ export function knownPointsSample<C>(rng: Rng, infos: PointInfo<C>[], size: numb
   for (let i = 0; i < n; i++) {
     const info = infos[i]!;
     const seen = info.lastSeen?.at;
-    key[i] = info.state.kind === 'Disconnected' ? DISCONNECTED_BASE + (seen === undefined ? NEVER_SEEN_DISCONNECTED : -seen) : (seen ?? NEVER_SEEN_CONNECTED);
+    key[i] =
+      info.state.kind === 'Disconnected'
+        ? DISCONNECTED_BASE + (seen === undefined ? NEVER_SEEN_DISCONNECTED : -seen)
+        : (seen ?? NEVER_SEEN_CONNECTED);
     tie[i] = rng.next();
   }
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const less = (a: number, b: number) => key[a]! < key[b]! || (key[a] === key[b] && tie[a]! < tie[b]!);
   // Few enough points: Octez returns the whole sorted list, in sorted (not reversed) order.
-  if (n <= best + other) return [...order].sort((x, y) => (less(x, y) ? -1 : less(y, x) ? 1 : 0)).map((i) => infos[i]!.point);
+  if (n <= best + other)
+    return [...order].sort((x, y) => (less(x, y) ? -1 : less(y, x) ? 1 : 0)).map((i) => infos[i]!.point);
   multiSelect(order, 0, n, positions, 0, positions.length, less, rng);
   return positions.map((p) => infos[order[p]!]!.point).reverse();
 }
@@ -120,7 +124,16 @@ export function knownPointsSample<C>(rng: Rng, infos: PointInfo<C>[], size: numb
  * element at that rank is the one a full sort would put there. Hoare-style partition around a random
  * pivot, recursing only into the parts holding wanted ranks.
  */
-function multiSelect(a: Int32Array, lo: number, hi: number, ranks: readonly number[], rlo: number, rhi: number, less: (x: number, y: number) => boolean, rng: Rng): void {
+function multiSelect(
+  a: Int32Array,
+  lo: number,
+  hi: number,
+  ranks: readonly number[],
+  rlo: number,
+  rhi: number,
+  less: (x: number, y: number) => boolean,
+  rng: Rng,
+): void {
   while (rlo < rhi && hi - lo > 1) {
     const pivot = a[lo + randomInt(rng, hi - lo)]!;
     // Three-way partition: [lo, lt) < pivot, [lt, gt) == pivot (one element, keys being a total order), [gt, hi) > pivot.

@@ -1,4 +1,12 @@
-import { type ConnectionPoint, type PeerEventJson, type PeerId, type PeersFileEntry, type StampedConnectionPointJson, connectionPointJson, formatTimestamp } from '@tezos-p2p/wire';
+import {
+  type ConnectionPoint,
+  type PeerEventJson,
+  type PeerId,
+  type PeersFileEntry,
+  type StampedConnectionPointJson,
+  connectionPointJson,
+  formatTimestamp,
+} from '@tezos-p2p/wire';
 import { PoolError } from './errors.js';
 import { EVENT_LOG_SIZE, Ring } from './ring.js';
 import { type Stamped, recent } from './stamps.js';
@@ -7,10 +15,21 @@ import { type Stamped, recent } from './stamps.js';
 export type PeerState<C, ConnMeta> =
   | { readonly kind: 'Disconnected' }
   | { readonly kind: 'Accepted'; readonly currentPoint: ConnectionPoint; readonly cancel: () => void }
-  | { readonly kind: 'Running'; readonly connection: C; readonly connMetadata: ConnMeta; readonly currentPoint: ConnectionPoint };
+  | {
+      readonly kind: 'Running';
+      readonly connection: C;
+      readonly connMetadata: ConnMeta;
+      readonly currentPoint: ConnectionPoint;
+    };
 
 /** `P2p_peer.Pool_event.kind`, with the point it concerns. */
-export type PeerEventKind = 'Accepting_request' | 'Rejecting_request' | 'Request_rejected' | 'Connection_established' | 'Disconnection' | 'External_disconnection';
+export type PeerEventKind =
+  | 'Accepting_request'
+  | 'Rejecting_request'
+  | 'Request_rejected'
+  | 'Connection_established'
+  | 'Disconnection'
+  | 'External_disconnection';
 
 export interface PeerEvent {
   readonly kind: PeerEventKind;
@@ -26,7 +45,10 @@ const PEER_EVENT_JSON: Record<PeerEventKind, PeerEventJson['kind']> = {
   Disconnection: 'disconnection',
   External_disconnection: 'external_disconnection',
 };
-const PEER_EVENT_FROM_JSON = Object.fromEntries(Object.entries(PEER_EVENT_JSON).map(([k, v]) => [v, k])) as Record<PeerEventJson['kind'], PeerEventKind>;
+const PEER_EVENT_FROM_JSON = Object.fromEntries(Object.entries(PEER_EVENT_JSON).map(([k, v]) => [v, k])) as Record<
+  PeerEventJson['kind'],
+  PeerEventKind
+>;
 
 export function peerEventToJson(e: PeerEvent): PeerEventJson {
   const p = connectionPointJson(e.point);
@@ -70,7 +92,11 @@ export class PeerInfo<C, PeerMeta, ConnMeta> {
 
   setRunning(now: number, point: ConnectionPoint, connection: C, connMetadata: ConnMeta): void {
     const s = this.state;
-    if (s.kind === 'Running' || (s.kind === 'Accepted' && (s.currentPoint.ip !== point.ip || s.currentPoint.port !== point.port))) this.refuse('run');
+    if (
+      s.kind === 'Running' ||
+      (s.kind === 'Accepted' && (s.currentPoint.ip !== point.ip || s.currentPoint.port !== point.port))
+    )
+      this.refuse('run');
     this.state = { kind: 'Running', connection, connMetadata, currentPoint: point };
     this.lastEstablishedConnection = { value: point, at: now };
     this.log('Connection_established', now, point);
@@ -109,7 +135,10 @@ export class PeerInfo<C, PeerMeta, ConnMeta> {
     };
     const events = this.events.toArray();
     if (events.length > 0) e.events = events.map(peerEventToJson);
-    const set = (k: 'last_failed_connection' | 'last_rejected_connection' | 'last_established_connection' | 'last_disconnection', v: StampedConnectionPointJson | undefined) => {
+    const set = (
+      k: 'last_failed_connection' | 'last_rejected_connection' | 'last_established_connection' | 'last_disconnection',
+      v: StampedConnectionPointJson | undefined,
+    ) => {
       if (v !== undefined) e[k] = v;
     };
     set('last_failed_connection', stamped(this.lastFailedConnection));
@@ -120,10 +149,16 @@ export class PeerInfo<C, PeerMeta, ConnMeta> {
   }
 
   /** Restore what peers.json holds; the state is always Disconnected after a load. */
-  restore(e: PeersFileEntry, parsePoint: (j: { addr: string; port?: number }) => ConnectionPoint, parseTime: (t: string) => number): void {
+  restore(
+    e: PeersFileEntry,
+    parsePoint: (j: { addr: string; port?: number }) => ConnectionPoint,
+    parseTime: (t: string) => number,
+  ): void {
     this.trusted = e.trusted ?? false;
-    for (const ev of e.events ?? []) this.events.push({ kind: peerEventKindFromJson(ev.kind), at: parseTime(ev.timestamp), point: parsePoint(ev) });
-    const stamped = (x: StampedConnectionPointJson | undefined): Stamped<ConnectionPoint> | undefined => (x === undefined ? undefined : { value: parsePoint(x[0]), at: parseTime(x[1]) });
+    for (const ev of e.events ?? [])
+      this.events.push({ kind: peerEventKindFromJson(ev.kind), at: parseTime(ev.timestamp), point: parsePoint(ev) });
+    const stamped = (x: StampedConnectionPointJson | undefined): Stamped<ConnectionPoint> | undefined =>
+      x === undefined ? undefined : { value: parsePoint(x[0]), at: parseTime(x[1]) };
     this.lastFailedConnection = stamped(e.last_failed_connection);
     this.lastRejectedConnection = stamped(e.last_rejected_connection);
     this.lastEstablishedConnection = stamped(e.last_established_connection);

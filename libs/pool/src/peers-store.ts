@@ -2,7 +2,10 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, r
 import { type PeersFileEntry, JsonShapeError, peersFile } from '@tezos-p2p/wire';
 import { PoolError } from './errors.js';
 
-export type LoadedPeers = { readonly kind: 'absent' } | { readonly kind: 'loaded'; readonly entries: PeersFileEntry[] } | { readonly kind: 'invalid'; readonly error: PoolError; readonly movedTo: string };
+export type LoadedPeers =
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'loaded'; readonly entries: PeersFileEntry[] }
+  | { readonly kind: 'invalid'; readonly error: PoolError; readonly movedTo: string };
 
 /** `/dev/null` or no path: no persistence, as Octez. */
 export function persistent(path: string | undefined): path is string {
@@ -14,7 +17,11 @@ export function persistent(path: string | undefined): path is string {
  * it is renamed to `<file>.corrupt-<timestamp>` and reported, and the pool starts without peers.
  * `validateMetadata` checks each `peer_metadata` with the caller's configuration.
  */
-export function loadPeersFile(path: string | undefined, now: number, validateMetadata: (json: unknown) => void): LoadedPeers {
+export function loadPeersFile(
+  path: string | undefined,
+  now: number,
+  validateMetadata: (json: unknown) => void,
+): LoadedPeers {
   if (!persistent(path) || !existsSync(path)) return { kind: 'absent' };
   let problem: string;
   try {
@@ -32,7 +39,11 @@ export function loadPeersFile(path: string | undefined, now: number, validateMet
   }
   const movedTo = `${path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
   renameSync(path, movedTo);
-  return { kind: 'invalid', movedTo, error: new PoolError('PEERS_FILE_INVALID', `peers file ${path} is invalid and was moved to ${movedTo}: ${problem}`) };
+  return {
+    kind: 'invalid',
+    movedTo,
+    error: new PoolError('PEERS_FILE_INVALID', `peers file ${path} is invalid and was moved to ${movedTo}: ${problem}`),
+  };
 }
 
 /** Octez's temporary file for peers.json (`P2p_peer_state.Info.File.save`). */

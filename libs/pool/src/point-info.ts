@@ -97,7 +97,12 @@ export class PointInfo<C> {
       case 'Running':
         this.reconnectionInfo = afterDisconnection(cfg, now);
         this.lastDisconnection = { value: s.peerId, at: now };
-        this.log(requested ? { kind: 'Disconnection', peerId: s.peerId } : { kind: 'External_disconnection', peerId: s.peerId }, now);
+        this.log(
+          requested
+            ? { kind: 'Disconnection', peerId: s.peerId }
+            : { kind: 'External_disconnection', peerId: s.peerId },
+          now,
+        );
         break;
       case 'Disconnected':
         this.refuse('disconnect');
@@ -144,7 +149,10 @@ export class PointInfo<C> {
     const opt = (k: string, v: unknown) => {
       if (v !== undefined) j[k] = v;
     };
-    opt('last_failed_connection', this.lastFailedConnection === undefined ? undefined : formatTimestamp(this.lastFailedConnection));
+    opt(
+      'last_failed_connection',
+      this.lastFailedConnection === undefined ? undefined : formatTimestamp(this.lastFailedConnection),
+    );
     opt('last_rejected_connection', pair(this.lastRejectedConnection));
     opt('last_established_connection', pair(this.lastEstablishedConnection));
     opt('last_disconnection', pair(this.lastDisconnection));

@@ -54,7 +54,8 @@ export const DEFAULT_TABLE_BOUNDS: TableBounds = Object.freeze({ max: 400, targe
 export const DEFAULT_PEERS_FILE_SAVE_INTERVAL_MS = 60_000;
 
 export function checkSaveInterval(ms: number | null): number | null {
-  if (ms !== null && !(Number.isInteger(ms) && ms > 0)) throw new PoolError('INVALID_CONFIG', `peersFileSaveIntervalMs: need a positive integer or null, got ${ms}`);
+  if (ms !== null && !(Number.isInteger(ms) && ms > 0))
+    throw new PoolError('INVALID_CONFIG', `peersFileSaveIntervalMs: need a positive integer or null, got ${ms}`);
   return ms;
 }
 
@@ -62,7 +63,10 @@ export function checkBounds(name: string, b: TableBounds | null | undefined): Ta
   if (b === null) return undefined;
   const v = b ?? DEFAULT_TABLE_BOUNDS;
   if (!(Number.isInteger(v.max) && Number.isInteger(v.target) && v.target >= 0 && v.target <= v.max)) {
-    throw new PoolError('INVALID_CONFIG', `${name}: need integers 0 <= target <= max, got max ${v.max}, target ${v.target}`);
+    throw new PoolError(
+      'INVALID_CONFIG',
+      `${name}: need integers 0 <= target <= max, got max ${v.max}, target ${v.target}`,
+    );
   }
   return v;
 }

@@ -2,15 +2,37 @@ import { createHash } from 'node:crypto';
 import { Acl } from '@tezos-p2p/acl';
 import type { DisconnectReason } from '@tezos-p2p/connection';
 import { type Clock, EventBus, type Rng, randomInt, systemClock, systemRng } from '@tezos-p2p/events';
-import { type ConnectionPoint, type PeerId, type PeerMetadataConfig, type Point, canonicalIp, parsePeerId, parseTimestamp, pointToString } from '@tezos-p2p/wire';
+import {
+  type ConnectionPoint,
+  type PeerId,
+  type PeerMetadataConfig,
+  type Point,
+  canonicalIp,
+  parsePeerId,
+  parseTimestamp,
+  pointToString,
+} from '@tezos-p2p/wire';
 import { PoolError } from './errors.js';
 import { peersToCollect, pointsToCollect } from './gc.js';
 import { knownPointsSample } from './known-points.js';
 import { LruSet } from './lru-set.js';
 import { PeerInfo } from './peer-info.js';
 import { PeersAutosave } from './peers-autosave.js';
-import { type LoadedPeers, loadPeersFile, peersFileText, persistent, removeStrayTemp, savePeersFile } from './peers-store.js';
-import { DEFAULT_PEERS_FILE_SAVE_INTERVAL_MS, type PoolOptions, type TableBounds, checkBounds, checkSaveInterval } from './pool-config.js';
+import {
+  type LoadedPeers,
+  loadPeersFile,
+  peersFileText,
+  persistent,
+  removeStrayTemp,
+  savePeersFile,
+} from './peers-store.js';
+import {
+  DEFAULT_PEERS_FILE_SAVE_INTERVAL_MS,
+  type PoolOptions,
+  type TableBounds,
+  checkBounds,
+  checkSaveInterval,
+} from './pool-config.js';
 import type { PoolConnection } from './pool-connection.js';
 import { PointInfo } from './point-info.js';
 import { DEFAULT_RECONNECTION, type ReconnectionConfig } from './reconnection.js';
@@ -88,14 +110,23 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
     if (this.peersFileStatus.kind === 'loaded') this.restorePeers(this.peersFileStatus);
     this.savedDigest = digest(this.peersText());
     this.onPeersFileError = opts.onPeersFileError;
-    const interval = checkSaveInterval(opts.peersFileSaveIntervalMs === undefined ? DEFAULT_PEERS_FILE_SAVE_INTERVAL_MS : opts.peersFileSaveIntervalMs);
-    this.autosave = persistent(this.peersFile) && interval !== null ? new PeersAutosave(this.clock, interval, () => this.savePeersIfChanged()) : undefined;
+    const interval = checkSaveInterval(
+      opts.peersFileSaveIntervalMs === undefined ? DEFAULT_PEERS_FILE_SAVE_INTERVAL_MS : opts.peersFileSaveIntervalMs,
+    );
+    this.autosave =
+      persistent(this.peersFile) && interval !== null
+        ? new PeersAutosave(this.clock, interval, () => this.savePeersIfChanged())
+        : undefined;
   }
 
   private restorePeers(loaded: Extract<LoadedPeers, { kind: 'loaded' }>): void {
     const point = (j: { addr: string; port?: number }): ConnectionPoint => ({ ip: canonicalIp(j.addr), port: j.port });
     for (const e of loaded.entries) {
-      const info = new PeerInfo<C, PeerMeta, ConnMeta>(parsePeerId(e.peer_id), parseTimestamp(e.created), this.peerMetadata.fromJson(e.peer_metadata));
+      const info = new PeerInfo<C, PeerMeta, ConnMeta>(
+        parsePeerId(e.peer_id),
+        parseTimestamp(e.created),
+        this.peerMetadata.fromJson(e.peer_metadata),
+      );
       info.restore(e, point, parseTimestamp);
       // Loaded peers bypass the GC and raise no event (`P2p_pool.create`).
       this.knownPeers.set(info.peerId, info);
@@ -198,7 +229,9 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
   gcPeerIds(): number {
     const bounds = this.maxKnownPeerIds;
     if (!bounds || this.knownPeers.size <= bounds.target) return 0;
-    const victims = peersToCollect(this.knownPeers.values(), this.knownPeers.size, bounds.target, (m) => this.peerMetadata.score(m));
+    const victims = peersToCollect(this.knownPeers.values(), this.knownPeers.size, bounds.target, (m) =>
+      this.peerMetadata.score(m),
+    );
     for (const v of victims) this.knownPeers.delete(v.peerId);
     this.bus.publish({ kind: 'Gc_peer_ids' });
     return victims.length;
@@ -237,8 +270,11 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
   /** `list_known_points`: up to `size` (default 50) public, unbanned points, 3/5 best and 2/5 random. */
   listKnownPoints(opts: { ignorePrivate: boolean; size?: number }): Point[] {
     const size = opts.size ?? 50;
-    if (!(Number.isInteger(size) && size >= 0)) throw new PoolError('INVALID_ARGUMENT', `list_known_points: size must be a non-negative integer, got ${size}`);
-    const eligible = [...this.knownPoints.values()].filter((i) => !(opts.ignorePrivate && !i.knownPublic) && !this.pointBanned(i));
+    if (!(Number.isInteger(size) && size >= 0))
+      throw new PoolError('INVALID_ARGUMENT', `list_known_points: size must be a non-negative integer, got ${size}`);
+    const eligible = [...this.knownPoints.values()].filter(
+      (i) => !(opts.ignorePrivate && !i.knownPublic) && !this.pointBanned(i),
+    );
     return knownPointsSample(this.rng, eligible, size);
   }
 
@@ -272,7 +308,8 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
 
   readonly points = {
     info: (point: Point): PointInfo<C> | undefined => this.knownPoints.get(pointToString(point)),
-    list: (filter?: (i: PointInfo<C>) => boolean): PointInfo<C>[] => [...this.knownPoints.values()].filter((i) => filter === undefined || filter(i)),
+    list: (filter?: (i: PointInfo<C>) => boolean): PointInfo<C>[] =>
+      [...this.knownPoints.values()].filter((i) => filter === undefined || filter(i)),
     /** IP blacklisted or greylisted; the port is ignored. */
     banned: (point: Point): boolean => {
       const info = this.knownPoints.get(pointToString(point));
@@ -290,14 +327,16 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
     /** Lift the address from blacklist and greylist, and the peers still connected from it. */
     unban: (point: Point): void => {
       this.acl.unbanAddr(point.ip);
-      for (const i of this.connectedPoints.values()) if (i.point.ip === point.ip && i.state.kind === 'Running') this.acl.unbanPeer(i.state.peerId);
+      for (const i of this.connectedPoints.values())
+        if (i.point.ip === point.ip && i.state.kind === 'Running') this.acl.unbanPeer(i.state.peerId);
     },
     trust: (point: Point): void => {
       this.points.unban(point);
       this.points.setTrusted(point);
     },
     untrust: (point: Point): void => this.points.unsetTrusted(point),
-    setTrusted: (point: Point, expectedPeerId?: PeerId): PointInfo<C> => this.registerPoint(point, { trusted: true, expectedPeerId }),
+    setTrusted: (point: Point, expectedPeerId?: PeerId): PointInfo<C> =>
+      this.registerPoint(point, { trusted: true, expectedPeerId }),
     unsetTrusted: (point: Point): void => {
       const i = this.knownPoints.get(pointToString(point));
       if (i) i.trusted = false;
@@ -309,7 +348,8 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
 
   readonly peers = {
     info: (peerId: PeerId): PeerInfo<C, PeerMeta, ConnMeta> | undefined => this.knownPeers.get(peerId),
-    list: (filter?: (i: PeerInfo<C, PeerMeta, ConnMeta>) => boolean): PeerInfo<C, PeerMeta, ConnMeta>[] => [...this.knownPeers.values()].filter((i) => filter === undefined || filter(i)),
+    list: (filter?: (i: PeerInfo<C, PeerMeta, ConnMeta>) => boolean): PeerInfo<C, PeerMeta, ConnMeta>[] =>
+      [...this.knownPeers.values()].filter((i) => filter === undefined || filter(i)),
     /** The stored metadata, or a fresh initial value (not stored) for an unknown peer. */
     getMetadata: (peerId: PeerId): PeerMeta => this.knownPeers.get(peerId)?.peerMetadata ?? this.peerMetadata.initial(),
     setMetadata: (peerId: PeerId, meta: PeerMeta): void => {
@@ -337,7 +377,8 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
   };
 
   readonly connections = {
-    list: (): C[] => [...this.connectedPeers.values()].flatMap((i) => (i.state.kind === 'Running' ? [i.state.connection] : [])),
+    list: (): C[] =>
+      [...this.connectedPeers.values()].flatMap((i) => (i.state.kind === 'Running' ? [i.state.connection] : [])),
     findByPeerId: (peerId: PeerId): C | undefined => {
       const s = this.knownPeers.get(peerId)?.state;
       return s?.kind === 'Running' ? s.connection : undefined;
@@ -353,7 +394,9 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
     },
     /** `random_addr`: as `random`, among connections whose remote listening port is known. */
     randomAddr: (opts: { differentThan?: C; noPrivate: boolean }): { point: Point; peerId: PeerId } | undefined => {
-      const cs = this.connections.list().filter((c) => c !== opts.differentThan && !(opts.noPrivate && c.privateNode) && c.idPoint.port !== undefined);
+      const cs = this.connections
+        .list()
+        .filter((c) => c !== opts.differentThan && !(opts.noPrivate && c.privateNode) && c.idPoint.port !== undefined);
       if (cs.length === 0) return undefined;
       const c = cs[randomInt(this.rng, cs.length)]!;
       return { point: { ip: c.idPoint.ip, port: c.idPoint.port! }, peerId: c.peerId };
@@ -396,7 +439,13 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
       this.savedDigest = d;
       return true;
     } catch (e) {
-      this.onPeersFileError?.(e instanceof PoolError ? e : new PoolError('PEERS_FILE_WRITE_FAILED', `cannot write ${this.peersFile}: ${(e as Error).message}`, { cause: e }));
+      this.onPeersFileError?.(
+        e instanceof PoolError
+          ? e
+          : new PoolError('PEERS_FILE_WRITE_FAILED', `cannot write ${this.peersFile}: ${(e as Error).message}`, {
+              cause: e,
+            }),
+      );
       return false;
     }
   }

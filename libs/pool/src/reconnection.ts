@@ -28,7 +28,11 @@ export interface ReconnectionInfo {
 }
 
 /** `set_reconnection_delay`: wait the current delay, then grow it by `factor` up to the cap. */
-export function afterFailure(cfg: ReconnectionConfig, current: ReconnectionInfo | undefined, now: number): ReconnectionInfo {
+export function afterFailure(
+  cfg: ReconnectionConfig,
+  current: ReconnectionInfo | undefined,
+  now: number,
+): ReconnectionInfo {
   const d = current?.delay ?? cfg.initialDelayMs;
   const grown = cfg.factor * d;
   return { delay: cfg.increaseCapMs > grown ? grown : cfg.increaseCapMs, endTime: now + d };

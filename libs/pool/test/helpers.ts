@@ -1,6 +1,12 @@
 import type { DisconnectReason } from '@tezos-p2p/connection';
 import { EventBus, FakeClock, type P2pEvent, seededRng } from '@tezos-p2p/events';
-import { type ConnectionPoint, type PeerId, type ShellPeerMetadata, peerIdFromBytes, shellPeerMetadataConfig } from '@tezos-p2p/wire';
+import {
+  type ConnectionPoint,
+  type PeerId,
+  type ShellPeerMetadata,
+  peerIdFromBytes,
+  shellPeerMetadataConfig,
+} from '@tezos-p2p/wire';
 import { Pool, type PoolConnection, type PoolOptions } from '../src/index.js';
 
 export class FakeConn implements PoolConnection {
@@ -27,7 +33,12 @@ export const ME = peer(0xffff);
 
 export type TestPool = Pool<FakeConn, ShellPeerMetadata, unknown>;
 
-export function makePool(opts: Partial<PoolOptions<ShellPeerMetadata>> = {}): { pool: TestPool; clock: FakeClock; events: P2pEvent[]; bus: EventBus } {
+export function makePool(opts: Partial<PoolOptions<ShellPeerMetadata>> = {}): {
+  pool: TestPool;
+  clock: FakeClock;
+  events: P2pEvent[];
+  bus: EventBus;
+} {
   const clock = new FakeClock(Date.UTC(2026, 4, 18, 10, 0, 0));
   const bus = new EventBus();
   const events: P2pEvent[] = [];
@@ -45,7 +56,13 @@ export function makePool(opts: Partial<PoolOptions<ShellPeerMetadata>> = {}): { 
 }
 
 /** Drive a point and its peer to Running as the connect handler does. */
-export function connect(pool: TestPool, ip: string, port: number, id: PeerId, opts: { privateNode?: boolean } = {}): FakeConn {
+export function connect(
+  pool: TestPool,
+  ip: string,
+  port: number,
+  id: PeerId,
+  opts: { privateNode?: boolean } = {},
+): FakeConn {
   const info = pool.registerPoint({ ip, port });
   const now = pool.clock.now();
   info.setRequested(now, () => undefined);

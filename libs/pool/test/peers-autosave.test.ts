@@ -7,7 +7,10 @@ import { makePool, peer } from './helpers.js';
 
 const MINUTE = 60_000;
 const dir = () => mkdtempSync(join(tmpdir(), 'tzp2p-autosave-'));
-const savedIds = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { peer_id: string; trusted?: boolean }[]).map((e) => `${e.peer_id}${e.trusted ? ' trusted' : ''}`);
+const savedIds = (file: string) =>
+  (JSON.parse(readFileSync(file, 'utf8')) as { peer_id: string; trusted?: boolean }[]).map(
+    (e) => `${e.peer_id}${e.trusted ? ' trusted' : ''}`,
+  );
 
 // peers.json written while the pool runs (Octez writes it only at shutdown), on the fake clock.
 describe('periodic peers.json saves', () => {
@@ -61,7 +64,11 @@ describe('periodic peers.json saves', () => {
     const d = join(dir(), 'not-yet');
     const file = join(d, 'peers.json');
     const errors: PoolError[] = [];
-    const { pool, clock } = makePool({ peersFile: file, peersFileSaveIntervalMs: MINUTE, onPeersFileError: (e) => errors.push(e) });
+    const { pool, clock } = makePool({
+      peersFile: file,
+      peersFileSaveIntervalMs: MINUTE,
+      onPeersFileError: (e) => errors.push(e),
+    });
     pool.registerPeer(peer(3));
     await clock.advance(MINUTE);
     expect(errors.map((e) => e.code)).toEqual(['PEERS_FILE_WRITE_FAILED']);

@@ -84,7 +84,12 @@ describe('GC of known points and peers', () => {
     pool.registerPeer(peer(50));
     expect(events.map((e) => e.kind)).toEqual(['Gc_peer_ids', 'New_peer']);
     // Survivors: the 4 oldest, the trusted newest, and the new one.
-    expect(pool.peers.list().map((p) => p.peerId).sort()).toEqual([peer(0), peer(1), peer(2), peer(3), peer(9), peer(50)].sort());
+    expect(
+      pool.peers
+        .list()
+        .map((p) => p.peerId)
+        .sort(),
+    ).toEqual([peer(0), peer(1), peer(2), peer(3), peer(9), peer(50)].sort());
   });
 
   it('Gc_points on each registration that finds the table at max, even when nothing can go (all trusted or connected)', () => {
@@ -109,7 +114,10 @@ describe('GC of known points and peers', () => {
   });
 
   it('Gc_points / Gc_peer_ids once per collection: the count follows the registrations that reach max', () => {
-    const { pool, events } = makePool({ maxKnownPoints: { max: 10, target: 5 }, maxKnownPeerIds: { max: 10, target: 5 } });
+    const { pool, events } = makePool({
+      maxKnownPoints: { max: 10, target: 5 },
+      maxKnownPeerIds: { max: 10, target: 5 },
+    });
     const count = (kind: string) => events.filter((e) => e.kind === kind).length;
     for (let i = 0; i < 10; i++) {
       pool.registerPoint(pt(i));
@@ -154,7 +162,9 @@ describe('list_known_points', () => {
     expect(splitSize(50)).toEqual({ best: 30, other: 20 });
     expect(splitSize(1)).toEqual({ best: 1, other: 0 });
     const { pool } = makePool();
-    expect(() => pool.listKnownPoints({ ignorePrivate: true, size: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => pool.listKnownPoints({ ignorePrivate: true, size: -1 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
   });
 
   it('sample: the first `best`, then random picks among the rest, in reverse order of selection', () => {
@@ -184,7 +194,10 @@ describe('list_known_points', () => {
     expect(pool.listKnownPoints({ ignorePrivate: false }).map(pointToString)).toContain(pointToString(pt(50)));
     const connected = connect(pool, '10.9.9.9', 9732, peer(77));
     void connected;
-    pool.points.info({ ip: '10.9.9.9', port: 9732 })!.lastEstablishedConnection = { value: peer(77), at: now - 999_999 };
+    pool.points.info({ ip: '10.9.9.9', port: 9732 })!.lastEstablishedConnection = {
+      value: peer(77),
+      at: now - 999_999,
+    };
     const order = pool.listKnownPoints({ ignorePrivate: true, size: 3 });
     expect(order).toHaveLength(3);
     // Disconnected points come most recently seen first; the connected one sorts before all of them.
@@ -290,8 +303,15 @@ describe('peers.json', () => {
       ['peer_id', 'created', 'peer_metadata', 'events', 'last_established_connection', 'last_disconnection'],
       ['peer_id', 'created', 'trusted', 'peer_metadata'],
     ]);
-    expect(json[0]!['last_established_connection']).toEqual([{ addr: '::ffff:203.0.113.7', port: 9732 }, '2026-05-18T10:00:00.000-00:00']);
-    expect((json[0]!['events'] as { kind: string }[]).map((e) => e.kind)).toEqual(['incoming_request', 'connection_established', 'external_disconnection']);
+    expect(json[0]!['last_established_connection']).toEqual([
+      { addr: '::ffff:203.0.113.7', port: 9732 },
+      '2026-05-18T10:00:00.000-00:00',
+    ]);
+    expect((json[0]!['events'] as { kind: string }[]).map((e) => e.kind)).toEqual([
+      'incoming_request',
+      'connection_established',
+      'external_disconnection',
+    ]);
     const again = makePool({ peersFile: file });
     expect(again.pool.peersFileStatus.kind).toBe('loaded');
     expect(again.pool.peers.info(peer(1))?.state.kind).toBe('Disconnected');
@@ -304,33 +324,64 @@ describe('peers.json', () => {
 
   /** One entry with valid metadata and `over` replacing fields: well shaped, so only its values can be wrong. */
   const entryWith = (over: Record<string, unknown>) =>
-    JSON.stringify([{ peer_id: 'idrdoT9g6YwELhUQyshCcHwAzBS9zA', created: '2026-05-18T10:00:00.123-00:00', peer_metadata: shellPeerMetadataConfig.initial(), ...over }]);
+    JSON.stringify([
+      {
+        peer_id: 'idrdoT9g6YwELhUQyshCcHwAzBS9zA',
+        created: '2026-05-18T10:00:00.123-00:00',
+        peer_metadata: shellPeerMetadataConfig.initial(),
+        ...over,
+      },
+    ]);
 
   it.each([
     ['not JSON', '{ "peer_id": ', ''],
     ['wrong shape', '[{"peer_id": "idrdoT9g6YwELhUQyshCcHwAzBS9zA", "created": "2026-05-18T10:00:00.123-00:00"}]', ''],
-    ['bad metadata', '[{"peer_id": "idrdoT9g6YwELhUQyshCcHwAzBS9zA", "created": "2026-05-18T10:00:00.123-00:00", "peer_metadata": {"valid_blocks": 1}}]', ''],
+    [
+      'bad metadata',
+      '[{"peer_id": "idrdoT9g6YwELhUQyshCcHwAzBS9zA", "created": "2026-05-18T10:00:00.123-00:00", "peer_metadata": {"valid_blocks": 1}}]',
+      '',
+    ],
     // Found by tools/fuzz: well-shaped values that did not parse made the constructor throw.
     ['peer id with a bad checksum', entryWith({ peer_id: 'idrdoT9g6YwELhUQyshCcHwAzBS9zB' }), '0.peer_id: '],
     ['creation time beyond the Date range', entryWith({ created: '99999999999999999999' }), '0.created: '],
-    ['event address that is no IP', entryWith({ events: [{ kind: 'incoming_request', timestamp: '2026-05-18T10:00:00.200-00:00', addr: '::ffff:999.0.0.1', port: 9732 }] }), '0.events.0.addr: '],
-    ['last-seen time beyond the Date range', entryWith({ last_disconnection: [{ addr: '::ffff:203.0.113.7', port: 9732 }, '-99999999999999999'] }), '0.last_disconnection.1: '],
-  ])('a %s file is moved aside with an error naming it; the pool starts empty and never overwrites it', async (_what, content, where) => {
-    const d = dir();
-    const file = join(d, 'peers.json');
-    writeFileSync(file, content);
-    const { pool } = makePool({ peersFile: file });
-    const st = pool.peersFileStatus;
-    expect(st.kind).toBe('invalid');
-    if (st.kind !== 'invalid') return;
-    expect(st.error.code).toBe('PEERS_FILE_INVALID');
-    expect(st.error.message).toContain(file);
-    expect(st.error.message).toContain(where);
-    expect(readFileSync(st.movedTo, 'utf8')).toBe(content);
-    expect(pool.knownPeerCount).toBe(0);
-    await pool.stop();
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual([]);
-  });
+    [
+      'event address that is no IP',
+      entryWith({
+        events: [
+          {
+            kind: 'incoming_request',
+            timestamp: '2026-05-18T10:00:00.200-00:00',
+            addr: '::ffff:999.0.0.1',
+            port: 9732,
+          },
+        ],
+      }),
+      '0.events.0.addr: ',
+    ],
+    [
+      'last-seen time beyond the Date range',
+      entryWith({ last_disconnection: [{ addr: '::ffff:203.0.113.7', port: 9732 }, '-99999999999999999'] }),
+      '0.last_disconnection.1: ',
+    ],
+  ])(
+    'a %s file is moved aside with an error naming it; the pool starts empty and never overwrites it',
+    async (_what, content, where) => {
+      const d = dir();
+      const file = join(d, 'peers.json');
+      writeFileSync(file, content);
+      const { pool } = makePool({ peersFile: file });
+      const st = pool.peersFileStatus;
+      expect(st.kind).toBe('invalid');
+      if (st.kind !== 'invalid') return;
+      expect(st.error.code).toBe('PEERS_FILE_INVALID');
+      expect(st.error.message).toContain(file);
+      expect(st.error.message).toContain(where);
+      expect(readFileSync(st.movedTo, 'utf8')).toBe(content);
+      expect(pool.knownPeerCount).toBe(0);
+      await pool.stop();
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual([]);
+    },
+  );
 
   it('accepts the documented Octez example (pool.md §9)', () => {
     const d = dir();
@@ -345,7 +396,14 @@ describe('peers.json', () => {
           created: '2026-05-18T10:00:00.123-00:00',
           trusted: true,
           peer_metadata: { ...meta, valid_blocks: '12' },
-          events: [{ kind: 'incoming_request', timestamp: '2026-05-18T10:00:00.200-00:00', addr: '::ffff:203.0.113.7', port: 9732 }],
+          events: [
+            {
+              kind: 'incoming_request',
+              timestamp: '2026-05-18T10:00:00.200-00:00',
+              addr: '::ffff:203.0.113.7',
+              port: 9732,
+            },
+          ],
           last_established_connection: [{ addr: '::ffff:203.0.113.7', port: 9732 }, '2026-05-18T10:00:00.300-00:00'],
           last_disconnection: [{ addr: '::ffff:203.0.113.7', port: 9732 }, '2026-05-18T11:00:00.000-00:00'],
         },
@@ -370,7 +428,6 @@ describe('peers.json', () => {
   });
 });
 
-
 describe('linear-time known-points selection', () => {
   it('property: equals Octez sort-then-sample when last-seen times are distinct', async () => {
     const fc = (await import('fast-check')).default;
@@ -385,7 +442,12 @@ describe('linear-time known-points selection', () => {
           if (i % 4 === 0) info.setRequested(now, () => undefined);
           return info;
         });
-        const reference = sample(seededRng(seed), splitSize(size).best, splitSize(size).other, [...infos].sort((a, b) => compareKnownPoints(seededRng(0), a, b))).map((i) => i.point);
+        const reference = sample(
+          seededRng(seed),
+          splitSize(size).best,
+          splitSize(size).other,
+          [...infos].sort((a, b) => compareKnownPoints(seededRng(0), a, b)),
+        ).map((i) => i.point);
         expect(select(seededRng(seed), infos, size)).toEqual(reference);
       }),
       { numRuns: 150 },

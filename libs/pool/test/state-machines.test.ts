@@ -18,21 +18,36 @@ describe('point state machine (P2p_point_state)', () => {
         ['set_requested', (i, t) => i.setRequested(t, () => undefined), 'Requested', {}],
         ['set_accepted', (i, t) => i.setAccepted(t, A, () => undefined), 'Accepted', {}],
         ['set_running', (i, t) => i.setRunning(t, A, conn), 'Running', { lastEstablished: 2000 }],
-        ['set_disconnected', (i, t) => i.setDisconnected(t, DEFAULT_RECONNECTION), 'Disconnected', { lastDisconnection: 3000, reconnectionEnd: 3000 + 60_000 }],
+        [
+          'set_disconnected',
+          (i, t) => i.setDisconnected(t, DEFAULT_RECONNECTION),
+          'Disconnected',
+          { lastDisconnection: 3000, reconnectionEnd: 3000 + 60_000 },
+        ],
       ],
     ],
     [
       'a failed dial backs off 1 s',
       [
         ['set_requested', (i, t) => i.setRequested(t, () => undefined), 'Requested', {}],
-        ['set_disconnected', (i, t) => i.setDisconnected(t, DEFAULT_RECONNECTION), 'Disconnected', { lastFailed: 1000, reconnectionEnd: 1000 + 1000 }],
+        [
+          'set_disconnected',
+          (i, t) => i.setDisconnected(t, DEFAULT_RECONNECTION),
+          'Disconnected',
+          { lastFailed: 1000, reconnectionEnd: 1000 + 1000 },
+        ],
       ],
     ],
     [
       'a rejected Ack phase records the peer',
       [
         ['set_accepted', (i, t) => i.setAccepted(t, B, () => undefined), 'Accepted', {}],
-        ['set_disconnected', (i, t) => i.setDisconnected(t, DEFAULT_RECONNECTION), 'Disconnected', { lastRejected: 1000, reconnectionEnd: 1000 + 1000 }],
+        [
+          'set_disconnected',
+          (i, t) => i.setDisconnected(t, DEFAULT_RECONNECTION),
+          'Disconnected',
+          { lastRejected: 1000, reconnectionEnd: 1000 + 1000 },
+        ],
       ],
     ],
   ];
@@ -45,10 +60,13 @@ describe('point state machine (P2p_point_state)', () => {
       expect(info.state.kind).toBe(state);
       // Expected values are offsets from T0 in ms; step k happens at T0 + k·1000.
       const at = (key: string) => T0 + (expect_[key] as number);
-      if (expect_['lastEstablished'] !== undefined) expect(info.lastEstablishedConnection).toEqual({ value: A, at: at('lastEstablished') });
-      if (expect_['lastDisconnection'] !== undefined) expect(info.lastDisconnection).toEqual({ value: A, at: at('lastDisconnection') });
+      if (expect_['lastEstablished'] !== undefined)
+        expect(info.lastEstablishedConnection).toEqual({ value: A, at: at('lastEstablished') });
+      if (expect_['lastDisconnection'] !== undefined)
+        expect(info.lastDisconnection).toEqual({ value: A, at: at('lastDisconnection') });
       if (expect_['lastFailed'] !== undefined) expect(info.lastFailedConnection).toBe(at('lastFailed'));
-      if (expect_['lastRejected'] !== undefined) expect(info.lastRejectedConnection).toEqual({ value: B, at: at('lastRejected') });
+      if (expect_['lastRejected'] !== undefined)
+        expect(info.lastRejectedConnection).toEqual({ value: B, at: at('lastRejected') });
       if (expect_['reconnectionEnd'] !== undefined) expect(info.reconnectionTime).toBe(at('reconnectionEnd'));
     });
   });
@@ -58,7 +76,9 @@ describe('point state machine (P2p_point_state)', () => {
     expect(() => info.setDisconnected(T0, DEFAULT_RECONNECTION)).toThrow(PoolError);
     info.setAccepted(T0, A, () => undefined);
     expect(() => info.setRunning(T0, B, new FakeConn(B, { ip: P.ip, port: 1 }))).toThrow(/cannot run/);
-    expect(() => info.setRequested(T0, () => undefined)).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
+    expect(() => info.setRequested(T0, () => undefined)).toThrow(
+      expect.objectContaining({ code: 'INVALID_TRANSITION' }),
+    );
   });
 
   it('back-off grows ×1.2 from 1 s, capped at 2 days; a running connection resets it to 60 s then 1 s', () => {
@@ -103,7 +123,11 @@ describe('point state machine (P2p_point_state)', () => {
     info.setRunning(T0, A, new FakeConn(A, { ip: P.ip, port: P.port }));
     info.setDisconnected(T0 + 1, DEFAULT_RECONNECTION, true);
     const json = info.events.toArray().map(pointEventToJson);
-    expect(json.map(([, k]) => k['event_kind'])).toEqual(['accepting_request', 'rejecting_request', 'rejecting_request']);
+    expect(json.map(([, k]) => k['event_kind'])).toEqual([
+      'accepting_request',
+      'rejecting_request',
+      'rejecting_request',
+    ]);
     expect(json[0]).toEqual(['2026-05-18T10:00:00.000-00:00', { event_kind: 'accepting_request', p2p_peer_id: A }]);
   });
 });
@@ -117,7 +141,11 @@ describe('peer state machine (P2p_peer_state)', () => {
     expect(() => info.setAccepted(T0, pt, () => undefined)).toThrow(PoolError);
     info.setRunning(T0 + 1, pt, new FakeConn(A, pt), {});
     info.setDisconnected(T0 + 2);
-    expect(info.events.toArray().map((e) => e.kind)).toEqual(['Accepting_request', 'Connection_established', 'External_disconnection']);
+    expect(info.events.toArray().map((e) => e.kind)).toEqual([
+      'Accepting_request',
+      'Connection_established',
+      'External_disconnection',
+    ]);
     expect(info.lastSeen).toEqual({ value: pt, at: T0 + 2 });
     expect(() => info.setDisconnected(T0 + 3)).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION' }));
     const other = pool.registerPeer(B);

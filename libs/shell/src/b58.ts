@@ -3,7 +3,8 @@ import { b58checkDecode, b58checkEncode } from '@tezos-p2p/wire';
 import { CHAIN_ID_SIZE, HASH_SIZE } from './bounds.js';
 
 /** The hashes a shell message can name, with their Base58Check prefixes (`Base58.Prefix`). */
-export type B58Kind = 'chainId' | 'block' | 'operation' | 'operationList' | 'operationListList' | 'protocol' | 'context';
+export type B58Kind =
+  'chainId' | 'block' | 'operation' | 'operationList' | 'operationListList' | 'protocol' | 'context';
 
 export interface B58Prefix {
   readonly prefix: Uint8Array;
@@ -12,7 +13,8 @@ export interface B58Prefix {
   readonly starts: string;
 }
 
-const p = (bytes: number[], size: number, starts: string): B58Prefix => Object.freeze({ prefix: Uint8Array.from(bytes), size, starts });
+const p = (bytes: number[], size: number, starts: string): B58Prefix =>
+  Object.freeze({ prefix: Uint8Array.from(bytes), size, starts });
 
 // The prefix bytes are Octez's octal-looking OCaml escapes, which are decimal: "\001\052" = [1, 52].
 export const B58_PREFIXES: Readonly<Record<B58Kind, B58Prefix>> = Object.freeze({
@@ -34,7 +36,9 @@ export class HashFormatError extends CodedError<'INVALID_HASH'> {
 export function toB58Check(kind: B58Kind, bytes: Uint8Array): string {
   const { prefix, size } = B58_PREFIXES[kind];
   if (!(bytes instanceof Uint8Array) || bytes.length !== size) {
-    throw new HashFormatError(`${kind}: expected ${size} bytes, got ${bytes instanceof Uint8Array ? bytes.length : typeof bytes}`);
+    throw new HashFormatError(
+      `${kind}: expected ${size} bytes, got ${bytes instanceof Uint8Array ? bytes.length : typeof bytes}`,
+    );
   }
   return b58checkEncode(prefix, bytes);
 }

@@ -21,7 +21,10 @@ export const shellHeaderEncoding: Encoding<ShellHeader> = obj(
 );
 
 /** `Block_header.encoding`: the shell header, then protocol data up to the end of the enclosing region. */
-export const blockHeaderEncoding: Encoding<BlockHeader> = obj({ shell: shellHeaderEncoding, protocolData: Variable.bytes }, 'block_header');
+export const blockHeaderEncoding: Encoding<BlockHeader> = obj(
+  { shell: shellHeaderEncoding, protocolData: Variable.bytes },
+  'block_header',
+);
 
 /** `Block_header.bounded_encoding ~max_size`. */
 export function boundedBlockHeaderEncoding(maxSize: number): Encoding<BlockHeader> {

@@ -32,14 +32,19 @@ export function shellMessageCases(b: ShellBounds): readonly ShellMessageCase[] {
   const locator = blockLocatorEncoding(b.blockHeaderMaxSize, b.blockLocatorMaxLength);
   const chain = obj({ chainId: chainIdEncoding });
   const request = <T>(e: Encoding<T>) => obj({ hashes: list(e, { maxLength: GET_REQUEST_MAX_LENGTH }) });
-  const cases: ShellMessageCase<any>[] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const cases: ShellMessageCase<any>[] = [
     shellCase('Get_current_branch', chain),
     shellCase('Current_branch', obj({ chainId: chainIdEncoding, locator })),
     shellCase('Deactivate', chain),
     shellCase('Get_current_head', chain),
     shellCase(
       'Current_head',
-      obj({ chainId: chainIdEncoding, header: dynamicSize(header), mempool: boundedMempoolEncoding(b.mempoolMaxOperations) }),
+      obj({
+        chainId: chainIdEncoding,
+        header: dynamicSize(header),
+        mempool: boundedMempoolEncoding(b.mempoolMaxOperations),
+      }),
     ),
     shellCase('Get_block_headers', request(blockHashEncoding)),
     shellCase('Block_header', obj({ header })),
@@ -49,7 +54,9 @@ export function shellMessageCases(b: ShellBounds): readonly ShellMessageCase[] {
     shellCase('Protocol', obj({ protocol: boundedProtocolEncoding(b.protocolMaxSize) })),
     shellCase(
       'Get_operations_for_blocks',
-      obj({ blocks: list(obj({ hash: blockHashEncoding, validationPass: int8 }), { maxLength: GET_REQUEST_MAX_LENGTH }) }),
+      obj({
+        blocks: list(obj({ hash: blockHashEncoding, validationPass: int8 }), { maxLength: GET_REQUEST_MAX_LENGTH }),
+      }),
     ),
     shellCase(
       'Operations_for_blocks',

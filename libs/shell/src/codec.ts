@@ -18,7 +18,10 @@ export interface ShellCodec {
   encode(msg: ShellMessage): RawAppMessage;
 }
 
-const inject = (kind: ShellMessageKind) => (p: object): ShellMessage => ({ kind, ...p }) as ShellMessage;
+const inject =
+  (kind: ShellMessageKind) =>
+  (p: object): ShellMessage =>
+    ({ kind, ...p }) as ShellMessage;
 
 export function createShellCodec(bounds: ShellBounds = DEFAULT_SHELL_BOUNDS): ShellCodec {
   const cases = shellMessageCases(bounds);
@@ -41,15 +44,13 @@ export function createShellCodec(bounds: ShellBounds = DEFAULT_SHELL_BOUNDS): Sh
     'shell_message',
   );
 
-  const appMessages = cases.map(
-    (c): AppMessageEncoding<ShellMessage, object> => ({
-      tag: c.tag,
-      title: c.kind,
-      encoding: c.encoding as Encoding<object>,
-      wrap: inject(c.kind),
-      unwrap: (m) => (m.kind === c.kind ? m : undefined),
-    }),
-  );
+  const appMessages = cases.map((c): AppMessageEncoding<ShellMessage, object> => ({
+    tag: c.tag,
+    title: c.kind,
+    encoding: c.encoding as Encoding<object>,
+    wrap: inject(c.kind),
+    unwrap: (m) => (m.kind === c.kind ? m : undefined),
+  }));
 
   return Object.freeze({
     bounds,
@@ -58,7 +59,12 @@ export function createShellCodec(bounds: ShellBounds = DEFAULT_SHELL_BOUNDS): Sh
     appMessages: Object.freeze(appMessages),
     decode(tag: number, payload: Uint8Array): ShellMessage {
       const c = byTag.get(tag);
-      if (c === undefined) throw new DecodeError('UNEXPECTED_TAG', 0, `shell message: tag 0x${tag.toString(16).padStart(4, '0')} is not defined`);
+      if (c === undefined)
+        throw new DecodeError(
+          'UNEXPECTED_TAG',
+          0,
+          `shell message: tag 0x${tag.toString(16).padStart(4, '0')} is not defined`,
+        );
       try {
         return inject(c.kind)(decode(c.encoding as Encoding<object>, payload));
       } catch (e) {

@@ -3,7 +3,15 @@ import { toB58Check } from './b58.js';
 import { pathSteps } from './merkle-path.js';
 import { protocolTimestampToJson } from './timestamp.js';
 import type {
-  BlockHeader, BlockLocator, Mempool, Operation, OperationListPath, OperationsForBlockKey, Protocol, ProtocolText, ShellMessage,
+  BlockHeader,
+  BlockLocator,
+  Mempool,
+  Operation,
+  OperationListPath,
+  OperationsForBlockKey,
+  Protocol,
+  ProtocolText,
+  ShellMessage,
 } from './types.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -86,7 +94,11 @@ export function shellMessageToJson(msg: ShellMessage): JsonObject {
     case 'Get_current_head':
       return { get_current_head: chain(msg.chainId) };
     case 'Current_head':
-      return { chain_id: chain(msg.chainId), current_block_header: blockHeaderToJson(msg.header), current_mempool: mempoolToJson(msg.mempool) };
+      return {
+        chain_id: chain(msg.chainId),
+        current_block_header: blockHeaderToJson(msg.header),
+        current_mempool: mempoolToJson(msg.mempool),
+      };
     case 'Get_block_headers':
       return { get_block_headers: msg.hashes.map(block) };
     case 'Block_header':
@@ -114,10 +126,18 @@ export function shellMessageToJson(msg: ShellMessage): JsonObject {
     case 'Get_protocol_branch':
       return { get_protocol_branch: { chain: chain(msg.chainId), proto_level: msg.protoLevel } };
     case 'Protocol_branch':
-      return { protocol_branch: { chain: chain(msg.chainId), proto_level: msg.protoLevel, locator: blockLocatorToJson(msg.locator) } };
+      return {
+        protocol_branch: {
+          chain: chain(msg.chainId),
+          proto_level: msg.protoLevel,
+          locator: blockLocatorToJson(msg.locator),
+        },
+      };
     case 'Get_predecessor_header':
       return { get_predecessor_header: { block: block(msg.block), offset: msg.offset } };
     case 'Predecessor_header':
-      return { predecessor_header: { block: block(msg.block), offset: msg.offset, header: blockHeaderToJson(msg.header) } };
+      return {
+        predecessor_header: { block: block(msg.block), offset: msg.offset, header: blockHeaderToJson(msg.header) },
+      };
   }
 }

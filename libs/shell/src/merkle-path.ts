@@ -17,8 +17,9 @@ export type PathStep = { readonly side: 'Left' | 'Right'; readonly hash: Operati
  */
 export function pathSteps(path: OperationListPath): PathStep[] {
   const steps: PathStep[] = [];
-  for (let p = path; ; ) {
-    if (p === null || typeof p !== 'object') throw new EncodeError('NO_CASE_MATCHED', 'operation list path: not a path');
+  for (let p = path; ;) {
+    if (p === null || typeof p !== 'object')
+      throw new EncodeError('NO_CASE_MATCHED', 'operation list path: not a path');
     if (p.kind === 'Op') return steps;
     if (p.kind === 'Left') {
       steps.push({ side: 'Left', hash: p.right });
@@ -26,7 +27,11 @@ export function pathSteps(path: OperationListPath): PathStep[] {
     } else if (p.kind === 'Right') {
       steps.push({ side: 'Right', hash: p.left });
       p = p.path;
-    } else throw new EncodeError('NO_CASE_MATCHED', `operation list path: unknown kind ${String((p as { kind: unknown }).kind)}`);
+    } else
+      throw new EncodeError(
+        'NO_CASE_MATCHED',
+        `operation list path: unknown kind ${String((p as { kind: unknown }).kind)}`,
+      );
   }
 }
 
@@ -83,5 +88,7 @@ export const operationListPathEncoding: Encoding<OperationListPath> = {
 
 /** `bounded_path_encoding ?max_length:max_pass`: at most `merklePathMaxSize(maxPass)` bytes. */
 export function boundedOperationListPathEncoding(maxPass: number | undefined): Encoding<OperationListPath> {
-  return maxPass === undefined ? operationListPathEncoding : checkSize(merklePathMaxSize(maxPass), operationListPathEncoding);
+  return maxPass === undefined
+    ? operationListPathEncoding
+    : checkSize(merklePathMaxSize(maxPass), operationListPathEncoding);
 }

@@ -4,7 +4,10 @@ import { boundedOperationListPathEncoding } from './merkle-path.js';
 import type { Operation, OperationListPath } from './types.js';
 
 /** `Operation.encoding`: the branch, then the protocol data up to the end of the enclosing region. */
-export const operationEncoding: Encoding<Operation> = obj({ branch: blockHashEncoding, data: Variable.bytes }, 'operation');
+export const operationEncoding: Encoding<Operation> = obj(
+  { branch: blockHashEncoding, data: Variable.bytes },
+  'operation',
+);
 
 /** `Operation.bounded_encoding ?max_size`. */
 export function boundedOperationEncoding(maxSize: number | undefined): Encoding<Operation> {

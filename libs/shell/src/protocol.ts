@@ -1,4 +1,15 @@
-import { EncodeError, type Encoding, VARIABLE, checkSize, conv, dynamicSize, list, obj, optional, uint16 } from '@tezos-p2p/encoding';
+import {
+  EncodeError,
+  type Encoding,
+  VARIABLE,
+  checkSize,
+  conv,
+  dynamicSize,
+  list,
+  obj,
+  optional,
+  uint16,
+} from '@tezos-p2p/encoding';
 import type { Protocol, ProtocolComponent, ProtocolText } from './types.js';
 
 /** The last `Protocol.env_version` the current Octez source defines (V17); others fail to decode there. */

@@ -24,7 +24,9 @@ export const SHELL_MESSAGE_TAGS: Readonly<Record<ShellMessageKind, number>> = Ob
 });
 
 /** Every kind, in tag order. */
-export const SHELL_MESSAGE_KINDS: readonly ShellMessageKind[] = Object.freeze(Object.keys(SHELL_MESSAGE_TAGS) as ShellMessageKind[]);
+export const SHELL_MESSAGE_KINDS: readonly ShellMessageKind[] = Object.freeze(
+  Object.keys(SHELL_MESSAGE_TAGS) as ShellMessageKind[],
+);
 
 const kindByTag = new Map<number, ShellMessageKind>(SHELL_MESSAGE_KINDS.map((k) => [SHELL_MESSAGE_TAGS[k], k]));
 

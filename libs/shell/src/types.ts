@@ -109,7 +109,12 @@ export type ShellMessage =
   | { readonly kind: 'Current_branch'; readonly chainId: ChainId; readonly locator: BlockLocator }
   | { readonly kind: 'Deactivate'; readonly chainId: ChainId }
   | { readonly kind: 'Get_current_head'; readonly chainId: ChainId }
-  | { readonly kind: 'Current_head'; readonly chainId: ChainId; readonly header: BlockHeader; readonly mempool: Mempool }
+  | {
+      readonly kind: 'Current_head';
+      readonly chainId: ChainId;
+      readonly header: BlockHeader;
+      readonly mempool: Mempool;
+    }
   | { readonly kind: 'Get_block_headers'; readonly hashes: readonly BlockHash[] }
   | { readonly kind: 'Block_header'; readonly header: BlockHeader }
   | { readonly kind: 'Get_operations'; readonly hashes: readonly OperationHash[] }
@@ -127,9 +132,19 @@ export type ShellMessage =
   | { readonly kind: 'Get_checkpoint'; readonly chainId: ChainId }
   | { readonly kind: 'Checkpoint'; readonly chainId: ChainId; readonly header: BlockHeader }
   | { readonly kind: 'Get_protocol_branch'; readonly chainId: ChainId; readonly protoLevel: number }
-  | { readonly kind: 'Protocol_branch'; readonly chainId: ChainId; readonly protoLevel: number; readonly locator: BlockLocator }
+  | {
+      readonly kind: 'Protocol_branch';
+      readonly chainId: ChainId;
+      readonly protoLevel: number;
+      readonly locator: BlockLocator;
+    }
   | { readonly kind: 'Get_predecessor_header'; readonly block: BlockHash; readonly offset: number }
-  | { readonly kind: 'Predecessor_header'; readonly block: BlockHash; readonly offset: number; readonly header: BlockHeader };
+  | {
+      readonly kind: 'Predecessor_header';
+      readonly block: BlockHash;
+      readonly offset: number;
+      readonly header: BlockHeader;
+    };
 
 export type ShellMessageKind = ShellMessage['kind'];
 

@@ -2,8 +2,20 @@ import { decode, encode, int64 } from '@tezos-p2p/encoding';
 import { type RawAppMessage, p2pMessageEncoding, rawAppMessages } from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
 import {
-  type BlockHeader, type ShellMessage, type ShellMessageOf, DEFAULT_SHELL_BOUNDS, blockHeaderEncoding, createShellCodec, decodeShellMessage, encodeShellMessage, merkleDepth,
-  merklePathMaxSize, mempoolMaxSize, shellAppMessages, shellMessageEncoding, shellMessageKindOfTag,
+  type BlockHeader,
+  type ShellMessage,
+  type ShellMessageOf,
+  DEFAULT_SHELL_BOUNDS,
+  blockHeaderEncoding,
+  createShellCodec,
+  decodeShellMessage,
+  encodeShellMessage,
+  merkleDepth,
+  merklePathMaxSize,
+  mempoolMaxSize,
+  shellAppMessages,
+  shellMessageEncoding,
+  shellMessageKindOfTag,
 } from '../src/index.js';
 import { bytesOf, cat, expectDecodeError, expectEncodeError, pathOf, u30 } from './helpers.js';
 
@@ -14,7 +26,16 @@ const hashes = (n: number): Uint8Array => cat(...Array.from({ length: n }, (_, i
 /** A header with no fitness: 114 bytes of shell header, then `protocolData`. */
 function header(protocolData: Uint8Array): BlockHeader {
   return {
-    shell: { level: 1, protoLevel: 0, predecessor: h(1), timestamp: 0n, validationPasses: 4, operationsHash: h(2), fitness: [], context: h(3) },
+    shell: {
+      level: 1,
+      protoLevel: 0,
+      predecessor: h(1),
+      timestamp: 0n,
+      validationPasses: 4,
+      operationsHash: h(2),
+      fitness: [],
+      context: h(3),
+    },
     protocolData,
   };
 }
@@ -61,7 +82,11 @@ describe('requests hold at most 10 keys', () => {
     expectEncodeError(() => encodeShellMessage({ kind: 'Get_operations', hashes: eleven }), 'LIST_TOO_LONG');
     expectEncodeError(() => encodeShellMessage({ kind: 'Get_protocols', hashes: eleven }), 'LIST_TOO_LONG');
     expectEncodeError(
-      () => encodeShellMessage({ kind: 'Get_operations_for_blocks', blocks: eleven.map((hash) => ({ hash, validationPass: 0 })) }),
+      () =>
+        encodeShellMessage({
+          kind: 'Get_operations_for_blocks',
+          blocks: eleven.map((hash) => ({ hash, validationPass: 0 })),
+        }),
       'LIST_TOO_LONG',
     );
   });
@@ -73,7 +98,9 @@ describe('block locator: at most 1000 history hashes', () => {
     return cat(chain, u30(head.length), head, hashes(n));
   };
   it('1000 decode, 1001 are LIST_TOO_LONG (Current_branch and Protocol_branch)', () => {
-    expect((decodeShellMessage(0x11, branch(1000)) as ShellMessageOf<'Current_branch'>).locator.history).toHaveLength(1000);
+    expect((decodeShellMessage(0x11, branch(1000)) as ShellMessageOf<'Current_branch'>).locator.history).toHaveLength(
+      1000,
+    );
     expectDecodeError(() => decodeShellMessage(0x11, branch(1001)), 'LIST_TOO_LONG');
     const protoBranch = (n: number) => cat(chain, [3], branch(n).subarray(4));
     expect(() => decodeShellMessage(0x81, protoBranch(1000))).not.toThrow();
@@ -99,8 +126,14 @@ describe('block header: at most 8 MiB', () => {
     expectDecodeError(() => decodeShellMessage(0x91, cat(h(0), [0, 0, 0, 1], tooBig)), 'SIZE_LIMIT_EXCEEDED');
     const emptyMempool = cat(u30(0), u30(4), u30(0));
     expect(() => decodeShellMessage(0x14, cat(chain, u30(ok.length), ok, emptyMempool))).not.toThrow();
-    expectDecodeError(() => decodeShellMessage(0x14, cat(chain, u30(tooBig.length), tooBig, emptyMempool)), 'SIZE_LIMIT_EXCEEDED');
-    expectEncodeError(() => encodeShellMessage({ kind: 'Block_header', header: header(bytesOf(max - 113)) }), 'SIZE_LIMIT_EXCEEDED');
+    expectDecodeError(
+      () => decodeShellMessage(0x14, cat(chain, u30(tooBig.length), tooBig, emptyMempool)),
+      'SIZE_LIMIT_EXCEEDED',
+    );
+    expectEncodeError(
+      () => encodeShellMessage({ kind: 'Block_header', header: header(bytesOf(max - 113)) }),
+      'SIZE_LIMIT_EXCEEDED',
+    );
   });
 });
 
@@ -114,7 +147,13 @@ describe('mempool: Octez bounds it to 8 + 32 × 4000 bytes', () => {
     expect(() => decodeShellMessage(0x14, currentHead(3999))).not.toThrow();
     expectDecodeError(() => decodeShellMessage(0x14, currentHead(4000)), 'SIZE_LIMIT_EXCEEDED');
     expectEncodeError(
-      () => encodeShellMessage({ kind: 'Current_head', chainId: chain, header: header(bytesOf(0)), mempool: { knownValid: Array(4000).fill(h(0)), pending: [] } }),
+      () =>
+        encodeShellMessage({
+          kind: 'Current_head',
+          chainId: chain,
+          header: header(bytesOf(0)),
+          mempool: { knownValid: Array(4000).fill(h(0)), pending: [] },
+        }),
       'SIZE_LIMIT_EXCEEDED',
     );
   });
@@ -127,28 +166,60 @@ describe('operations', () => {
     expectDecodeError(() => decodeShellMessage(0x31, bytesOf(max + 1)), 'SIZE_LIMIT_EXCEEDED');
   });
 
-  const opsForBlock = (path: Uint8Array, ops: Uint8Array[]) => cat(h(9), [2], path, ...ops.map((o) => cat(u30(o.length), o)));
+  const opsForBlock = (path: Uint8Array, ops: Uint8Array[]) =>
+    cat(h(9), [2], path, ...ops.map((o) => cat(u30(o.length), o)));
   const op = (n: number) => bytesOf(n, 1);
 
   it('each operation of Operations_for_blocks is at most 128 KiB', () => {
     expect(() => decodeShellMessage(0x61, opsForBlock(Uint8Array.of(0), [op(max)]))).not.toThrow();
-    expectDecodeError(() => decodeShellMessage(0x61, opsForBlock(Uint8Array.of(0), [op(max + 1)])), 'SIZE_LIMIT_EXCEEDED');
+    expectDecodeError(
+      () => decodeShellMessage(0x61, opsForBlock(Uint8Array.of(0), [op(max + 1)])),
+      'SIZE_LIMIT_EXCEEDED',
+    );
   });
 
   it('the operation list is at most 1 MiB, prefixes included', () => {
     // 8 × (4 + 131068) = 1 MiB exactly.
-    expect(() => decodeShellMessage(0x61, opsForBlock(Uint8Array.of(0), Array.from({ length: 8 }, () => op(max - 4))))).not.toThrow();
-    expectDecodeError(() => decodeShellMessage(0x61, opsForBlock(Uint8Array.of(0), [...Array.from({ length: 8 }, () => op(max - 4)), op(32)])), 'SIZE_LIMIT_EXCEEDED');
+    expect(() =>
+      decodeShellMessage(
+        0x61,
+        opsForBlock(
+          Uint8Array.of(0),
+          Array.from({ length: 8 }, () => op(max - 4)),
+        ),
+      ),
+    ).not.toThrow();
+    expectDecodeError(
+      () =>
+        decodeShellMessage(
+          0x61,
+          opsForBlock(Uint8Array.of(0), [...Array.from({ length: 8 }, () => op(max - 4)), op(32)]),
+        ),
+      'SIZE_LIMIT_EXCEEDED',
+    );
   });
 
   it('the Merkle path is at most 100 bytes: depth 3 for 8 validation passes', () => {
     const rights = (depth: number) => cat(...Array.from({ length: depth }, (_, i) => cat([0x0f], h(i))), [0]);
     expect(rights(3).length).toBe(100);
     const m = decodeShellMessage(0x61, opsForBlock(rights(3), []));
-    expect(m).toMatchObject({ kind: 'Operations_for_blocks', path: { kind: 'Right', path: { kind: 'Right', path: { kind: 'Right', path: { kind: 'Op' } } } } });
+    expect(m).toMatchObject({
+      kind: 'Operations_for_blocks',
+      path: { kind: 'Right', path: { kind: 'Right', path: { kind: 'Right', path: { kind: 'Op' } } } },
+    });
     expectDecodeError(() => decodeShellMessage(0x61, opsForBlock(rights(4), [])), 'SIZE_LIMIT_EXCEEDED');
     const deep = pathOf(Array.from({ length: 4 }, (_, i) => ({ side: 'Left' as const, hash: h(i) })));
-    expectEncodeError(() => encodeShellMessage({ kind: 'Operations_for_blocks', hash: h(0), validationPass: 0, path: deep, operations: [] }), 'SIZE_LIMIT_EXCEEDED');
+    expectEncodeError(
+      () =>
+        encodeShellMessage({
+          kind: 'Operations_for_blocks',
+          hash: h(0),
+          validationPass: 0,
+          path: deep,
+          operations: [],
+        }),
+      'SIZE_LIMIT_EXCEEDED',
+    );
   });
 
   it('Left siblings come after the inner path, innermost first', () => {
@@ -157,7 +228,13 @@ describe('operations', () => {
       { side: 'Right', hash: h(0xb) },
       { side: 'Left', hash: h(0xc) },
     ]);
-    const { payload } = encodeShellMessage({ kind: 'Operations_for_blocks', hash: h(0), validationPass: 1, path, operations: [] });
+    const { payload } = encodeShellMessage({
+      kind: 'Operations_for_blocks',
+      hash: h(0),
+      validationPass: 1,
+      path,
+      operations: [],
+    });
     expect(payload.subarray(33)).toEqual(cat([0xf0, 0x0f], h(0xb), [0xf0, 0x00], h(0xc), h(0xa)));
     expect(decodeShellMessage(0x61, payload)).toMatchObject({ path });
   });
@@ -187,9 +264,15 @@ describe('protocol', () => {
   });
 
   it('environment versions 0..17 only, as the current Octez source', () => {
-    expect(decodeShellMessage(0x41, protocol(17))).toEqual({ kind: 'Protocol', protocol: { expectedEnvVersion: 17, components: [] } });
+    expect(decodeShellMessage(0x41, protocol(17))).toEqual({
+      kind: 'Protocol',
+      protocol: { expectedEnvVersion: 17, components: [] },
+    });
     expectDecodeError(() => decodeShellMessage(0x41, protocol(18)), 'INVALID_VALUE');
-    expectEncodeError(() => encodeShellMessage({ kind: 'Protocol', protocol: { expectedEnvVersion: 18, components: [] } }), 'INVALID_VALUE');
+    expectEncodeError(
+      () => encodeShellMessage({ kind: 'Protocol', protocol: { expectedEnvVersion: 18, components: [] } }),
+      'INVALID_VALUE',
+    );
   });
 
   it('texts that are not UTF-8 are kept as bytes, so they re-encode exactly; a BOM is kept', () => {
@@ -197,10 +280,17 @@ describe('protocol', () => {
     const bom = Uint8Array.of(0xef, 0xbb, 0xbf, 0x78);
     const payload = protocol(3, cat(u30(2), latin1, [0xff], u30(4), bom, u30(1), [0x7a]));
     const m = decodeShellMessage(0x41, payload);
-    expect(m).toEqual({ kind: 'Protocol', protocol: { expectedEnvVersion: 3, components: [{ name: latin1, interface: '\ufeffx', implementation: 'z' }] } });
+    expect(m).toEqual({
+      kind: 'Protocol',
+      protocol: { expectedEnvVersion: 3, components: [{ name: latin1, interface: '\ufeffx', implementation: 'z' }] },
+    });
     expect(encodeShellMessage(m).payload).toEqual(payload);
     expectEncodeError(
-      () => encodeShellMessage({ kind: 'Protocol', protocol: { expectedEnvVersion: 0, components: [{ name: '\ud800', implementation: '' }] } }),
+      () =>
+        encodeShellMessage({
+          kind: 'Protocol',
+          protocol: { expectedEnvVersion: 0, components: [{ name: '\ud800', implementation: '' }] },
+        }),
       'INVALID_VALUE',
     );
   });
@@ -217,7 +307,10 @@ describe('tags', () => {
     expectDecodeError(() => decode(p2p, Uint8Array.of(0, 0, 0, 3, 0x00, 0x15, 0x00)), 'UNEXPECTED_TAG');
     // A relay that keeps unknown application tags raw instead.
     const relay = p2pMessageEncoding<ShellMessage | RawAppMessage>({ app: shellAppMessages, opaque: rawAppMessages });
-    expect(decode(relay, Uint8Array.of(0, 0, 0, 3, 0x00, 0x15, 0x00))).toEqual({ kind: 'Message', message: { tag: 0x15, payload: Uint8Array.of(0) } });
+    expect(decode(relay, Uint8Array.of(0, 0, 0, 3, 0x00, 0x15, 0x00))).toEqual({
+      kind: 'Message',
+      message: { tag: 0x15, payload: Uint8Array.of(0) },
+    });
   });
 
   it('trailing bytes after a payload are EXTRA_BYTES', () => {
@@ -227,17 +320,26 @@ describe('tags', () => {
 
   it('an unknown kind cannot be encoded', () => {
     expectEncodeError(() => encodeShellMessage({ kind: 'Nope' } as unknown as ShellMessage), 'NO_CASE_MATCHED');
-    expectEncodeError(() => encode(shellMessageEncoding, { kind: 'Nope' } as unknown as ShellMessage), 'NO_CASE_MATCHED');
+    expectEncodeError(
+      () => encode(shellMessageEncoding, { kind: 'Nope' } as unknown as ShellMessage),
+      'NO_CASE_MATCHED',
+    );
   });
 
   it('Get_current_branch for mainnet is 00000006 0010 7a06a770 (spec vector)', () => {
     const p2p = p2pMessageEncoding<ShellMessage>({ app: shellAppMessages });
-    const bytes = encode(p2p, { kind: 'Message', message: { kind: 'Get_current_branch', chainId: Uint8Array.of(0x7a, 0x06, 0xa7, 0x70) } });
+    const bytes = encode(p2p, {
+      kind: 'Message',
+      message: { kind: 'Get_current_branch', chainId: Uint8Array.of(0x7a, 0x06, 0xa7, 0x70) },
+    });
     expect(Buffer.from(bytes).toString('hex')).toBe('0000000600107a06a770');
   });
 
   it('timestamps are int64 on the wire', () => {
-    const m: ShellMessage = { kind: 'Block_header', header: { ...header(bytesOf(0)), shell: { ...header(bytesOf(0)).shell, timestamp: -1n } } };
+    const m: ShellMessage = {
+      kind: 'Block_header',
+      header: { ...header(bytesOf(0)), shell: { ...header(bytesOf(0)).shell, timestamp: -1n } },
+    };
     const { payload } = encodeShellMessage(m);
     expect(payload.subarray(37, 45)).toEqual(encode(int64, -1n));
   });

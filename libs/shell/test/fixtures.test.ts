@@ -7,7 +7,13 @@ import { readFixtureBytes, readFixtureJson, readFixtureJsonLines, readFixtureTex
 import { type P2pMessage, p2pMessageEncoding } from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
 import {
-  type ShellMessage, type ShellMessageOf, SHELL_MESSAGE_TAGS, decodeShellMessage, encodeShellMessage, shellAppMessages, shellMessageToJson,
+  type ShellMessage,
+  type ShellMessageOf,
+  SHELL_MESSAGE_TAGS,
+  decodeShellMessage,
+  encodeShellMessage,
+  shellAppMessages,
+  shellMessageToJson,
   toB58Check,
 } from '../src/index.js';
 
@@ -55,7 +61,10 @@ describe('tezedge/resources: mainnet message bodies (no size, no tag)', () => {
   }
 
   it('the requests name the mainnet chain (NetXdQprcVkpaWU)', () => {
-    for (const [file, kind] of [['get-current-branch', 'Get_current_branch'], ['get-current-head', 'Get_current_head']] as const) {
+    for (const [file, kind] of [
+      ['get-current-branch', 'Get_current_branch'],
+      ['get-current-head', 'Get_current_head'],
+    ] as const) {
       const m = load(file, kind);
       expect(toHex(m.chainId)).toBe('7a06a770');
       expect(toB58Check('chainId', m.chainId)).toBe('NetXdQprcVkpaWU');
@@ -68,7 +77,9 @@ describe('tezedge/resources: mainnet message bodies (no size, no tag)', () => {
     expect(m.locator.currentHead.shell.fitness.map(toHex)).toEqual(['01', '00000000000bab9c']);
     expect(shellMessageToJson(m)).toMatchObject({
       chain_id: 'NetXdQprcVkpaWU',
-      current_branch: { current_head: { level: 1420188, proto: 8, timestamp: '2021-04-08T15:18:19Z', validation_pass: 4 } },
+      current_branch: {
+        current_head: { level: 1420188, proto: 8, timestamp: '2021-04-08T15:18:19Z', validation_pass: 4 },
+      },
     });
     expect(m.locator.history.length).toBeGreaterThan(100);
     expect(m.locator.history.length).toBeLessThanOrEqual(1000);
@@ -117,12 +128,20 @@ describe('tezedge/early_2019: a whole 2019 alphanet Current_branch (size and tag
     expect(toHex(msg.chainId)).toBe('8eceda2f');
     expect(msg.locator.currentHead.shell.level).toBe(198392);
     expect(msg.locator.history).toHaveLength(141);
-    expect(shellMessageToJson(msg)).toMatchObject({ chain_id: 'NetXgtSLGNJvNye', current_branch: { current_head: { timestamp: '2019-02-25T11:23:08Z' } } });
+    expect(shellMessageToJson(msg)).toMatchObject({
+      chain_id: 'NetXgtSLGNJvNye',
+      current_branch: { current_head: { timestamp: '2019-02-25T11:23:08Z' } },
+    });
   });
 });
 
 describe('tezedge-debugger ocaml_node_record: an OCaml node and a carthagenet peer', () => {
-  interface Rec { remote_addr: string; incoming: boolean; debugger_plaintext: string; debugger_kind: string }
+  interface Rec {
+    remote_addr: string;
+    incoming: boolean;
+    debugger_plaintext: string;
+    debugger_kind: string;
+  }
   const handshake = new Set(['connection_message', 'metadata_message', 'ack_message']);
 
   it('every application message, reassembled per direction and peer, round-trips; counts as recorded', () => {
@@ -135,7 +154,8 @@ describe('tezedge-debugger ocaml_node_record: an OCaml node and a carthagenet pe
       const reader = streams.get(key) ?? new FrameReader();
       streams.set(key, reader);
       reader.push(fromHex(r.debugger_plaintext));
-      for (let f = reader.next(); f; f = reader.next()) count(kinds, `${r.incoming ? 'received' : 'sent'} ${nameOf(roundTrip(f))}`);
+      for (let f = reader.next(); f; f = reader.next())
+        count(kinds, `${r.incoming ? 'received' : 'sent'} ${nameOf(roundTrip(f))}`);
     }
     for (const reader of streams.values()) expect(reader.buffered).toBe(0);
     expect(Object.fromEntries(kinds)).toEqual({
@@ -153,7 +173,10 @@ describe('tezedge-debugger ocaml_node_record: an OCaml node and a carthagenet pe
 });
 
 describe('derived/tezedge_carthagenet_2020: tezedge and a public carthagenet peer', () => {
-  interface Chunk { index: number | string; plaintext: string | null }
+  interface Chunk {
+    index: number | string;
+    plaintext: string | null;
+  }
   const d = readFixtureJson<{ sent: Chunk[]; received: Chunk[] }>('derived/tezedge_carthagenet_2020.json');
 
   it('the contiguous sent stream (chunks 3+) round-trips message by message', () => {
@@ -164,7 +187,12 @@ describe('derived/tezedge_carthagenet_2020: tezedge and a public carthagenet pee
       for (let f = reader.next(); f; f = reader.next()) count(kinds, nameOf(roundTrip(f)));
     }
     expect(reader.buffered).toBe(0);
-    expect(Object.fromEntries(kinds)).toEqual({ Get_current_branch: 1, Current_branch: 2, Get_block_headers: 76, Get_operations_for_blocks: 119 });
+    expect(Object.fromEntries(kinds)).toEqual({
+      Get_current_branch: 1,
+      Current_branch: 2,
+      Get_block_headers: 76,
+      Get_operations_for_blocks: 119,
+    });
   });
 
   it('received chunks that hold one whole message round-trip', () => {

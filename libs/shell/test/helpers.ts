@@ -2,7 +2,16 @@ import fc from 'fast-check';
 import { DecodeError, EncodeError } from '@tezos-p2p/encoding';
 import { expect } from 'vitest';
 import type {
-  BlockHeader, BlockLocator, Mempool, Operation, OperationListPath, Protocol, ProtocolComponent, ProtocolText, ShellMessage, ShellMessageKind,
+  BlockHeader,
+  BlockLocator,
+  Mempool,
+  Operation,
+  OperationListPath,
+  Protocol,
+  ProtocolComponent,
+  ProtocolText,
+  ShellMessage,
+  ShellMessageKind,
 } from '../src/index.js';
 
 export const bytesOf = (n: number, fill = 0): Uint8Array => new Uint8Array(n).fill(fill);
@@ -68,8 +77,14 @@ export const blockHeader: fc.Arbitrary<BlockHeader> = fc.record({
   protocolData: fc.uint8Array({ maxLength: 120 }),
 });
 
-export const locator: fc.Arbitrary<BlockLocator> = fc.record({ currentHead: blockHeader, history: fc.array(hash, { maxLength: 30 }) });
-export const mempool: fc.Arbitrary<Mempool> = fc.record({ knownValid: fc.array(hash, { maxLength: 12 }), pending: fc.array(hash, { maxLength: 12 }) });
+export const locator: fc.Arbitrary<BlockLocator> = fc.record({
+  currentHead: blockHeader,
+  history: fc.array(hash, { maxLength: 30 }),
+});
+export const mempool: fc.Arbitrary<Mempool> = fc.record({
+  knownValid: fc.array(hash, { maxLength: 12 }),
+  pending: fc.array(hash, { maxLength: 12 }),
+});
 export const operation: fc.Arbitrary<Operation> = fc.record({ branch: hash, data: fc.uint8Array({ maxLength: 150 }) });
 
 /** Text, or bytes that are certainly not UTF-8 (0xff never occurs in UTF-8), as the decoder returns them. */
@@ -130,8 +145,17 @@ export const messageArbitraries: Record<ShellMessageKind, fc.Arbitrary<ShellMess
   Checkpoint: fc.record({ kind: fc.constant('Checkpoint' as const), chainId, header: blockHeader }),
   Get_protocol_branch: fc.record({ kind: fc.constant('Get_protocol_branch' as const), chainId, protoLevel: uint8 }),
   Protocol_branch: fc.record({ kind: fc.constant('Protocol_branch' as const), chainId, protoLevel: uint8, locator }),
-  Get_predecessor_header: fc.record({ kind: fc.constant('Get_predecessor_header' as const), block: hash, offset: int32 }),
-  Predecessor_header: fc.record({ kind: fc.constant('Predecessor_header' as const), block: hash, offset: int32, header: blockHeader }),
+  Get_predecessor_header: fc.record({
+    kind: fc.constant('Get_predecessor_header' as const),
+    block: hash,
+    offset: int32,
+  }),
+  Predecessor_header: fc.record({
+    kind: fc.constant('Predecessor_header' as const),
+    block: hash,
+    offset: int32,
+    header: blockHeader,
+  }),
 };
 
 export const anyMessage: fc.Arbitrary<ShellMessage> = fc.oneof(...Object.values(messageArbitraries));

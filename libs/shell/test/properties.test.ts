@@ -3,7 +3,13 @@ import { DecodeError, decode, encode, sizeOf } from '@tezos-p2p/encoding';
 import { type RawAppMessage, p2pMessageEncoding, rawAppMessages } from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
 import {
-  type ShellMessage, SHELL_MESSAGE_KINDS, SHELL_MESSAGE_TAGS, decodeShellMessage, encodeShellMessage, shellAppMessages, shellMessageEncoding,
+  type ShellMessage,
+  SHELL_MESSAGE_KINDS,
+  SHELL_MESSAGE_TAGS,
+  decodeShellMessage,
+  encodeShellMessage,
+  shellAppMessages,
+  shellMessageEncoding,
   shellMessageToJson,
 } from '../src/index.js';
 import { anyMessage, messageArbitraries } from './helpers.js';
@@ -77,13 +83,18 @@ describe('with an opaque catch-all beside the shell cases', () => {
   it('shell tags decode typed, other application tags stay raw, and both re-encode', () => {
     const relay = p2pMessageEncoding<ShellMessage | RawAppMessage>({ app: shellAppMessages, opaque: rawAppMessages });
     fc.assert(
-      fc.property(anyMessage, fc.integer({ min: 0x10, max: 0xffff }), fc.uint8Array({ maxLength: 40 }), (m, tag, payload) => {
-        const shell = encode(relay, { kind: 'Message', message: m });
-        expect(decode(relay, shell)).toEqual({ kind: 'Message', message: m });
-        if (SHELL_MESSAGE_KINDS.some((k) => SHELL_MESSAGE_TAGS[k] === tag)) return;
-        const raw = encode(relay, { kind: 'Message', message: { tag, payload } });
-        expect(decode(relay, raw)).toEqual({ kind: 'Message', message: { tag, payload } });
-      }),
+      fc.property(
+        anyMessage,
+        fc.integer({ min: 0x10, max: 0xffff }),
+        fc.uint8Array({ maxLength: 40 }),
+        (m, tag, payload) => {
+          const shell = encode(relay, { kind: 'Message', message: m });
+          expect(decode(relay, shell)).toEqual({ kind: 'Message', message: m });
+          if (SHELL_MESSAGE_KINDS.some((k) => SHELL_MESSAGE_TAGS[k] === tag)) return;
+          const raw = encode(relay, { kind: 'Message', message: { tag, payload } });
+          expect(decode(relay, raw)).toEqual({ kind: 'Message', message: { tag, payload } });
+        },
+      ),
       { numRuns: 300 },
     );
   });

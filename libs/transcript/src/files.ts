@@ -44,5 +44,8 @@ export function listTranscriptFiles(dir: string): string[] {
   } catch (e) {
     throw new TranscriptError('TRANSCRIPT_IO', `cannot list ${dir}: ${(e as Error).message}`, { cause: e });
   }
-  return names.filter((n) => n.endsWith(TRANSCRIPT_EXTENSION)).sort().map((n) => join(dir, n));
+  return names
+    .filter((n) => n.endsWith(TRANSCRIPT_EXTENSION))
+    .sort()
+    .map((n) => join(dir, n));
 }

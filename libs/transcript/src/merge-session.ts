@@ -7,6 +7,8 @@ export function mergeSession(s: Session, partial: Partial<Session>): Session {
     ...merged,
     ...(s.local || partial.local ? { local: { ...s.local, ...partial.local } } : {}),
     ...(s.remote || partial.remote ? { remote: { ...s.remote, ...partial.remote } } : {}),
-    ...(s.provenance || partial.provenance ? { provenance: { ...s.provenance, ...partial.provenance } as NonNullable<Session['provenance']> } : {}),
+    ...(s.provenance || partial.provenance
+      ? { provenance: { ...s.provenance, ...partial.provenance } as NonNullable<Session['provenance']> }
+      : {}),
   };
 }

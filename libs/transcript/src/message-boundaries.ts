@@ -1,6 +1,12 @@
 import { shellMessageKindOfTag } from '@tezos-p2p/shell';
 
-const P2P_KINDS: Readonly<Record<number, string>> = { 0x01: 'Disconnect', 0x02: 'Bootstrap', 0x03: 'Advertise', 0x04: 'Swap_request', 0x05: 'Swap_ack' };
+const P2P_KINDS: Readonly<Record<number, string>> = {
+  0x01: 'Disconnect',
+  0x02: 'Bootstrap',
+  0x03: 'Advertise',
+  0x04: 'Swap_request',
+  0x05: 'Swap_ack',
+};
 
 /** The kind name of a P2P message tag: P2P's own, the shell's, or `app_0x…`. */
 export function kindOfTag(tag: number): string {

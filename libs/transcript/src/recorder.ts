@@ -28,7 +28,12 @@ const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 10
 
 function endpoint(frame: Uint8Array, extra: Partial<Endpoint>): Endpoint {
   const m = decodeConnectionMessageFrame(frame);
-  return { peerId: peerIdOf(getCryptoBackend(), m.publicKey), publicKey: m.publicKey, proofOfWorkStamp: m.proofOfWorkStamp, ...extra };
+  return {
+    peerId: peerIdOf(getCryptoBackend(), m.publicKey),
+    publicKey: m.publicKey,
+    proofOfWorkStamp: m.proofOfWorkStamp,
+    ...extra,
+  };
 }
 
 function ackKind(plain: Uint8Array): string {
@@ -52,22 +57,50 @@ export function transcriptRecorder(sink: TranscriptSink, opts: RecorderOptions =
   return {
     connectionMessages({ incoming, sent, received }) {
       const t = now();
-      const local = endpoint(sent, { implementation, ...(opts.localSecretKey ? { secretKey: Uint8Array.from(opts.localSecretKey) } : {}) });
+      const local = endpoint(sent, {
+        implementation,
+        ...(opts.localSecretKey ? { secretKey: Uint8Array.from(opts.localSecretKey) } : {}),
+      });
       sink.updateSession({
         localRole: incoming ? 'RESPONDER' : 'INITIATOR',
         chainName: decodeConnectionMessageFrame(sent).version.chainName,
         local,
         remote: endpoint(received, {}),
       });
-      sink.append({ direction: 'SENT', layer: 'CONNECTION_MESSAGE', wire: Uint8Array.from(sent), kind: 'connection_message', timeUs: t });
-      sink.append({ direction: 'RECEIVED', layer: 'CONNECTION_MESSAGE', wire: Uint8Array.from(received), kind: 'connection_message', timeUs: t });
+      sink.append({
+        direction: 'SENT',
+        layer: 'CONNECTION_MESSAGE',
+        wire: Uint8Array.from(sent),
+        kind: 'connection_message',
+        timeUs: t,
+      });
+      sink.append({
+        direction: 'RECEIVED',
+        layer: 'CONNECTION_MESSAGE',
+        wire: Uint8Array.from(received),
+        kind: 'connection_message',
+        timeUs: t,
+      });
     },
     keys({ channelKey, localNonce, remoteNonce }) {
-      sink.updateSession({ keys: { channelKey: Uint8Array.from(channelKey), localNonce: Uint8Array.from(localNonce), remoteNonce: Uint8Array.from(remoteNonce) } });
+      sink.updateSession({
+        keys: {
+          channelKey: Uint8Array.from(channelKey),
+          localNonce: Uint8Array.from(localNonce),
+          remoteNonce: Uint8Array.from(remoteNonce),
+        },
+      });
       sink.begin();
     },
     chunk({ direction, index, nonce, wire, plaintext }) {
-      const kind = plaintext === undefined ? 'undecipherable' : index === 0 ? 'metadata' : index === 1 ? ackKind(plaintext) : boundaries[direction].label(plaintext);
+      const kind =
+        plaintext === undefined
+          ? 'undecipherable'
+          : index === 0
+            ? 'metadata'
+            : index === 1
+              ? ackKind(plaintext)
+              : boundaries[direction].label(plaintext);
       sink.append({
         direction: direction === 'sent' ? 'SENT' : 'RECEIVED',
         layer: 'CHUNK',
@@ -120,6 +153,11 @@ export class MemoryTranscriptSink implements TranscriptSink {
   }
 
   transcript(): { formatVersion: 1; session: Session; records: TranscriptRecord[]; end?: SessionEnd } {
-    return { formatVersion: 1, session: this.session, records: [...this.records], ...(this.ended ? { end: this.ended } : {}) };
+    return {
+      formatVersion: 1,
+      session: this.session,
+      records: [...this.records],
+      ...(this.ended ? { end: this.ended } : {}),
+    };
   }
 }

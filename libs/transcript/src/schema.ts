@@ -12,6 +12,10 @@ export const SCHEMA_PATH = fileURLToPath(new URL('../../../conformance/schema/tr
 let types: { transcript: protobuf.Type } | undefined;
 
 export function transcriptType(): protobuf.Type {
-  types ??= { transcript: protobuf.parse(readFileSync(SCHEMA_PATH, 'utf8')).root.lookupType('tezos_p2p.conformance.v1.Transcript') };
+  types ??= {
+    transcript: protobuf
+      .parse(readFileSync(SCHEMA_PATH, 'utf8'))
+      .root.lookupType('tezos_p2p.conformance.v1.Transcript'),
+  };
   return types.transcript;
 }

@@ -8,7 +8,15 @@ export const FORMAT_VERSION = 1;
 export type Role = 'ROLE_UNKNOWN' | 'INITIATOR' | 'RESPONDER';
 export type Origin = 'ORIGIN_UNKNOWN' | 'REAL_CAPTURE' | 'SYNTHETIC' | 'DERIVED' | 'RECORDED';
 export type Direction = 'DIRECTION_UNKNOWN' | 'SENT' | 'RECEIVED';
-export type Layer = 'LAYER_UNKNOWN' | 'CONNECTION_MESSAGE' | 'CHUNK' | 'MESSAGE' | 'APP_PAYLOAD' | 'CONNECTION_MESSAGE_BODY' | 'ACK' | 'NETWORK_VERSION';
+export type Layer =
+  | 'LAYER_UNKNOWN'
+  | 'CONNECTION_MESSAGE'
+  | 'CHUNK'
+  | 'MESSAGE'
+  | 'APP_PAYLOAD'
+  | 'CONNECTION_MESSAGE_BODY'
+  | 'ACK'
+  | 'NETWORK_VERSION';
 
 export interface Endpoint {
   readonly peerId?: string;

@@ -2,10 +2,18 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TranscriptError} from '../src/index.js';
+import type { TranscriptError } from '../src/index.js';
 import {
-  type Transcript, type TranscriptRecord, TranscriptWriter, decodeTranscript, encodeRecords, encodeTranscript, listTranscriptFiles, readTranscriptFile,
-  transcriptToJson, writeTranscriptFile,
+  type Transcript,
+  type TranscriptRecord,
+  TranscriptWriter,
+  decodeTranscript,
+  encodeRecords,
+  encodeTranscript,
+  listTranscriptFiles,
+  readTranscriptFile,
+  transcriptToJson,
+  writeTranscriptFile,
 } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tzp2p-transcript-'));
@@ -31,9 +39,18 @@ const sample: Transcript = {
     provenance: { origin: 'RECORDED', source: 'test', recordedAt: '2026-11-22T00:00:00Z' },
     localRole: 'INITIATOR',
     chainName: 'TEZOS',
-    local: { peerId: 'idrFQwnkJCUoH8qPTvuUtTAx5ZtNZ1', publicKey: new Uint8Array(32).fill(1), address: '127.0.0.1:9732', implementation: 'tezos-p2p-ts' },
+    local: {
+      peerId: 'idrFQwnkJCUoH8qPTvuUtTAx5ZtNZ1',
+      publicKey: new Uint8Array(32).fill(1),
+      address: '127.0.0.1:9732',
+      implementation: 'tezos-p2p-ts',
+    },
     remote: { address: '127.0.0.2:9732' },
-    keys: { channelKey: new Uint8Array(32).fill(2), localNonce: new Uint8Array(24).fill(3), remoteNonce: new Uint8Array(24).fill(4) },
+    keys: {
+      channelKey: new Uint8Array(32).fill(2),
+      localNonce: new Uint8Array(24).fill(3),
+      remoteNonce: new Uint8Array(24).fill(4),
+    },
     notes: ['a note'],
   },
   records: [
@@ -68,12 +85,25 @@ describe('transcript codec', () => {
     const bad = (t: Partial<Transcript>) => () => decodeTranscript(encodeTranscript({ ...sample, ...t }), 'bad.tzt');
     expect(bad({ formatVersion: 2 })).toThrow(expect.objectContaining({ code: 'TRANSCRIPT_VERSION' }));
     expect(bad({ session: { ...sample.session, name: '' } })).toThrow(/session.name/);
-    expect(bad({ records: [{ direction: 'SENT', layer: 'CHUNK', wire: bytes(0, 1) }] })).toThrow(/bad.tzt: record 0: a chunk needs/);
+    expect(bad({ records: [{ direction: 'SENT', layer: 'CHUNK', wire: bytes(0, 1) }] })).toThrow(
+      /bad.tzt: record 0: a chunk needs/,
+    );
     expect(bad({ records: [{ ...chunk(0), nonce: bytes(1) }] })).toThrow(/24 bytes/);
-    expect(bad({ records: [{ direction: 'SENT', layer: 'APP_PAYLOAD', plaintext: bytes(1) }] })).toThrow(/application tag/);
-    expect(bad({ session: { ...sample.session, keys: { channelKey: bytes(1), localNonce: bytes(1), remoteNonce: bytes(1) } } })).toThrow(/32-byte channel key/);
-    expect(bad({ records: [{ direction: 'DIRECTION_UNKNOWN', layer: 'MESSAGE', plaintext: bytes(0, 0, 0, 0) }] })().records[0]!.direction).toBe('DIRECTION_UNKNOWN');
-    expect(() => decodeTranscript(bytes(0xff, 0xff, 0xff), 'junk')).toThrow(expect.objectContaining({ code: 'TRANSCRIPT_INVALID' }));
+    expect(bad({ records: [{ direction: 'SENT', layer: 'APP_PAYLOAD', plaintext: bytes(1) }] })).toThrow(
+      /application tag/,
+    );
+    expect(
+      bad({
+        session: { ...sample.session, keys: { channelKey: bytes(1), localNonce: bytes(1), remoteNonce: bytes(1) } },
+      }),
+    ).toThrow(/32-byte channel key/);
+    expect(
+      bad({ records: [{ direction: 'DIRECTION_UNKNOWN', layer: 'MESSAGE', plaintext: bytes(0, 0, 0, 0) }] })()
+        .records[0]!.direction,
+    ).toBe('DIRECTION_UNKNOWN');
+    expect(() => decodeTranscript(bytes(0xff, 0xff, 0xff), 'junk')).toThrow(
+      expect.objectContaining({ code: 'TRANSCRIPT_INVALID' }),
+    );
   });
 
   it('gives a JSON view with hex bytes', () => {
@@ -98,7 +128,11 @@ describe('transcript files', () => {
 describe('TranscriptWriter', () => {
   it('streams a session whose file decodes as one transcript: header once, records, end last', async () => {
     const path = join(dir, 'stream.tzt');
-    const w = new TranscriptWriter(path, { name: 'stream', provenance: { origin: 'RECORDED' }, localRole: 'RESPONDER' });
+    const w = new TranscriptWriter(path, {
+      name: 'stream',
+      provenance: { origin: 'RECORDED' },
+      localRole: 'RESPONDER',
+    });
     w.append(sample.records[0]!);
     w.updateSession({ remote: { address: '127.0.0.9:1' } });
     w.begin({ keys: sample.session.keys! });
@@ -108,7 +142,13 @@ describe('TranscriptWriter', () => {
     await w.end({ reason: 'twice' });
     const t = readTranscriptFile(path);
     expect(t.records).toEqual(sample.records);
-    expect(t.session).toEqual({ name: 'stream', provenance: { origin: 'RECORDED' }, localRole: 'RESPONDER', remote: { address: '127.0.0.9:1' }, keys: sample.session.keys });
+    expect(t.session).toEqual({
+      name: 'stream',
+      provenance: { origin: 'RECORDED' },
+      localRole: 'RESPONDER',
+      remote: { address: '127.0.0.9:1' },
+      keys: sample.session.keys,
+    });
     expect(t.end).toEqual({ reason: 'done' });
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
@@ -118,7 +158,12 @@ describe('TranscriptWriter', () => {
     const w = new TranscriptWriter(path, { name: 'early' });
     w.append(sample.records[0]!);
     await w.end({ reason: 'handshake failed', code: 'NOT_ENOUGH_PROOF_OF_WORK' });
-    expect(readTranscriptFile(path)).toEqual({ formatVersion: 1, session: { name: 'early' }, records: [sample.records[0]], end: { reason: 'handshake failed', code: 'NOT_ENOUGH_PROOF_OF_WORK' } });
+    expect(readTranscriptFile(path)).toEqual({
+      formatVersion: 1,
+      session: { name: 'early' },
+      records: [sample.records[0]],
+      end: { reason: 'handshake failed', code: 'NOT_ENOUGH_PROOF_OF_WORK' },
+    });
   });
 
   it('stops recording when the disk falls behind, and counts what it dropped', async () => {
@@ -136,7 +181,11 @@ describe('TranscriptWriter', () => {
 
   it('reports a write failure once and does not throw', async () => {
     const errors: TranscriptError[] = [];
-    const w = new TranscriptWriter(join(dir, 'no-such-dir', 'x.tzt'), { name: 'x' }, { onError: (e) => errors.push(e) });
+    const w = new TranscriptWriter(
+      join(dir, 'no-such-dir', 'x.tzt'),
+      { name: 'x' },
+      { onError: (e) => errors.push(e) },
+    );
     w.append(sample.records[0]!);
     await new Promise((r) => setTimeout(r, 50));
     await w.end({ reason: 'done' });

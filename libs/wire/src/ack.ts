@@ -16,13 +16,23 @@ export const NACK_MAX_POINTS = 100;
 
 const motiveEncoding: Encoding<NackMotive> = conv(int16, nackMotiveCode, nackMotiveFromCode, 'motive');
 
-const nackPayload = obj({ motive: motiveEncoding, potentialPeersToConnect: list(pointEncoding, { maxLength: NACK_MAX_POINTS }) }, 'nack');
+const nackPayload = obj(
+  { motive: motiveEncoding, potentialPeersToConnect: list(pointEncoding, { maxLength: NACK_MAX_POINTS }) },
+  'nack',
+);
 
 /** uint8 tag: 0x00 Ack, 0x01 Nack {int16 motive; list of points}, 0xff Nack_v_0. */
 export const ackEncoding: Encoding<Ack> = union<Ack>(
   'uint8',
   [
-    unionCase({ tag: 0x00, title: 'Ack', encoding: empty, match: (v: Ack) => v.kind === 'Ack', proj: () => undefined, inj: (): Ack => ({ kind: 'Ack' }) }),
+    unionCase({
+      tag: 0x00,
+      title: 'Ack',
+      encoding: empty,
+      match: (v: Ack) => v.kind === 'Ack',
+      proj: () => undefined,
+      inj: (): Ack => ({ kind: 'Ack' }),
+    }),
     unionCase({
       tag: 0x01,
       title: 'Nack',
@@ -34,7 +44,14 @@ export const ackEncoding: Encoding<Ack> = union<Ack>(
       },
       inj: (p: { motive: NackMotive; potentialPeersToConnect: Point[] }): Ack => ({ kind: 'Nack', ...p }),
     }),
-    unionCase({ tag: 0xff, title: 'Nack_v_0', encoding: empty, match: (v: Ack) => v.kind === 'Nack_v_0', proj: () => undefined, inj: (): Ack => ({ kind: 'Nack_v_0' }) }),
+    unionCase({
+      tag: 0xff,
+      title: 'Nack_v_0',
+      encoding: empty,
+      match: (v: Ack) => v.kind === 'Nack_v_0',
+      proj: () => undefined,
+      inj: (): Ack => ({ kind: 'Nack_v_0' }),
+    }),
   ],
   'ack',
 );

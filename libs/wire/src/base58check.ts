@@ -26,7 +26,11 @@ export function b58checkDecode(text: string, prefix: Uint8Array, payloadLength: 
   } catch (e) {
     throw new Base58CheckError(`invalid base58check string: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (data.length !== prefix.length + payloadLength) throw new Base58CheckError(`base58check payload has ${data.length - prefix.length} bytes, expected ${payloadLength}`);
-  for (let i = 0; i < prefix.length; i++) if (data[i] !== prefix[i]) throw new Base58CheckError('base58check prefix mismatch');
+  if (data.length !== prefix.length + payloadLength)
+    throw new Base58CheckError(
+      `base58check payload has ${data.length - prefix.length} bytes, expected ${payloadLength}`,
+    );
+  for (let i = 0; i < prefix.length; i++)
+    if (data[i] !== prefix[i]) throw new Base58CheckError('base58check prefix mismatch');
   return data.subarray(prefix.length);
 }

@@ -42,7 +42,11 @@ export const CONNECTION_MESSAGE_HEADER = 2;
  */
 export function encodeConnectionMessageFrame(msg: ConnectionMessage): Uint8Array {
   const body = encode(connectionMessageEncoding, msg);
-  if (body.length >= 1 << 16) throw new EncodeError('SIZE_LIMIT_EXCEEDED', `connection message of ${body.length} bytes does not fit its 2-byte length`);
+  if (body.length >= 1 << 16)
+    throw new EncodeError(
+      'SIZE_LIMIT_EXCEEDED',
+      `connection message of ${body.length} bytes does not fit its 2-byte length`,
+    );
   const frame = new Uint8Array(CONNECTION_MESSAGE_HEADER + body.length);
   new DataView(frame.buffer).setUint16(0, body.length);
   frame.set(body, CONNECTION_MESSAGE_HEADER);
@@ -51,10 +55,15 @@ export function encodeConnectionMessageFrame(msg: ConnectionMessage): Uint8Array
 
 /** Decode a whole frame (prefix included); the body must be consumed exactly. */
 export function decodeConnectionMessageFrame(frame: Uint8Array): ConnectionMessage {
-  if (frame.length < CONNECTION_MESSAGE_HEADER) throw new DecodeError('NOT_ENOUGH_DATA', 0, 'connection message frame shorter than its header');
+  if (frame.length < CONNECTION_MESSAGE_HEADER)
+    throw new DecodeError('NOT_ENOUGH_DATA', 0, 'connection message frame shorter than its header');
   const len = (frame[0]! << 8) | frame[1]!;
   if (frame.length !== CONNECTION_MESSAGE_HEADER + len) {
-    throw new DecodeError(frame.length < CONNECTION_MESSAGE_HEADER + len ? 'NOT_ENOUGH_DATA' : 'EXTRA_BYTES', CONNECTION_MESSAGE_HEADER, `frame announces ${len} bytes, holds ${frame.length - CONNECTION_MESSAGE_HEADER}`);
+    throw new DecodeError(
+      frame.length < CONNECTION_MESSAGE_HEADER + len ? 'NOT_ENOUGH_DATA' : 'EXTRA_BYTES',
+      CONNECTION_MESSAGE_HEADER,
+      `frame announces ${len} bytes, holds ${frame.length - CONNECTION_MESSAGE_HEADER}`,
+    );
   }
   try {
     return decode(connectionMessageEncoding, frame.subarray(CONNECTION_MESSAGE_HEADER));

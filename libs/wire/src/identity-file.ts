@@ -17,10 +17,18 @@ export const identityJsonSchema = {
   additionalProperties: false,
   required: ['public_key', 'secret_key', 'proof_of_work_stamp'],
   properties: {
-    peer_id: { type: 'string', pattern: '^id[1-9A-HJ-NP-Za-km-z]{28}$', description: 'Base58Check Blake2b-128 of the public key' },
+    peer_id: {
+      type: 'string',
+      pattern: '^id[1-9A-HJ-NP-Za-km-z]{28}$',
+      description: 'Base58Check Blake2b-128 of the public key',
+    },
     public_key: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', description: 'X25519 public key, hex' },
     secret_key: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', description: 'X25519 secret key, hex' },
-    proof_of_work_stamp: { type: 'string', pattern: '^[0-9a-fA-F]{48}$', description: '24-byte proof-of-work stamp, hex' },
+    proof_of_work_stamp: {
+      type: 'string',
+      pattern: '^[0-9a-fA-F]{48}$',
+      description: '24-byte proof-of-work stamp, hex',
+    },
   },
 } as const;
 
@@ -45,7 +53,12 @@ export function identityFromJson(value: unknown, what = 'identity.json'): Identi
 }
 
 /** Keys in Octez's order; pretty-printed as `octez-node identity generate` does. */
-export function identityToJson(id: { peerId: PeerId; publicKey: Uint8Array; secretKey: Uint8Array; proofOfWorkStamp: Uint8Array }): IdentityJson {
+export function identityToJson(id: {
+  peerId: PeerId;
+  publicKey: Uint8Array;
+  secretKey: Uint8Array;
+  proofOfWorkStamp: Uint8Array;
+}): IdentityJson {
   return {
     peer_id: id.peerId,
     public_key: toHex(id.publicKey),

@@ -42,7 +42,9 @@ function hexValue(c: number): number {
 }
 
 function fail(text: string, why: string): never {
-  throw new IpParseError(`not an IP address (${why}): ${JSON.stringify(text.length > 60 ? text.slice(0, 60) + '…' : text)}`);
+  throw new IpParseError(
+    `not an IP address (${why}): ${JSON.stringify(text.length > 60 ? text.slice(0, 60) + '…' : text)}`,
+  );
 }
 
 /** Parse an IPv4 or IPv6 literal (no brackets, no zone) into 16 bytes, IPv4 mapped into IPv6. */
@@ -124,7 +126,7 @@ export function formatIpv6(b: Uint8Array): string {
   // Find the leftmost longest run of at least two zero groups, over all 8 groups as ocaml-ipaddr does.
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (b[2 * i] !== 0 || b[2 * i + 1] !== 0) {
       i++;
       continue;

@@ -25,15 +25,22 @@ const MAX_DATE_MS = 8.64e15;
 export function parseTimestamp(text: string): number {
   if (/^-?\d+$/.test(text)) {
     const ms = Number(text) * 1000;
-    if (!(Math.abs(ms) <= MAX_DATE_MS)) throw new TimestampParseError(`timestamp out of range: ${JSON.stringify(text.length > 40 ? text.slice(0, 40) + '…' : text)}`);
+    if (!(Math.abs(ms) <= MAX_DATE_MS))
+      throw new TimestampParseError(
+        `timestamp out of range: ${JSON.stringify(text.length > 40 ? text.slice(0, 40) + '…' : text)}`,
+      );
     return ms;
   }
   const ms = Date.parse(text.replace(/-00:00$/, 'Z'));
-  if (Number.isNaN(ms)) throw new TimestampParseError(`not a timestamp: ${JSON.stringify(text.length > 60 ? text.slice(0, 60) + '…' : text)}`);
+  if (Number.isNaN(ms))
+    throw new TimestampParseError(
+      `not a timestamp: ${JSON.stringify(text.length > 60 ? text.slice(0, 60) + '…' : text)}`,
+    );
   return ms;
 }
 
-export const TIMESTAMP_PATTERN = '^(-?[0-9]+|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))$';
+export const TIMESTAMP_PATTERN =
+  '^(-?[0-9]+|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))$';
 
 /** `P2p_connection.Id.t`: a remote address with its listening port when known (a `Point` is one). */
 export interface ConnectionPoint {

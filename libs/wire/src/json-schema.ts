@@ -20,8 +20,10 @@ export class JsonShapeError extends CodedError<'INVALID_JSON_SHAPE'> {
 
 function describeError(e: ErrorObject): string {
   const where = e.instancePath === '' ? '<root>' : e.instancePath.slice(1).replace(/\//g, '.');
-  if (e.keyword === 'additionalProperties') return `${where}: unexpected key '${String((e.params as { additionalProperty: string }).additionalProperty)}'`;
-  if (e.keyword === 'required') return `${where}: missing key '${String((e.params as { missingProperty: string }).missingProperty)}'`;
+  if (e.keyword === 'additionalProperties')
+    return `${where}: unexpected key '${String((e.params as { additionalProperty: string }).additionalProperty)}'`;
+  if (e.keyword === 'required')
+    return `${where}: missing key '${String((e.params as { missingProperty: string }).missingProperty)}'`;
   return `${where}: ${e.message ?? e.keyword}`;
 }
 
@@ -38,7 +40,8 @@ export interface JsonValidator<T> {
  */
 export function jsonValidator<T>(schema: object, values?: (value: T) => string[]): JsonValidator<T> {
   const validate: ValidateFunction = ajv.compile(schema);
-  const problems = (value: unknown): string[] => (!validate(value) ? (validate.errors ?? []).map(describeError) : (values?.(value as T) ?? []));
+  const problems = (value: unknown): string[] =>
+    !validate(value) ? (validate.errors ?? []).map(describeError) : (values?.(value as T) ?? []);
   return {
     schema,
     check(value, what) {

@@ -26,7 +26,9 @@ export const shellConnectionMetadataEncoding: Encoding<ShellConnectionMetadata> 
   'connection_metadata',
 ) as Encoding<ShellConnectionMetadata>;
 
-export function shellConnectionMetadataConfig(local: ShellConnectionMetadata = { disableMempool: false, privateNode: false }): ConnectionMetadataConfig<ShellConnectionMetadata> {
+export function shellConnectionMetadataConfig(
+  local: ShellConnectionMetadata = { disableMempool: false, privateNode: false },
+): ConnectionMetadataConfig<ShellConnectionMetadata> {
   return {
     encoding: shellConnectionMetadataEncoding,
     value: () => local,

@@ -27,6 +27,10 @@ export const SUPPORTED_P2P_VERSIONS: readonly number[] = [0, 1];
 export const SUPPORTED_DISTRIBUTED_DB_VERSIONS: readonly number[] = [0, 1, 2];
 
 /** The version a node announces: the greatest of each supported list. */
-export function announcedVersion(chainName: string, ddbVersions = SUPPORTED_DISTRIBUTED_DB_VERSIONS, p2pVersions = SUPPORTED_P2P_VERSIONS): NetworkVersion {
+export function announcedVersion(
+  chainName: string,
+  ddbVersions = SUPPORTED_DISTRIBUTED_DB_VERSIONS,
+  p2pVersions = SUPPORTED_P2P_VERSIONS,
+): NetworkVersion {
   return { chainName, distributedDbVersion: Math.max(...ddbVersions), p2pVersion: Math.max(...p2pVersions) };
 }

@@ -1,5 +1,15 @@
 import {
-  EncodeError, type Encoding, EncodingDefinitionError, VARIABLE, Variable, checkSize, decodeErrorAt, dynamicSize, encodeErrorAt, tuple, variableList,
+  EncodeError,
+  type Encoding,
+  EncodingDefinitionError,
+  VARIABLE,
+  Variable,
+  checkSize,
+  decodeErrorAt,
+  dynamicSize,
+  encodeErrorAt,
+  tuple,
+  variableList,
 } from '@tezos-p2p/encoding';
 import { type PeerId, peerIdEncoding } from './peer-id.js';
 import { type Point, pointEncoding } from './point.js';
@@ -74,7 +84,8 @@ export function p2pMessageEncoding<M>(opts: P2pMessageEncodingOptions<M> = {}): 
   const app = opts.app ?? [];
   const byTag = new Map<number, AppMessageEncoding<M>>();
   for (const c of app) {
-    if (!Number.isInteger(c.tag) || c.tag < FIRST_APP_TAG || c.tag > 0xffff) throw new EncodingDefinitionError(`application tag ${c.tag} must be in [0x10, 0xffff]`);
+    if (!Number.isInteger(c.tag) || c.tag < FIRST_APP_TAG || c.tag > 0xffff)
+      throw new EncodingDefinitionError(`application tag ${c.tag} must be in [0x10, 0xffff]`);
     if (byTag.has(c.tag)) throw new EncodingDefinitionError(`duplicate application tag 0x${c.tag.toString(16)}`);
     byTag.set(c.tag, c);
   }
@@ -87,8 +98,14 @@ export function p2pMessageEncoding<M>(opts: P2pMessageEncodingOptions<M> = {}): 
     }
     const raw = opaque?.unwrap(m);
     if (raw !== undefined) {
-      if (!Number.isInteger(raw.tag) || raw.tag < FIRST_APP_TAG || raw.tag > 0xffff) throw new EncodeError('INVALID_VALUE', `application tag ${raw.tag} must be in [0x10, 0xffff]`);
-      return { tag: raw.tag, title: `app 0x${raw.tag.toString(16)}`, enc: Variable.bytes as Encoding<unknown>, payload: raw.payload };
+      if (!Number.isInteger(raw.tag) || raw.tag < FIRST_APP_TAG || raw.tag > 0xffff)
+        throw new EncodeError('INVALID_VALUE', `application tag ${raw.tag} must be in [0x10, 0xffff]`);
+      return {
+        tag: raw.tag,
+        title: `app 0x${raw.tag.toString(16)}`,
+        enc: Variable.bytes as Encoding<unknown>,
+        payload: raw.payload,
+      };
     }
     throw new EncodeError('NO_CASE_MATCHED', 'no application encoding matches the message');
   };
@@ -163,7 +180,11 @@ export function p2pMessageEncoding<M>(opts: P2pMessageEncodingOptions<M> = {}): 
           }
         }
       } catch (e) {
-        throw decodeErrorAt(e, ['', 'Disconnect', 'Bootstrap', 'Advertise', 'Swap_request', 'Swap_ack'][tag]!, payloadAt);
+        throw decodeErrorAt(
+          e,
+          ['', 'Disconnect', 'Bootstrap', 'Advertise', 'Swap_request', 'Swap_ack'][tag]!,
+          payloadAt,
+        );
       }
       const c = byTag.get(tag);
       if (c !== undefined) {
@@ -175,7 +196,8 @@ export function p2pMessageEncoding<M>(opts: P2pMessageEncodingOptions<M> = {}): 
           throw decodeErrorAt(e, c.title, payloadAt);
         }
       }
-      if (opaque !== undefined && tag >= FIRST_APP_TAG) return { kind: 'Message', message: opaque.wrap(tag, r.take(r.remaining)) };
+      if (opaque !== undefined && tag >= FIRST_APP_TAG)
+        return { kind: 'Message', message: opaque.wrap(tag, r.take(r.remaining)) };
       return r.fail('UNEXPECTED_TAG', `p2p_message: tag 0x${tag.toString(16).padStart(4, '0')}`, at);
     },
   };

@@ -14,19 +14,50 @@ export interface PeerMetadataConfig<PeerMeta> {
 }
 
 const MESSAGE_KINDS = [
-  'branch', 'head', 'block_header', 'operations', 'protocols', 'operation_hashes_for_block', 'operations_for_block',
-  'checkpoint', 'protocol_branch', 'predecessor_header', 'other',
+  'branch',
+  'head',
+  'block_header',
+  'operations',
+  'protocols',
+  'operation_hashes_for_block',
+  'operations_for_block',
+  'checkpoint',
+  'protocol_branch',
+  'predecessor_header',
+  'other',
 ] as const;
 const LEGACY_OPTIONAL = new Set(['checkpoint', 'protocol_branch', 'predecessor_header']);
-const PREVALIDATOR = ['cannot_download', 'cannot_parse', 'refused_by_prefilter', 'refused_by_postfilter', 'applied', 'branch_delayed', 'branch_refused', 'refused', 'duplicate', 'outdated'] as const;
+const PREVALIDATOR = [
+  'cannot_download',
+  'cannot_parse',
+  'refused_by_prefilter',
+  'refused_by_postfilter',
+  'applied',
+  'branch_delayed',
+  'branch_refused',
+  'refused',
+  'duplicate',
+  'outdated',
+] as const;
 
 export type MessageKindCounter = (typeof MESSAGE_KINDS)[number];
 type Counters<K extends string> = Record<K, string>;
 
 /** The L1 shell's `Peer_metadata.t` in its JSON form (counters are decimal strings, as `Z.t`). */
 export interface ShellPeerMetadata {
-  responses: { sent: Counters<MessageKindCounter>; failed: Counters<MessageKindCounter>; received: Counters<MessageKindCounter>; unexpected: string; outdated: string };
-  requests: { sent: Counters<MessageKindCounter>; received: Counters<MessageKindCounter>; failed: Counters<MessageKindCounter>; scheduled: Counters<MessageKindCounter> };
+  responses: {
+    sent: Counters<MessageKindCounter>;
+    failed: Counters<MessageKindCounter>;
+    received: Counters<MessageKindCounter>;
+    unexpected: string;
+    outdated: string;
+  };
+  requests: {
+    sent: Counters<MessageKindCounter>;
+    received: Counters<MessageKindCounter>;
+    failed: Counters<MessageKindCounter>;
+    scheduled: Counters<MessageKindCounter>;
+  };
   valid_blocks: string;
   old_heads: string;
   prevalidator_results: Counters<(typeof PREVALIDATOR)[number]>;
@@ -45,7 +76,12 @@ const group = (keys: readonly string[], optional: ReadonlySet<string> = new Set(
   properties: Object.fromEntries(keys.map((k) => [k, counter])),
 });
 const messages = group(MESSAGE_KINDS, LEGACY_OPTIONAL);
-const obj = (props: Record<string, object>) => ({ type: 'object', additionalProperties: false, required: Object.keys(props), properties: props });
+const obj = (props: Record<string, object>) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: Object.keys(props),
+  properties: props,
+});
 
 export const shellPeerMetadataSchema = obj({
   responses: obj({ sent: messages, failed: messages, received: messages, unexpected: counter, outdated: counter }),
@@ -89,7 +125,12 @@ function upgradeGroups(m: ShellPeerMetadata): ShellPeerMetadata {
   c.responses.sent = fill(c.responses.sent);
   c.responses.failed = fill(c.responses.failed);
   c.responses.received = fill(c.responses.received);
-  c.requests = { sent: fill(c.requests.sent), received: fill(c.requests.received), failed: fill(c.requests.failed), scheduled: fill(c.requests.scheduled) };
+  c.requests = {
+    sent: fill(c.requests.sent),
+    received: fill(c.requests.received),
+    failed: fill(c.requests.failed),
+    scheduled: fill(c.requests.scheduled),
+  };
   return c;
 }
 

@@ -41,7 +41,13 @@ const connectionPoint = {
   required: ['addr'],
   properties: { addr: { type: 'string', minLength: 2 }, port: { type: 'integer', minimum: 0, maximum: 65535 } },
 };
-const stamped = { type: 'array', minItems: 2, maxItems: 2, items: [connectionPoint, timestamp], additionalItems: false };
+const stamped = {
+  type: 'array',
+  minItems: 2,
+  maxItems: 2,
+  items: [connectionPoint, timestamp],
+  additionalItems: false,
+};
 
 export const peersFileSchema = {
   $id: 'https://tezos-p2p-ts/peers.json',
@@ -64,7 +70,16 @@ export const peersFileSchema = {
           additionalProperties: false,
           required: ['kind', 'timestamp', 'addr'],
           properties: {
-            kind: { enum: ['incoming_request', 'rejecting_request', 'request_rejected', 'connection_established', 'disconnection', 'external_disconnection'] },
+            kind: {
+              enum: [
+                'incoming_request',
+                'rejecting_request',
+                'request_rejected',
+                'connection_established',
+                'disconnection',
+                'external_disconnection',
+              ],
+            },
             timestamp,
             addr: { type: 'string', minLength: 2 },
             port: { type: 'integer', minimum: 0, maximum: 65535 },
@@ -100,7 +115,12 @@ function valueProblems(entries: PeersFileEntry[]): string[] {
       check(`${i}.events.${j}.timestamp`, () => parseTimestamp(ev.timestamp));
       check(`${i}.events.${j}.addr`, () => canonicalIp(ev.addr));
     });
-    for (const key of ['last_failed_connection', 'last_rejected_connection', 'last_established_connection', 'last_disconnection'] as const) {
+    for (const key of [
+      'last_failed_connection',
+      'last_rejected_connection',
+      'last_established_connection',
+      'last_disconnection',
+    ] as const) {
       const stamped = e[key];
       if (stamped === undefined) continue;
       check(`${i}.${key}.0.addr`, () => canonicalIp(stamped[0].addr));

@@ -17,7 +17,8 @@ export class PointParseError extends RangeError {
 }
 
 function checkPort(port: number, text: string): number {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new PointParseError(`port out of range in ${JSON.stringify(text)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new PointParseError(`port out of range in ${JSON.stringify(text)}`);
   return port;
 }
 
@@ -26,7 +27,8 @@ function parsePort(portText: string, text: string): number {
   let v = 0;
   for (let i = 0; i < n; i++) {
     const c = portText.charCodeAt(i);
-    if (c < 48 || c > 57 || n > 5) throw new PointParseError(`bad port ${JSON.stringify(portText)} in ${JSON.stringify(text)}`);
+    if (c < 48 || c > 57 || n > 5)
+      throw new PointParseError(`bad port ${JSON.stringify(portText)} in ${JSON.stringify(text)}`);
     v = v * 10 + (c - 48);
   }
   if (n === 0) throw new PointParseError(`empty port in ${JSON.stringify(text)}`);
@@ -79,7 +81,8 @@ export function parsePointWithPeerId(text: string, opts: ParsePointOptions = {})
     addr = rest.slice(1, close);
     const after = rest.slice(close + 1);
     if (after !== '') {
-      if (!after.startsWith(':')) throw new PointParseError(`unexpected ${JSON.stringify(after)} after ']' in ${JSON.stringify(text)}`);
+      if (!after.startsWith(':'))
+        throw new PointParseError(`unexpected ${JSON.stringify(after)} after ']' in ${JSON.stringify(text)}`);
       portText = after.slice(1);
     }
   } else {
@@ -87,7 +90,8 @@ export function parsePointWithPeerId(text: string, opts: ParsePointOptions = {})
     addr = colon >= 0 ? rest.slice(0, colon) : rest;
     portText = colon >= 0 ? rest.slice(colon + 1) : undefined;
     // Outside brackets only a dotted quad is an IP literal (domains are refused on the wire).
-    if (addr.indexOf(':') >= 0 || addr.indexOf('.') < 0) throw new PointParseError(`not an IP literal: ${JSON.stringify(addr)} in ${JSON.stringify(text)}`);
+    if (addr.indexOf(':') >= 0 || addr.indexOf('.') < 0)
+      throw new PointParseError(`not an IP literal: ${JSON.stringify(addr)} in ${JSON.stringify(text)}`);
   }
   let port: number;
   if (portText === undefined) {
@@ -103,7 +107,9 @@ export function parsePointWithPeerId(text: string, opts: ParsePointOptions = {})
     throw new PointParseError(e instanceof IpParseError ? e.message : String(e));
   }
   const ip = displayIp(bytes);
-  return peerId === undefined ? { point: { ip, port: checkPort(port, text) } } : { point: { ip, port: checkPort(port, text) }, peerId };
+  return peerId === undefined
+    ? { point: { ip, port: checkPort(port, text) } }
+    : { point: { ip, port: checkPort(port, text) }, peerId };
 }
 
 export function parsePoint(text: string, opts: ParsePointOptions = {}): Point {

@@ -18,7 +18,9 @@ const CODES: Record<KnownNackMotiveKind, number> = {
   Deprecated_distributed_db_version: 4,
   Already_connected: 5,
 };
-const BY_CODE = new Map<number, KnownNackMotiveKind>(Object.entries(CODES).map(([k, v]) => [v, k as KnownNackMotiveKind]));
+const BY_CODE = new Map<number, KnownNackMotiveKind>(
+  Object.entries(CODES).map(([k, v]) => [v, k as KnownNackMotiveKind]),
+);
 
 export function nackMotive(kind: KnownNackMotiveKind): NackMotive {
   return { kind };

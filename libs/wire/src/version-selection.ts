@@ -7,7 +7,8 @@ export interface LocalVersions {
   readonly p2pVersions: readonly number[];
 }
 
-export type VersionSelection = { readonly ok: true; readonly version: NetworkVersion } | { readonly ok: false; readonly motive: NackMotive };
+export type VersionSelection =
+  { readonly ok: true; readonly version: NetworkVersion } | { readonly ok: false; readonly motive: NackMotive };
 
 /** Octez `may_select_version`: our best if the peer can do it, else the peer's if we support it. */
 function mayselect(accepted: readonly number[], remote: number): number | undefined {

@@ -2,7 +2,18 @@ import { readdirSync } from 'node:fs';
 import { fromHex } from '@tezos-p2p/encoding';
 import { fixturePath, readFixtureJson } from '@tezos-p2p/fixtures';
 import { describe, expect, it } from 'vitest';
-import { JsonShapeError, formatTimestamp, identityFromJson, identityJson, parsePeerId, parseTimestamp, peerIdFromBytes, peerIdToBytes, peersFile, shellPeerMetadataConfig } from '../src/index.js';
+import {
+  JsonShapeError,
+  formatTimestamp,
+  identityFromJson,
+  identityJson,
+  parsePeerId,
+  parseTimestamp,
+  peerIdFromBytes,
+  peerIdToBytes,
+  peersFile,
+  shellPeerMetadataConfig,
+} from '../src/index.js';
 import { incrShellPeerMetadata } from '../src/peer-metadata.js';
 
 function identityFiles(): [string, unknown][] {
@@ -10,7 +21,11 @@ function identityFiles(): [string, unknown][] {
   for (const dir of ['tezedge/identities', 'tezedge-debugger/identities']) {
     for (const f of readdirSync(fixturePath(dir))) {
       const j = readFixtureJson<unknown>(`${dir}/${f}`);
-      if (Array.isArray(j)) j.forEach((e, i) => { const { origin: _o, ...rest } = e as Record<string, unknown>; out.push([`${dir}/${f}[${i}]`, rest]); });
+      if (Array.isArray(j))
+        j.forEach((e, i) => {
+          const { origin: _o, ...rest } = e as Record<string, unknown>;
+          out.push([`${dir}/${f}[${i}]`, rest]);
+        });
       else out.push([`${dir}/${f}`, j]);
     }
   }
@@ -23,7 +38,9 @@ describe('peer ids', () => {
   it('b58check with prefix 0x9967 (vectors.md §6)', () => {
     expect(peerIdFromBytes(fromHex('56cde7b29892029dd5835a755384b154'))).toBe('idrdoT9g6YwELhUQyshCcHwAzBS9zA');
     expect(peerIdFromBytes(fromHex('a0bc6b2244e1c4e2048ccc5bcc6c8bbf'))).toBe('idsfYM6UbG2nhNS1dqhsJEchaDhmd9');
-    expect(peerIdToBytes(parsePeerId('idrdoT9g6YwELhUQyshCcHwAzBS9zA'))).toEqual(fromHex('56cde7b29892029dd5835a755384b154'));
+    expect(peerIdToBytes(parsePeerId('idrdoT9g6YwELhUQyshCcHwAzBS9zA'))).toEqual(
+      fromHex('56cde7b29892029dd5835a755384b154'),
+    );
   });
 
   it('rejects a bad checksum or prefix', () => {
@@ -62,7 +79,9 @@ describe('peers.json schema', () => {
     created: '2026-05-18T10:00:00.123-00:00',
     trusted: true,
     peer_metadata: meta,
-    events: [{ kind: 'incoming_request', timestamp: '2026-05-18T10:00:00.200-00:00', addr: '::ffff:203.0.113.7', port: 9732 }],
+    events: [
+      { kind: 'incoming_request', timestamp: '2026-05-18T10:00:00.200-00:00', addr: '::ffff:203.0.113.7', port: 9732 },
+    ],
     last_established_connection: [{ addr: '::ffff:203.0.113.7', port: 9732 }, '2026-05-18T10:00:00.300-00:00'],
   };
 
@@ -72,7 +91,9 @@ describe('peers.json schema', () => {
 
   it('rejects unknown keys and malformed stamps', () => {
     expect(() => peersFile.check([{ ...entry, state: 'running' }], 'peers.json')).toThrow(/unexpected key 'state'/);
-    expect(() => peersFile.check([{ ...entry, last_disconnection: [{ addr: '::1' }] }], 'peers.json')).toThrow(JsonShapeError);
+    expect(() => peersFile.check([{ ...entry, last_disconnection: [{ addr: '::1' }] }], 'peers.json')).toThrow(
+      JsonShapeError,
+    );
     expect(() => peersFile.check({}, 'peers.json')).toThrow(JsonShapeError);
   });
 

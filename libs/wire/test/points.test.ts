@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { PointParseError, canonicalIp, formatIpv6, ipToBytes, ipToP2pAddr, makePoint, parsePoint, parsePointWithPeerId, pointToString } from '../src/index.js';
+import {
+  PointParseError,
+  canonicalIp,
+  formatIpv6,
+  ipToBytes,
+  ipToP2pAddr,
+  makePoint,
+  parsePoint,
+  parsePointWithPeerId,
+  pointToString,
+} from '../src/index.js';
 
 describe('IPv6 text form (ocaml-ipaddr V6.to_string, RFC 5952)', () => {
   const cases: [string, string][] = [
@@ -40,16 +50,36 @@ describe('points (P2p_point.Id)', () => {
 
   // shared/spec/vectors.md §9 (points.ok), restricted to what the wire decoder accepts
   it('accepts IP literals with a port and an optional #peer_id', () => {
-    expect(parsePointWithPeerId('127.0.0.1:8444#idqSpQPFDBN4yMhLEzwtqGgxRLNrj4')).toEqual({ point: { ip: '127.0.0.1', port: 8444 }, peerId: 'idqSpQPFDBN4yMhLEzwtqGgxRLNrj4' });
+    expect(parsePointWithPeerId('127.0.0.1:8444#idqSpQPFDBN4yMhLEzwtqGgxRLNrj4')).toEqual({
+      point: { ip: '127.0.0.1', port: 8444 },
+      peerId: 'idqSpQPFDBN4yMhLEzwtqGgxRLNrj4',
+    });
     expect(parsePoint('[::]:8444')).toEqual({ ip: '::', port: 8444 });
     expect(parsePoint('[0::0:0]:8444#idqSpQPFDBN4yMhLEzwtqGgxRLNrj4')).toEqual({ ip: '::', port: 8444 });
   });
 
   // points.ok entries that are not IP literals with a port, and every points.ko entry
   it.each([
-    'foo.com', 'foo.com:8444', '_:8444', ':8444', '[::]', '[ff:ff:ff::ff:00:ff]',
-    'http://foo.com', 'foo.com@', 'foo.com::8444', 'foo.com/bar', 'foo.com:bar', 'foo.com:123##', 'foo.com#1234', '#1234',
-    'foo.com:-1', 'foo.com:70000', 'foo.com:8c', 'foo.com:#idqSpQPFDBN4yMhLEzwtqGgxRLNrj4', ':::8732', '127.0.0.1:8444#1234',
+    'foo.com',
+    'foo.com:8444',
+    '_:8444',
+    ':8444',
+    '[::]',
+    '[ff:ff:ff::ff:00:ff]',
+    'http://foo.com',
+    'foo.com@',
+    'foo.com::8444',
+    'foo.com/bar',
+    'foo.com:bar',
+    'foo.com:123##',
+    'foo.com#1234',
+    '#1234',
+    'foo.com:-1',
+    'foo.com:70000',
+    'foo.com:8c',
+    'foo.com:#idqSpQPFDBN4yMhLEzwtqGgxRLNrj4',
+    ':::8732',
+    '127.0.0.1:8444#1234',
   ])('rejects %s', (text) => expect(() => parsePoint(text)).toThrow(PointParseError));
 
   it('a default port may be supplied for configuration input', () => {

@@ -2,8 +2,16 @@ import { FrameReader, decode, encode, fromHex, toHex } from '@tezos-p2p/encoding
 import { readFixtureBytes, readFixtureJson, readFixtureJsonLines } from '@tezos-p2p/fixtures';
 import { describe, expect, it } from 'vitest';
 import {
-  type Ack, type RawAppMessage, ackEncoding, connectionMessageEncoding, decodeConnectionMessageFrame, encodeConnectionMessageFrame, makePoint,
-  p2pMessageEncoding, rawAppMessages, shellConnectionMetadataEncoding,
+  type Ack,
+  type RawAppMessage,
+  ackEncoding,
+  connectionMessageEncoding,
+  decodeConnectionMessageFrame,
+  encodeConnectionMessageFrame,
+  makePoint,
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataEncoding,
 } from '../src/index.js';
 
 const msg = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
@@ -36,27 +44,42 @@ describe('tezedge/resources (mainnet captures)', () => {
 describe('raw connection messages in the recorded handshakes', () => {
   it('nonce vectors: 2018 sandbox messages (p2p 0, 45-byte chain name)', () => {
     const v = readFixtureJson<Record<string, unknown>>('tezedge/crypto_vectors/nonce_vectors.json');
-    const hexes = JSON.stringify(v).match(/"(0087[0-9a-f]{270})"/g)!.map((s) => s.slice(1, -1));
+    const hexes = JSON.stringify(v)
+      .match(/"(0087[0-9a-f]{270})"/g)!
+      .map((s) => s.slice(1, -1));
     expect(hexes.length).toBeGreaterThanOrEqual(2);
     for (const h of hexes) {
       const m = decodeConnectionMessageFrame(fromHex(h));
-      expect(m.version).toEqual({ chainName: 'SANDBOXED_TEZOS_ALPHANET_2018-11-30T15:30:56Z', distributedDbVersion: 0, p2pVersion: 0 });
+      expect(m.version).toEqual({
+        chainName: 'SANDBOXED_TEZOS_ALPHANET_2018-11-30T15:30:56Z',
+        distributedDbVersion: 0,
+        p2pVersion: 0,
+      });
       reencodes(h);
     }
     expect(decodeConnectionMessageFrame(fromHex(hexes[0]!)).port).toBe(19739);
   });
 
   it('debugger decrypt.rs handshakes (carthagenet)', () => {
-    const d = readFixtureJson<{ handshakes: { sent_connection: string; recv_connection: string }[] }>('derived/debugger_decrypt_rs_handshakes.json');
+    const d = readFixtureJson<{ handshakes: { sent_connection: string; recv_connection: string }[] }>(
+      'derived/debugger_decrypt_rs_handshakes.json',
+    );
     for (const h of d.handshakes) {
       reencodes(h.sent_connection);
       reencodes(h.recv_connection);
-      expect(decodeConnectionMessageFrame(fromHex(h.recv_connection)).version.chainName).toBe('TEZOS_ALPHANET_CARTHAGE_2019-11-28T13:02:13Z');
+      expect(decodeConnectionMessageFrame(fromHex(h.recv_connection)).version.chainName).toBe(
+        'TEZOS_ALPHANET_CARTHAGE_2019-11-28T13:02:13Z',
+      );
     }
   });
 });
 
-interface Chunk { index: number; wire: string; plaintext: string | null; decoded: Record<string, { kind?: string }> | null }
+interface Chunk {
+  index: number;
+  wire: string;
+  plaintext: string | null;
+  decoded: Record<string, { kind?: string }> | null;
+}
 
 describe('tezedge carthagenet session (tezedge <-> public peer)', () => {
   const d = readFixtureJson<{ sent: Chunk[]; received: Chunk[] }>('derived/tezedge_carthagenet_2020.json');
@@ -102,7 +125,13 @@ describe('tezedge carthagenet session (tezedge <-> public peer)', () => {
 });
 
 describe('OCaml node recording (tezedge-debugger ocaml-node-record)', () => {
-  interface Rec { remote_addr: string; incoming: boolean; wire_chunk: string; debugger_plaintext: string; debugger_kind: string }
+  interface Rec {
+    remote_addr: string;
+    incoming: boolean;
+    wire_chunk: string;
+    debugger_plaintext: string;
+    debugger_kind: string;
+  }
   const recs = readFixtureJsonLines<Rec>('tezedge-debugger/ocaml_node_record.jsonl');
 
   it('all 4 connection messages decode and re-encode; PoW stamps are 24 bytes', () => {
@@ -114,9 +143,21 @@ describe('OCaml node recording (tezedge-debugger ocaml-node-record)', () => {
   it('the OCaml node announces private_node = true in its Metadata; both Acks are plain Ack', () => {
     const meta = recs.filter((r) => r.debugger_kind === 'metadata_message');
     const ours = meta.find((r) => !r.incoming)!;
-    expect(decode(shellConnectionMetadataEncoding, fromHex(ours.debugger_plaintext))).toEqual({ disableMempool: false, privateNode: true });
-    for (const r of meta) expect(toHex(encode(shellConnectionMetadataEncoding, decode(shellConnectionMetadataEncoding, fromHex(r.debugger_plaintext))))).toBe(r.debugger_plaintext);
-    for (const r of recs.filter((x) => x.debugger_kind === 'ack_message')) expect(decode(ackEncoding, fromHex(r.debugger_plaintext))).toEqual({ kind: 'Ack' });
+    expect(decode(shellConnectionMetadataEncoding, fromHex(ours.debugger_plaintext))).toEqual({
+      disableMempool: false,
+      privateNode: true,
+    });
+    for (const r of meta)
+      expect(
+        toHex(
+          encode(
+            shellConnectionMetadataEncoding,
+            decode(shellConnectionMetadataEncoding, fromHex(r.debugger_plaintext)),
+          ),
+        ),
+      ).toBe(r.debugger_plaintext);
+    for (const r of recs.filter((x) => x.debugger_kind === 'ack_message'))
+      expect(decode(ackEncoding, fromHex(r.debugger_plaintext))).toEqual({ kind: 'Ack' });
   });
 
   it('every application message stream decodes and re-encodes byte for byte, as OCaml wrote it', () => {

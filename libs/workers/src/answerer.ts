@@ -53,7 +53,10 @@ export class DefaultAnswerer<M, PM, CM> implements Answerer<M, CM> {
     if (swapLingerMs === null) return;
     const now = clock.now();
     const busy = pool.points.info(point)?.state.kind;
-    if (now - Math.max(this.latestSuccessfulSwap, this.latestAcceptedSwap) < swapLingerMs || (busy !== undefined && busy !== 'Disconnected')) {
+    if (
+      now - Math.max(this.latestSuccessfulSwap, this.latestAcceptedSwap) < swapLingerMs ||
+      (busy !== undefined && busy !== 'Disconnected')
+    ) {
       bus.publish({ kind: 'Swap_request_ignored', source });
       return;
     }
@@ -83,7 +86,12 @@ export class DefaultAnswerer<M, PM, CM> implements Answerer<M, CM> {
     const { bus, clock, pool } = this.ctx;
     this.latestAcceptedSwap = clock.now();
     const span = tracer.startSpan('p2p.swap', {
-      attributes: { 'tezos.p2p.peer_id': source, 'tezos.p2p.swap.replaced_peer_id': replaced, 'network.peer.address': point.ip, 'network.peer.port': point.port },
+      attributes: {
+        'tezos.p2p.peer_id': source,
+        'tezos.p2p.swap.replaced_peer_id': replaced,
+        'network.peer.address': point.ip,
+        'network.peer.port': point.port,
+      },
     });
     try {
       await this.ctx.connect(point);

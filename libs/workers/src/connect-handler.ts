@@ -1,13 +1,37 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { type AuthenticatedSocket, type ByteStream, ConnectionError, type IoScheduler, type SessionTap, authenticate } from '@tezos-p2p/connection';
+import {
+  type AuthenticatedSocket,
+  type ByteStream,
+  ConnectionError,
+  type IoScheduler,
+  type SessionTap,
+  authenticate,
+} from '@tezos-p2p/connection';
 import type { CryptoBackend, Identity } from '@tezos-p2p/crypto';
 import type { Encoding } from '@tezos-p2p/encoding';
-import { type Clock, type ConnectHandlerReport, type EventBus, type IncomingRefusal, reportedError } from '@tezos-p2p/events';
+import {
+  type Clock,
+  type ConnectHandlerReport,
+  type EventBus,
+  type IncomingRefusal,
+  reportedError,
+} from '@tezos-p2p/events';
 import type { PeerInfo, Pool, PointInfo } from '@tezos-p2p/pool';
 import {
-  type ConnectionMetadataConfig, type ConnectionPoint, type LocalVersions, type NackMotive, type NetworkVersion, type P2pMessage, type PeerId, type Point, canonicalIp,
-  announcedVersion, describeNackMotive, pointToString, selectVersion,
+  type ConnectionMetadataConfig,
+  type ConnectionPoint,
+  type LocalVersions,
+  type NackMotive,
+  type NetworkVersion,
+  type P2pMessage,
+  type PeerId,
+  type Point,
+  canonicalIp,
+  announcedVersion,
+  describeNackMotive,
+  pointToString,
+  selectVersion,
 } from '@tezos-p2p/wire';
 import type { Answerer } from './p2p-conn.js';
 import { P2pConn } from './p2p-conn.js';
@@ -28,7 +52,10 @@ export type SessionTapFactory = (ctx: { readonly incoming: boolean; readonly poi
  * resolves once the stream is up, rejects when it cannot be opened; `signal` aborts on timeout or
  * cancellation (the handler then reports the abort's reason). Default: `tcpDialer`.
  */
-export type Dialer = (point: Point, ctx: { readonly signal: AbortSignal; readonly localAddress?: string | undefined }) => Promise<ByteStream>;
+export type Dialer = (
+  point: Point,
+  ctx: { readonly signal: AbortSignal; readonly localAddress?: string | undefined },
+) => Promise<ByteStream>;
 
 /** The default `Dialer`: a TCP connection to `point` (from `localAddress` if given). */
 export const tcpDialer: Dialer = (point, { signal, localAddress }) =>
@@ -115,8 +142,12 @@ export class ConnectHandler<M, PM, CM> {
     private readonly hooks: ConnectHandlerHooks<M, CM> = {},
   ) {
     this.bounds = maintenanceBounds(config.limits);
-    this.connectionsThreshold = config.limits.maintenanceIdleTimeMs !== null ? this.bounds.maxThreshold : config.limits.maxConnections;
-    this.incoming = new IncomingSlots({ max: config.limits.maxIncomingConnections, perAddress: config.limits.maxIncomingConnectionsPerAddress });
+    this.connectionsThreshold =
+      config.limits.maintenanceIdleTimeMs !== null ? this.bounds.maxThreshold : config.limits.maxConnections;
+    this.incoming = new IncomingSlots({
+      max: config.limits.maxIncomingConnections,
+      perAddress: config.limits.maxIncomingConnectionsPerAddress,
+    });
   }
 
   /** The answerer needs `connect` (for swaps), so it is installed after construction. */
@@ -164,12 +195,20 @@ export class ConnectHandler<M, PM, CM> {
       // Freed now: the cancelled handshake settles on a later turn (CANCELED, never greylisted).
       this.incoming.release(slot.victim);
       this.bus.report({ kind: 'incoming_evicted', point: slot.victim.point, by: point });
-      slot.victim.controller.abort(new P2pError('CANCELED', `incoming handshake cancelled: its slot went to ${pointToString(point)}`, { point: slot.victim.point }));
+      slot.victim.controller.abort(
+        new P2pError('CANCELED', `incoming handshake cancelled: its slot went to ${pointToString(point)}`, {
+          point: slot.victim.point,
+        }),
+      );
     }
     const ac = new AbortController();
     const held = this.incoming.take(point, ac);
     tuneSocket(socket);
-    this.settled(true, point, this.authenticate(undefined, socket, point, ac.signal, this.config.limits.authenticationTimeoutMs))
+    this.settled(
+      true,
+      point,
+      this.authenticate(undefined, socket, point, ac.signal, this.config.limits.authenticationTimeoutMs),
+    )
       .catch(() => undefined)
       .finally(() => this.incoming.release(held));
   }
@@ -181,22 +220,40 @@ export class ConnectHandler<M, PM, CM> {
    * `connectionTimeoutMs`). Fails with a `P2pError` (POINT_BANNED, TOO_MANY_CONNECTIONS, PRIVATE_MODE,
    * PENDING_CONNECTION, CONNECTED, CONNECTION_FAILED, TIMEOUT, REJECTED…).
    */
-  async connect(point: Point, opts: { timeoutMs?: number; trusted?: boolean; expectedPeerId?: PeerId } = {}): Promise<P2pConn<M, CM>> {
+  async connect(
+    point: Point,
+    opts: { timeoutMs?: number; trusted?: boolean; expectedPeerId?: PeerId } = {},
+  ): Promise<P2pConn<M, CM>> {
     if (this.destroyed) throw new P2pError('P2P_SHUT_DOWN', 'the P2P layer is shut down', { point });
-    if (this.pool.points.banned(point)) throw new P2pError('POINT_BANNED', `point ${pointToString(point)} is banned`, { point });
-    if (!(this.pool.activeConnections <= this.config.limits.maxConnections)) throw new P2pError('TOO_MANY_CONNECTIONS', 'too many connections', { point });
+    if (this.pool.points.banned(point))
+      throw new P2pError('POINT_BANNED', `point ${pointToString(point)} is banned`, { point });
+    if (!(this.pool.activeConnections <= this.config.limits.maxConnections))
+      throw new P2pError('TOO_MANY_CONNECTIONS', 'too many connections', { point });
     const timeoutMs = opts.timeoutMs ?? this.config.limits.connectionTimeoutMs;
     const ac = new AbortController();
     this.outgoing.add(ac);
-    const timer = this.clock.setTimeout(() => ac.abort(new P2pError('TIMEOUT', `connection to ${pointToString(point)} timed out after ${timeoutMs} ms`, { point })), timeoutMs);
-    const span = tracer.startSpan('p2p.connect', { attributes: { 'network.peer.address': point.ip, 'network.peer.port': point.port, 'network.transport': 'tcp' } });
+    const timer = this.clock.setTimeout(
+      () =>
+        ac.abort(
+          new P2pError('TIMEOUT', `connection to ${pointToString(point)} timed out after ${timeoutMs} ms`, { point }),
+        ),
+      timeoutMs,
+    );
+    const span = tracer.startSpan('p2p.connect', {
+      attributes: { 'network.peer.address': point.ip, 'network.peer.port': point.port, 'network.transport': 'tcp' },
+    });
     try {
       const conn = await this.connectUnderTimeout(point, opts, ac.signal, timeoutMs);
       span.setAttribute('tezos.p2p.peer_id', conn.peerId);
       span.setAttribute('tezos.p2p.outcome', 'connected');
       return conn;
     } catch (e) {
-      const err = ac.signal.aborted && ac.signal.reason instanceof P2pError && !(e instanceof P2pError && e.code !== 'CANCELED' && e.code !== 'TIMEOUT') ? (ac.signal.reason as P2pError) : P2pError.from(e, point);
+      const err =
+        ac.signal.aborted &&
+        ac.signal.reason instanceof P2pError &&
+        !(e instanceof P2pError && e.code !== 'CANCELED' && e.code !== 'TIMEOUT')
+          ? (ac.signal.reason as P2pError)
+          : P2pError.from(e, point);
       span.setAttribute('tezos.p2p.outcome', err.code);
       span.setStatus({ code: SpanStatusCode.ERROR, message: err.code });
       throw err;
@@ -207,11 +264,22 @@ export class ConnectHandler<M, PM, CM> {
     }
   }
 
-  private async connectUnderTimeout(point: Point, opts: { trusted?: boolean; expectedPeerId?: PeerId }, signal: AbortSignal, timeoutMs: number): Promise<P2pConn<M, CM>> {
-    const info = this.pool.registerPoint(point, { ...(opts.trusted !== undefined ? { trusted: opts.trusted } : {}), ...(opts.expectedPeerId ? { expectedPeerId: opts.expectedPeerId } : {}) });
-    if (this.config.privateMode && !info.trusted) throw new P2pError('PRIVATE_MODE', `private mode: ${pointToString(point)} is not trusted`, { point });
-    if (info.state.kind === 'Requested' || info.state.kind === 'Accepted') throw new P2pError('PENDING_CONNECTION', `a connection to ${pointToString(point)} is already pending`, { point });
-    if (info.state.kind === 'Running') throw new P2pError('CONNECTED', `already connected to ${pointToString(point)}`, { point });
+  private async connectUnderTimeout(
+    point: Point,
+    opts: { trusted?: boolean; expectedPeerId?: PeerId },
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<P2pConn<M, CM>> {
+    const info = this.pool.registerPoint(point, {
+      ...(opts.trusted !== undefined ? { trusted: opts.trusted } : {}),
+      ...(opts.expectedPeerId ? { expectedPeerId: opts.expectedPeerId } : {}),
+    });
+    if (this.config.privateMode && !info.trusted)
+      throw new P2pError('PRIVATE_MODE', `private mode: ${pointToString(point)} is not trusted`, { point });
+    if (info.state.kind === 'Requested' || info.state.kind === 'Accepted')
+      throw new P2pError('PENDING_CONNECTION', `a connection to ${pointToString(point)} is already pending`, { point });
+    if (info.state.kind === 'Running')
+      throw new P2pError('CONNECTED', `already connected to ${pointToString(point)}`, { point });
     const cancel = new AbortController();
     const onAbort = () => cancel.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -224,7 +292,10 @@ export class ConnectHandler<M, PM, CM> {
         socket = await dial(point, { signal: cancel.signal, localAddress: this.config.localAddress });
       } catch (e) {
         const cause = e instanceof Error ? e : new Error(String(e));
-        throw new P2pError('CONNECTION_FAILED', `cannot reach ${pointToString(point)}: ${cause.message}`, { point, cause });
+        throw new P2pError('CONNECTION_FAILED', `cannot reach ${pointToString(point)}: ${cause.message}`, {
+          point,
+          cause,
+        });
       }
       if (cancel.signal.aborted) {
         // A dialer that resolved despite the abort: the stream is not ours to keep.
@@ -233,7 +304,8 @@ export class ConnectHandler<M, PM, CM> {
       }
     } catch (e) {
       // (re-read: setRequested above changed the state behind the type checker's back)
-      if ((info.state as PointInfo<P2pConn<M, CM>>['state']).kind === 'Requested') info.setDisconnected(this.clock.now(), this.pool.reconnection);
+      if ((info.state as PointInfo<P2pConn<M, CM>>['state']).kind === 'Requested')
+        info.setDisconnected(this.clock.now(), this.pool.reconnection);
       throw cancel.signal.aborted ? cancel.signal.reason : e;
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -244,9 +316,12 @@ export class ConnectHandler<M, PM, CM> {
 
   /** Report the handshake `attempt` once it settles (`handshake_settled`); returns `attempt` itself. */
   private settled<T>(incoming: boolean, point: Point, attempt: Promise<T>): Promise<T> {
+    const started = this.clock.now();
+    const report = (outcome: string) =>
+      this.bus.report({ kind: 'handshake_settled', point, incoming, outcome, durationMs: this.clock.now() - started });
     attempt.then(
-      () => this.bus.report({ kind: 'handshake_settled', point, incoming, outcome: 'accepted' }),
-      (e: unknown) => this.bus.report({ kind: 'handshake_settled', point, incoming, outcome: P2pError.from(e).code }),
+      () => report('accepted'),
+      (e: unknown) => report(P2pError.from(e).code),
     );
     return attempt;
   }
@@ -257,7 +332,13 @@ export class ConnectHandler<M, PM, CM> {
    * `raw_authenticate`. `info` is the dialled point for outgoing connections, `undefined` for incoming
    * ones; `point` is the socket's remote point (the dialled point when outgoing).
    */
-  private async authenticate(info: PointInfo<P2pConn<M, CM>> | undefined, socket: ByteStream, point: Point, signal: AbortSignal, timeoutMs: number): Promise<P2pConn<M, CM>> {
+  private async authenticate(
+    info: PointInfo<P2pConn<M, CM>> | undefined,
+    socket: ByteStream,
+    point: Point,
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<P2pConn<M, CM>> {
     const incoming = info === undefined;
     const { config, pool, bus, clock } = this;
     const tap = this.sessionTap(incoming, point);
@@ -286,7 +367,8 @@ export class ConnectHandler<M, PM, CM> {
         pool.greylistAddr(point.ip);
         bus.report({ kind: 'address_greylisted', point });
       }
-      if (ce?.code === 'MYSELF' && ce.idPoint?.port !== undefined) pool.addToIdPoints({ ip: ce.idPoint.ip, port: ce.idPoint.port });
+      if (ce?.code === 'MYSELF' && ce.idPoint?.port !== undefined)
+        pool.addToIdPoints({ ip: ce.idPoint.ip, port: ce.idPoint.port });
       bus.publish({ kind: 'Authentication_failed', point });
       bus.report({ kind: 'authentication_failed', point, incoming, error: reportedError(err) });
       if (info?.state.kind === 'Requested') info.setDisconnected(clock.now(), pool.reconnection);
@@ -301,17 +383,26 @@ export class ConnectHandler<M, PM, CM> {
       if (info?.state.kind === 'Requested') info.setDisconnected(clock.now(), pool.reconnection);
       throw err;
     };
-    if (pool.peers.banned(peerId)) return refuseSilently(new P2pError('PEER_BANNED', `peer ${peerId} is banned`, { point, peerId }));
+    if (pool.peers.banned(peerId))
+      return refuseSilently(new P2pError('PEER_BANNED', `peer ${peerId} is banned`, { point, peerId }));
     const idPoint: ConnectionPoint = authed.info.idPoint;
-    const remotePointInfo = idPoint.port !== undefined ? pool.registerNewPoint({ ip: idPoint.ip, port: idPoint.port }) : undefined;
+    const remotePointInfo =
+      idPoint.port !== undefined ? pool.registerNewPoint({ ip: idPoint.ip, port: idPoint.port }) : undefined;
     const pointInfo = info ?? remotePointInfo;
     if (pointInfo?.expectedPeerId !== undefined && pointInfo.expectedPeerId !== peerId) {
-      return refuseSilently(new P2pError('IDENTITY_CHECK_FAILURE', `point ${pointToString(pointInfo.point)} was expected to be ${pointInfo.expectedPeerId}, got ${peerId}`, { point, peerId }));
+      return refuseSilently(
+        new P2pError(
+          'IDENTITY_CHECK_FAILURE',
+          `point ${pointToString(pointInfo.point)} was expected to be ${pointInfo.expectedPeerId}, got ${peerId}`,
+          { point, peerId },
+        ),
+      );
     }
     const peerInfo = pool.registerPeer(peerId);
     const decision = this.acceptable(incoming, pointInfo, peerInfo, authed.info.announcedVersion);
     pointInfo?.setPrivate(authed.info.privateNode);
-    if (decision.kind === 'private') return refuseSilently(new P2pError('PRIVATE_MODE', `private mode: ${peerId} is not trusted`, { point, peerId }));
+    if (decision.kind === 'private')
+      return refuseSilently(new P2pError('PRIVATE_MODE', `private mode: ${peerId} is not trusted`, { point, peerId }));
     if (decision.kind === 'reject') return this.nack(authed, info, point, idPoint, peerId, decision.motive);
     return this.acceptConnection(authed, info, pointInfo, peerInfo, point, idPoint, decision.version, signal);
   }
@@ -336,27 +427,44 @@ export class ConnectHandler<M, PM, CM> {
   ): { kind: 'ok'; version: NetworkVersion } | { kind: 'reject'; motive: NackMotive } | { kind: 'private' } {
     const selection = selectVersion(this.config.versions, announced);
     if (!selection.ok) return { kind: 'reject', motive: selection.motive };
-    if (this.pool.activeConnections >= this.connectionsThreshold) return { kind: 'reject', motive: { kind: 'Too_many_connections' } };
+    if (this.pool.activeConnections >= this.connectionsThreshold)
+      return { kind: 'reject', motive: { kind: 'Too_many_connections' } };
     if (this.config.privateMode && !(pointInfo?.trusted || peerInfo.trusted)) return { kind: 'private' };
     const ps = pointInfo?.state.kind;
-    if (ps === 'Accepted' || ps === 'Running' || (ps === 'Requested' && incoming)) return { kind: 'reject', motive: { kind: 'Already_connected' } };
+    if (ps === 'Accepted' || ps === 'Running' || (ps === 'Requested' && incoming))
+      return { kind: 'reject', motive: { kind: 'Already_connected' } };
     const peerState = peerInfo.state.kind;
-    if (peerState === 'Accepted' || peerState === 'Running') return { kind: 'reject', motive: { kind: 'Already_connected' } };
+    if (peerState === 'Accepted' || peerState === 'Running')
+      return { kind: 'reject', motive: { kind: 'Already_connected' } };
     return { kind: 'ok', version: selection.version };
   }
 
   /** The Nack path: refuse with the motive and alternative points, then close. */
-  private async nack(authed: AuthenticatedSocket<CM>, info: PointInfo<P2pConn<M, CM>> | undefined, point: Point, idPoint: ConnectionPoint, peerId: PeerId, motive: NackMotive): Promise<never> {
+  private async nack(
+    authed: AuthenticatedSocket<CM>,
+    info: PointInfo<P2pConn<M, CM>> | undefined,
+    point: Point,
+    idPoint: ConnectionPoint,
+    peerId: PeerId,
+    motive: NackMotive,
+  ): Promise<never> {
     const { pool, bus, clock, config } = this;
     bus.publish({ kind: 'Rejecting_request', point, idPoint, peerId });
     bus.report({ kind: 'nack_sent', point, peerId, motive });
     const alternatives = config.disablePeerDiscovery ? [] : pool.listKnownPoints({ ignorePrivate: true, size: 50 });
     await authed.nack(motive, alternatives);
     if (info?.state.kind === 'Requested') info.setDisconnected(clock.now(), pool.reconnection, true);
-    const versionProblem = motive.kind === 'Unknown_chain_name' || motive.kind === 'Deprecated_p2p_version' || motive.kind === 'Deprecated_distributed_db_version';
+    const versionProblem =
+      motive.kind === 'Unknown_chain_name' ||
+      motive.kind === 'Deprecated_p2p_version' ||
+      motive.kind === 'Deprecated_distributed_db_version';
     if (versionProblem) {
       pool.unregisterPoint(point);
-      throw new P2pError('REJECTED_NO_COMMON_PROTOCOL', `no common protocol with ${peerId}: ${describeNackMotive(motive)}`, { point, peerId, motive, announcedVersion: authed.info.announcedVersion });
+      throw new P2pError(
+        'REJECTED_NO_COMMON_PROTOCOL',
+        `no common protocol with ${peerId}: ${describeNackMotive(motive)}`,
+        { point, peerId, motive, announcedVersion: authed.info.announcedVersion },
+      );
     }
     throw new P2pError('REJECTED', `refused ${peerId}: ${describeNackMotive(motive)}`, { point, peerId, motive });
   }
@@ -434,7 +542,11 @@ export class ConnectHandler<M, PM, CM> {
   }
 
   /** The on-cancel hook of `create_connection`. */
-  private onClosed(conn: P2pConn<M, CM>, pointInfo: PointInfo<P2pConn<M, CM>> | undefined, peerInfo: PeerInfo<P2pConn<M, CM>, PM, CM>): void {
+  private onClosed(
+    conn: P2pConn<M, CM>,
+    pointInfo: PointInfo<P2pConn<M, CM>> | undefined,
+    peerInfo: PeerInfo<P2pConn<M, CM>, PM, CM>,
+  ): void {
     const { pool, bus, clock, config } = this;
     const now = clock.now();
     if (pointInfo?.state.kind === 'Running' && pointInfo.state.connection === conn) {

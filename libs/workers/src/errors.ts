@@ -40,7 +40,14 @@ export class P2pError extends CodedError<P2pErrorCode> {
   constructor(
     code: P2pErrorCode,
     message: string,
-    extra: { point?: Point; peerId?: PeerId | undefined; motive?: NackMotive | undefined; alternativePoints?: readonly Point[] | undefined; announcedVersion?: NetworkVersion | undefined; cause?: unknown } = {},
+    extra: {
+      point?: Point;
+      peerId?: PeerId | undefined;
+      motive?: NackMotive | undefined;
+      alternativePoints?: readonly Point[] | undefined;
+      announcedVersion?: NetworkVersion | undefined;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: extra.cause });
     this.code = code;
@@ -54,8 +61,18 @@ export class P2pError extends CodedError<P2pErrorCode> {
   static from(e: unknown, point?: Point): P2pError {
     if (e instanceof P2pError) return e;
     if (e instanceof ConnectionError) {
-      return new P2pError(e.code, e.message, { ...(point ? { point } : {}), peerId: e.peerId, motive: e.motive, alternativePoints: e.alternativePoints, announcedVersion: e.announcedVersion, cause: e });
+      return new P2pError(e.code, e.message, {
+        ...(point ? { point } : {}),
+        peerId: e.peerId,
+        motive: e.motive,
+        alternativePoints: e.alternativePoints,
+        announcedVersion: e.announcedVersion,
+        cause: e,
+      });
     }
-    return new P2pError('SOCKET_ERROR', e instanceof Error ? e.message : String(e), { ...(point ? { point } : {}), cause: e });
+    return new P2pError('SOCKET_ERROR', e instanceof Error ? e.message : String(e), {
+      ...(point ? { point } : {}),
+      cause: e,
+    });
   }
 }

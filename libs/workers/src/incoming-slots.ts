@@ -58,9 +58,16 @@ export class IncomingSlots {
     if (this.count < this.limits.max) return { kind: 'free' };
     let largest: IncomingSlot[] | undefined;
     for (const slots of this.groups.values()) {
-      if (largest === undefined || slots.length > largest.length || (slots.length === largest.length && slots[0]!.seq < largest[0]!.seq)) largest = slots;
+      if (
+        largest === undefined ||
+        slots.length > largest.length ||
+        (slots.length === largest.length && slots[0]!.seq < largest[0]!.seq)
+      )
+        largest = slots;
     }
-    return largest !== undefined && largest.length >= mine + 2 ? { kind: 'evict', victim: largest[0]! } : { kind: 'refused', reason: 'too_many_incoming' };
+    return largest !== undefined && largest.length >= mine + 2
+      ? { kind: 'evict', victim: largest[0]! }
+      : { kind: 'refused', reason: 'too_many_incoming' };
   }
 
   /** Take a slot for `point` (after `decide` said `free`, or its victim was released). */

@@ -130,25 +130,56 @@ export function resolveLimits(partial: Partial<P2pLimits> = {}): P2pLimits {
     const v = l[k] as number;
     if (!(Number.isInteger(v) && v >= 0)) problems.push(`${k} must be a non-negative integer, got ${v}`);
   };
-  (['minConnections', 'expectedConnections', 'maxConnections', 'backlog', 'maxIncomingConnections', 'readQueueSize', 'writeQueueSize', 'incomingMessageQueueSize', 'outgoingMessageQueueSize', 'peerGreylistSize', 'ipGreylistSizeInKilobytes'] as const).forEach(nonNegInt);
+  (
+    [
+      'minConnections',
+      'expectedConnections',
+      'maxConnections',
+      'backlog',
+      'maxIncomingConnections',
+      'readQueueSize',
+      'writeQueueSize',
+      'incomingMessageQueueSize',
+      'outgoingMessageQueueSize',
+      'peerGreylistSize',
+      'ipGreylistSizeInKilobytes',
+    ] as const
+  ).forEach(nonNegInt);
   if (!(Number.isInteger(l.maxIncomingConnectionsPerAddress) && l.maxIncomingConnectionsPerAddress >= 1)) {
-    problems.push(`maxIncomingConnectionsPerAddress must be a positive integer, got ${l.maxIncomingConnectionsPerAddress}`);
+    problems.push(
+      `maxIncomingConnectionsPerAddress must be a positive integer, got ${l.maxIncomingConnectionsPerAddress}`,
+    );
   }
-  if (l.peersFileSaveIntervalMs !== null && !(Number.isInteger(l.peersFileSaveIntervalMs) && l.peersFileSaveIntervalMs > 0)) {
+  if (
+    l.peersFileSaveIntervalMs !== null &&
+    !(Number.isInteger(l.peersFileSaveIntervalMs) && l.peersFileSaveIntervalMs > 0)
+  ) {
     problems.push(`peersFileSaveIntervalMs must be a positive integer or null, got ${l.peersFileSaveIntervalMs}`);
   }
-  if (!(l.incomingAppMessageQueueSize >= 1)) problems.push(`incomingAppMessageQueueSize must be at least 1, got ${l.incomingAppMessageQueueSize}`);
-  if (!(l.authenticationTimeoutMs > 0)) problems.push(`authenticationTimeoutMs must be positive, got ${l.authenticationTimeoutMs}`);
+  if (!(l.incomingAppMessageQueueSize >= 1))
+    problems.push(`incomingAppMessageQueueSize must be at least 1, got ${l.incomingAppMessageQueueSize}`);
+  if (!(l.authenticationTimeoutMs > 0))
+    problems.push(`authenticationTimeoutMs must be positive, got ${l.authenticationTimeoutMs}`);
   if (!(l.connectionTimeoutMs > 0)) problems.push(`connectionTimeoutMs must be positive, got ${l.connectionTimeoutMs}`);
-  if (l.swapLingerMs !== null && !(l.swapLingerMs > 0)) problems.push(`swapLingerMs must be positive or null, got ${l.swapLingerMs}`);
-  if (l.maintenanceIdleTimeMs !== null && !(l.maintenanceIdleTimeMs > 0)) problems.push(`maintenanceIdleTimeMs must be positive or null, got ${l.maintenanceIdleTimeMs}`);
-  if (l.binaryChunksSize !== undefined && !(Number.isInteger(l.binaryChunksSize) && l.binaryChunksSize >= 19 && l.binaryChunksSize <= 65535)) {
+  if (l.swapLingerMs !== null && !(l.swapLingerMs > 0))
+    problems.push(`swapLingerMs must be positive or null, got ${l.swapLingerMs}`);
+  if (l.maintenanceIdleTimeMs !== null && !(l.maintenanceIdleTimeMs > 0))
+    problems.push(`maintenanceIdleTimeMs must be positive or null, got ${l.maintenanceIdleTimeMs}`);
+  if (
+    l.binaryChunksSize !== undefined &&
+    !(Number.isInteger(l.binaryChunksSize) && l.binaryChunksSize >= 19 && l.binaryChunksSize <= 65535)
+  ) {
     problems.push(`binaryChunksSize must be in [19, 65535], got ${l.binaryChunksSize}`);
   }
   if (!(l.minConnections <= l.expectedConnections && l.expectedConnections <= l.maxConnections)) {
-    problems.push(`need minConnections ≤ expectedConnections ≤ maxConnections, got ${l.minConnections} / ${l.expectedConnections} / ${l.maxConnections}`);
+    problems.push(
+      `need minConnections ≤ expectedConnections ≤ maxConnections, got ${l.minConnections} / ${l.expectedConnections} / ${l.maxConnections}`,
+    );
   }
-  for (const [k, v] of [['maxDownloadSpeed', l.maxDownloadSpeed], ['maxUploadSpeed', l.maxUploadSpeed]] as const) {
+  for (const [k, v] of [
+    ['maxDownloadSpeed', l.maxDownloadSpeed],
+    ['maxUploadSpeed', l.maxUploadSpeed],
+  ] as const) {
     if (v !== undefined && !(v > 0)) problems.push(`${k} must be positive, got ${v}`);
   }
   problems.push(...memoryBudgetProblems(l));
@@ -164,7 +195,9 @@ export interface MaintenanceBounds {
   readonly maxThreshold: number;
 }
 
-export function maintenanceBounds(l: Pick<P2pLimits, 'minConnections' | 'expectedConnections' | 'maxConnections'>): MaintenanceBounds {
+export function maintenanceBounds(
+  l: Pick<P2pLimits, 'minConnections' | 'expectedConnections' | 'maxConnections'>,
+): MaintenanceBounds {
   const stepMin = Math.floor((l.expectedConnections - l.minConnections) / 3);
   const stepMax = Math.floor((l.maxConnections - l.expectedConnections) / 3);
   return {
@@ -176,6 +209,12 @@ export function maintenanceBounds(l: Pick<P2pLimits, 'minConnections' | 'expecte
 }
 
 /** `--connections N` (`shared_arg.ml`): min N/2 (1 for N = 1), expected N, max 3N/2. */
-export function connectionsFromExpected(n: number): Pick<P2pLimits, 'minConnections' | 'expectedConnections' | 'maxConnections'> {
-  return { minConnections: n === 1 ? 1 : Math.floor(n / 2), expectedConnections: n, maxConnections: Math.floor((3 * n) / 2) };
+export function connectionsFromExpected(
+  n: number,
+): Pick<P2pLimits, 'minConnections' | 'expectedConnections' | 'maxConnections'> {
+  return {
+    minConnections: n === 1 ? 1 : Math.floor(n / 2),
+    expectedConnections: n,
+    maxConnections: Math.floor((3 * n) / 2),
+  };
 }

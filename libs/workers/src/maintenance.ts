@@ -1,4 +1,13 @@
-import { type Clock, type EventBus, type MaintenanceMotive, type MaintenanceReport, type Rng, reportedError, shuffled, sleep } from '@tezos-p2p/events';
+import {
+  type Clock,
+  type EventBus,
+  type MaintenanceMotive,
+  type MaintenanceReport,
+  type Rng,
+  reportedError,
+  shuffled,
+  sleep,
+} from '@tezos-p2p/events';
 import type { Pool, PointInfo } from '@tezos-p2p/pool';
 import type { Point } from '@tezos-p2p/wire';
 import { merge, map, type Observable } from 'rxjs';
@@ -7,7 +16,6 @@ import type { ConnectHandler } from './connect-handler.js';
 import type { MaintenanceBounds } from './limits.js';
 import type { P2pConn } from './p2p-conn.js';
 import { tracer } from './tracer.js';
-
 
 export type { MaintenanceMotive, MaintenanceReport };
 
@@ -31,7 +39,6 @@ export interface MaintenanceOptions<M, PM, CM> {
   /** Woken when more contacts are needed (LAN discovery). */
   readonly discovery?: { wakeup(): void } | undefined;
 }
-
 
 const LOOK_FOR_PEERS_DELAY_MS = 5000;
 /** Pause before restarting a maintenance loop that threw (no busy loop on a persistent failure). */
@@ -125,7 +132,9 @@ export class Maintenance<M, PM, CM> {
       bus.triggers.tooManyConnections$.pipe(map(() => 'Too_many_connections' as const)),
     );
     const triggered = firstEvent(triggers, ac.signal).then((m) => m ?? 'Timer');
-    const stopped = new Promise<never>((_, reject) => ac.signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true }));
+    const stopped = new Promise<never>((_, reject) =>
+      ac.signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true }),
+    );
     return Promise.race([timer, external, triggered, stopped]).finally(() => {
       ac.abort();
       release();
@@ -145,14 +154,20 @@ export class Maintenance<M, PM, CM> {
       }
       const t0 = clock.now();
       this.o.bus.report({ kind: 'maintenance_started', motive: m, connections: n });
-      const span = tracer.startSpan('p2p.maintenance', { attributes: { 'tezos.p2p.maintenance.motive': m, 'tezos.p2p.connections': n } });
+      const span = tracer.startSpan('p2p.maintenance', {
+        attributes: { 'tezos.p2p.maintenance.motive': m, 'tezos.p2p.connections': n },
+      });
       try {
         await this.doMaintain();
       } finally {
         span.setAttribute('tezos.p2p.connections_after', pool.activeConnections);
         span.end();
       }
-      this.o.bus.report({ kind: 'maintenance_ended', durationMs: clock.now() - t0, connections: pool.activeConnections });
+      this.o.bus.report({
+        kind: 'maintenance_ended',
+        durationMs: clock.now() - t0,
+        connections: pool.activeConnections,
+      });
       bus.publish({ kind: 'Maintenance_ended' });
       m = 'Last_maintenance';
     }
@@ -180,7 +195,10 @@ export class Maintenance<M, PM, CM> {
     bus.publish({ kind: 'Too_many_connections' });
     const k = n - bounds.maxTarget;
     // Never drop a connection whose peer is both private and trusted.
-    const victims = shuffled(rng, pool.connections.list().filter((c) => !(c.privateNode && c.trustedNode))).slice(0, k);
+    const victims = shuffled(
+      rng,
+      pool.connections.list().filter((c) => !(c.privateNode && c.trustedNode)),
+    ).slice(0, k);
     await Promise.allSettled(victims.map((c) => c.disconnect({ kind: 'Maintenance_too_many' })));
   }
 
@@ -199,7 +217,12 @@ export class Maintenance<M, PM, CM> {
       }
       const results = await Promise.allSettled(candidates.map((p) => this.o.connectHandler.connect(p)));
       results.forEach((r, i) => {
-        if (r.status === 'rejected') this.o.bus.report({ kind: 'connect_failed', point: candidates[i]!, error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
+        if (r.status === 'rejected')
+          this.o.bus.report({
+            kind: 'connect_failed',
+            point: candidates[i]!,
+            error: r.reason instanceof Error ? r.reason.message : String(r.reason),
+          });
       });
       const established = results.filter((r) => r.status === 'fulfilled').length;
       min -= established;
@@ -249,7 +272,10 @@ export class Maintenance<M, PM, CM> {
     this.o.discovery?.wakeup();
     const { controller: ac, release } = childController(this.signal);
     try {
-      await Promise.race([firstEvent(merge(bus.triggers.newPeer$, bus.triggers.newPoint$), ac.signal), sleep(clock, delay, ac.signal).catch(() => undefined)]);
+      await Promise.race([
+        firstEvent(merge(bus.triggers.newPeer$, bus.triggers.newPoint$), ac.signal),
+        sleep(clock, delay, ac.signal).catch(() => undefined),
+      ]);
     } finally {
       ac.abort();
       release();

@@ -23,14 +23,23 @@ export function memoryBudgetProblems(l: Pick<P2pLimits, 'readBudget' | 'writeBud
     const b = l[k];
     for (const f of ['guaranteedPerConnection', 'shared'] as const) {
       const v = b?.[f];
-      if (!(Number.isInteger(v) && v! >= 0)) problems.push(`${k}.${f} must be a non-negative integer (bytes), got ${v}`);
+      if (!(Number.isInteger(v) && v! >= 0))
+        problems.push(`${k}.${f} must be a non-negative integer (bytes), got ${v}`);
     }
   }
   return problems;
 }
 
 /** The scheduler's budgets for `limits`: slices for `maxConnections` connections, per-connection caps `readQueueSize` / `writeQueueSize`. */
-export function memoryBudgets(l: P2pLimits): { readonly readMemory: MemoryBudgetOptions; readonly writeMemory: MemoryBudgetOptions } {
-  const options = (b: MemoryBudgetLimits, cap: number): MemoryBudgetOptions => ({ guaranteedPerAccount: b.guaranteedPerConnection, shared: b.shared, perAccountCap: cap, accounts: l.maxConnections });
+export function memoryBudgets(l: P2pLimits): {
+  readonly readMemory: MemoryBudgetOptions;
+  readonly writeMemory: MemoryBudgetOptions;
+} {
+  const options = (b: MemoryBudgetLimits, cap: number): MemoryBudgetOptions => ({
+    guaranteedPerAccount: b.guaranteedPerConnection,
+    shared: b.shared,
+    perAccountCap: cap,
+    accounts: l.maxConnections,
+  });
   return { readMemory: options(l.readBudget, l.readQueueSize), writeMemory: options(l.writeBudget, l.writeQueueSize) };
 }

@@ -77,14 +77,26 @@ function instruments(): Instruments {
   if (bound?.provider === provider) return bound.instruments;
   const meter = provider.getMeter(METER_NAME, METER_VERSION);
   meter
-    .createObservableGauge('tezos.p2p.connections', { unit: '{connection}', description: 'Running connections, by direction' })
+    .createObservableGauge('tezos.p2p.connections', {
+      unit: '{connection}',
+      description: 'Running connections, by direction',
+    })
     .addCallback(observeConnectionCount);
   bound = {
     provider,
     instruments: {
-      handshakes: meter.createCounter('tezos.p2p.handshakes', { unit: '{handshake}', description: 'Completed handshakes, by direction and outcome (accepted, or the error code)' }),
-      refusals: meter.createCounter('tezos.p2p.refusals', { unit: '{refusal}', description: 'Peers and sockets we refused, by reason' }),
-      greylistings: meter.createCounter('tezos.p2p.greylistings', { unit: '{greylisting}', description: 'Greylistings decided by the P2P layer, by kind' }),
+      handshakes: meter.createCounter('tezos.p2p.handshakes', {
+        unit: '{handshake}',
+        description: 'Completed handshakes, by direction and outcome (accepted, or the error code)',
+      }),
+      refusals: meter.createCounter('tezos.p2p.refusals', {
+        unit: '{refusal}',
+        description: 'Peers and sockets we refused, by reason',
+      }),
+      greylistings: meter.createCounter('tezos.p2p.greylistings', {
+        unit: '{greylisting}',
+        description: 'Greylistings decided by the P2P layer, by kind',
+      }),
     },
   };
   return bound.instruments;
@@ -142,7 +154,13 @@ export function countReport(r: P2pReport): void {
       instruments().handshakes.add(1, { direction: r.incoming ? 'incoming' : 'outgoing', outcome: r.outcome });
       return;
     case 'incoming_refused':
-      return countRefusal(r.reason === 'banned' ? 'incoming_banned' : r.reason === 'too_many_incoming' ? 'incoming_too_many' : 'incoming_too_many_from_address');
+      return countRefusal(
+        r.reason === 'banned'
+          ? 'incoming_banned'
+          : r.reason === 'too_many_incoming'
+            ? 'incoming_too_many'
+            : 'incoming_too_many_from_address',
+      );
     case 'incoming_evicted':
       return countRefusal('incoming_evicted');
     case 'nack_sent':

@@ -1,4 +1,10 @@
-import { type Connection, ConnectionError, type ConnectionStat, type DisconnectReason, type Leased } from '@tezos-p2p/connection';
+import {
+  type Connection,
+  ConnectionError,
+  type ConnectionStat,
+  type DisconnectReason,
+  type Leased,
+} from '@tezos-p2p/connection';
 import { type Clock, type EventBus, type P2pConnReport, reportedError } from '@tezos-p2p/events';
 import type { PoolConnection } from '@tezos-p2p/pool';
 import type { ConnectionPoint, NetworkVersion, P2pMessage, PeerId, Point } from '@tezos-p2p/wire';
@@ -122,7 +128,12 @@ export class P2pConn<M, CM> implements PoolConnection {
     this.loop().catch((e: unknown) => {
       // Not expected (the loop catches what reading and handling throw): reported, and the connection
       // is closed rather than left running without a reader. A connection is not restarted.
-      this.options.bus?.report({ kind: 'worker_failed', worker: 'connection', error: reportedError(e), restarted: false });
+      this.options.bus?.report({
+        kind: 'worker_failed',
+        worker: 'connection',
+        error: reportedError(e),
+        restarted: false,
+      });
       this.finish({ kind: 'Unknown_reason' });
     });
   }
@@ -153,7 +164,10 @@ export class P2pConn<M, CM> implements PoolConnection {
           break;
         }
         // An answerer failure (e.g. our Advertise could not be written) closes the connection.
-        reason = this.requested ?? { kind: 'Write_error', error: e instanceof ConnectionError ? e : new ConnectionError('SOCKET_ERROR', String(e)) };
+        reason = this.requested ?? {
+          kind: 'Write_error',
+          error: e instanceof ConnectionError ? e : new ConnectionError('SOCKET_ERROR', String(e)),
+        };
       }
       break;
     }

@@ -1,7 +1,12 @@
 import { type Clock, sleep } from '@tezos-p2p/events';
 
 /** Per connection and per kind, the least time between two handled messages (`P2p_protocol.throttler`). */
-export const PROTOCOL_COOLDOWNS_MS = Object.freeze({ advertise: 100, bootstrap: 100, swapRequest: 60_000, swapAck: 60_000 });
+export const PROTOCOL_COOLDOWNS_MS = Object.freeze({
+  advertise: 100,
+  bootstrap: 100,
+  swapRequest: 60_000,
+  swapAck: 60_000,
+});
 
 export type ThrottledKind = keyof typeof PROTOCOL_COOLDOWNS_MS;
 

@@ -40,7 +40,8 @@ export class Welcome {
     const address = this.o.address === undefined ? '::' : canonicalIp(this.o.address);
     const server = createServer({ noDelay: true }, (s) => this.o.onSocket(s));
     await new Promise<void>((resolve, reject) => {
-      const onError = (e: NodeJS.ErrnoException) => reject(new WelcomeError(address, this.o.port, e.code ?? e.message, { cause: e }));
+      const onError = (e: NodeJS.ErrnoException) =>
+        reject(new WelcomeError(address, this.o.port, e.code ?? e.message, { cause: e }));
       server.once('error', onError);
       server.listen({ host: address, port: this.o.port, backlog: this.o.backlog ?? 20, ipv6Only: false }, () => {
         server.off('error', onError);

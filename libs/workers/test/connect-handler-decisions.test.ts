@@ -5,16 +5,39 @@
  * timeout and the handshake deadline included. Each row: a situation → the outcome (Ack, the Nack motive, the
  * refusal code, greylisted or not). Octez: test_p2p_connect_handler.ml with its mocked dependencies.
  */
-import { type ByteStream, type Connection, IoScheduler, authenticate, createMemorySocketPair } from '@tezos-p2p/connection';
+import {
+  type ByteStream,
+  type Connection,
+  IoScheduler,
+  authenticate,
+  createMemorySocketPair,
+} from '@tezos-p2p/connection';
 import { type Identity, generateIdentity } from '@tezos-p2p/crypto';
 import { EventBus, FakeClock, type P2pEvent, type P2pReport, seededRng } from '@tezos-p2p/events';
 import { Pool } from '@tezos-p2p/pool';
 import {
-  type NackMotive, type Point, type RawAppMessage, type ShellConnectionMetadata, type ShellPeerMetadata, p2pMessageEncoding, pointToString, rawAppMessages,
-  shellConnectionMetadataConfig, shellPeerMetadataConfig,
+  type NackMotive,
+  type Point,
+  type RawAppMessage,
+  type ShellConnectionMetadata,
+  type ShellPeerMetadata,
+  p2pMessageEncoding,
+  pointToString,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
+  shellPeerMetadataConfig,
 } from '@tezos-p2p/wire';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConnectHandler, type Dialer, Maintenance, type P2pConn, type P2pLimits, PrivateAnswerer, maintenanceBounds, resolveLimits } from '../src/index.js';
+import {
+  ConnectHandler,
+  type Dialer,
+  Maintenance,
+  type P2pConn,
+  type P2pLimits,
+  PrivateAnswerer,
+  maintenanceBounds,
+  resolveLimits,
+} from '../src/index.js';
 
 const CHAIN = 'TEZOS_DECISIONS';
 const messageEncoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
@@ -66,7 +89,9 @@ function runPeer(stream: ByteStream, script: PeerScript, incoming: boolean, remo
     const conn = await authed.accept({ messageEncoding });
     opened.push(conn as Connection<unknown, ShellConnectionMetadata>);
     return 'Ack';
-  })().catch((e: { code?: string; motive?: NackMotive }): PeerOutcome => (e.code === 'REJECTED_BY_NACK' ? `Nack ${e.motive?.kind ?? '?'}` : `closed ${e.code ?? String(e)}`));
+  })().catch((e: { code?: string; motive?: NackMotive }): PeerOutcome =>
+    e.code === 'REJECTED_BY_NACK' ? `Nack ${e.motive?.kind ?? '?'}` : `closed ${e.code ?? String(e)}`,
+  );
 }
 
 interface Setup {
@@ -86,7 +111,9 @@ interface Setup {
   incoming(from: Point, script: PeerScript | 'silent'): { peer: Promise<PeerOutcome>; settled: Promise<string> };
 }
 
-function setup(o: { privateMode?: boolean; limits?: Partial<P2pLimits>; expectedProofOfWork?: number; dialer?: Dialer } = {}): Setup {
+function setup(
+  o: { privateMode?: boolean; limits?: Partial<P2pLimits>; expectedProofOfWork?: number; dialer?: Dialer } = {},
+): Setup {
   const clock = new FakeClock();
   const bus = new EventBus();
   const reports: P2pReport[] = [];
@@ -94,7 +121,13 @@ function setup(o: { privateMode?: boolean; limits?: Partial<P2pLimits>; expected
   bus.reports$.subscribe((r) => reports.push(r));
   bus.events$.subscribe((e) => events.push(e));
   const pool = new Pool<Conn, ShellPeerMetadata, ShellConnectionMetadata>({
-    peerId: ours.peerId, peerMetadata: shellPeerMetadataConfig, bus, clock, rng: seededRng(7), peersFileSaveIntervalMs: null, privateMode: o.privateMode ?? false,
+    peerId: ours.peerId,
+    peerMetadata: shellPeerMetadataConfig,
+    bus,
+    clock,
+    rng: seededRng(7),
+    peersFileSaveIntervalMs: null,
+    privateMode: o.privateMode ?? false,
   });
   const scheduler = new IoScheduler();
   const dialled: string[] = [];
@@ -105,8 +138,14 @@ function setup(o: { privateMode?: boolean; limits?: Partial<P2pLimits>; expected
     dialled.push(key);
     const script = scripts.get(key);
     if (script === undefined) throw new Error('ECONNREFUSED');
-    if (script === 'hang') return new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true }));
-    const [mine, theirs] = createMemorySocketPair({ address: '192.0.2.100', port: 40000 }, { address: point.ip, port: point.port });
+    if (script === 'hang')
+      return new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true }),
+      );
+    const [mine, theirs] = createMemorySocketPair(
+      { address: '192.0.2.100', port: 40000 },
+      { address: point.ip, port: point.port },
+    );
     cleanups.push(() => void theirs.destroy());
     peerOutcome.set(key, runPeer(theirs, script, true, { ip: '192.0.2.100', port: 40000 }));
     return mine;
@@ -136,7 +175,10 @@ function setup(o: { privateMode?: boolean; limits?: Partial<P2pLimits>; expected
     scheduler.stop();
   });
   const incoming = (from: Point, script: PeerScript | 'silent') => {
-    const [mine, theirs] = createMemorySocketPair({ address: '192.0.2.100', port: 9732 }, { address: from.ip, port: from.port });
+    const [mine, theirs] = createMemorySocketPair(
+      { address: '192.0.2.100', port: 9732 },
+      { address: from.ip, port: from.port },
+    );
     cleanups.push(() => void theirs.destroy());
     const settled = new Promise<string>((resolve) => {
       const sub = bus.reports$.subscribe((r) => {
@@ -148,7 +190,10 @@ function setup(o: { privateMode?: boolean; limits?: Partial<P2pLimits>; expected
       cleanups.push(() => sub.unsubscribe());
     });
     handler.accept(mine);
-    const peer = script === 'silent' ? Promise.resolve<PeerOutcome>('closed silent') : runPeer(theirs, script, false, { ip: '192.0.2.100', port: 9732 });
+    const peer =
+      script === 'silent'
+        ? Promise.resolve<PeerOutcome>('closed silent')
+        : runPeer(theirs, script, false, { ip: '192.0.2.100', port: 9732 });
     return { peer, settled };
   };
   return { handler, pool, bus, clock, reports, events, dialled, peerOutcome, scripts, incoming };
@@ -158,7 +203,11 @@ const A: Point = { ip: '198.51.100.1', port: 9732 };
 const B: Point = { ip: '198.51.100.2', port: 9732 };
 const C: Point = { ip: '198.51.100.3', port: 9732 };
 const key = pointToString;
-const codeOf = (p: Promise<unknown>): Promise<string> => p.then(() => 'connected', (e: { code?: string }) => e.code ?? String(e));
+const codeOf = (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => 'connected',
+    (e: { code?: string }) => e.code ?? String(e),
+  );
 
 describe('connect handler decisions: outgoing connect(point)', () => {
   it('plain point, peer on our chain → Ack both ways; point and peer Running', async () => {
@@ -169,7 +218,9 @@ describe('connect handler decisions: outgoing connect(point)', () => {
     expect(await s.peerOutcome.get(key(A))).toBe('Ack');
     expect(s.pool.points.info(A)?.state.kind).toBe('Running');
     expect(s.pool.peers.info(peers[0]!.peerId)?.state.kind).toBe('Running');
-    expect(s.reports).toContainEqual(expect.objectContaining({ kind: 'handshake_settled', incoming: false, outcome: 'accepted' }));
+    expect(s.reports).toContainEqual(
+      expect.objectContaining({ kind: 'handshake_settled', incoming: false, outcome: 'accepted' }),
+    );
   });
 
   it('banned point → POINT_BANNED, never dialled', async () => {
@@ -305,7 +356,9 @@ describe('connect handler decisions: incoming accept(stream)', () => {
     const { peer, settled } = s.incoming(A, { identity: peers[0]! });
     expect(await settled).toBe('accepted');
     expect(await peer).toBe('Ack');
-    expect(s.reports).toContainEqual(expect.objectContaining({ kind: 'new_connection', peerId: peers[0]!.peerId, incoming: true }));
+    expect(s.reports).toContainEqual(
+      expect.objectContaining({ kind: 'new_connection', peerId: peers[0]!.peerId, incoming: true }),
+    );
   });
 
   it('banned address → refused before any crypto (incoming_refused banned)', async () => {
@@ -327,7 +380,11 @@ describe('connect handler decisions: incoming accept(stream)', () => {
     const s = setup({ limits: { maxIncomingConnectionsPerAddress: 1 } });
     s.incoming(A, 'silent');
     s.incoming({ ip: A.ip, port: A.port + 1 }, 'silent');
-    expect(s.reports).toContainEqual({ kind: 'incoming_refused', point: { ip: A.ip, port: A.port + 1 }, reason: 'too_many_incoming_from_address' });
+    expect(s.reports).toContainEqual({
+      kind: 'incoming_refused',
+      point: { ip: A.ip, port: A.port + 1 },
+      reason: 'too_many_incoming_from_address',
+    });
     expect(s.handler.pendingIncoming).toBe(1);
     expect(s.pool.points.banned(A)).toBe(false);
   });
@@ -402,7 +459,11 @@ describe('connect handler decisions: incoming accept(stream)', () => {
     expect(await settled).toBe('NOT_ENOUGH_PROOF_OF_WORK');
     expect(s.reports).toContainEqual({ kind: 'address_greylisted', point: A });
     s.incoming({ ip: A.ip, port: A.port + 1 }, 'silent');
-    expect(s.reports).toContainEqual({ kind: 'incoming_refused', point: { ip: A.ip, port: A.port + 1 }, reason: 'banned' });
+    expect(s.reports).toContainEqual({
+      kind: 'incoming_refused',
+      point: { ip: A.ip, port: A.port + 1 },
+      reason: 'banned',
+    });
   });
 
   it('silent peer past the authentication timeout → TIMEOUT, not greylisted', async () => {
@@ -420,10 +481,21 @@ describe('connect handler decisions: incoming accept(stream)', () => {
 });
 
 describe('maintenance decisions over the same seams', () => {
-  function maintenance(s: Setup, bounds: Pick<P2pLimits, 'minConnections' | 'expectedConnections' | 'maxConnections'>, o: { privateMode?: boolean; swapDisabled?: boolean } = {}) {
+  function maintenance(
+    s: Setup,
+    bounds: Pick<P2pLimits, 'minConnections' | 'expectedConnections' | 'maxConnections'>,
+    o: { privateMode?: boolean; swapDisabled?: boolean } = {},
+  ) {
     const m = new Maintenance({
-      pool: s.pool, connectHandler: s.handler, bus: s.bus, clock: s.clock, rng: seededRng(3), bounds: maintenanceBounds(bounds), idleTimeMs: 600_000,
-      privateMode: o.privateMode ?? false, ...(o.swapDisabled !== undefined ? { swapDisabled: o.swapDisabled } : {}),
+      pool: s.pool,
+      connectHandler: s.handler,
+      bus: s.bus,
+      clock: s.clock,
+      rng: seededRng(3),
+      bounds: maintenanceBounds(bounds),
+      idleTimeMs: 600_000,
+      privateMode: o.privateMode ?? false,
+      ...(o.swapDisabled !== undefined ? { swapDisabled: o.swapDisabled } : {}),
     });
     cleanups.push(() => m.stop());
     return m;

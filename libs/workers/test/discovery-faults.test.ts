@@ -50,7 +50,12 @@ afterEach(async () => {
 
 async function start(port: number, clock: FakeClock, events: DiscoveryEvent[]): Promise<Discovery> {
   const d = new Discovery({
-    peerId: A, listeningPort: 9732, discoveryAddr: '127.0.0.1', discoveryPort: port, bindAddr: '127.0.0.1', clock,
+    peerId: A,
+    listeningPort: 9732,
+    discoveryAddr: '127.0.0.1',
+    discoveryPort: port,
+    bindAddr: '127.0.0.1',
+    clock,
     register: () => {},
     onEvent: (e) => events.push(e),
   });
@@ -91,7 +96,9 @@ describe('faults', () => {
     await clock.advance(300); // broadcasts at 0, 100, 300
     while (events.filter((e) => e.kind === 'broadcast_error').length < 3) await tick();
     expect(events.filter((e) => e.kind === 'broadcast_error')[0]).toEqual({
-      kind: 'broadcast_error', destination: { address: '127.0.0.1', port }, error: 'send EACCES',
+      kind: 'broadcast_error',
+      destination: { address: '127.0.0.1', port },
+      error: 'send EACCES',
     });
     expect(d.stats.sent).toBe(0);
     expect(clock.pending).toBe(1);
@@ -104,7 +111,12 @@ describe('reentrancy', () => {
     const port = await freePort();
     let stopped: Promise<void> | undefined;
     const d: Discovery = new Discovery({
-      peerId: A, listeningPort: 9732, discoveryAddr: '127.0.0.1', discoveryPort: port, bindAddr: '127.0.0.1', clock,
+      peerId: A,
+      listeningPort: 9732,
+      discoveryAddr: '127.0.0.1',
+      discoveryPort: port,
+      bindAddr: '127.0.0.1',
+      clock,
       register: () => {},
       onEvent: (e) => {
         if (e.kind === 'broadcast_message') stopped ??= d.stop();

@@ -4,7 +4,13 @@ import { EventBus, FakeClock, type P2pReport } from '@tezos-p2p/events';
 import { type PeerId, type Point, peerIdFromBytes } from '@tezos-p2p/wire';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  DEFAULT_DISCOVERY_PORT, Discovery, DiscoveryError, type DiscoveryEvent, type DiscoveryOptions, checkDiscoveryDatagram, makeDiscoveryDatagram,
+  DEFAULT_DISCOVERY_PORT,
+  Discovery,
+  DiscoveryError,
+  type DiscoveryEvent,
+  type DiscoveryOptions,
+  checkDiscoveryDatagram,
+  makeDiscoveryDatagram,
 } from '../src/discovery/index.js';
 import { INITIAL_SENDER_CONFIG, MAX_LOOP, afterSleep, onCompletion } from '../src/discovery/schedule.js';
 
@@ -21,13 +27,16 @@ afterEach(async () => {
 
 function udpSocket(reuseAddr = false): Socket {
   const s = createSocket({ type: 'udp4', reuseAddr });
-  cleanups.push(() => new Promise((resolve) => {
-    try {
-      s.close(() => resolve());
-    } catch {
-      resolve();
-    }
-  }));
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        try {
+          s.close(() => resolve());
+        } catch {
+          resolve();
+        }
+      }),
+  );
   return s;
 }
 
@@ -85,7 +94,12 @@ function harness(opts: Partial<DiscoveryOptions> & Pick<DiscoveryOptions, 'disco
   };
 }
 
-function broadcastTimes(events: DiscoveryEvent[], times: number[], clock: FakeClock, t0: number): (e: DiscoveryEvent) => void {
+function broadcastTimes(
+  events: DiscoveryEvent[],
+  times: number[],
+  clock: FakeClock,
+  t0: number,
+): (e: DiscoveryEvent) => void {
   return (e) => {
     events.push(e);
     if (e.kind === 'broadcast_message') times.push(clock.now() - t0);
@@ -119,7 +133,13 @@ describe('datagram', () => {
 });
 
 describe('options', () => {
-  const base = { peerId: A, listeningPort: 9732, discoveryAddr: '255.255.255.255', discoveryPort: DEFAULT_DISCOVERY_PORT, register: () => {} };
+  const base = {
+    peerId: A,
+    listeningPort: 9732,
+    discoveryAddr: '255.255.255.255',
+    discoveryPort: DEFAULT_DISCOVERY_PORT,
+    register: () => {},
+  };
   const codeOf = (o: Partial<DiscoveryOptions>): string | undefined => {
     try {
       new Discovery({ ...base, ...o } as DiscoveryOptions);
@@ -182,9 +202,13 @@ describe('sender schedule (pure)', () => {
       return out;
     };
     expect(MAX_LOOP).toBe(10);
-    expect(gaps(INITIAL_SENDER_CONFIG, 12)).toEqual([100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 51200, 51200]);
+    expect(gaps(INITIAL_SENDER_CONFIG, 12)).toEqual([
+      100, 200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 51200, 51200,
+    ]);
     // A restart signal returns Config.initial, which on_completion doubles before the next wait.
-    expect(gaps(onCompletion(INITIAL_SENDER_CONFIG), 12)).toEqual([200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 102400, 102400, 102400]);
+    expect(gaps(onCompletion(INITIAL_SENDER_CONFIG), 12)).toEqual([
+      200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 102400, 102400, 102400,
+    ]);
   });
 });
 
@@ -195,7 +219,12 @@ describe('sender schedule on a fake clock', () => {
     const times: number[] = [];
     const events: DiscoveryEvent[] = [];
     // Sends to our own answer socket: the datagrams come back and are ignored as ours.
-    const h = harness({ discoveryPort: port, bindAddr: '127.0.0.1', clock, onEvent: broadcastTimes(events, times, clock, clock.now()) });
+    const h = harness({
+      discoveryPort: port,
+      bindAddr: '127.0.0.1',
+      clock,
+      onEvent: broadcastTimes(events, times, clock, clock.now()),
+    });
     await h.d.start();
     return { h, clock, times };
   }
@@ -204,7 +233,9 @@ describe('sender schedule on a fake clock', () => {
     const { h, clock, times } = await started();
     expect(times).toEqual([0]); // the first broadcast is immediate
     await clock.advance(310_000);
-    expect(times).toEqual([0, 100, 300, 700, 1500, 3100, 6300, 12700, 25500, 51100, 102300, 153500, 204700, 255900, 307100]);
+    expect(times).toEqual([
+      0, 100, 300, 700, 1500, 3100, 6300, 12700, 25500, 51100, 102300, 153500, 204700, 255900, 307100,
+    ]);
     expect(clock.pending).toBe(1);
     await h.d.stop();
     expect(clock.pending).toBe(0);
@@ -221,7 +252,9 @@ describe('sender schedule on a fake clock', () => {
     await clock.advance(310_000);
     const after = times.slice(4).map((t) => t - 1000);
     expect(after).toEqual([0, 200, 600, 1400, 3000, 6200, 12600, 25400, 51000, 102200, 204600, 307000]);
-    expect(after.slice(1).map((t, i) => t - after[i]!)).toEqual([200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 102400, 102400]);
+    expect(after.slice(1).map((t, i) => t - after[i]!)).toEqual([
+      200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200, 102400, 102400,
+    ]);
     expect(clock.pending).toBe(1);
   });
 
@@ -245,7 +278,12 @@ describe('answer worker on loopback', () => {
   it('registers the announced point of a well-formed datagram and ignores everything else, never throwing', async () => {
     const port = await freePort();
     // The sender goes to 127.0.0.3, where nothing listens: only the datagrams below reach us.
-    const h = harness({ discoveryPort: port, bindAddr: '127.0.0.1', discoveryAddr: '127.0.0.3', clock: new FakeClock() });
+    const h = harness({
+      discoveryPort: port,
+      bindAddr: '127.0.0.1',
+      discoveryAddr: '127.0.0.3',
+      clock: new FakeClock(),
+    });
     await h.d.start();
     const s = udpSocket();
     await bind(s, 0, '127.0.0.1');
@@ -255,17 +293,40 @@ describe('answer worker on loopback', () => {
     const negative = good.slice();
     negative.set([0x80, 0x00], 26);
     const garbage = new Uint8Array(28).map((_, i) => (i * 37 + 11) & 0xff);
-    for (const bytes of [good.subarray(0, 27), new Uint8Array([...good, 0]), new Uint8Array(0), badMagic, garbage, makeDiscoveryDatagram(A, 9000), negative]) {
+    for (const bytes of [
+      good.subarray(0, 27),
+      new Uint8Array([...good, 0]),
+      new Uint8Array(0),
+      badMagic,
+      garbage,
+      makeDiscoveryDatagram(A, 9000),
+      negative,
+    ]) {
       await send(s, bytes, port);
     }
     await send(s, good, port); // the barrier: datagrams from one socket over loopback arrive in order
     await h.registration(1);
     expect(h.registered).toEqual([{ point: { ip: '127.0.0.1', port: 9733 }, trusted: false }]);
     expect(h.d.stats).toMatchObject({ received: 8, registered: 1, ignored: 7 });
-    const drops = h.events.filter((e) => e.kind === 'parse_error' || e.kind === 'ignored').map((e) => ('reason' in e ? e.reason : ''));
-    expect(drops).toEqual(['WRONG_SIZE', 'WRONG_SIZE', 'WRONG_SIZE', 'BAD_MAGIC', 'BAD_MAGIC', 'OWN_PEER_ID', 'BAD_PORT']);
+    const drops = h.events
+      .filter((e) => e.kind === 'parse_error' || e.kind === 'ignored')
+      .map((e) => ('reason' in e ? e.reason : ''));
+    expect(drops).toEqual([
+      'WRONG_SIZE',
+      'WRONG_SIZE',
+      'WRONG_SIZE',
+      'BAD_MAGIC',
+      'BAD_MAGIC',
+      'OWN_PEER_ID',
+      'BAD_PORT',
+    ]);
     expect(h.events.filter((e) => e.kind === 'message_received')).toHaveLength(8);
-    expect(h.events).toContainEqual({ kind: 'register_new', point: { ip: '127.0.0.1', port: 9733 }, peerId: B, trusted: false });
+    expect(h.events).toContainEqual({
+      kind: 'register_new',
+      point: { ip: '127.0.0.1', port: 9733 },
+      peerId: B,
+      trusted: false,
+    });
   });
 
   it('survives a throwing register callback and a throwing event hook', async () => {
@@ -273,7 +334,12 @@ describe('answer worker on loopback', () => {
     let calls = 0;
     const errors: string[] = [];
     const d = new Discovery({
-      peerId: A, listeningPort: 9732, discoveryAddr: '127.0.0.3', discoveryPort: port, bindAddr: '127.0.0.1', clock: new FakeClock(),
+      peerId: A,
+      listeningPort: 9732,
+      discoveryAddr: '127.0.0.3',
+      discoveryPort: port,
+      bindAddr: '127.0.0.1',
+      clock: new FakeClock(),
       register: () => {
         if (++calls === 1) throw new Error('pool is gone');
       },
@@ -299,8 +365,16 @@ describe('answer worker on loopback', () => {
     // Our answer socket on 127.0.0.2, the capture on 127.0.0.1: same port, distinct addresses.
     const capture = udpSocket();
     await bind(capture, port, '127.0.0.1');
-    const got = new Promise<{ bytes: string; from: string }>((resolve) => capture.once('message', (m, r) => resolve({ bytes: toHex(m), from: r.address })));
-    const h = harness({ discoveryPort: port, bindAddr: '127.0.0.2', discoveryAddr: '127.0.0.1', listeningPort: 9732, clock: new FakeClock() });
+    const got = new Promise<{ bytes: string; from: string }>((resolve) =>
+      capture.once('message', (m, r) => resolve({ bytes: toHex(m), from: r.address })),
+    );
+    const h = harness({
+      discoveryPort: port,
+      bindAddr: '127.0.0.2',
+      discoveryAddr: '127.0.0.1',
+      listeningPort: 9732,
+      clock: new FakeClock(),
+    });
     await h.d.start();
     expect(await got).toEqual({ bytes: toHex(makeDiscoveryDatagram(A, 9732)), from: '127.0.0.1' });
     while (h.d.stats.sent < 1) await tick();
@@ -322,7 +396,14 @@ describe('two nodes on one host, real UDP', () => {
     const ownA = new Promise<void>((resolve) => {
       onA = (e) => e.kind === 'ignored' && resolve();
     });
-    const a = harness({ peerId: A, listeningPort: 9732, discoveryAddr: '127.255.255.255', discoveryPort: port, trustDiscoveredPeers: true, onEvent: (e) => onA(e) });
+    const a = harness({
+      peerId: A,
+      listeningPort: 9732,
+      discoveryAddr: '127.255.255.255',
+      discoveryPort: port,
+      trustDiscoveredPeers: true,
+      onEvent: (e) => onA(e),
+    });
     const b = harness({ peerId: B, listeningPort: 19732, discoveryAddr: '127.255.255.255', discoveryPort: port });
     await Promise.all([a.d.start(), b.d.start()]);
     await Promise.all([a.registration(1), b.registration(1), ownA]);
@@ -353,7 +434,10 @@ describe('start and stop', () => {
 
   it('start rejects with BIND_FAILED for an address that is not ours', async () => {
     const h = harness({ discoveryPort: await freePort(), bindAddr: '203.0.113.1', clock: new FakeClock() });
-    await expect(h.d.start()).rejects.toMatchObject({ code: 'BIND_FAILED', message: expect.stringContaining('203.0.113.1:') });
+    await expect(h.d.start()).rejects.toMatchObject({
+      code: 'BIND_FAILED',
+      message: expect.stringContaining('203.0.113.1:'),
+    });
   });
 
   it('stop closes every socket and cancels the timer; start/stop repeat without EADDRINUSE', async () => {
@@ -363,7 +447,12 @@ describe('start and stop', () => {
     const times: number[] = [];
     const events: DiscoveryEvent[] = [];
     const t0 = clock.now();
-    const h = harness({ discoveryPort: port, bindAddr: '127.0.0.1', clock, onEvent: broadcastTimes(events, times, clock, t0) });
+    const h = harness({
+      discoveryPort: port,
+      bindAddr: '127.0.0.1',
+      clock,
+      onEvent: broadcastTimes(events, times, clock, t0),
+    });
     for (let round = 0; round < 3; round++) {
       await h.d.start();
       await h.d.start(); // no-op while started

@@ -1,12 +1,30 @@
 import { FakeClock } from '@tezos-p2p/events';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, LimitsError, connectionsFromExpected, maintenanceBounds, resolveLimits } from '../src/index.js';
+import {
+  DEFAULT_LIMITS,
+  LimitsError,
+  connectionsFromExpected,
+  maintenanceBounds,
+  resolveLimits,
+} from '../src/index.js';
 import { PROTOCOL_COOLDOWNS_MS, Throttle } from '../src/throttle.js';
 
 describe('limits', () => {
   it('Octez defaults; min/expected/max 10/50/100 give thresholds 23/36/68/84', () => {
-    expect(DEFAULT_LIMITS).toMatchObject({ connectionTimeoutMs: 10_000, authenticationTimeoutMs: 5_000, maxIncomingConnections: 20, incomingAppMessageQueueSize: 10, swapLingerMs: 30_000, maintenanceIdleTimeMs: 120_000 });
-    expect(maintenanceBounds(DEFAULT_LIMITS)).toEqual({ minThreshold: 23, minTarget: 36, maxTarget: 68, maxThreshold: 84 });
+    expect(DEFAULT_LIMITS).toMatchObject({
+      connectionTimeoutMs: 10_000,
+      authenticationTimeoutMs: 5_000,
+      maxIncomingConnections: 20,
+      incomingAppMessageQueueSize: 10,
+      swapLingerMs: 30_000,
+      maintenanceIdleTimeMs: 120_000,
+    });
+    expect(maintenanceBounds(DEFAULT_LIMITS)).toEqual({
+      minThreshold: 23,
+      minTarget: 36,
+      maxTarget: 68,
+      maxThreshold: 84,
+    });
   });
 
   it('--connections N: min N/2 (1 for 1), expected N, max 3N/2', () => {
@@ -23,11 +41,18 @@ describe('limits', () => {
 
   it('our own limits: 4 pending incoming handshakes per address, peers.json saved every minute', () => {
     expect(DEFAULT_LIMITS).toMatchObject({ maxIncomingConnectionsPerAddress: 4, peersFileSaveIntervalMs: 60_000 });
-    expect(() => resolveLimits({ maxIncomingConnectionsPerAddress: 0 })).toThrow(/maxIncomingConnectionsPerAddress must be a positive integer, got 0/);
+    expect(() => resolveLimits({ maxIncomingConnectionsPerAddress: 0 })).toThrow(
+      /maxIncomingConnectionsPerAddress must be a positive integer, got 0/,
+    );
     expect(() => resolveLimits({ maxIncomingConnectionsPerAddress: 2.5 })).toThrow(/maxIncomingConnectionsPerAddress/);
-    expect(() => resolveLimits({ peersFileSaveIntervalMs: 0 })).toThrow(/peersFileSaveIntervalMs must be a positive integer or null, got 0/);
+    expect(() => resolveLimits({ peersFileSaveIntervalMs: 0 })).toThrow(
+      /peersFileSaveIntervalMs must be a positive integer or null, got 0/,
+    );
     // Above the global cap is allowed: it just never binds. null: only at shutdown, as Octez.
-    expect(resolveLimits({ maxIncomingConnectionsPerAddress: 100, peersFileSaveIntervalMs: null })).toMatchObject({ maxIncomingConnectionsPerAddress: 100, peersFileSaveIntervalMs: null });
+    expect(resolveLimits({ maxIncomingConnectionsPerAddress: 100, peersFileSaveIntervalMs: null })).toMatchObject({
+      maxIncomingConnectionsPerAddress: 100,
+      peersFileSaveIntervalMs: null,
+    });
   });
 });
 

@@ -21,11 +21,25 @@ describe('maintenance supervision: no silent failure', () => {
     };
     const bounds = maintenanceBounds(resolveLimits({}));
     const m = new Maintenance({
-      pool, connectHandler: {}, bus, clock, rng: seededRng(1), bounds, idleTimeMs: 120_000, privateMode: true,
+      pool,
+      connectHandler: {},
+      bus,
+      clock,
+      rng: seededRng(1),
+      bounds,
+      idleTimeMs: 120_000,
+      privateMode: true,
     } as unknown as Opts);
     m.start();
     await new Promise((r) => setImmediate(r));
-    expect(reports).toEqual([{ kind: 'worker_failed', worker: 'maintenance', error: { code: 'BOOM', message: 'pool exploded' }, restarted: true }]);
+    expect(reports).toEqual([
+      {
+        kind: 'worker_failed',
+        worker: 'maintenance',
+        error: { code: 'BOOM', message: 'pool exploded' },
+        restarted: true,
+      },
+    ]);
     expect(reads).toBe(1);
     await clock.advance(1000);
     await new Promise((r) => setImmediate(r));

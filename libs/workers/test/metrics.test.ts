@@ -1,8 +1,23 @@
-import { type Attributes, type Meter, type MeterProvider, type ObservableCallback, type ObservableResult, createNoopMeter, metrics } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Meter,
+  type MeterProvider,
+  type ObservableCallback,
+  type ObservableResult,
+  createNoopMeter,
+  metrics,
+} from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { P2pError } from '../src/index.js';
 // The counting helpers are internal to the package (the connect handler calls them), hence the direct import.
-import { countGreylisting, countHandshake, countNack, countReports, countSilentRefusal, observeConnections } from '../src/metrics.js';
+import {
+  countGreylisting,
+  countHandshake,
+  countNack,
+  countReports,
+  countSilentRefusal,
+  observeConnections,
+} from '../src/metrics.js';
 import { EventBus } from '@tezos-p2p/events';
 import type { PeerId } from '@tezos-p2p/wire';
 
@@ -18,7 +33,9 @@ function recordingProvider(): MeterProvider & Recording {
   const adds: Recording['adds'] = [];
   const gauges = new Map<string, ObservableCallback[]>();
   const meter: Meter = Object.assign(Object.create(createNoopMeter()) as Meter, {
-    createCounter: (name: string) => ({ add: (value: number, attributes: Attributes = {}) => void adds.push({ name, value, attributes }) }),
+    createCounter: (name: string) => ({
+      add: (value: number, attributes: Attributes = {}) => void adds.push({ name, value, attributes }),
+    }),
     createObservableGauge: (name: string) => ({
       addCallback: (cb: ObservableCallback) => void gauges.set(name, [...(gauges.get(name) ?? []), cb]),
       removeCallback: () => undefined,
@@ -103,8 +120,8 @@ describe('workers metrics', () => {
     const sub = countReports(bus);
     const point = { ip: '192.0.2.1', port: 9732 };
     const peerId = 'idtest' as PeerId;
-    bus.report({ kind: 'handshake_settled', point, incoming: true, outcome: 'accepted' });
-    bus.report({ kind: 'handshake_settled', point, incoming: false, outcome: 'TIMEOUT' });
+    bus.report({ kind: 'handshake_settled', point, incoming: true, outcome: 'accepted', durationMs: 12 });
+    bus.report({ kind: 'handshake_settled', point, incoming: false, outcome: 'TIMEOUT', durationMs: 10_000 });
     bus.report({ kind: 'incoming_refused', point, reason: 'too_many_incoming_from_address' });
     bus.report({ kind: 'incoming_refused', point, reason: 'banned' });
     bus.report({ kind: 'incoming_evicted', point, by: point });

@@ -12,11 +12,22 @@ import { type Identity, generateIdentity } from '@tezos-p2p/crypto';
 import { EventBus, systemClock } from '@tezos-p2p/events';
 import { Pool } from '@tezos-p2p/pool';
 import {
-  type RawAppMessage, type ShellConnectionMetadata, type ShellPeerMetadata, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig,
+  type RawAppMessage,
+  type ShellConnectionMetadata,
+  type ShellPeerMetadata,
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
   shellPeerMetadataConfig,
 } from '@tezos-p2p/wire';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectHandler, type ConnectHandlerHooks, type P2pConn, PrivateAnswerer, resolveLimits } from '../src/index.js';
+import {
+  ConnectHandler,
+  type ConnectHandlerHooks,
+  type P2pConn,
+  PrivateAnswerer,
+  resolveLimits,
+} from '../src/index.js';
 
 const CHAIN = 'TEZOS_OCTEZ_UNIT';
 const messageEncoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
@@ -36,9 +47,18 @@ afterEach(async () => {
 });
 
 /** `Internal_for_tests.create (Make_default_pool ()) (Dependencies …)`, with `authenticationTimeoutMs` as given. */
-function create(hooks: ConnectHandlerHooks<RawAppMessage, ShellConnectionMetadata> = {}, authenticationTimeoutMs = 5000): Handler {
+function create(
+  hooks: ConnectHandlerHooks<RawAppMessage, ShellConnectionMetadata> = {},
+  authenticationTimeoutMs = 5000,
+): Handler {
   const bus = new EventBus();
-  const pool = new Pool<Conn, ShellPeerMetadata, ShellConnectionMetadata>({ peerId: ours.peerId, peerMetadata: shellPeerMetadataConfig, bus, clock: systemClock, peersFileSaveIntervalMs: null });
+  const pool = new Pool<Conn, ShellPeerMetadata, ShellConnectionMetadata>({
+    peerId: ours.peerId,
+    peerMetadata: shellPeerMetadataConfig,
+    bus,
+    clock: systemClock,
+    peersFileSaveIntervalMs: null,
+  });
   const scheduler = new IoScheduler();
   const handler: Handler = new ConnectHandler(
     {
@@ -83,10 +103,13 @@ async function responder(): Promise<{ ip: string; port: number }> {
     }).catch(() => undefined);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(() => new Promise<void>((r) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => r());
-  }));
+  cleanups.push(
+    () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  );
   return { ip: '127.0.0.1', port: (server.address() as { port: number }).port };
 }
 
@@ -111,11 +134,14 @@ describe('test_p2p_connect_handler.ml (p2p.connect_handler)', () => {
     const silent = tcpConnect((server.address() as { port: number }).port, '127.0.0.1');
     silent.on('error', () => undefined);
     const fd = await accepted;
-    cleanups.push(() => new Promise<void>((r) => {
-      silent.destroy();
-      fd.destroy();
-      server.close(() => r());
-    }));
+    cleanups.push(
+      () =>
+        new Promise<void>((r) => {
+          silent.destroy();
+          fd.destroy();
+          server.close(() => r());
+        }),
+    );
     expect(t.pendingIncoming, 'Before accepting, no incoming connection').toBe(0);
     t.accept(fd);
     expect(t.pendingIncoming, 'After first accept, 1 incoming connection').toBe(1);

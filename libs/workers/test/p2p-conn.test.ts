@@ -1,18 +1,39 @@
 import { createMemorySocketPair, establish, type Connection, IoScheduler } from '@tezos-p2p/connection';
 import { generateIdentity } from '@tezos-p2p/crypto';
 import { EventBus, FakeClock } from '@tezos-p2p/events';
-import { type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig, type ShellConnectionMetadata } from '@tezos-p2p/wire';
+import {
+  type RawAppMessage,
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
+  type ShellConnectionMetadata,
+} from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
 import { type Answerer, P2pConn } from '../src/index.js';
 
 const enc = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
 
 /** [local, remote]; the local side uses `scheduler` (and so its memory budgets) when given. */
-async function pair(scheduler?: IoScheduler): Promise<[Connection<RawAppMessage, ShellConnectionMetadata>, Connection<RawAppMessage, ShellConnectionMetadata>]> {
+async function pair(
+  scheduler?: IoScheduler,
+): Promise<[Connection<RawAppMessage, ShellConnectionMetadata>, Connection<RawAppMessage, ShellConnectionMetadata>]> {
   const [x, y] = createMemorySocketPair();
-  const [a, b] = await Promise.all([generateIdentity({ difficulty: 0, workers: 0 }), generateIdentity({ difficulty: 0, workers: 0 })]);
-  const opts = (identity: typeof a, incoming: boolean) => ({ identity, incoming, version: { chainName: 'T', distributedDbVersion: 2, p2pVersion: 1 }, metadata: shellConnectionMetadataConfig(), expectedProofOfWork: 0, messageEncoding: enc });
-  return Promise.all([establish(x, { ...opts(a, false), ...(scheduler ? { scheduler } : {}) }), establish(y, opts(b, true))]);
+  const [a, b] = await Promise.all([
+    generateIdentity({ difficulty: 0, workers: 0 }),
+    generateIdentity({ difficulty: 0, workers: 0 }),
+  ]);
+  const opts = (identity: typeof a, incoming: boolean) => ({
+    identity,
+    incoming,
+    version: { chainName: 'T', distributedDbVersion: 2, p2pVersion: 1 },
+    metadata: shellConnectionMetadataConfig(),
+    expectedProofOfWork: 0,
+    messageEncoding: enc,
+  });
+  return Promise.all([
+    establish(x, { ...opts(a, false), ...(scheduler ? { scheduler } : {}) }),
+    establish(y, opts(b, true)),
+  ]);
 }
 
 const silent: Answerer<RawAppMessage, ShellConnectionMetadata> = {
@@ -26,9 +47,20 @@ describe('P2pConn', () => {
   it('holds at most size − 1 application messages (Lwt_pipe), stalling the connection beyond', async () => {
     const [local, remote] = await pair();
     const greylisted: string[] = [];
-    const conn = new P2pConn({ connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer: silent, disablePeerDiscovery: false, appQueueSize: 4, clock: new FakeClock(), greylist: (m) => greylisted.push(m), onClosed: () => undefined });
+    const conn = new P2pConn({
+      connection: local,
+      idPoint: { ip: '127.0.0.1', port: 1 },
+      trustedNode: false,
+      answerer: silent,
+      disablePeerDiscovery: false,
+      appQueueSize: 4,
+      clock: new FakeClock(),
+      greylist: (m) => greylisted.push(m),
+      onClosed: () => undefined,
+    });
     conn.start();
-    for (let i = 0; i < 20; i++) await remote.send({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array([i]) } });
+    for (let i = 0; i < 20; i++)
+      await remote.send({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array([i]) } });
     for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
     expect(conn.queuedAppMessages).toBe(3);
     for (let i = 0; i < 20; i++) expect((await conn.read()).payload[0]).toBe(i);
@@ -38,15 +70,28 @@ describe('P2pConn', () => {
 
   it('application messages keep their bytes in the read budget until the application reads them: the queue is bounded in bytes too', async () => {
     // 3 KiB per connection: three 1,006-byte messages at most, whatever the count bound (10) says.
-    const scheduler = new IoScheduler({ readMemory: { guaranteedPerAccount: 1024, shared: 1 << 20, perAccountCap: 3 * 1024, accounts: 1 } });
+    const scheduler = new IoScheduler({
+      readMemory: { guaranteedPerAccount: 1024, shared: 1 << 20, perAccountCap: 3 * 1024, accounts: 1 },
+    });
     const budget = scheduler.memory.read;
     const [local, remote] = await pair(scheduler);
     const seen: string[] = [];
     const answerer: typeof silent = { ...silent, bootstrap: async () => void seen.push('bootstrap') };
-    const conn = new P2pConn({ connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer, disablePeerDiscovery: false, appQueueSize: 10, clock: new FakeClock(), greylist: () => undefined, onClosed: () => undefined });
+    const conn = new P2pConn({
+      connection: local,
+      idPoint: { ip: '127.0.0.1', port: 1 },
+      trustedNode: false,
+      answerer,
+      disablePeerDiscovery: false,
+      appQueueSize: 10,
+      clock: new FakeClock(),
+      greylist: () => undefined,
+      onClosed: () => undefined,
+    });
     conn.start();
     await remote.send({ kind: 'Bootstrap' });
-    for (let i = 0; i < 6; i++) await remote.send({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array(1000).fill(i) } });
+    for (let i = 0; i < 6; i++)
+      await remote.send({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array(1000).fill(i) } });
     for (let i = 0; i < 200 && budget.stat().waiting === 0; i++) await new Promise((r) => setImmediate(r));
     // The Bootstrap was handled and released; three messages wait, the fourth waits for room.
     expect(seen).toEqual(['bootstrap']);
@@ -64,7 +109,17 @@ describe('P2pConn', () => {
   it('a decoding error greylists before closing; every close ends in one onClosed', async () => {
     const [local, remote] = await pair();
     const calls: string[] = [];
-    const conn = new P2pConn({ connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer: silent, disablePeerDiscovery: false, appQueueSize: 10, clock: new FakeClock(), greylist: (m) => calls.push(`greylist ${m}`), onClosed: (_c, r) => calls.push(`closed ${r.kind}`) });
+    const conn = new P2pConn({
+      connection: local,
+      idPoint: { ip: '127.0.0.1', port: 1 },
+      trustedNode: false,
+      answerer: silent,
+      disablePeerDiscovery: false,
+      appQueueSize: 10,
+      clock: new FakeClock(),
+      greylist: (m) => calls.push(`greylist ${m}`),
+      onClosed: (_c, r) => calls.push(`closed ${r.kind}`),
+    });
     conn.start();
     remote.trySendEncoded(new Uint8Array([0, 0, 0, 2, 0, 7]));
     const reason = await conn.done;
@@ -78,8 +133,22 @@ describe('P2pConn', () => {
   it('Disconnect from the peer closes; P2P messages go to the answerer', async () => {
     const [local, remote] = await pair();
     const seen: string[] = [];
-    const answerer: typeof silent = { ...silent, bootstrap: async () => void seen.push('bootstrap'), advertise: async (_c, pts) => void seen.push(`advertise ${pts.length}`) };
-    const conn = new P2pConn({ connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer, disablePeerDiscovery: false, appQueueSize: 10, clock: new FakeClock(), greylist: () => undefined, onClosed: () => undefined });
+    const answerer: typeof silent = {
+      ...silent,
+      bootstrap: async () => void seen.push('bootstrap'),
+      advertise: async (_c, pts) => void seen.push(`advertise ${pts.length}`),
+    };
+    const conn = new P2pConn({
+      connection: local,
+      idPoint: { ip: '127.0.0.1', port: 1 },
+      trustedNode: false,
+      answerer,
+      disablePeerDiscovery: false,
+      appQueueSize: 10,
+      clock: new FakeClock(),
+      greylist: () => undefined,
+      onClosed: () => undefined,
+    });
     conn.start();
     await remote.send({ kind: 'Bootstrap' });
     await remote.send({ kind: 'Advertise', points: [{ ip: '10.0.0.1', port: 1 }] });
@@ -88,38 +157,53 @@ describe('P2pConn', () => {
     expect(seen).toEqual(['bootstrap', 'advertise 1']);
   });
 
-  it.each([false, true])('peer discovery disabled = %s: Bootstrap and Advertise are written, or neither is and those received are ignored', async (disabled) => {
-    const [local, remote] = await pair();
-    const seen: string[] = [];
-    const logged: string[] = [];
-    const bus = new EventBus();
-    bus.reports$.subscribe((e) => void ('peerId' in e && logged.push(`${e.kind} ${e.peerId}`)));
-    const answerer: typeof silent = { ...silent, bootstrap: async () => void seen.push('bootstrap'), advertise: async () => void seen.push('advertise') };
-    const conn = new P2pConn({
-      connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer, disablePeerDiscovery: disabled, appQueueSize: 10, clock: new FakeClock(),
-      greylist: () => undefined, onClosed: () => undefined, bus,
-    });
-    conn.start();
-    expect(conn.writeBootstrap()).toBe(!disabled);
-    expect(conn.writeAdvertise([{ ip: '10.0.0.1', port: 1 }])).toBe(!disabled);
-    // A message behind them: whatever was written before it arrives first.
-    expect(conn.writeNow({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array([1]) } })).toBe(true);
-    const received: string[] = [];
-    for (;;) {
-      const m = await remote.recv();
-      received.push(m.kind);
-      if (m.kind === 'Message') break;
-    }
-    expect(received).toEqual(disabled ? ['Message'] : ['Bootstrap', 'Advertise', 'Message']);
-    expect(logged).toEqual(disabled ? [`peer_discovery_disabled ${conn.peerId}`] : []);
-    await remote.send({ kind: 'Bootstrap' });
-    await remote.send({ kind: 'Advertise', points: [{ ip: '10.0.0.1', port: 1 }] });
-    await remote.send({ kind: 'Disconnect' });
-    await conn.done;
-    expect(seen).toEqual(disabled ? [] : ['bootstrap', 'advertise']);
-    // Read, they are logged either way, as Octez's `P2p_conn` emits `bootstrap_received` / `advertise_received` before its check.
-    expect(logged.slice(-2)).toEqual([`bootstrap_received ${conn.peerId}`, `advertise_received ${conn.peerId}`]);
-  });
+  it.each([false, true])(
+    'peer discovery disabled = %s: Bootstrap and Advertise are written, or neither is and those received are ignored',
+    async (disabled) => {
+      const [local, remote] = await pair();
+      const seen: string[] = [];
+      const logged: string[] = [];
+      const bus = new EventBus();
+      bus.reports$.subscribe((e) => void ('peerId' in e && logged.push(`${e.kind} ${e.peerId}`)));
+      const answerer: typeof silent = {
+        ...silent,
+        bootstrap: async () => void seen.push('bootstrap'),
+        advertise: async () => void seen.push('advertise'),
+      };
+      const conn = new P2pConn({
+        connection: local,
+        idPoint: { ip: '127.0.0.1', port: 1 },
+        trustedNode: false,
+        answerer,
+        disablePeerDiscovery: disabled,
+        appQueueSize: 10,
+        clock: new FakeClock(),
+        greylist: () => undefined,
+        onClosed: () => undefined,
+        bus,
+      });
+      conn.start();
+      expect(conn.writeBootstrap()).toBe(!disabled);
+      expect(conn.writeAdvertise([{ ip: '10.0.0.1', port: 1 }])).toBe(!disabled);
+      // A message behind them: whatever was written before it arrives first.
+      expect(conn.writeNow({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array([1]) } })).toBe(true);
+      const received: string[] = [];
+      for (;;) {
+        const m = await remote.recv();
+        received.push(m.kind);
+        if (m.kind === 'Message') break;
+      }
+      expect(received).toEqual(disabled ? ['Message'] : ['Bootstrap', 'Advertise', 'Message']);
+      expect(logged).toEqual(disabled ? [`peer_discovery_disabled ${conn.peerId}`] : []);
+      await remote.send({ kind: 'Bootstrap' });
+      await remote.send({ kind: 'Advertise', points: [{ ip: '10.0.0.1', port: 1 }] });
+      await remote.send({ kind: 'Disconnect' });
+      await conn.done;
+      expect(seen).toEqual(disabled ? [] : ['bootstrap', 'advertise']);
+      // Read, they are logged either way, as Octez's `P2p_conn` emits `bootstrap_received` / `advertise_received` before its check.
+      expect(logged.slice(-2)).toEqual([`bootstrap_received ${conn.peerId}`, `advertise_received ${conn.peerId}`]);
+    },
+  );
 
   /** Resolves with the reason, or with 'still open' if the connection has not noticed the close (a hang, not a timing bound). */
   const closedOrHung = (conn: P2pConn<RawAppMessage, ShellConnectionMetadata>) =>
@@ -135,7 +219,17 @@ describe('P2pConn', () => {
     const closed: string[] = [];
     const answerer: typeof silent = { ...silent, swapRequest: async () => void seen.push('swap request') };
     // A fake clock that never moves: the second Swap_request's 60 s cooldown never ends by itself.
-    const conn = new P2pConn({ connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer, disablePeerDiscovery: false, appQueueSize: 10, clock: new FakeClock(), greylist: () => undefined, onClosed: (_c, r) => closed.push(r.kind) });
+    const conn = new P2pConn({
+      connection: local,
+      idPoint: { ip: '127.0.0.1', port: 1 },
+      trustedNode: false,
+      answerer,
+      disablePeerDiscovery: false,
+      appQueueSize: 10,
+      clock: new FakeClock(),
+      greylist: () => undefined,
+      onClosed: (_c, r) => closed.push(r.kind),
+    });
     conn.start();
     const swap = { kind: 'Swap_request', point: { ip: '10.0.0.1', port: 9732 }, peerId: remote.info.peerId } as const;
     await remote.send(swap);
@@ -151,7 +245,17 @@ describe('P2pConn', () => {
   it('a decoding error while it sleeps in the throttle still greylists, then closes', async () => {
     const [local, remote] = await pair();
     const calls: string[] = [];
-    const conn = new P2pConn({ connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer: silent, disablePeerDiscovery: false, appQueueSize: 10, clock: new FakeClock(), greylist: (m) => calls.push(`greylist ${m}`), onClosed: (_c, r) => calls.push(`closed ${r.kind}`) });
+    const conn = new P2pConn({
+      connection: local,
+      idPoint: { ip: '127.0.0.1', port: 1 },
+      trustedNode: false,
+      answerer: silent,
+      disablePeerDiscovery: false,
+      appQueueSize: 10,
+      clock: new FakeClock(),
+      greylist: (m) => calls.push(`greylist ${m}`),
+      onClosed: (_c, r) => calls.push(`closed ${r.kind}`),
+    });
     conn.start();
     const ack = { kind: 'Swap_ack', point: { ip: '10.0.0.1', port: 9732 }, peerId: remote.info.peerId } as const;
     await remote.send(ack);
@@ -163,9 +267,20 @@ describe('P2pConn', () => {
 
   it('notices the peer closing while its application queue is full', async () => {
     const [local, remote] = await pair();
-    const conn = new P2pConn({ connection: local, idPoint: { ip: '127.0.0.1', port: 1 }, trustedNode: false, answerer: silent, disablePeerDiscovery: false, appQueueSize: 2, clock: new FakeClock(), greylist: () => undefined, onClosed: () => undefined });
+    const conn = new P2pConn({
+      connection: local,
+      idPoint: { ip: '127.0.0.1', port: 1 },
+      trustedNode: false,
+      answerer: silent,
+      disablePeerDiscovery: false,
+      appQueueSize: 2,
+      clock: new FakeClock(),
+      greylist: () => undefined,
+      onClosed: () => undefined,
+    });
     conn.start();
-    for (let i = 0; i < 5; i++) await remote.send({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array([i]) } });
+    for (let i = 0; i < 5; i++)
+      await remote.send({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array([i]) } });
     for (let i = 0; i < 50 && conn.queuedAppMessages === 0; i++) await new Promise((r) => setImmediate(r));
     expect(conn.queuedAppMessages).toBe(1);
     remote.close();

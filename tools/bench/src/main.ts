@@ -20,7 +20,18 @@ import { rpcAttackSuite } from './suites/rpc-attack.js';
 import { scaleSuite } from './suites/scale.js';
 import { simSuite } from './suites/sim.js';
 
-const SUITES: readonly Suite[] = [encodingSuite, cryptoSuite, connectionSuite, poolSuite, scaleSuite, memorySuite, churnSuite, rpcAttackSuite, simSuite, fuzzSuite];
+const SUITES: readonly Suite[] = [
+  encodingSuite,
+  cryptoSuite,
+  connectionSuite,
+  poolSuite,
+  scaleSuite,
+  memorySuite,
+  churnSuite,
+  rpcAttackSuite,
+  simSuite,
+  fuzzSuite,
+];
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const resultsDir = join(root, 'tools', 'bench', 'results');
@@ -43,7 +54,10 @@ function writePerformanceDoc(): void {
 }
 
 async function main(): Promise<void> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { 'no-write': { type: 'boolean', default: false }, list: { type: 'boolean', default: false } } });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { 'no-write': { type: 'boolean', default: false }, list: { type: 'boolean', default: false } },
+  });
   if (values.list) {
     for (const s of SUITES) console.log(`${s.name.padEnd(12)} ${s.title}`);
     return;
@@ -58,9 +72,17 @@ async function main(): Promise<void> {
   if (!existsSync(resultsDir)) mkdirSync(resultsDir, { recursive: true });
   for (const suite of chosen) {
     const { figures, notes } = await suite.run();
-    const result: SuiteResult = { suite: suite.name, title: suite.title, figures, notes: notes ?? [], ranAt: new Date().toISOString(), machine: machineDescription() };
+    const result: SuiteResult = {
+      suite: suite.name,
+      title: suite.title,
+      figures,
+      notes: notes ?? [],
+      ranAt: new Date().toISOString(),
+      machine: machineDescription(),
+    };
     console.log(textTable(result) + '\n');
-    if (!values['no-write']) writeFileSync(join(resultsDir, `${suite.name}.json`), JSON.stringify(result, null, 2) + '\n');
+    if (!values['no-write'])
+      writeFileSync(join(resultsDir, `${suite.name}.json`), JSON.stringify(result, null, 2) + '\n');
   }
   if (!values['no-write']) writePerformanceDoc();
 }

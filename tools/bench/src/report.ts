@@ -10,7 +10,12 @@ export interface Figure {
    * Acceptable range of `value / baseline` (or of the value itself when there is no baseline, or when
    * `on` is 'value': an absolute target shown beside a baseline for context).
    */
-  readonly target?: { readonly min?: number; readonly max?: number; readonly on?: 'value' | 'ratio'; readonly description: string };
+  readonly target?: {
+    readonly min?: number;
+    readonly max?: number;
+    readonly on?: 'value' | 'ratio';
+    readonly description: string;
+  };
 }
 
 export interface SuiteResult {
@@ -67,8 +72,17 @@ const HEAD = ['figure', 'value', 'baseline (same run)', 'ratio', 'target'];
 export function textTable(result: SuiteResult): string {
   const rows = [HEAD, ...result.figures.map(cells)];
   const widths = HEAD.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  const out = [`== ${result.title} ==`, line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)];
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const out = [
+    `== ${result.title} ==`,
+    line(rows[0]!),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(line),
+  ];
   for (const n of result.notes ?? []) out.push(`note: ${n}`);
   return out.join('\n');
 }

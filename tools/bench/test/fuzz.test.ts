@@ -10,7 +10,13 @@ describe('fuzz suite', () => {
   });
 
   it('reports cases, rate, findings and the allocation probe per target', async () => {
-    const { figures, notes } = await runFuzz({ cases: 400, seed: 5, allocationCases: 50, targets: ['wire.ack', 'wire.parsePeerId'], workers: 2 });
+    const { figures, notes } = await runFuzz({
+      cases: 400,
+      seed: 5,
+      allocationCases: 50,
+      targets: ['wire.ack', 'wire.parsePeerId'],
+      workers: 2,
+    });
     const f = (name: string) => figures.find((x) => x.name === name)!;
     expect(f('wire.ack: cases').value).toBe(400);
     expect(f('wire.ack: rate').value).toBeGreaterThan(0);
@@ -19,7 +25,9 @@ describe('fuzz suite', () => {
     expect(meetsTarget(f('wire.ack: worst allocation of 50 huge-length inputs'))).toBe(true);
     expect(figures.some((x) => x.name.startsWith('wire.parsePeerId: worst allocation'))).toBe(false);
     // 400 cases are short of the million the bench asks for: the target says so.
-    expect(meetsTarget({ ...f('wire.ack: cases'), target: { min: 1_000_000, on: 'value', description: '' } })).toBe(false);
+    expect(meetsTarget({ ...f('wire.ack: cases'), target: { min: 1_000_000, on: 'value', description: '' } })).toBe(
+      false,
+    );
     expect(notes[0]).toContain('seed 5');
   });
 });

@@ -15,7 +15,11 @@ describe('bench report targets', () => {
   it("checks the value itself when the target is 'on' the value, baseline or not", () => {
     expect(meetsTarget({ ...heap, target: { max: 32, on: 'value', description: '≤ 32 MiB' } })).toBe(true);
     expect(meetsTarget({ ...heap, value: 33, target: { max: 32, on: 'value', description: '≤ 32 MiB' } })).toBe(false);
-    expect(meetsTarget({ name: 'failures', value: 0, unit: 'cycles', target: { max: 0, on: 'value', description: 'none' } })).toBe(true);
-    expect(meetsTarget({ name: 'failures', value: 1, unit: 'cycles', target: { max: 0, on: 'value', description: 'none' } })).toBe(false);
+    expect(
+      meetsTarget({ name: 'failures', value: 0, unit: 'cycles', target: { max: 0, on: 'value', description: 'none' } }),
+    ).toBe(true);
+    expect(
+      meetsTarget({ name: 'failures', value: 1, unit: 'cycles', target: { max: 0, on: 'value', description: 'none' } }),
+    ).toBe(false);
   });
 });

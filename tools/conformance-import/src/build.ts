@@ -7,11 +7,26 @@ import { tezedgeCarthagenet } from './sources/tezedge-carthagenet.js';
 
 /** Every transcript the fixtures yield, built deterministically (same bytes on every run). */
 export function buildTranscripts(): Transcript[] {
-  return [tezedgeCarthagenet(), ...debuggerHandshakes(), ...ocamlNodeRecord(), ...nonceVectors(), tezedgeResources(), alphanetCurrentBranch(), octezNetworkVersion()];
+  return [
+    tezedgeCarthagenet(),
+    ...debuggerHandshakes(),
+    ...ocamlNodeRecord(),
+    ...nonceVectors(),
+    tezedgeResources(),
+    alphanetCurrentBranch(),
+    octezNetworkVersion(),
+  ];
 }
 
 /** Name prefixes of imported transcripts; other files in the directory (recordings, hand-made cases) are left alone. */
-export const IMPORTED_PREFIXES = ['carthagenet-', 'ocaml-node-', 'sandbox-2018-', 'mainnet-values-', 'alphanet-', 'octez-codec-'] as const;
+export const IMPORTED_PREFIXES = [
+  'carthagenet-',
+  'ocaml-node-',
+  'sandbox-2018-',
+  'mainnet-values-',
+  'alphanet-',
+  'octez-codec-',
+] as const;
 
 export function isImported(name: string): boolean {
   return IMPORTED_PREFIXES.some((p) => name.startsWith(p));

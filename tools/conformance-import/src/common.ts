@@ -8,13 +8,25 @@ export const hex = (s: string): Uint8Array => fromHex(s);
 
 /** Framed connection message (2-byte length included). */
 export function connectionRecord(direction: 'SENT' | 'RECEIVED', wire: Uint8Array, timeUs?: number): TranscriptRecord {
-  return { direction, layer: 'CONNECTION_MESSAGE', wire, kind: 'connection_message', ...(timeUs !== undefined ? { timeUs } : {}) };
+  return {
+    direction,
+    layer: 'CONNECTION_MESSAGE',
+    wire,
+    kind: 'connection_message',
+    ...(timeUs !== undefined ? { timeUs } : {}),
+  };
 }
 
 /** What a connection message says of its sender. */
 export function endpointOf(frame: Uint8Array, extra: Partial<Endpoint> = {}): Endpoint & { chainName: string } {
   const m = decodeConnectionMessageFrame(frame);
-  return { peerId: peerIdOf(getCryptoBackend(), m.publicKey), publicKey: m.publicKey, proofOfWorkStamp: m.proofOfWorkStamp, ...extra, chainName: m.version.chainName };
+  return {
+    peerId: peerIdOf(getCryptoBackend(), m.publicKey),
+    publicKey: m.publicKey,
+    proofOfWorkStamp: m.proofOfWorkStamp,
+    ...extra,
+    chainName: m.version.chainName,
+  };
 }
 
 /** Split a byte stream into its 2-byte-length-framed units (connection message, then chunks). */

@@ -11,7 +11,8 @@ describe('conformance-import', () => {
   });
 
   it('every imported transcript decodes back to what was built', () => {
-    for (const t of transcripts) expect(readTranscriptFile(`${DEFAULT_TRANSCRIPTS_DIR}/${t.session.name}.tzt`)).toEqual(t);
+    for (const t of transcripts)
+      expect(readTranscriptFile(`${DEFAULT_TRANSCRIPTS_DIR}/${t.session.name}.tzt`)).toEqual(t);
   });
 
   it('takes the whole sent side of the carthagenet CSV and the independent checker’s plaintexts', () => {

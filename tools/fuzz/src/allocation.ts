@@ -35,7 +35,10 @@ function inUse(): number {
   return h.used_heap_size + h.external_memory;
 }
 
-export async function probeAllocation<T>(target: FuzzTarget<T>, opts: AllocationOptions): Promise<AllocationResult | undefined> {
+export async function probeAllocation<T>(
+  target: FuzzTarget<T>,
+  opts: AllocationOptions,
+): Promise<AllocationResult | undefined> {
   const spec = target.allocation;
   if (spec === undefined) return undefined;
   const seed = opts.seed ?? 1;
@@ -75,7 +78,8 @@ export async function probeAllocation<T>(target: FuzzTarget<T>, opts: Allocation
       if (delta > budget) reason = `allocation: ${delta} bytes for a ${spec.size(input)}-byte input (budget ${budget})`;
       if (reason !== undefined) {
         findingCount++;
-        if (findings.length < keep) findings.push({ target: target.name, reason, input: target.show(input), seed, index: i, claims: true });
+        if (findings.length < keep)
+          findings.push({ target: target.name, reason, input: target.show(input), seed, index: i, claims: true });
       }
     }
   } finally {

@@ -10,7 +10,8 @@ import fc from 'fast-check';
 
 const WIDE = [0x3fffffff, 0x3ffffffe, 0x7fffffff, 100 * 2 ** 20 - 4, 16 * 2 ** 20, 0x1000000];
 
-type Claim = { readonly width: 1 | 2 | 4; readonly value: number } | { readonly width: 'varint'; readonly value: number };
+type Claim =
+  { readonly width: 1 | 2 | 4; readonly value: number } | { readonly width: 'varint'; readonly value: number };
 
 const claim: fc.Arbitrary<Claim> = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...WIDE).map((value) => ({ width: 4 as const, value })) },
@@ -18,7 +19,9 @@ const claim: fc.Arbitrary<Claim> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ width: 1 as const, value: 0xff }) },
 );
 
-const varintClaim: fc.Arbitrary<Claim> = fc.constantFrom(0x7fffffff, 0x40000000, 100 * 2 ** 20).map((value) => ({ width: 'varint' as const, value }));
+const varintClaim: fc.Arbitrary<Claim> = fc
+  .constantFrom(0x7fffffff, 0x40000000, 100 * 2 ** 20)
+  .map((value) => ({ width: 'varint' as const, value }));
 
 function varint(v: number): number[] {
   const out: number[] = [];
@@ -45,7 +48,10 @@ function apply(b: Uint8Array, at: number, c: Claim, keep: number): Uint8Array {
 }
 
 /** `valid` encodings with one large length claim each, a few bytes kept after it. */
-export function hugeClaims(valid: fc.Arbitrary<Uint8Array>, opts: { varints?: boolean } = {}): fc.Arbitrary<Uint8Array> {
+export function hugeClaims(
+  valid: fc.Arbitrary<Uint8Array>,
+  opts: { varints?: boolean } = {},
+): fc.Arbitrary<Uint8Array> {
   const c = opts.varints ? fc.oneof(claim, varintClaim) : claim;
   return fc.tuple(valid, fc.nat(), c, fc.nat(12)).map(([b, at, cl, keep]) => apply(b, at, cl, keep));
 }

@@ -34,7 +34,9 @@ export interface Corpus {
 let cached: Corpus | undefined;
 
 function chunksOf(t: Transcript, direction: 'SENT' | 'RECEIVED'): TranscriptRecord[] {
-  return t.records.filter((r) => r.layer === 'CHUNK' && r.direction === direction && r.chunkIndex !== undefined).sort((a, b) => a.chunkIndex! - b.chunkIndex!);
+  return t.records
+    .filter((r) => r.layer === 'CHUNK' && r.direction === direction && r.chunkIndex !== undefined)
+    .sort((a, b) => a.chunkIndex! - b.chunkIndex!);
 }
 
 /** Real bytes from every recorded transcript, loaded once. */
@@ -63,7 +65,8 @@ export function corpus(): Corpus {
       else if (r.layer === 'CONNECTION_MESSAGE_BODY' && r.plaintext) c.connectionMessageBodies.push(r.plaintext);
       else if (r.layer === 'NETWORK_VERSION' && r.plaintext) c.networkVersions.push(r.plaintext);
       else if (r.layer === 'ACK' && r.plaintext) c.acks.push(r.plaintext);
-      else if (r.layer === 'APP_PAYLOAD' && r.plaintext && r.tag !== undefined && r.plaintext.length <= MAX_FIXTURE) c.appPayloads.push({ tag: r.tag, payload: r.plaintext });
+      else if (r.layer === 'APP_PAYLOAD' && r.plaintext && r.tag !== undefined && r.plaintext.length <= MAX_FIXTURE)
+        c.appPayloads.push({ tag: r.tag, payload: r.plaintext });
       else if (r.layer === 'MESSAGE' && r.plaintext && r.plaintext.length <= MAX_FIXTURE) c.p2pFrames.push(r.plaintext);
     }
     for (const direction of ['SENT', 'RECEIVED'] as const) {
@@ -78,7 +81,8 @@ export function corpus(): Corpus {
           // Messages are reassembled over the contiguous run of decrypted chunks only.
           next++;
           reader.push(r.plaintext);
-          for (let f = reader.next(); f !== undefined; f = reader.next()) if (f.length <= MAX_FIXTURE) c.p2pFrames.push(f);
+          for (let f = reader.next(); f !== undefined; f = reader.next())
+            if (f.length <= MAX_FIXTURE) c.p2pFrames.push(f);
         }
       }
     }

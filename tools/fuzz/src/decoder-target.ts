@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { DecodeError, EncodeError, type Encoding, bytesEqual, decodePrefix, encode, tryDecode } from '@tezos-p2p/encoding';
+import {
+  DecodeError,
+  EncodeError,
+  type Encoding,
+  bytesEqual,
+  decodePrefix,
+  encode,
+  tryDecode,
+} from '@tezos-p2p/encoding';
 import { hugeClaims } from './claims.js';
 import { bytesInput } from './mutate.js';
 import { pooled } from './pool.js';
@@ -36,7 +44,9 @@ export function decoderTarget<V>(o: DecoderTargetOptions<V>): FuzzTarget<Uint8Ar
     async: false,
     arbitrary: bytesInput(valid, fixtures, o.maxGarbage),
     allocation: {
-      claims: hugeClaims(fixtures.length > 0 ? fc.oneof(pooled(valid, 128), fc.constantFrom(...fixtures)) : pooled(valid, 128)),
+      claims: hugeClaims(
+        fixtures.length > 0 ? fc.oneof(pooled(valid, 128), fc.constantFrom(...fixtures)) : pooled(valid, 128),
+      ),
       size: (b) => b.length,
     },
     run(bytes) {
@@ -46,11 +56,13 @@ export function decoderTarget<V>(o: DecoderTargetOptions<V>): FuzzTarget<Uint8Ar
         prefix = decodePrefix(enc, bytes);
       } catch (e) {
         if (!(e instanceof DecodeError)) throw e;
-        if (r.ok) throw new OracleViolation('oracle', `decode accepted the input but decodePrefix failed: ${e.message}`);
+        if (r.ok)
+          throw new OracleViolation('oracle', `decode accepted the input but decodePrefix failed: ${e.message}`);
       }
       // tryDecode types its error as DecodeError: whatever it really is, the harness classifies it.
       if (!r.ok) throw r.error;
-      if (prefix === undefined || prefix.read !== bytes.length) throw new OracleViolation('oracle', `decode accepted ${bytes.length} bytes, decodePrefix read ${prefix?.read}`);
+      if (prefix === undefined || prefix.read !== bytes.length)
+        throw new OracleViolation('oracle', `decode accepted ${bytes.length} bytes, decodePrefix read ${prefix?.read}`);
       let again: Uint8Array;
       try {
         again = encode(enc, r.value);
@@ -60,10 +72,16 @@ export function decoderTarget<V>(o: DecoderTargetOptions<V>): FuzzTarget<Uint8Ar
       }
       if (o.roundTrip === 'stable') {
         const canonical = tryDecode(enc, again);
-        if (!canonical.ok) throw new OracleViolation('oracle', `the re-encoding of a decoded value does not decode: ${canonical.error.message}`);
+        if (!canonical.ok)
+          throw new OracleViolation(
+            'oracle',
+            `the re-encoding of a decoded value does not decode: ${canonical.error.message}`,
+          );
         const twice = encode(enc, canonical.value);
-        if (!bytesEqual(twice, again)) throw new OracleViolation('oracle', `re-encoding is not stable: ${hex(again, 128)} then ${hex(twice, 128)}`);
-      } else if (!bytesEqual(again, bytes)) throw new OracleViolation('oracle', `decoded value re-encodes differently: ${hex(again, 128)}`);
+        if (!bytesEqual(twice, again))
+          throw new OracleViolation('oracle', `re-encoding is not stable: ${hex(again, 128)} then ${hex(twice, 128)}`);
+      } else if (!bytesEqual(again, bytes))
+        throw new OracleViolation('oracle', `decoded value re-encodes differently: ${hex(again, 128)}`);
     },
     show: (b) => hex(b),
   };

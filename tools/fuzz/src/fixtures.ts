@@ -42,7 +42,10 @@ export function fixtureSeeds(): FixtureSeeds {
       .sort()
       .map((f) => readFixtureText(`${d}/${f}`)),
   );
-  const shellPayloads = SHELL_RESOURCES.map(([file, tag]) => ({ tag, payload: readFixtureBytes(`tezedge/resources/${file}`) })).filter((p) => p.payload.length <= MAX_SEED);
+  const shellPayloads = SHELL_RESOURCES.map(([file, tag]) => ({
+    tag,
+    payload: readFixtureBytes(`tezedge/resources/${file}`),
+  })).filter((p) => p.payload.length <= MAX_SEED);
   const body = readFixtureBytes('tezedge/resources/connection.msg');
   const connectionMessages = [concatBytes([Uint8Array.of(body.length >> 8, body.length & 0xff), body])];
   const acks = [readFixtureBytes('tezedge/resources/ack.msg')];

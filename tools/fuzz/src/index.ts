@@ -4,7 +4,17 @@
  * counts findings over a seeded run (any case rebuilt from its seed and index), an allocation probe,
  * and a worker-thread driver for the bench's long runs.
  */
-export { type FuzzTarget, type AllocationSpec, type Finding, OracleViolation, isTypedError, untypedReason, errorCode, hex, showJson } from './target.js';
+export {
+  type FuzzTarget,
+  type AllocationSpec,
+  type Finding,
+  OracleViolation,
+  isTypedError,
+  untypedReason,
+  errorCode,
+  hex,
+  showJson,
+} from './target.js';
 export { allTargets, targetByName, TARGET_NAMES } from './targets/index.js';
 export { runTarget, describeFindings, type RunOptions, type RunResult } from './runner.js';
 export { generateCase, caseSeed } from './generate.js';

@@ -20,21 +20,50 @@ export interface JsonMutation {
 }
 
 const KEYS = [
-  'peer_id', 'public_key', 'secret_key', 'proof_of_work_stamp', 'created', 'trusted', 'peer_metadata', 'events', 'kind', 'timestamp', 'addr', 'port',
-  'last_failed_connection', 'last_disconnection', 'responses', 'sent', 'head', '__proto__', 'constructor', 'toString', '',
+  'peer_id',
+  'public_key',
+  'secret_key',
+  'proof_of_work_stamp',
+  'created',
+  'trusted',
+  'peer_metadata',
+  'events',
+  'kind',
+  'timestamp',
+  'addr',
+  'port',
+  'last_failed_connection',
+  'last_disconnection',
+  'responses',
+  'sent',
+  'head',
+  '__proto__',
+  'constructor',
+  'toString',
+  '',
 ];
 const NUMBERS = [-1, 0, 1, 65535, 65536, 1.5, -0, 1e21, 2 ** 53, 2 ** 53 + 2, -(2 ** 63), 8.64e15, 8.64e15 + 1];
 
 const action: fc.Arbitrary<JsonAction> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('replace' as const), value: fc.jsonValue({ maxDepth: 2 }) }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'delete' as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('add' as const), key: fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 6 })), value: fc.jsonValue({ maxDepth: 1 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('add' as const),
+      key: fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 6 })),
+      value: fc.jsonValue({ maxDepth: 1 }),
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('text' as const), mutations: mutations(3) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('number' as const), value: fc.constantFrom(...NUMBERS) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'wrap' as const }) },
 );
 
-export const jsonMutation: fc.Arbitrary<JsonMutation> = fc.record({ path: fc.array(fc.nat(), { maxLength: 6 }), action });
+export const jsonMutation: fc.Arbitrary<JsonMutation> = fc.record({
+  path: fc.array(fc.nat(), { maxLength: 6 }),
+  action,
+});
 
 const DELETE = Symbol('delete');
 
@@ -50,7 +79,13 @@ function act(v: unknown, a: JsonAction): unknown {
       return DELETE;
     case 'add':
       if (Array.isArray(v)) return [...v, a.value];
-      if (v !== null && typeof v === 'object') return Object.defineProperty({ ...(v as object) }, a.key, { value: a.value, enumerable: true, writable: true, configurable: true });
+      if (v !== null && typeof v === 'object')
+        return Object.defineProperty({ ...(v as object) }, a.key, {
+          value: a.value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       return a.value;
     case 'text':
       return typeof v === 'string' ? mutateText(v, a.mutations) : v;
@@ -78,7 +113,14 @@ function at(v: unknown, path: readonly number[], i: number, a: JsonAction): unkn
     const k = keys[path[i]! % keys.length]!;
     const r = at((v as Record<string, unknown>)[k], path, i + 1, a);
     const out: Record<string, unknown> = {};
-    for (const key of keys) if (key !== k || r !== DELETE) Object.defineProperty(out, key, { value: key === k ? r : (v as Record<string, unknown>)[key], enumerable: true, writable: true, configurable: true });
+    for (const key of keys)
+      if (key !== k || r !== DELETE)
+        Object.defineProperty(out, key, {
+          value: key === k ? r : (v as Record<string, unknown>)[key],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     return out;
   }
   return act(v, a);
@@ -95,5 +137,7 @@ export function applyJsonMutations(v: unknown, ms: readonly JsonMutation[]): unk
 
 /** `base` with one to `max` structural mutations. */
 export function mutatedJson(base: fc.Arbitrary<unknown>, max = 3): fc.Arbitrary<unknown> {
-  return fc.tuple(base, fc.array(jsonMutation, { minLength: 1, maxLength: max })).map(([v, ms]) => applyJsonMutations(v, ms));
+  return fc
+    .tuple(base, fc.array(jsonMutation, { minLength: 1, maxLength: max }))
+    .map(([v, ms]) => applyJsonMutations(v, ms));
 }

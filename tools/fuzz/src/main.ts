@@ -13,7 +13,9 @@ import { type RunResult, describeFindings, runTarget } from './runner.js';
 import { TARGET_NAMES, targetByName } from './targets/index.js';
 
 function report(r: RunResult): void {
-  console.log(`${r.target.padEnd(30)} ${r.cases} cases  ${r.casesPerSecond.toFixed(0).padStart(7)} cases/s  ${r.findingCount} finding(s)  ${JSON.stringify(r.outcomes)}`);
+  console.log(
+    `${r.target.padEnd(30)} ${r.cases} cases  ${r.casesPerSecond.toFixed(0).padStart(7)} cases/s  ${r.findingCount} finding(s)  ${JSON.stringify(r.outcomes)}`,
+  );
   if (r.findingCount > 0) {
     console.log(describeFindings(r));
     for (const f of r.findings.slice(0, 1)) if (f.stack !== undefined) console.log(f.stack);
@@ -42,7 +44,13 @@ async function main(): Promise<void> {
   const allocationCases = Number(values.allocation);
   let found = 0;
   if (Number(values.workers) > 1) {
-    const outcomes = await runInWorkers({ targets: names, cases, seed, workers: Number(values.workers), allocationCases });
+    const outcomes = await runInWorkers({
+      targets: names,
+      cases,
+      seed,
+      workers: Number(values.workers),
+      allocationCases,
+    });
     for (const o of outcomes) {
       if (o.run !== undefined) report(o.run);
       if (o.error !== undefined) console.log(`${o.target}: ${o.error}`);
@@ -58,7 +66,9 @@ async function main(): Promise<void> {
       if (allocationCases > 0) {
         const a = await probeAllocation(target, { cases: allocationCases, seed });
         if (a !== undefined) {
-          console.log(`${name.padEnd(30)} allocation probe: worst ${a.worstBytes} B (budget ${a.worstBudget} B), ${a.findingCount} finding(s)`);
+          console.log(
+            `${name.padEnd(30)} allocation probe: worst ${a.worstBytes} B (budget ${a.worstBudget} B), ${a.findingCount} finding(s)`,
+          );
           for (const f of a.findings) console.log(`  - ${f.reason} (claims case ${f.index}): ${f.input.slice(0, 300)}`);
           found += a.findingCount;
         }

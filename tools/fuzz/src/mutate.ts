@@ -20,9 +20,44 @@ export type Mutation =
 
 /** Edges of every integer and length type on the wire, and the P2P caps around 100 MiB and 2^30. */
 export const INTERESTING_INTS: readonly number[] = [
-  0, 1, 2, 3, 4, 0x0f, 0x10, 0x7f, 0x80, 0xfe, 0xff, 0x100, 0x7fff, 0x8000, 0xfffe, 0xffff, 0x10000, 0xffffff, 0x1000000, 0x3ffffffe, 0x3fffffff,
-  0x40000000, 0x7ffffffe, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff, 100 * 2 ** 20 - 5, 100 * 2 ** 20 - 4, 100 * 2 ** 20 - 3, 100 * 2 ** 20,
-  2 * 2 ** 20, 2 * 2 ** 20 + 1, 8 * 2 ** 20 + 1, 131072, 131073, 1048577, 2097153,
+  0,
+  1,
+  2,
+  3,
+  4,
+  0x0f,
+  0x10,
+  0x7f,
+  0x80,
+  0xfe,
+  0xff,
+  0x100,
+  0x7fff,
+  0x8000,
+  0xfffe,
+  0xffff,
+  0x10000,
+  0xffffff,
+  0x1000000,
+  0x3ffffffe,
+  0x3fffffff,
+  0x40000000,
+  0x7ffffffe,
+  0x7fffffff,
+  0x80000000,
+  0xfffffffe,
+  0xffffffff,
+  100 * 2 ** 20 - 5,
+  100 * 2 ** 20 - 4,
+  100 * 2 ** 20 - 3,
+  100 * 2 ** 20,
+  2 * 2 ** 20,
+  2 * 2 ** 20 + 1,
+  8 * 2 ** 20 + 1,
+  131072,
+  131073,
+  1048577,
+  2097153,
 ];
 
 /** Positions: mostly near the front (headers, tags, length prefixes), anywhere otherwise. */
@@ -35,12 +70,45 @@ const intValue: fc.Arbitrary<IntValue> = fc.oneof(
 
 export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('flip' as const), at: position, bit: fc.nat(7) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('byte' as const), at: position, value: fc.oneof(fc.nat(255), fc.constantFrom(0, 1, 0x7f, 0x80, 0xff, 0x0f, 0xf0, 0x10)) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('insert' as const), at: position, bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), at: position, length: fc.integer({ min: 1, max: 8 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('byte' as const),
+      at: position,
+      value: fc.oneof(fc.nat(255), fc.constantFrom(0, 1, 0x7f, 0x80, 0xff, 0x0f, 0xf0, 0x10)),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('insert' as const),
+      at: position,
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('delete' as const), at: position, length: fc.integer({ min: 1, max: 8 }) }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('int' as const), at: position, width: fc.constantFrom<1 | 2 | 4>(1, 2, 4), value: intValue }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('duplicate' as const), at: position, from: fc.nat(), length: fc.integer({ min: 1, max: 64 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('int' as const),
+      at: position,
+      width: fc.constantFrom<1 | 2 | 4>(1, 2, 4),
+      value: intValue,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('duplicate' as const),
+      at: position,
+      from: fc.nat(),
+      length: fc.integer({ min: 1, max: 64 }),
+    }),
+  },
 );
 
 export const mutations = (maxLength = 4): fc.Arbitrary<Mutation[]> => fc.array(mutation, { minLength: 1, maxLength });
@@ -122,7 +190,11 @@ export function garbage(maxLength = 96): fc.Arbitrary<Uint8Array> {
  * The usual input mix for a byte decoder: garbage, valid encodings (from a pool drawn once, and
  * fresh ones), mutated valid encodings, and real recorded bytes as they are and mutated.
  */
-export function bytesInput(valid: fc.Arbitrary<Uint8Array>, fixtures: readonly Uint8Array[] = [], maxGarbage = 96): fc.Arbitrary<Uint8Array> {
+export function bytesInput(
+  valid: fc.Arbitrary<Uint8Array>,
+  fixtures: readonly Uint8Array[] = [],
+  maxGarbage = 96,
+): fc.Arbitrary<Uint8Array> {
   const pool = pooled(valid);
   const arms: fc.WeightedArbitrary<Uint8Array>[] = [
     { weight: 2, arbitrary: garbage(maxGarbage) },

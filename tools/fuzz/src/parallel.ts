@@ -135,7 +135,11 @@ export function runInWorkers(opts: ParallelOptions): Promise<TargetOutcome[]> {
           arm();
           return;
         }
-        finish(m.kind === 'result' ? { target: m.run.target, run: m.run, allocation: m.allocation } : { target: m.target, error: m.message });
+        finish(
+          m.kind === 'result'
+            ? { target: m.run.target, run: m.run, allocation: m.allocation }
+            : { target: m.target, error: m.message },
+        );
         next();
       });
       worker.on('error', (e) => died(`crashed (${e.stack ?? e.message})`));

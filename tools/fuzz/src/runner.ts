@@ -46,7 +46,11 @@ function withLiveness(p: Promise<void>, ms: number): Promise<void> {
 }
 
 /** The stack of a finding, from a replay of its case with stack traces on. */
-async function stackOf<T>(runCase: (input: T) => Promise<void> | void, input: T, limit: number): Promise<string | undefined> {
+async function stackOf<T>(
+  runCase: (input: T) => Promise<void> | void,
+  input: T,
+  limit: number,
+): Promise<string | undefined> {
   const saved = Error.stackTraceLimit;
   Error.stackTraceLimit = Math.max(limit, 20);
   try {
@@ -69,7 +73,8 @@ export async function runTarget<T>(target: FuzzTarget<T>, opts: RunOptions): Pro
   const keep = opts.keepFindings ?? 20;
   const every = opts.progressEvery ?? 4096;
   const caseTimeoutMs = opts.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
-  const runCase = (input: T): Promise<void> | void => (target.async ? withLiveness(Promise.resolve(target.run(input)), caseTimeoutMs) : void target.run(input));
+  const runCase = (input: T): Promise<void> | void =>
+    target.async ? withLiveness(Promise.resolve(target.run(input)), caseTimeoutMs) : void target.run(input);
   const findings: Finding[] = [];
   const outcomes = new Map<string, number>();
   let findingCount = 0;
@@ -97,26 +102,26 @@ export async function runTarget<T>(target: FuzzTarget<T>, opts: RunOptions): Pro
   Error.stackTraceLimit = 0;
   const start = process.hrtime.bigint();
   try {
-  for (let i = from; i < from + opts.cases; i++) {
-    let input: T;
-    try {
-      input = generateCase(target.arbitrary, seed, i);
-    } catch (e) {
-      // A value the fuzzer's own arbitraries cannot build is a fuzzer bug, reported like any finding.
-      await record(i, `generator failed: ${String(e)}`, undefined);
-      continue;
+    for (let i = from; i < from + opts.cases; i++) {
+      let input: T;
+      try {
+        input = generateCase(target.arbitrary, seed, i);
+      } catch (e) {
+        // A value the fuzzer's own arbitraries cannot build is a fuzzer bug, reported like any finding.
+        await record(i, `generator failed: ${String(e)}`, undefined);
+        continue;
+      }
+      try {
+        if (target.async) await runCase(input);
+        else runCase(input);
+        count('ok');
+      } catch (e) {
+        const reason = untypedReason(e);
+        if (reason === undefined) count(errorCode(e));
+        else await record(i, reason, input);
+      }
+      if (opts.onProgress !== undefined && (i - from + 1) % every === 0) opts.onProgress(i - from + 1);
     }
-    try {
-      if (target.async) await runCase(input);
-      else runCase(input);
-      count('ok');
-    } catch (e) {
-      const reason = untypedReason(e);
-      if (reason === undefined) count(errorCode(e));
-      else await record(i, reason, input);
-    }
-    if (opts.onProgress !== undefined && (i - from + 1) % every === 0) opts.onProgress(i - from + 1);
-  }
   } finally {
     Error.stackTraceLimit = stackLimit;
   }
@@ -137,7 +142,11 @@ export async function runTarget<T>(target: FuzzTarget<T>, opts: RunOptions): Pro
 export function describeFindings(r: RunResult): string {
   const lines = [`${r.target}: ${r.findingCount} finding(s) in ${r.cases} cases (seed ${r.seed})`];
   for (const f of r.findings) {
-    lines.push(`  - ${f.reason}`, `    replay: runTarget(${JSON.stringify(f.target)}, { seed: ${f.seed}, from: ${f.index}, cases: 1 })`, `    input: ${f.input}`);
+    lines.push(
+      `  - ${f.reason}`,
+      `    replay: runTarget(${JSON.stringify(f.target)}, { seed: ${f.seed}, from: ${f.index}, cases: 1 })`,
+      `    input: ${f.input}`,
+    );
   }
   return lines.join('\n');
 }

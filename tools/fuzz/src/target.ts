@@ -78,7 +78,9 @@ const ENGINE_MESSAGE =
 const CRASH_ERRORS: readonly (new () => Error)[] = [TypeError, ReferenceError, SyntaxError, EvalError, URIError];
 
 export function isTypedError(e: unknown): e is Error & { readonly code: string } {
-  return e instanceof Error && TYPED_ERRORS.some((c) => e instanceof c) && typeof (e as { code?: unknown }).code === 'string';
+  return (
+    e instanceof Error && TYPED_ERRORS.some((c) => e instanceof c) && typeof (e as { code?: unknown }).code === 'string'
+  );
 }
 
 /**
@@ -129,6 +131,8 @@ export function hex(b: Uint8Array, max = 512): string {
 
 /** JSON with bytes as hex, for showing structured inputs. */
 export function showJson(v: unknown, max = 4000): string {
-  const s = JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? `0x${hex(x, 256)}` : typeof x === 'bigint' ? `${x}n` : x));
+  const s = JSON.stringify(v, (_k, x: unknown) =>
+    x instanceof Uint8Array ? `0x${hex(x, 256)}` : typeof x === 'bigint' ? `${x}n` : x,
+  );
   return s === undefined ? String(v) : s.length > max ? `${s.slice(0, max)}…` : s;
 }

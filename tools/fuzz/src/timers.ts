@@ -66,14 +66,30 @@ export class FakeClock {
     const arm = (every: boolean) =>
       ((callback: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
         const delay = Math.max(1, Number(ms) || 0);
-        const t: FakeTimer = { id: this.nextId++, due: this.now + delay, every: every ? delay : undefined, callback, args };
+        const t: FakeTimer = {
+          id: this.nextId++,
+          due: this.now + delay,
+          every: every ? delay : undefined,
+          callback,
+          args,
+        };
         this.timers.set(t.id, t);
         return new FakeHandle(t.id, this);
       }) as unknown;
     const clear = ((h: unknown) => this.clear(h)) as unknown;
-    Object.assign(globalThis, { setTimeout: arm(false), setInterval: arm(true), clearTimeout: clear, clearInterval: clear });
+    Object.assign(globalThis, {
+      setTimeout: arm(false),
+      setInterval: arm(true),
+      clearTimeout: clear,
+      clearInterval: clear,
+    });
     return () => {
-      Object.assign(globalThis, { setTimeout: realTimers.setTimeout, setInterval: realTimers.setInterval, clearTimeout: realTimers.clearTimeout, clearInterval: realTimers.clearInterval });
+      Object.assign(globalThis, {
+        setTimeout: realTimers.setTimeout,
+        setInterval: realTimers.setInterval,
+        clearTimeout: realTimers.clearTimeout,
+        clearInterval: realTimers.clearInterval,
+      });
       this.installed = false;
     };
   }

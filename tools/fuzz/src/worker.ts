@@ -26,7 +26,10 @@ port.on('message', (job: WorkerJob) => {
         progressEvery: 2048,
         onProgress: (done) => post({ kind: 'progress', target: job.target, done }),
       });
-      const allocation = job.allocationCases > 0 ? await probeAllocation(target, { cases: job.allocationCases, seed: job.seed }) : undefined;
+      const allocation =
+        job.allocationCases > 0
+          ? await probeAllocation(target, { cases: job.allocationCases, seed: job.seed })
+          : undefined;
       post({ kind: 'result', run, allocation });
     } catch (e) {
       post({ kind: 'error', target: job.target, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -3,7 +3,16 @@ import { ConnectionError } from '@tezos-p2p/connection';
 import { DecodeError, type Encoding, type Reader, bytes, obj, uint8 } from '@tezos-p2p/encoding';
 import { TranscriptError } from '@tezos-p2p/transcript';
 import { describe, expect, it } from 'vitest';
-import { type FuzzTarget, FakeClock, decoderTarget, generateCase, probeAllocation, runTarget, settlesWithin, untypedReason } from '../src/index.js';
+import {
+  type FuzzTarget,
+  FakeClock,
+  decoderTarget,
+  generateCase,
+  probeAllocation,
+  runTarget,
+  settlesWithin,
+  untypedReason,
+} from '../src/index.js';
 
 /** The harness must be able to fail: each planted bug below has to be reported. */
 
@@ -21,12 +30,18 @@ describe('the harness detects planted bugs', () => {
       const table: { x: number }[] = [{ x: 1 }];
       return b.length > 0 && table[b[0]! % 2]!.x === 1 ? b : b;
     });
-    const r = await runTarget(decoderTarget({ name: 'planted.typeError', description: '', encoding: crashing, valid, roundTrip: 'exact' }), { cases: 500, seed: 1 });
+    const r = await runTarget(
+      decoderTarget({ name: 'planted.typeError', description: '', encoding: crashing, valid, roundTrip: 'exact' }),
+      { cases: 500, seed: 1 },
+    );
     expect(r.findingCount).toBeGreaterThan(0);
     expect(r.findings[0]!.reason).toMatch(/^masked crash DecodeError: .*Cannot read properties of undefined/);
     // The finding replays from its seed and index alone.
     const f = r.findings[0]!;
-    const again = await runTarget(decoderTarget({ name: 'planted.typeError', description: '', encoding: crashing, valid, roundTrip: 'exact' }), { cases: 1, seed: f.seed, from: f.index });
+    const again = await runTarget(
+      decoderTarget({ name: 'planted.typeError', description: '', encoding: crashing, valid, roundTrip: 'exact' }),
+      { cases: 1, seed: f.seed, from: f.index },
+    );
     expect(again.findings[0]?.reason).toBe(f.reason);
   });
 
@@ -49,8 +64,19 @@ describe('the harness detects planted bugs', () => {
 
   it('a decoder that is not canonical breaks the round trip', async () => {
     // Accepts any bool byte but writes 0xff: 0x01 decodes and re-encodes differently.
-    const lax: Encoding<{ b: number }> = obj({ b: { ...uint8, read: (r: Reader) => (uint8.read(r) === 0 ? 0 : 0xff) } });
-    const r = await runTarget(decoderTarget({ name: 'planted.roundTrip', description: '', encoding: lax, valid: fc.record({ b: fc.constantFrom(0, 0xff) }), roundTrip: 'exact' }), { cases: 500, seed: 3 });
+    const lax: Encoding<{ b: number }> = obj({
+      b: { ...uint8, read: (r: Reader) => (uint8.read(r) === 0 ? 0 : 0xff) },
+    });
+    const r = await runTarget(
+      decoderTarget({
+        name: 'planted.roundTrip',
+        description: '',
+        encoding: lax,
+        valid: fc.record({ b: fc.constantFrom(0, 0xff) }),
+        roundTrip: 'exact',
+      }),
+      { cases: 500, seed: 3 },
+    );
     expect(r.findings[0]?.reason).toMatch(/^oracle: decoded value re-encodes differently/);
   });
 
@@ -61,7 +87,13 @@ describe('the harness detects planted bugs', () => {
       out.set(r.take(n));
       return out;
     });
-    const target = decoderTarget({ name: 'planted.allocation', description: '', encoding: greedy, valid, roundTrip: 'exact' });
+    const target = decoderTarget({
+      name: 'planted.allocation',
+      description: '',
+      encoding: greedy,
+      valid,
+      roundTrip: 'exact',
+    });
     const r = (await probeAllocation(target, { cases: 60, seed: 4 }))!;
     expect(r.findingCount).toBeGreaterThan(0);
     expect(r.findings[0]!.reason).toMatch(/^allocation: \d+ bytes for a \d+-byte input/);
@@ -86,11 +118,19 @@ describe('the harness detects planted bugs', () => {
   });
 
   it('a crash wrapped by a typed error is followed through its cause', () => {
-    expect(untypedReason(new ConnectionError('SOCKET_ERROR', 'x', { cause: new TypeError('y is not a function') }))).toMatch(/caused by untyped TypeError/);
-    expect(untypedReason(new DecodeError('INVALID_VALUE', 0, "Cannot read properties of undefined (reading 'x')"))).toMatch(/^masked crash/);
+    expect(
+      untypedReason(new ConnectionError('SOCKET_ERROR', 'x', { cause: new TypeError('y is not a function') })),
+    ).toMatch(/caused by untyped TypeError/);
+    expect(
+      untypedReason(new DecodeError('INVALID_VALUE', 0, "Cannot read properties of undefined (reading 'x')")),
+    ).toMatch(/^masked crash/);
     // Expected causes: a socket's own error, protobufjs's RangeError for truncated input.
     expect(untypedReason(new ConnectionError('SOCKET_ERROR', 'x', { cause: new Error('ECONNRESET') }))).toBeUndefined();
-    expect(untypedReason(new TranscriptError('TRANSCRIPT_INVALID', 'x', { cause: new RangeError('index out of range: 3 + 10 > 4') }))).toBeUndefined();
+    expect(
+      untypedReason(
+        new TranscriptError('TRANSCRIPT_INVALID', 'x', { cause: new RangeError('index out of range: 3 + 10 > 4') }),
+      ),
+    ).toBeUndefined();
     expect(untypedReason(new DecodeError('NOT_ENOUGH_DATA', 0, 'need 4 byte(s)'))).toBeUndefined();
     expect(untypedReason('a string')).toMatch(/^non-Error thrown/);
   });

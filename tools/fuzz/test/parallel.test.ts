@@ -10,7 +10,14 @@ import { runInWorkers, workerExecArgv } from '../src/index.js';
 describe('runInWorkers', () => {
   it('runs each target in a worker and returns its run and allocation probe, in the order asked', async () => {
     const done: string[] = [];
-    const out = await runInWorkers({ targets: ['wire.metadata', 'shell.b58', 'encoding.frameReader'], cases: 300, seed: 7, workers: 2, allocationCases: 50, onTargetDone: (o) => done.push(o.target) });
+    const out = await runInWorkers({
+      targets: ['wire.metadata', 'shell.b58', 'encoding.frameReader'],
+      cases: 300,
+      seed: 7,
+      workers: 2,
+      allocationCases: 50,
+      onTargetDone: (o) => done.push(o.target),
+    });
     expect(out.map((o) => o.target)).toEqual(['wire.metadata', 'shell.b58', 'encoding.frameReader']);
     expect(done.sort()).toEqual(['encoding.frameReader', 'shell.b58', 'wire.metadata']);
     for (const o of out) {
@@ -27,7 +34,9 @@ describe('runInWorkers', () => {
   });
 
   it('starts its workers from a process run with --expose-gc, as the bench is', () => {
-    expect(workerExecArgv(['--expose-gc', '--conditions', 'x', '--max-old-space-size=512'])).toEqual(['--max-old-space-size=512']);
+    expect(workerExecArgv(['--expose-gc', '--conditions', 'x', '--max-old-space-size=512'])).toEqual([
+      '--max-old-space-size=512',
+    ]);
     const index = fileURLToPath(new URL('../dist/index.js', import.meta.url));
     const script = `const m = await import(${JSON.stringify(index)}); const [o] = await m.runInWorkers({ targets: ['wire.ack'], cases: 20, workers: 1 }); process.stdout.write(String(o.error ?? o.run.findingCount));`;
     // A script file, not `-e`: the worker inherits the flags, and `--input-type` would break it.

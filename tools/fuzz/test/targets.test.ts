@@ -21,20 +21,39 @@ describe('fuzz targets', () => {
     const r = await runTarget(target, { cases: CASES, seed: SEED });
     expect(r.findingCount, describeFindings(r)).toBe(0);
     // Inputs must get through: a target whose every case fails early fuzzes only its first check.
-    expect(r.outcomes['ok'] ?? 0, `no case of ${name} decoded: ${JSON.stringify(r.outcomes)}`).toBeGreaterThan(CASES / 100);
+    expect(r.outcomes['ok'] ?? 0, `no case of ${name} decoded: ${JSON.stringify(r.outcomes)}`).toBeGreaterThan(
+      CASES / 100,
+    );
   });
 
   it.each(TARGET_NAMES.filter((n) => targetByName(n).allocation !== undefined))(
     `%s: ${ALLOCATION_CASES} inputs announcing huge lengths allocate no more than they carry`,
     async (name) => {
       const r = (await probeAllocation(targetByName(name), { cases: ALLOCATION_CASES, seed: SEED }))!;
-      expect(r.findingCount, r.findings.map((f) => `${f.reason} (seed ${f.seed}, claims case ${f.index}): ${f.input.slice(0, 300)}`).join('\n')).toBe(0);
+      expect(
+        r.findingCount,
+        r.findings
+          .map((f) => `${f.reason} (seed ${f.seed}, claims case ${f.index}): ${f.input.slice(0, 300)}`)
+          .join('\n'),
+      ).toBe(0);
     },
   );
 
   it('the handshake target reaches every outcome of the state machine', async () => {
     const r = await runTarget(targetByName('connection.handshake'), { cases: CASES, seed: SEED });
-    for (const code of ['ok', 'DECODING_ERROR', 'DECIPHER_ERROR', 'CONNECTION_CLOSED', 'TIMEOUT', 'CANCELED', 'NOT_ENOUGH_PROOF_OF_WORK', 'INVALID_AUTH', 'MYSELF', 'REJECTED_BY_NACK', 'REJECTED_NO_COMMON_PROTOCOL']) {
+    for (const code of [
+      'ok',
+      'DECODING_ERROR',
+      'DECIPHER_ERROR',
+      'CONNECTION_CLOSED',
+      'TIMEOUT',
+      'CANCELED',
+      'NOT_ENOUGH_PROOF_OF_WORK',
+      'INVALID_AUTH',
+      'MYSELF',
+      'REJECTED_BY_NACK',
+      'REJECTED_NO_COMMON_PROTOCOL',
+    ]) {
       const n = Object.entries(r.outcomes).find(([k]) => k === code || k === `ConnectionError:${code}`)?.[1] ?? 0;
       expect(n, `${code} never reached: ${JSON.stringify(r.outcomes)}`).toBeGreaterThan(0);
     }

@@ -62,9 +62,18 @@ export interface NetnsNode {
   readonly points: readonly NetnsPoint[];
   /** From the node's log. */
   readonly discovery: NetnsDiscovery;
-  readonly log: { readonly startedAt: number | null; readonly lastEstablishedAt: number | null; readonly simultaneousOpens: number };
+  readonly log: {
+    readonly startedAt: number | null;
+    readonly lastEstablishedAt: number | null;
+    readonly simultaneousOpens: number;
+  };
   /** The host-side veth's counters (`ip -s link`). */
-  readonly link: { readonly rxBytes: number; readonly rxPackets: number; readonly txBytes: number; readonly txPackets: number } | null;
+  readonly link: {
+    readonly rxBytes: number;
+    readonly rxPackets: number;
+    readonly txBytes: number;
+    readonly txPackets: number;
+  } | null;
   /** Exit status after SIGTERM (`"0"`), `"timeout"` if it had to be killed, null if unknown. */
   readonly exitStatus: string | null;
   readonly peersFile: boolean;
@@ -144,12 +153,20 @@ export function classify(exitCode: number | null, signal: string | null, stdout:
     const lines = stdout.replace(/\n$/, '').split('\n');
     const m = lines.length === 1 ? /^skipped: (.*)$/.exec(lines[0]!) : null;
     if (m && SKIP_REASON.test(m[1]!)) return { status: 'skipped', reason: m[1]! };
-    return { status: 'failed', why: `exit status ${SKIP_STATUS} without exactly one well-formed 'skipped: REASON' line on stdout`, summary };
+    return {
+      status: 'failed',
+      why: `exit status ${SKIP_STATUS} without exactly one well-formed 'skipped: REASON' line on stdout`,
+      summary,
+    };
   }
   if (exitCode === 0 && summary?.ok === true && summary.failures.length === 0) return { status: 'ok', summary };
   const how = exitCode === null ? `killed by ${signal ?? 'a signal'}` : `exit status ${exitCode}`;
   if (summary === undefined) return { status: 'failed', why: `${how}, no report`, summary };
-  return { status: 'failed', why: `${how}: ${summary.failures.join('; ') || 'the report says ok but the exit status does not'}`, summary };
+  return {
+    status: 'failed',
+    why: `${how}: ${summary.failures.join('; ') || 'the report says ok but the exit status does not'}`,
+    summary,
+  };
 }
 
 /** `bash netns.sh run n [seconds]`; resolves when it has exited (and so torn everything down). */

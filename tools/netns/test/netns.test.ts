@@ -20,23 +20,42 @@ afterAll(() => {
 
 /** `bash netns.sh run 3` as it is, synchronously: for the skips, which happen before anything is created. */
 function runScript(argv0: string[], env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(argv0[0]!, [...argv0.slice(1), NETNS_SCRIPT, 'run', '3'], { env, encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(argv0[0]!, [...argv0.slice(1), NETNS_SCRIPT, 'run', '3'], {
+    env,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('classify: a failure is never taken for a skip', () => {
   it('is a skip only for exit status 77 with one known `skipped:` line and nothing else', () => {
     expect(classify(77, null, 'skipped: ip not found\n')).toEqual({ status: 'skipped', reason: 'ip not found' });
-    expect(classify(77, null, 'skipped: not root (uid 1000; network namespaces need CAP_SYS_ADMIN and CAP_NET_ADMIN)\n').status).toBe('skipped');
-    expect(classify(77, null, 'skipped: ip netns not permitted (mount --make-shared /run/netns failed: Operation not permitted)\n').status).toBe('skipped');
+    expect(
+      classify(77, null, 'skipped: not root (uid 1000; network namespaces need CAP_SYS_ADMIN and CAP_NET_ADMIN)\n')
+        .status,
+    ).toBe('skipped');
+    expect(
+      classify(
+        77,
+        null,
+        'skipped: ip netns not permitted (mount --make-shared /run/netns failed: Operation not permitted)\n',
+      ).status,
+    ).toBe('skipped');
     // Status 77 from anything but the environment checks.
     expect(classify(77, null, '').status).toBe('failed');
     expect(classify(77, null, 'skipped: the disk is full\n').status).toBe('failed');
     expect(classify(77, null, 'skipped: not root\nskipped: not root\n').status).toBe('failed');
-    expect(classify(77, null, 'tzp2p on 4 network namespaces\nRESULT: FAILED\nNETNS_SUMMARY {"ok":false,"failures":["x"]}\n').status).toBe('failed');
+    expect(
+      classify(77, null, 'tzp2p on 4 network namespaces\nRESULT: FAILED\nNETNS_SUMMARY {"ok":false,"failures":["x"]}\n')
+        .status,
+    ).toBe('failed');
     // A skip line with another status, a report that failed, no report, a signal.
     expect(classify(1, null, 'skipped: not root\n').status).toBe('failed');
-    expect(classify(0, null, 'NETNS_SUMMARY {"ok":false,"failures":["n1: no connection"]}\n')).toMatchObject({ status: 'failed', why: 'exit status 0: n1: no connection' });
+    expect(classify(0, null, 'NETNS_SUMMARY {"ok":false,"failures":["n1: no connection"]}\n')).toMatchObject({
+      status: 'failed',
+      why: 'exit status 0: n1: no connection',
+    });
     expect(classify(0, null, 'RESULT: ok\n').status).toBe('failed');
     expect(classify(null, 'SIGKILL', '').status).toBe('failed');
     expect(classify(0, null, 'NETNS_SUMMARY {"ok":true,"failures":[]}\n').status).toBe('ok');
@@ -57,7 +76,8 @@ describe('netns.sh skips with exit status 77 and a one-line reason where it cann
   /** setpriv failing (not allowed to change ids or capabilities here), or the script unreadable to that user, says nothing about the script. */
   const unlessSetprivFailed = (ctx: TestContext, r: { status: number | null; stderr: string }) => {
     if (r.stderr.startsWith('setpriv:')) ctx.skip(`setpriv cannot do it here: ${r.stderr.trim()}`);
-    if ((r.status === 126 || r.status === 127) && r.stderr.includes('Permission denied')) ctx.skip(`the script cannot be read by that user: ${r.stderr.trim()}`);
+    if ((r.status === 126 || r.status === 127) && r.stderr.includes('Permission denied'))
+      ctx.skip(`the script cannot be read by that user: ${r.stderr.trim()}`);
   };
 
   it.skipIf(!isRoot || !has('setpriv') || !has('ip'))('as an unprivileged user: "skipped: not root"', (ctx) => {
@@ -67,27 +87,43 @@ describe('netns.sh skips with exit status 77 and a one-line reason where it cann
     expect(r.stdout).toMatch(/^skipped: not root \(uid 65534[^\n]*\)\n$/);
   });
 
-  it.skipIf(!isRoot || !has('setpriv') || !has('ip'))('as root without CAP_SYS_ADMIN: "skipped: ip netns not permitted"', (ctx) => {
-    const r = runScript(['setpriv', '--bounding-set=-sys_admin,-net_admin', '--inh-caps=-sys_admin,-net_admin', 'bash']);
-    unlessSetprivFailed(ctx, r);
-    expect(r.status).toBe(SKIP_STATUS);
-    expect(r.stdout).toMatch(/^skipped: ip netns not permitted \([^\n]*\)\n$/);
-  });
+  it.skipIf(!isRoot || !has('setpriv') || !has('ip'))(
+    'as root without CAP_SYS_ADMIN: "skipped: ip netns not permitted"',
+    (ctx) => {
+      const r = runScript([
+        'setpriv',
+        '--bounding-set=-sys_admin,-net_admin',
+        '--inh-caps=-sys_admin,-net_admin',
+        'bash',
+      ]);
+      unlessSetprivFailed(ctx, r);
+      expect(r.status).toBe(SKIP_STATUS);
+      expect(r.stdout).toMatch(/^skipped: ip netns not permitted \([^\n]*\)\n$/);
+    },
+  );
 });
 
 describe(`netns.sh run ${NODES}: tzp2p nodes in network namespaces find each other by LAN discovery`, () => {
   let result: NetnsResult;
 
-  beforeAll(async () => {
-    result = await runNetns(NODES, { seconds: WAIT_S, timeoutMs: (WAIT_S + 40) * 1000 });
-    if (result.status === 'skipped') {
-      console.warn(`netns: skipped: ${result.reason}`);
-      return;
-    }
-    // The report, for whoever reads the test output.
-    console.log(result.stdout.split('\n').filter((l) => !l.startsWith('NETNS_SUMMARY ')).join('\n'));
-    if (result.status === 'failed') console.error(`netns: FAILED: ${result.why}\n${result.stderr.slice(-4000)}`);
-  }, (WAIT_S + 60) * 1000);
+  beforeAll(
+    async () => {
+      result = await runNetns(NODES, { seconds: WAIT_S, timeoutMs: (WAIT_S + 40) * 1000 });
+      if (result.status === 'skipped') {
+        console.warn(`netns: skipped: ${result.reason}`);
+        return;
+      }
+      // The report, for whoever reads the test output.
+      console.log(
+        result.stdout
+          .split('\n')
+          .filter((l) => !l.startsWith('NETNS_SUMMARY '))
+          .join('\n'),
+      );
+      if (result.status === 'failed') console.error(`netns: FAILED: ${result.why}\n${result.stderr.slice(-4000)}`);
+    },
+    (WAIT_S + 60) * 1000,
+  );
 
   /**
    * Skips (with the script's reason) where namespaces are unavailable, after checking that the
@@ -95,12 +131,16 @@ describe(`netns.sh run ${NODES}: tzp2p nodes in network namespaces find each oth
    */
   function summaryOf(ctx: TestContext): NetnsSummary {
     if (result.status === 'skipped') {
-      if (result.reason.startsWith('not root')) expect(isRoot, 'the script says "not root" but this process is root').toBe(false);
-      if (result.reason === 'ip not found') expect(has('ip'), 'the script says "ip not found" but ip is on PATH').toBe(false);
+      if (result.reason.startsWith('not root'))
+        expect(isRoot, 'the script says "not root" but this process is root').toBe(false);
+      if (result.reason === 'ip not found')
+        expect(has('ip'), 'the script says "ip not found" but ip is on PATH').toBe(false);
       ctx.skip(`skipped: ${result.reason}`);
     }
     if (result.summary === undefined) {
-      throw new Error(`netns.sh failed (${result.status === 'failed' ? result.why : '?'}) without a report\n${result.stdout}\n${result.stderr.slice(-4000)}`);
+      throw new Error(
+        `netns.sh failed (${result.status === 'failed' ? result.why : '?'}) without a report\n${result.stdout}\n${result.stderr.slice(-4000)}`,
+      );
     }
     return result.summary;
   }
@@ -153,7 +193,10 @@ describe(`netns.sh run ${NODES}: tzp2p nodes in network namespaces find each oth
       expect(n.discovery.receivedFromOthers, `${n.name} received`).toBeGreaterThan(0);
       expect(n.discovery.registered, `${n.name} registered`).toBeGreaterThan(0);
       // Somebody else heard this node's announces, whichever broadcast address it used.
-      expect(s.nodes.some((m) => m !== n && m.discovery.from.includes(n.name)), `${n.name} heard`).toBe(true);
+      expect(
+        s.nodes.some((m) => m !== n && m.discovery.from.includes(n.name)),
+        `${n.name} heard`,
+      ).toBe(true);
       // With no --peer and no bootstrap peer, every point a node knows is another host of the subnet.
       for (const p of n.points) expect(p.point.startsWith(prefix), `${n.name} knows ${p.point}`).toBe(true);
     }

@@ -4,7 +4,8 @@ import { simulate } from './simulate.js';
 
 const sizes = (v: string): number[] => {
   const out = v.split(',').map((x) => Number(x.trim()));
-  if (out.some((n) => !Number.isInteger(n) || n < 2 || n > 1000)) throw new InvalidArgumentError(`expected sizes like 25,50,100 (2..1000), got ${JSON.stringify(v)}`);
+  if (out.some((n) => !Number.isInteger(n) || n < 2 || n > 1000))
+    throw new InvalidArgumentError(`expected sizes like 25,50,100 (2..1000), got ${JSON.stringify(v)}`);
   return out;
 };
 
@@ -20,10 +21,15 @@ const program = new Command('sim')
         nodes: n,
         bootstrap: o.bootstrap,
         timeoutMs: o.timeout * 1000,
-        onProgress: (p) => process.stderr.write(`\r${n} nodes: ${(p.elapsedMs / 1000).toFixed(1)} s, ${p.withinThresholds}/${n} within thresholds, ${p.components} component(s), ${p.connections} connections   `),
+        onProgress: (p) =>
+          process.stderr.write(
+            `\r${n} nodes: ${(p.elapsedMs / 1000).toFixed(1)} s, ${p.withinThresholds}/${n} within thresholds, ${p.components} component(s), ${p.connections} connections   `,
+          ),
       });
       process.stderr.write('\n');
-      rows.push(`${String(n).padStart(5)}  ${r.converged ? `${r.seconds.toFixed(1).padStart(7)} s` : '  did not converge'}  ${String(r.connections).padStart(6)}  ${r.degrees.min}/${r.degrees.mean.toFixed(1)}/${r.degrees.max}`);
+      rows.push(
+        `${String(n).padStart(5)}  ${r.converged ? `${r.seconds.toFixed(1).padStart(7)} s` : '  did not converge'}  ${String(r.connections).padStart(6)}  ${r.degrees.min}/${r.degrees.mean.toFixed(1)}/${r.degrees.max}`,
+      );
       if (!r.converged) process.exitCode = 1;
     }
     process.stdout.write(`nodes  converged  connections  degree min/mean/max\n${rows.join('\n')}\n`);

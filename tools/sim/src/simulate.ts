@@ -36,7 +36,14 @@ export interface SimulationResult {
   readonly components: number;
 }
 
-export const DEFAULT_SIM_LIMITS: Partial<P2pLimits> = { minConnections: 4, expectedConnections: 8, maxConnections: 16, maintenanceIdleTimeMs: 2_000, maxKnownPoints: null, maxKnownPeerIds: null };
+export const DEFAULT_SIM_LIMITS: Partial<P2pLimits> = {
+  minConnections: 4,
+  expectedConnections: 8,
+  maxConnections: 16,
+  maintenanceIdleTimeMs: 2_000,
+  maxKnownPoints: null,
+  maxKnownPeerIds: null,
+};
 
 /** Connected components of the connection graph (union-find over the nodes' connections). */
 export function components(nodes: readonly SimNode[]): number {
@@ -65,25 +72,41 @@ export function simAddress(net: number, i: number): string {
  */
 export async function simulate(o: SimulationOptions): Promise<SimulationResult> {
   const limits = { ...DEFAULT_SIM_LIMITS, ...o.limits };
-  const bounds = maintenanceBounds({ minConnections: limits.minConnections!, expectedConnections: limits.expectedConnections!, maxConnections: limits.maxConnections! });
+  const bounds = maintenanceBounds({
+    minConnections: limits.minConnections!,
+    expectedConnections: limits.expectedConnections!,
+    maxConnections: limits.maxConnections!,
+  });
   const net = o.net ?? 200 + (process.pid % 50);
   const count = o.bootstrap ?? 3;
   const nodes: SimNode[] = [];
   try {
-    const identities = await Promise.all(Array.from({ length: o.nodes }, () => generateIdentity({ difficulty: 0, workers: 0 })));
+    const identities = await Promise.all(
+      Array.from({ length: o.nodes }, () => generateIdentity({ difficulty: 0, workers: 0 })),
+    );
     const start = performance.now();
     const seeds: { point: { ip: string; port: number } }[] = [];
     for (let i = 0; i < o.nodes; i++) {
       const host = simAddress(net, i);
       const n = (await createP2p(
-        { identity: identities[i]!, listenAddr: host, localAddress: host, listeningPort: 0, expectedProofOfWork: 0, trustedPoints: i < count ? seeds.slice() : seeds },
+        {
+          identity: identities[i]!,
+          listenAddr: host,
+          localAddress: host,
+          listeningPort: 0,
+          expectedProofOfWork: 0,
+          trustedPoints: i < count ? seeds.slice() : seeds,
+        },
         limits,
         rawMessageParams('TEZOS_SIM'),
       )) as SimNode;
       nodes.push(n);
       if (i < count) seeds.push({ point: { ip: host, port: n.listeningPort! } });
     }
-    const within = () => nodes.filter((n) => n.connections().length >= bounds.minThreshold && n.connections().length <= bounds.maxThreshold).length;
+    const within = () =>
+      nodes.filter(
+        (n) => n.connections().length >= bounds.minThreshold && n.connections().length <= bounds.maxThreshold,
+      ).length;
     const deadline = start + (o.timeoutMs ?? 120_000);
     let lastProgress = 0;
     for (;;) {
@@ -94,7 +117,12 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
       // Every 250 ms, and once at the end: a network that settles at once still reports its final state.
       if (o.onProgress && (done || elapsed - lastProgress >= 250)) {
         lastProgress = elapsed;
-        o.onProgress({ elapsedMs: elapsed, withinThresholds: inRange, components: Number.isNaN(comps) ? components(nodes) : comps, connections: nodes.reduce((a, n) => a + n.connections().filter((c) => !c.connection.info.incoming).length, 0) });
+        o.onProgress({
+          elapsedMs: elapsed,
+          withinThresholds: inRange,
+          components: Number.isNaN(comps) ? components(nodes) : comps,
+          connections: nodes.reduce((a, n) => a + n.connections().filter((c) => !c.connection.info.incoming).length, 0),
+        });
       }
       if (done) {
         const degrees = nodes.map((n) => n.connections().length);
@@ -103,7 +131,11 @@ export async function simulate(o: SimulationOptions): Promise<SimulationResult> 
           converged: inRange === nodes.length && comps === 1,
           seconds: elapsed / 1000,
           connections: nodes.reduce((a, n) => a + n.connections().filter((c) => !c.connection.info.incoming).length, 0),
-          degrees: { min: Math.min(...degrees), max: Math.max(...degrees), mean: degrees.reduce((a, b) => a + b, 0) / degrees.length },
+          degrees: {
+            min: Math.min(...degrees),
+            max: Math.max(...degrees),
+            mean: degrees.reduce((a, b) => a + b, 0) / degrees.length,
+          },
           components: components(nodes),
         };
       }

@@ -4,7 +4,12 @@ import { simulate } from '../src/index.js';
 describe('simulate', () => {
   it('12 nodes from 2 bootstrap peers settle within their thresholds in one connected graph', async () => {
     const progress: number[] = [];
-    const r = await simulate({ nodes: 12, bootstrap: 2, timeoutMs: 60_000, onProgress: (p) => progress.push(p.withinThresholds) });
+    const r = await simulate({
+      nodes: 12,
+      bootstrap: 2,
+      timeoutMs: 60_000,
+      onProgress: (p) => progress.push(p.withinThresholds),
+    });
     expect(r.converged).toBe(true);
     expect(r.components).toBe(1);
     expect(r.degrees.min).toBeGreaterThanOrEqual(5);

@@ -12,5 +12,9 @@ export function expectSameBytes(actual: Uint8Array, expected: Uint8Array, where:
   const at = firstDifference(actual, expected);
   if (at === undefined) return;
   const show = (b: Uint8Array) => (at < b.length ? `0x${b[at]!.toString(16).padStart(2, '0')}` : 'end');
-  throw new CheckFailure(`${where}: byte ${at} is ${show(actual)}, recorded ${show(expected)} (${actual.length} vs ${expected.length} bytes)`, where, at);
+  throw new CheckFailure(
+    `${where}: byte ${at} is ${show(actual)}, recorded ${show(expected)} (${actual.length} vs ${expected.length} bytes)`,
+    where,
+    at,
+  );
 }

@@ -26,10 +26,18 @@ export function reencodeMessage(frame: Uint8Array, where: string): { kind: strin
 }
 
 /** Decode an application payload of `tag` and encode it again. */
-export function reencodeAppPayload(tag: number, payload: Uint8Array, where: string): { kind: string; bytes: Uint8Array } {
+export function reencodeAppPayload(
+  tag: number,
+  payload: Uint8Array,
+  where: string,
+): { kind: string; bytes: Uint8Array } {
   const m = decodeOrFail(() => decodeShellMessage(tag, payload), where);
   const raw = encodeShellMessage(m);
-  if (raw.tag !== tag) throw new CheckFailure(`${where}: re-encoded with tag 0x${raw.tag.toString(16)}, recorded 0x${tag.toString(16)}`, where);
+  if (raw.tag !== tag)
+    throw new CheckFailure(
+      `${where}: re-encoded with tag 0x${raw.tag.toString(16)}, recorded 0x${tag.toString(16)}`,
+      where,
+    );
   return { kind: m.kind, bytes: raw.payload };
 }
 

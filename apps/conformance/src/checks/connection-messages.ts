@@ -8,7 +8,8 @@ import { CheckFailure, type CheckResult, pass, skip } from './result.js';
 
 function sameKey(e: Endpoint | undefined, publicKey: Uint8Array, peerId: string, who: string): void {
   if (e?.publicKey !== undefined) expectSameBytes(publicKey, e.publicKey, `${who} public key`);
-  if (e?.peerId !== undefined && e.peerId !== peerId) throw new CheckFailure(`${who} peer id ${e.peerId} is not the hash of its public key (${peerId})`);
+  if (e?.peerId !== undefined && e.peerId !== peerId)
+    throw new CheckFailure(`${who} peer id ${e.peerId} is not the hash of its public key (${peerId})`);
 }
 
 /** Every connection message decodes and re-encodes; the session's endpoints agree with them. */
@@ -20,7 +21,11 @@ export function checkConnectionMessages(ctx: ReplayContext): CheckResult {
     const m = decodeConnectionMessageFrame(r.wire!);
     expectSameBytes(encodeConnectionMessageFrame(m), r.wire!, `connection message ${i} (${r.direction.toLowerCase()})`);
     // The body alone, as Data_encoding sees it, must agree too.
-    expectSameBytes(encode(connectionMessageEncoding, decode(connectionMessageEncoding, r.wire!.subarray(2))), r.wire!.subarray(2), `connection message ${i} body`);
+    expectSameBytes(
+      encode(connectionMessageEncoding, decode(connectionMessageEncoding, r.wire!.subarray(2))),
+      r.wire!.subarray(2),
+      `connection message ${i} body`,
+    );
     chains.add(m.version.chainName);
     const peerId = peerIdOf(ctx.backend, m.publicKey);
     if (r.direction === 'SENT') sameKey(ctx.session.local, m.publicKey, peerId, 'local');
@@ -28,7 +33,8 @@ export function checkConnectionMessages(ctx: ReplayContext): CheckResult {
   });
   if (ctx.session.chainName !== undefined && ctx.connection.SENT !== undefined) {
     const sentChain = decodeConnectionMessageFrame(ctx.connection.SENT).version.chainName;
-    if (sentChain !== ctx.session.chainName) throw new CheckFailure(`session chain name ${ctx.session.chainName} but local announced ${sentChain}`);
+    if (sentChain !== ctx.session.chainName)
+      throw new CheckFailure(`session chain name ${ctx.session.chainName} but local announced ${sentChain}`);
   }
   return pass('connection-messages', records.length, [...chains].join(', '));
 }

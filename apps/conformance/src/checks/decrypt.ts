@@ -14,13 +14,17 @@ export function checkDecrypt(ctx: ReplayContext): CheckResult {
   if (keys?.channelKey === undefined) return skip('decrypt', 'no channel key recorded');
   let opened = 0;
   let compared = 0;
-  for (const [side, initial] of [['SENT', keys.localNonce], ['RECEIVED', keys.remoteNonce]] as [Side, Uint8Array][]) {
+  for (const [side, initial] of [
+    ['SENT', keys.localNonce],
+    ['RECEIVED', keys.remoteNonce],
+  ] as [Side, Uint8Array][]) {
     for (const r of ctx.sorted(side)) {
       const where = `${side.toLowerCase()} chunk ${r.chunkIndex!}`;
       const nonce = incrementNonce(initial, r.chunkIndex!);
       if (r.nonce !== undefined) expectSameBytes(r.nonce, nonce, `${where} nonce`);
       const length = (r.wire![0]! << 8) | r.wire![1]!;
-      if (length !== r.wire!.length - 2) throw new CheckFailure(`${where}: length prefix ${length}, ${r.wire!.length - 2} bytes follow`, where, 0);
+      if (length !== r.wire!.length - 2)
+        throw new CheckFailure(`${where}: length prefix ${length}, ${r.wire!.length - 2} bytes follow`, where, 0);
       let plain: Uint8Array;
       try {
         plain = new ChunkCipher(ctx.backend, keys.channelKey, nonce).open(r.wire!.subarray(2));

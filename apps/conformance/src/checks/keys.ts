@@ -9,7 +9,8 @@ export function checkKeys(ctx: ReplayContext): CheckResult {
   const keys = ctx.session.keys;
   const { SENT: sent, RECEIVED: received } = ctx.connection;
   if (keys === undefined) return skip('keys', 'no session keys recorded');
-  if (sent === undefined || received === undefined || ctx.incoming === undefined) return skip('keys', 'needs both connection messages and the local role');
+  if (sent === undefined || received === undefined || ctx.incoming === undefined)
+    return skip('keys', 'needs both connection messages and the local role');
   let checked = 0;
   const nonces = generateNonces(ctx.backend, { incoming: ctx.incoming, sentMessage: sent, receivedMessage: received });
   expectSameBytes(nonces.local, keys.localNonce, 'local nonce');
@@ -17,9 +18,21 @@ export function checkKeys(ctx: ReplayContext): CheckResult {
   checked += 2;
   const sk = ctx.session.local?.secretKey;
   if (sk !== undefined && keys.channelKey !== undefined) {
-    expectSameBytes(ctx.backend.publicKey(sk), decodeConnectionMessageFrame(sent).publicKey, 'public key derived from the local secret key');
-    expectSameBytes(ctx.backend.precompute(sk, decodeConnectionMessageFrame(received).publicKey), keys.channelKey, 'channel key');
+    expectSameBytes(
+      ctx.backend.publicKey(sk),
+      decodeConnectionMessageFrame(sent).publicKey,
+      'public key derived from the local secret key',
+    );
+    expectSameBytes(
+      ctx.backend.precompute(sk, decodeConnectionMessageFrame(received).publicKey),
+      keys.channelKey,
+      'channel key',
+    );
     checked += 2;
   }
-  return pass('keys', checked, checked === 2 ? 'nonces (no secret key: channel key not re-derived)' : 'nonces and channel key');
+  return pass(
+    'keys',
+    checked,
+    checked === 2 ? 'nonces (no secret key: channel key not re-derived)' : 'nonces and channel key',
+  );
 }

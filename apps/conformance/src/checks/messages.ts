@@ -7,7 +7,10 @@ import { CheckFailure, type CheckResult, pass, skip } from './result.js';
 
 /** Labels of other tools ("get_block_headers", "metadata_message") and our kinds compare alike. */
 export function normaliseKind(kind: string): string {
-  return kind.toLowerCase().replace(/_message$/, '').replace(/[^a-z0-9]/g, '');
+  return kind
+    .toLowerCase()
+    .replace(/_message$/, '')
+    .replace(/[^a-z0-9]/g, '');
 }
 
 /** Does `plain` hold only whole P2P messages (sizes chaining exactly to its end)? */
@@ -19,7 +22,8 @@ function wholeFrames(plain: Uint8Array): boolean {
 
 function checkLabel(label: string | undefined, kind: string, where: string): void {
   if (label === undefined || label === '' || label === 'fragment') return;
-  if (normaliseKind(label) !== normaliseKind(kind)) throw new CheckFailure(`${where}: recorded as ${label}, decodes as ${kind}`, where);
+  if (normaliseKind(label) !== normaliseKind(kind))
+    throw new CheckFailure(`${where}: recorded as ${label}, decodes as ${kind}`, where);
 }
 
 /**
@@ -44,7 +48,11 @@ export function checkMessages(ctx: ReplayContext): CheckResult {
         continue;
       }
       if (i === 0) {
-        expectSameBytes(encode(shellConnectionMetadataEncoding, decode(shellConnectionMetadataEncoding, plain)), plain, `${where} (Metadata)`);
+        expectSameBytes(
+          encode(shellConnectionMetadataEncoding, decode(shellConnectionMetadataEncoding, plain)),
+          plain,
+          `${where} (Metadata)`,
+        );
         checkLabel(r.kind, 'metadata', where);
         values++;
         continue;
@@ -52,7 +60,7 @@ export function checkMessages(ctx: ReplayContext): CheckResult {
       if (i === 1) {
         const ack = decode(ackEncoding, plain);
         expectSameBytes(encode(ackEncoding, ack), plain, `${where} (${ack.kind})`);
-        checkLabel(r.kind, ack.kind === 'Ack' ? 'ack' : r.kind ?? '', where);
+        checkLabel(r.kind, ack.kind === 'Ack' ? 'ack' : (r.kind ?? ''), where);
         values++;
         continue;
       }
@@ -80,6 +88,13 @@ export function checkMessages(ctx: ReplayContext): CheckResult {
   }
   const messages = [...kinds.values()].reduce((a, b) => a + b, 0);
   if (messages + values === 0) return skip('messages', 'no plaintext known');
-  const summary = [...kinds.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
-  return pass('messages', messages + values, `${values} Metadata/Ack, ${messages} messages${summary ? `: ${summary}` : ''}${skipped ? `; ${skipped} partial chunks after gaps not decodable alone` : ''}`);
+  const summary = [...kinds.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  return pass(
+    'messages',
+    messages + values,
+    `${values} Metadata/Ack, ${messages} messages${summary ? `: ${summary}` : ''}${skipped ? `; ${skipped} partial chunks after gaps not decodable alone` : ''}`,
+  );
 }

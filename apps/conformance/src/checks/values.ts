@@ -28,7 +28,14 @@ export function checkValues(ctx: ReplayContext): CheckResult {
         break;
       }
       case 'CONNECTION_MESSAGE_BODY':
-        expectSameBytes(encode(connectionMessageEncoding, decodeOrFail(() => decode(connectionMessageEncoding, plain), where)), plain, where);
+        expectSameBytes(
+          encode(
+            connectionMessageEncoding,
+            decodeOrFail(() => decode(connectionMessageEncoding, plain), where),
+          ),
+          plain,
+          where,
+        );
         kind = 'connection_message';
         break;
       case 'ACK': {
@@ -38,13 +45,21 @@ export function checkValues(ctx: ReplayContext): CheckResult {
         break;
       }
       case 'NETWORK_VERSION':
-        expectSameBytes(encode(networkVersionEncoding, decodeOrFail(() => decode(networkVersionEncoding, plain), where)), plain, where);
+        expectSameBytes(
+          encode(
+            networkVersionEncoding,
+            decodeOrFail(() => decode(networkVersionEncoding, plain), where),
+          ),
+          plain,
+          where,
+        );
         kind = 'network_version';
         break;
       default:
         throw new CheckFailure(`${where}: a ${r.layer} record is not a standalone value`);
     }
-    if (r.kind && normaliseKind(r.kind) !== normaliseKind(kind)) throw new CheckFailure(`${where}: decodes as ${kind}`, where);
+    if (r.kind && normaliseKind(r.kind) !== normaliseKind(kind))
+      throw new CheckFailure(`${where}: decodes as ${kind}`, where);
     kinds.push(kind);
   });
   return pass('values', kinds.length, kinds.join(', '));

@@ -3,7 +3,10 @@ import { reportFailed } from '../replay.js';
 import { renderDetails, renderTable, summary } from '../report.js';
 
 /** The live part of the suite against `--target`; same table and exit status as the transcripts. */
-export async function liveCommand(o: LiveOptions & { json?: string; verbose?: boolean }, out: NodeJS.WriteStream = process.stdout): Promise<number> {
+export async function liveCommand(
+  o: LiveOptions & { json?: string; verbose?: boolean },
+  out: NodeJS.WriteStream = process.stdout,
+): Promise<number> {
   const reports = await runLiveSuite(o);
   const s = summary(reports);
   out.write(`${renderTable(reports, out.isTTY ?? false)}\n`);

@@ -7,7 +7,8 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 function parseNumber(v: string): number {
   const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative number, got ${JSON.stringify(v)}`);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError(`expected a non-negative number, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -28,7 +29,10 @@ interface RunFlags {
 }
 
 export function buildProgram(version: string): Command {
-  const program = new Command('tzp2p-conformance').description('Conformance of tezos-p2p-ts with Octez: recorded transcripts and live nodes').version(version).showHelpAfterError();
+  const program = new Command('tzp2p-conformance')
+    .description('Conformance of tezos-p2p-ts with Octez: recorded transcripts and live nodes')
+    .version(version)
+    .showHelpAfterError();
   program
     .command('run', { isDefault: true })
     .description('replay every transcript against the libraries (exit status 1 on any failure)')

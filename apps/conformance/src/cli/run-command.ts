@@ -13,9 +13,13 @@ export interface RunOptions {
 
 /** Replay every transcript; print the table; exit status 1 on any failure. */
 export async function runCommand(o: RunOptions, out: NodeJS.WriteStream = process.stdout): Promise<number> {
-  const files = [...new Set([...listTranscriptFiles(o.transcripts)])].filter((f) => !o.only?.length || o.only.some((n) => f.includes(n)));
+  const files = [...new Set([...listTranscriptFiles(o.transcripts)])].filter(
+    (f) => !o.only?.length || o.only.some((n) => f.includes(n)),
+  );
   if (files.length === 0) {
-    process.stderr.write(`tzp2p-conformance: no transcript in ${o.transcripts}${o.only?.length ? ` matching ${o.only.join(', ')}` : ''}\n`);
+    process.stderr.write(
+      `tzp2p-conformance: no transcript in ${o.transcripts}${o.only?.length ? ` matching ${o.only.join(', ')}` : ''}\n`,
+    );
     return 1;
   }
   const reports: TranscriptReport[] = [];
@@ -25,7 +29,9 @@ export async function runCommand(o: RunOptions, out: NodeJS.WriteStream = proces
   const details = renderDetails(reports, o.verbose ?? false);
   if (details) out.write(`${details}\n`);
   if (o.verbose) out.write(`checks:\n${renderLegend()}\n`);
-  out.write(`${s.transcripts} transcripts: ${s.passed} checks passed, ${s.failed} failed, ${s.skipped} not applicable\n`);
+  out.write(
+    `${s.transcripts} transcripts: ${s.passed} checks passed, ${s.failed} failed, ${s.skipped} not applicable\n`,
+  );
   if (o.json) writeFileSync(o.json, JSON.stringify({ summary: s, transcripts: reports }, null, 2) + '\n');
   return reports.some(reportFailed) ? 1 : 0;
 }

@@ -31,12 +31,19 @@ export interface LiveOptions {
 
 const WRONG_CHAIN = 'TZP2P_CONFORMANCE_NO_SUCH_CHAIN';
 
-async function nextMatching(conn: LiveSession['result'] & { ok: true }, pred: (m: P2pMessage<RawAppMessage>) => boolean, timeoutMs: number): Promise<P2pMessage<RawAppMessage>> {
+async function nextMatching(
+  conn: LiveSession['result'] & { ok: true },
+  pred: (m: P2pMessage<RawAppMessage>) => boolean,
+  timeoutMs: number,
+): Promise<P2pMessage<RawAppMessage>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) throw new LiveError('LIVE_TIMEOUT', `no matching message within ${timeoutMs} ms`);
-    const m = await Promise.race([conn.conn.recv(), new Promise<undefined>((r) => setTimeout(() => r(undefined), left).unref())]);
+    const m = await Promise.race([
+      conn.conn.recv(),
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), left).unref()),
+    ]);
     if (m === undefined) throw new LiveError('LIVE_TIMEOUT', `no matching message within ${timeoutMs} ms`);
     if (pred(m)) return m;
   }
@@ -53,7 +60,12 @@ interface Listener {
 
 function listenOn(text: string | undefined): Promise<Listener> {
   // `addr:0` (any port) is valid here though not as a target.
-  const { host, port } = text === undefined ? { host: '127.0.0.1', port: 0 } : text.endsWith(':0') ? { ...parseTarget(text.replace(/:0$/, ':1'), '--listen'), port: 0 } : parseTarget(text, '--listen');
+  const { host, port } =
+    text === undefined
+      ? { host: '127.0.0.1', port: 0 }
+      : text.endsWith(':0')
+        ? { ...parseTarget(text.replace(/:0$/, ':1'), '--listen'), port: 0 }
+        : parseTarget(text, '--listen');
   const sockets = new Set<Socket>();
   const waiting: ((s: Socket) => void)[] = [];
   const queued: Socket[] = [];
@@ -65,7 +77,9 @@ function listenOn(text: string | undefined): Promise<Listener> {
     else queued.push(s);
   });
   return new Promise((resolve, reject) => {
-    server.once('error', (e) => reject(new LiveError('LIVE_BAD_TARGET', `--listen ${host}:${port}: ${e.message}`, { cause: e })));
+    server.once('error', (e) =>
+      reject(new LiveError('LIVE_BAD_TARGET', `--listen ${host}:${port}: ${e.message}`, { cause: e })),
+    );
     server.listen(port, host, () =>
       resolve({
         server,
@@ -81,7 +95,12 @@ function listenOn(text: string | undefined): Promise<Listener> {
   });
 }
 
-async function finish(name: string, live: CheckResult, session: LiveSession | undefined, record: string | undefined): Promise<TranscriptReport> {
+async function finish(
+  name: string,
+  live: CheckResult,
+  session: LiveSession | undefined,
+  record: string | undefined,
+): Promise<TranscriptReport> {
   if (session === undefined) return { name, file: '-', origin: 'RECORDED', results: [live] };
   if (session.result.ok) session.result.conn.close();
   await Promise.race([session.sink.whenEnded(), new Promise((r) => setTimeout(r, 2000).unref())]);
@@ -104,7 +123,9 @@ async function finish(name: string, live: CheckResult, session: LiveSession | un
 export async function runLiveSuite(o: LiveOptions): Promise<TranscriptReport[]> {
   const target: HostPort = parseTarget(o.target);
   const timeoutMs = o.timeoutMs ?? 10_000;
-  const identity: Identity = o.identity ? loadIdentity(o.identity) : await generateIdentity({ difficulty: o.pow ?? 26 });
+  const identity: Identity = o.identity
+    ? loadIdentity(o.identity)
+    : await generateIdentity({ difficulty: o.pow ?? 26 });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const name = (c: string) => `live-${c}-${stamp}`;
   const reports: TranscriptReport[] = [];
@@ -118,10 +139,25 @@ export async function runLiveSuite(o: LiveOptions): Promise<TranscriptReport[]> 
       const socket = await connectTcp(target, timeoutMs);
       const theirs = await peekConnectionMessage(socket, timeoutMs);
       version = announcedVersion(o.chainName ?? theirs.version.chainName);
-      session = await recordedSession(socket, { name: name('initiator'), description: `We connect to ${o.target}.`, identity, version, listeningPort: ours.port, incoming: false, expectedProofOfWork: o.expectedPow ?? 0, timeoutMs, target: o.target });
+      session = await recordedSession(socket, {
+        name: name('initiator'),
+        description: `We connect to ${o.target}.`,
+        identity,
+        version,
+        listeningPort: ours.port,
+        incoming: false,
+        expectedProofOfWork: o.expectedPow ?? 0,
+        timeoutMs,
+        target: o.target,
+      });
     } catch (e) {
       reports.push(await finish('live: handshake as initiator', failureResult('live', e), session, o.record));
-      reports.push({ name: 'live: Bootstrap → Advertise', file: '-', origin: 'RECORDED', results: [skip('live', 'no connection')] });
+      reports.push({
+        name: 'live: Bootstrap → Advertise',
+        file: '-',
+        origin: 'RECORDED',
+        results: [skip('live', 'no connection')],
+      });
       return reports;
     }
     const r = session.result;
@@ -144,7 +180,12 @@ export async function runLiveSuite(o: LiveOptions): Promise<TranscriptReport[]> 
 
     // 3. The target connects to us.
     if (o.targetRpc === undefined) {
-      reports.push({ name: 'live: handshake as responder', file: '-', origin: 'RECORDED', results: [skip('live', 'needs --target-rpc to ask the target to connect')] });
+      reports.push({
+        name: 'live: handshake as responder',
+        file: '-',
+        origin: 'RECORDED',
+        results: [skip('live', 'needs --target-rpc to ask the target to connect')],
+      });
     } else {
       let responder: LiveSession | undefined;
       let result: CheckResult;
@@ -154,14 +195,30 @@ export async function runLiveSuite(o: LiveOptions): Promise<TranscriptReport[]> 
         const incoming = listener.next();
         // The target may already be dialling us on its own (its maintenance learnt our point): then
         // the RPC answers pending_connection and the connection that arrives is just as good.
-        const asked = askTargetToConnect(o.targetRpc, `${ours.ip.includes(':') ? `[${ours.ip}]` : ours.ip}:${ours.port}`, Math.ceil(timeoutMs / 1000)).then(
+        const asked = askTargetToConnect(
+          o.targetRpc,
+          `${ours.ip.includes(':') ? `[${ours.ip}]` : ours.ip}:${ours.port}`,
+          Math.ceil(timeoutMs / 1000),
+        ).then(
           () => undefined,
           (e: unknown) => e as Error,
         );
         const socket = await Promise.race([incoming, asked.then((e) => (e ? Promise.reject(e) : incoming))]);
-        responder = await recordedSession(socket, { name: name('responder'), description: `${o.target} connects to us.`, identity, version: version!, listeningPort: ours.port, incoming: true, expectedProofOfWork: o.expectedPow ?? 0, timeoutMs, target: o.target });
+        responder = await recordedSession(socket, {
+          name: name('responder'),
+          description: `${o.target} connects to us.`,
+          identity,
+          version: version!,
+          listeningPort: ours.port,
+          incoming: true,
+          expectedProofOfWork: o.expectedPow ?? 0,
+          timeoutMs,
+          target: o.target,
+        });
         await asked;
-        result = responder.result.ok ? pass('live', 1, `${responder.result.conn.info.peerId} connected to us`) : failureResult('live', responder.result.error);
+        result = responder.result.ok
+          ? pass('live', 1, `${responder.result.conn.info.peerId} connected to us`)
+          : failureResult('live', responder.result.error);
       } catch (e) {
         result = failureResult('live', e);
       }
@@ -173,11 +230,29 @@ export async function runLiveSuite(o: LiveOptions): Promise<TranscriptReport[]> 
     let result: CheckResult;
     try {
       const socket = await connectTcp(target, timeoutMs);
-      refused = await recordedSession(socket, { name: name('refused'), description: `We announce the chain ${WRONG_CHAIN} to ${o.target}.`, identity, version: { ...version!, chainName: WRONG_CHAIN }, listeningPort: ours.port, incoming: false, expectedProofOfWork: o.expectedPow ?? 0, timeoutMs, target: o.target, checkVersion: false });
+      refused = await recordedSession(socket, {
+        name: name('refused'),
+        description: `We announce the chain ${WRONG_CHAIN} to ${o.target}.`,
+        identity,
+        version: { ...version!, chainName: WRONG_CHAIN },
+        listeningPort: ours.port,
+        incoming: false,
+        expectedProofOfWork: o.expectedPow ?? 0,
+        timeoutMs,
+        target: o.target,
+        checkVersion: false,
+      });
       const rr = refused.result;
       if (rr.ok) result = failureResult('live', new Error(`the target accepted the unknown chain ${WRONG_CHAIN}`));
-      else if (rr.error.code === 'REJECTED_BY_NACK' && rr.error.motive?.kind === 'Unknown_chain_name') result = pass('live', 1, `Nack: ${describeNackMotive(rr.error.motive)}`);
-      else result = failureResult('live', new Error(`expected Nack(Unknown_chain_name), got ${rr.error.code}${rr.error.motive ? ` ${describeNackMotive(rr.error.motive)}` : ''}: ${rr.error.message}`));
+      else if (rr.error.code === 'REJECTED_BY_NACK' && rr.error.motive?.kind === 'Unknown_chain_name')
+        result = pass('live', 1, `Nack: ${describeNackMotive(rr.error.motive)}`);
+      else
+        result = failureResult(
+          'live',
+          new Error(
+            `expected Nack(Unknown_chain_name), got ${rr.error.code}${rr.error.motive ? ` ${describeNackMotive(rr.error.motive)}` : ''}: ${rr.error.message}`,
+          ),
+        );
     } catch (e) {
       result = failureResult('live', e);
     }

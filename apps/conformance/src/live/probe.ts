@@ -18,7 +18,8 @@ export class LiveError extends CodedErrorOf<LiveErrorCode> {
 export function parseTarget(text: string, what = '--target'): HostPort {
   const m = /^\[([^\]]+)\]:(\d{1,5})$/.exec(text) ?? /^([^:]+):(\d{1,5})$/.exec(text);
   const port = m ? Number(m[2]) : NaN;
-  if (!m || port < 1 || port > 65535) throw new LiveError('LIVE_BAD_TARGET', `${what}: expected host:port or [v6]:port, got ${JSON.stringify(text)}`);
+  if (!m || port < 1 || port > 65535)
+    throw new LiveError('LIVE_BAD_TARGET', `${what}: expected host:port or [v6]:port, got ${JSON.stringify(text)}`);
   return { host: m[1]!, port };
 }
 
@@ -33,7 +34,9 @@ export function connectTcp(t: HostPort, timeoutMs: number): Promise<Socket> {
       s.destroy();
       reject(new LiveError('LIVE_TIMEOUT', `no TCP connection to ${t.host}:${t.port} within ${timeoutMs} ms`));
     });
-    s.once('error', (e) => reject(new LiveError('LIVE_UNREACHABLE', `cannot connect to ${t.host}:${t.port}: ${e.message}`, { cause: e })));
+    s.once('error', (e) =>
+      reject(new LiveError('LIVE_UNREACHABLE', `cannot connect to ${t.host}:${t.port}: ${e.message}`, { cause: e })),
+    );
   });
 }
 
@@ -58,7 +61,8 @@ export async function peekConnectionMessage(s: Socket, timeoutMs: number): Promi
       }
       continue;
     }
-    if (s.destroyed || s.readableEnded) throw new LiveError('LIVE_PROTOCOL', 'the target closed the connection before sending its connection message');
+    if (s.destroyed || s.readableEnded)
+      throw new LiveError('LIVE_PROTOCOL', 'the target closed the connection before sending its connection message');
     const left = deadline - Date.now();
     if (left <= 0) throw new LiveError('LIVE_TIMEOUT', `no connection message from the target within ${timeoutMs} ms`);
     await readableOrClosed(s, left);
@@ -68,6 +72,8 @@ export async function peekConnectionMessage(s: Socket, timeoutMs: number): Promi
   try {
     return decodeConnectionMessageFrame(new Uint8Array(all.subarray(0, need)));
   } catch (e) {
-    throw new LiveError('LIVE_PROTOCOL', `the target's connection message does not decode: ${(e as Error).message}`, { cause: e });
+    throw new LiveError('LIVE_PROTOCOL', `the target's connection message does not decode: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }

@@ -2,14 +2,23 @@ import type { Socket } from 'node:net';
 import { type Connection, type ConnectionError, authenticate, establish } from '@tezos-p2p/connection';
 import type { Identity } from '@tezos-p2p/crypto';
 import { MemoryTranscriptSink, type Transcript, transcriptRecorder } from '@tezos-p2p/transcript';
-import { type NetworkVersion, type RawAppMessage, type ShellConnectionMetadata, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import {
+  type NetworkVersion,
+  type RawAppMessage,
+  type ShellConnectionMetadata,
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
+} from '@tezos-p2p/wire';
 
 /** Live sessions carry application messages opaquely: whatever the target sends must not break them; the replay decodes it. */
 export const rawP2pEncoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
 
 export interface LiveSession {
   readonly sink: MemoryTranscriptSink;
-  readonly result: { readonly ok: true; readonly conn: Connection<RawAppMessage, ShellConnectionMetadata> } | { readonly ok: false; readonly error: ConnectionError };
+  readonly result:
+    | { readonly ok: true; readonly conn: Connection<RawAppMessage, ShellConnectionMetadata> }
+    | { readonly ok: false; readonly error: ConnectionError };
 }
 
 export interface SessionOptions {
@@ -37,7 +46,11 @@ export async function recordedSession(socket: Socket, o: SessionOptions): Promis
   const sink = new MemoryTranscriptSink({
     name: o.name,
     description: o.description,
-    provenance: { origin: 'RECORDED', source: `tzp2p-conformance live --target ${o.target}`, recordedAt: new Date().toISOString() },
+    provenance: {
+      origin: 'RECORDED',
+      source: `tzp2p-conformance live --target ${o.target}`,
+      recordedAt: new Date().toISOString(),
+    },
     remote: { address: o.target },
   });
   const options = {
@@ -56,7 +69,10 @@ export async function recordedSession(socket: Socket, o: SessionOptions): Promis
       o.checkVersion === false
         ? await (await authenticate(socket, options)).accept(options)
         : // Any version we support: the target's choice is what is being checked.
-          await establish(socket, { ...options, accepted: { chainName: o.version.chainName, distributedDbVersions: [0, 1, 2], p2pVersions: [0, 1] } });
+          await establish(socket, {
+            ...options,
+            accepted: { chainName: o.version.chainName, distributedDbVersions: [0, 1, 2], p2pVersions: [0, 1] },
+          });
     return { sink, result: { ok: true, conn } };
   } catch (e) {
     return { sink, result: { ok: false, error: e as ConnectionError } };

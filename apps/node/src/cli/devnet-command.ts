@@ -31,7 +31,14 @@ const REDRAW_COALESCE_MS = 100;
 /** How often a terminal's byte counters are refreshed. */
 const BYTES_REFRESH_MS = 1_000;
 
-export const DEVNET_DEFAULTS = { nodes: 4, basePort: 19732, rpcBasePort: 18732, host: '127.0.0.1', expectedPow: 0, dataDir: join(tmpdir(), 'tzp2p-devnet') } as const;
+export const DEVNET_DEFAULTS = {
+  nodes: 4,
+  basePort: 19732,
+  rpcBasePort: 18732,
+  host: '127.0.0.1',
+  expectedPow: 0,
+  dataDir: join(tmpdir(), 'tzp2p-devnet'),
+} as const;
 /** Above this many nodes the devnet stops being a full mesh (each node keeps 8 connections). */
 const FULL_MESH_MAX = 9;
 
@@ -117,7 +124,12 @@ export async function devnetCommand(o: DevnetOptions, out: NodeJS.WriteStream = 
       const node = await startNode(settings, { log: log.child({ node: i }), signal: stop.signal });
       running.push(node);
       const addr = host.includes(':') ? `[${host}]:${node.p2p.listeningPort}` : `${host}:${node.p2p.listeningPort}`;
-      views.push({ index: i, p2p: node.p2p, p2pAddr: addr, rpcAddr: node.rpc ? `http://${host.includes(':') ? `[${host}]` : host}:${node.rpc.port}` : undefined });
+      views.push({
+        index: i,
+        p2p: node.p2p,
+        p2pAddr: addr,
+        rpcAddr: node.rpc ? `http://${host.includes(':') ? `[${host}]` : host}:${node.rpc.port}` : undefined,
+      });
     }
 
     let last = '';
@@ -127,7 +139,9 @@ export async function devnetCommand(o: DevnetOptions, out: NodeJS.WriteStream = 
       if (o.json) {
         if (key !== last) out.write(JSON.stringify({ time: new Date().toISOString(), nodes: rows }) + '\n');
       } else if (out.isTTY) {
-        out.write(`\x1b[H\x1b[2J${renderDevnetTable(rows, true)}\n${count} nodes on ${host} (chain ${NETWORKS.sandbox.chainName}); logs: ${logFile}; Ctrl-C stops\n`);
+        out.write(
+          `\x1b[H\x1b[2J${renderDevnetTable(rows, true)}\n${count} nodes on ${host} (chain ${NETWORKS.sandbox.chainName}); logs: ${logFile}; Ctrl-C stops\n`,
+        );
       } else if (key !== last) {
         out.write(`${renderDevnetTable(rows)}\n`);
       }
@@ -136,9 +150,14 @@ export async function devnetCommand(o: DevnetOptions, out: NodeJS.WriteStream = 
     draw();
     // The topology changes only with the nodes' events: redraw on them (at most every 100 ms). A
     // terminal also shows the byte counters, which move without any event: it is refreshed each second.
-    const changes = merge(...views.map((v) => v.p2p.events$), ...(out.isTTY && !o.json ? [interval(BYTES_REFRESH_MS)] : []));
+    const changes = merge(
+      ...views.map((v) => v.p2p.events$),
+      ...(out.isTTY && !o.json ? [interval(BYTES_REFRESH_MS)] : []),
+    );
     redraws = changes.pipe(auditTime(REDRAW_COALESCE_MS)).subscribe(draw);
-    await aborted(exitAfter === undefined ? stop.signal : AbortSignal.any([stop.signal, AbortSignal.timeout(exitAfter * 1000)]));
+    await aborted(
+      exitAfter === undefined ? stop.signal : AbortSignal.any([stop.signal, AbortSignal.timeout(exitAfter * 1000)]),
+    );
     redraws.unsubscribe();
     draw();
   } finally {

@@ -34,7 +34,9 @@ export function devnetRows(nodes: readonly DevnetNodeView[]): DevnetRow[] {
       rpc: n.rpcAddr ?? null,
       incoming: conns.filter((c) => c.connection.info.incoming).length,
       outgoing: conns.filter((c) => !c.connection.info.incoming).length,
-      connected_to: conns.map((c) => indexOf.get(c.peerId) ?? c.peerId).sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)))),
+      connected_to: conns
+        .map((c) => indexOf.get(c.peerId) ?? c.peerId)
+        .sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)))),
       bytes_sent: stat.totalSent,
       bytes_received: stat.totalRecv,
     };
@@ -47,9 +49,22 @@ function bytes(n: number): string {
 
 /** `color`: grey borders for terminals; plain text for logs and pipes. */
 export function renderDevnetTable(rows: readonly DevnetRow[], color = false): string {
-  const table = new Table({ head: ['node', 'peer id', 'p2p', 'rpc', 'in', 'out', 'connected to', 'sent', 'received'], style: { head: [], ...(color ? {} : { border: [] }) } });
+  const table = new Table({
+    head: ['node', 'peer id', 'p2p', 'rpc', 'in', 'out', 'connected to', 'sent', 'received'],
+    style: { head: [], ...(color ? {} : { border: [] }) },
+  });
   for (const r of rows) {
-    table.push([r.node, r.peer_id, r.p2p, r.rpc ?? '-', r.incoming, r.outgoing, r.connected_to.join(' ') || '-', bytes(r.bytes_sent), bytes(r.bytes_received)]);
+    table.push([
+      r.node,
+      r.peer_id,
+      r.p2p,
+      r.rpc ?? '-',
+      r.incoming,
+      r.outgoing,
+      r.connected_to.join(' ') || '-',
+      bytes(r.bytes_sent),
+      bytes(r.bytes_received),
+    ]);
   }
   return table.toString();
 }

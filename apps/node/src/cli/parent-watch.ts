@@ -48,7 +48,11 @@ function procInfo(pid: number): ProcInfo | undefined {
 }
 
 /** The pids to watch: our parent, and up to npm when `untilNpm` (the whole chain must stay alive). */
-export function ancestorsToWatch(untilNpm: boolean, ppid = process.ppid, info: (pid: number) => ProcInfo | undefined = procInfo): number[] {
+export function ancestorsToWatch(
+  untilNpm: boolean,
+  ppid = process.ppid,
+  info: (pid: number) => ProcInfo | undefined = procInfo,
+): number[] {
   const chain = [ppid];
   if (!untilNpm) return chain;
   for (let pid = ppid, depth = 0; depth < MAX_DEPTH && pid > 1; depth++) {
@@ -77,7 +81,11 @@ function alive(pid: number): boolean {
  * Calls `onGone` once when our parent changes (we were re-parented) or a watched ancestor exits.
  * Returns the function that stops watching; a no-op when the mode says not to watch.
  */
-export function watchParent(onGone: (reason: string) => void, env: NodeJS.ProcessEnv = process.env, pollMs = PARENT_POLL_MS): () => void {
+export function watchParent(
+  onGone: (reason: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+  pollMs = PARENT_POLL_MS,
+): () => void {
   const mode = parentWatchMode(env);
   const startedByNpm = env['npm_command'] !== undefined;
   if (mode === 'off' || (mode === 'auto' && !startedByNpm)) return () => {};
@@ -87,7 +95,9 @@ export function watchParent(onGone: (reason: string) => void, env: NodeJS.Proces
     const gone = process.ppid !== ppid ? ppid : watched.find((pid) => !alive(pid));
     if (gone === undefined) return;
     clearInterval(timer);
-    onGone(`the process that started this node (pid ${gone}${startedByNpm ? `, npm ${env['npm_command']}` : ''}) exited`);
+    onGone(
+      `the process that started this node (pid ${gone}${startedByNpm ? `, npm ${env['npm_command']}` : ''}) exited`,
+    );
   }, pollMs);
   timer.unref();
   return () => clearInterval(timer);

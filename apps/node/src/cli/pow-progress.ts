@@ -14,7 +14,11 @@ function duration(seconds: number): string {
 }
 
 function rate(perSecond: number): string {
-  return perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(2)}M` : perSecond >= 1e3 ? `${(perSecond / 1e3).toFixed(1)}k` : perSecond.toFixed(0);
+  return perSecond >= 1e6
+    ? `${(perSecond / 1e6).toFixed(2)}M`
+    : perSecond >= 1e3
+      ? `${(perSecond / 1e3).toFixed(1)}k`
+      : perSecond.toFixed(0);
 }
 
 /**
@@ -22,14 +26,20 @@ function rate(perSecond: number): string {
  * against the expected count; the bar stops short of full rather than lie when a search runs long.
  * Without a terminal (CI, pipes) it prints a plain line every `plainIntervalMs` instead.
  */
-export function powProgressDisplay(difficulty: number, stream: NodeJS.WriteStream = process.stderr, plainIntervalMs = 5000): PowProgressDisplay {
+export function powProgressDisplay(
+  difficulty: number,
+  stream: NodeJS.WriteStream = process.stderr,
+  plainIntervalMs = 5000,
+): PowProgressDisplay {
   if (!stream.isTTY) {
     let last = 0;
     return {
       onProgress: (p) => {
         if (p.elapsedSeconds * 1000 - last < plainIntervalMs) return;
         last = p.elapsedSeconds * 1000;
-        stream.write(`proof of work ${difficulty}: ${p.attempts} attempts, ${rate(p.rate)} hash/s, ~${duration(p.etaSeconds)} left\n`);
+        stream.write(
+          `proof of work ${difficulty}: ${p.attempts} attempts, ${rate(p.rate)} hash/s, ~${duration(p.etaSeconds)} left\n`,
+        );
       },
       stop: () => undefined,
     };

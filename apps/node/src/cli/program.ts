@@ -16,7 +16,9 @@ export function buildProgram(version: string): Command {
     .version(version)
     .showHelpAfterError();
 
-  const identity = program.command('identity').description('manage the node identity (identity.json: key pair and proof-of-work stamp)');
+  const identity = program
+    .command('identity')
+    .description('manage the node identity (identity.json: key pair and proof-of-work stamp)');
   const dataDir = () => new Option('--data-dir <dir>', 'directory holding identity.json').default(DEFAULT_DATA_DIR);
   identity
     .command('generate')
@@ -47,31 +49,64 @@ export function buildProgram(version: string): Command {
     .option('--config-file <file>', 'an Octez config.json (default <data-dir>/config.json when present)')
     .option('--net-addr <addr:port>', 'listen for peers here (default [::]:9732)')
     .option('--advertised-net-port <port>', 'port announced to peers (behind NAT)')
-    .option('--discovery-addr <addr[:port]>', 'LAN discovery broadcast address, IPv4 or a name; an empty addr is 255.255.255.255 (default off; port 10732)')
+    .option(
+      '--discovery-addr <addr[:port]>',
+      'LAN discovery broadcast address, IPv4 or a name; an empty addr is 255.255.255.255 (default off; port 10732)',
+    )
     .option('--peer <addr:port[#peer_id]>', 'a trusted peer to connect to (repeatable)', collect)
     .option('--no-bootstrap-peers', "ignore the network's and config's bootstrap peers")
     .option('--private-mode', 'only trusted peers, and never advertise them')
     .option('--connections <n>', 'expected connections (min n/2, max 3n/2; peer table 8n); 0..100')
     .option('--peer-table-size <n>', 'maximum known points and peers')
     .option('--expected-pow <bits>', "minimum proof of work of peers' identities (and ours), default 26")
-    .option('--rpc-addr <addr:port>', 'serve the /network RPC here, repeatable (empty host: localhost; default port 8732)', collect)
-    .option('--network <name|file|url>', 'mainnet, ghostnet, shadownet or sandbox (any case), or a network JSON file or http(s) URL (default mainnet)')
+    .option(
+      '--rpc-addr <addr:port>',
+      'serve the /network RPC here, repeatable (empty host: localhost; default port 8732)',
+      collect,
+    )
+    .option(
+      '--network <name|file|url>',
+      'mainnet, ghostnet, shadownet or sandbox (any case), or a network JSON file or http(s) URL (default mainnet)',
+    )
     .option('--chain-name <name>', "override the network's chain name")
     .option('--max-download-speed <KiB/s>', 'global download cap')
     .option('--max-upload-speed <KiB/s>', 'global upload cap')
     .option('--binary-chunks-size <KiB>', 'size of the encrypted chunks we send (1..63)')
     .option('--disable-p2p-maintenance', 'never connect or disconnect on our own')
     .option('--disable-p2p-swap', 'neither propose nor accept swaps')
-    .option('--max-incoming-per-address <n>', 'pending incoming handshakes from one IPv4 address or IPv6 /64 (default 4; not an Octez option)')
-    .option('--read-budget <MiB>', 'memory shared by all connections for received messages, beyond 1 MiB each (default 256; not an Octez option)')
-    .option('--write-budget <MiB>', 'memory shared by all connections for messages queued for peers, beyond 1 MiB each (default 128; not an Octez option)')
-    .option('--peers-save-interval <seconds>', 'also write peers.json this often while running, when it changed; 0: only at shutdown, as Octez (default 60)')
+    .option(
+      '--max-incoming-per-address <n>',
+      'pending incoming handshakes from one IPv4 address or IPv6 /64 (default 4; not an Octez option)',
+    )
+    .option(
+      '--read-budget <MiB>',
+      'memory shared by all connections for received messages, beyond 1 MiB each (default 256; not an Octez option)',
+    )
+    .option(
+      '--write-budget <MiB>',
+      'memory shared by all connections for messages queued for peers, beyond 1 MiB each (default 128; not an Octez option)',
+    )
+    .option(
+      '--peers-save-interval <seconds>',
+      'also write peers.json this often while running, when it changed; 0: only at shutdown, as Octez (default 60)',
+    )
     .option('--disable-mempool', 'announce that we do not want mempool messages')
-    .option('--disable-config-validation', "skip Octez's configuration checks (connection bounds, peer tables, proof of work); allows --connections above 100")
+    .option(
+      '--disable-config-validation',
+      "skip Octez's configuration checks (connection bounds, peer tables, proof of work); allows --connections above 100",
+    )
     .option('--echo', 'answer each application message with the same bytes (demos, interop checks)')
-    .addOption(new Option('--log-level <level>', "log level (default: config.json's log.level, Octez's notice being info; else info)").choices([...LOG_LEVELS]))
+    .addOption(
+      new Option(
+        '--log-level <level>',
+        "log level (default: config.json's log.level, Octez's notice being info; else info)",
+      ).choices([...LOG_LEVELS]),
+    )
     .option('--otel-console', 'print spans and metrics on stdout instead of OTLP')
-    .option('--record <dir>', 'write every session as a conformance transcript here (with its session keys: keep private)')
+    .option(
+      '--record <dir>',
+      'write every session as a conformance transcript here (with its session keys: keep private)',
+    )
     .action((o: RunOptions) => runCommand(o));
 
   program
@@ -81,13 +116,27 @@ export function buildProgram(version: string): Command {
     .option('--data-dir <dir>', 'node-<i>/ directories and devnet.log', DEVNET_DEFAULTS.dataDir)
     .option('--fresh', 'delete the data directory first (new identities, empty peers.json)')
     .option('--host <addr>', 'loopback address the nodes listen on', DEVNET_DEFAULTS.host)
-    .option('--base-port <port>', 'node i listens on base-port + i (0: any free port)', String(DEVNET_DEFAULTS.basePort))
-    .option('--rpc-base-port <port>', 'node i serves its RPC on rpc-base-port + i (0: any free port)', String(DEVNET_DEFAULTS.rpcBasePort))
-    .option('--expected-pow <bits>', 'proof of work of the identities and required from peers', String(DEVNET_DEFAULTS.expectedPow))
+    .option(
+      '--base-port <port>',
+      'node i listens on base-port + i (0: any free port)',
+      String(DEVNET_DEFAULTS.basePort),
+    )
+    .option(
+      '--rpc-base-port <port>',
+      'node i serves its RPC on rpc-base-port + i (0: any free port)',
+      String(DEVNET_DEFAULTS.rpcBasePort),
+    )
+    .option(
+      '--expected-pow <bits>',
+      'proof of work of the identities and required from peers',
+      String(DEVNET_DEFAULTS.expectedPow),
+    )
     .option('--echo', 'every node echoes application messages')
     .option('--json', 'print one JSON line per topology change instead of the table')
     .option('--exit-after <seconds>', 'stop by itself after this long (scripts, CI)')
-    .addOption(new Option('--log-level <level>', 'level of <data-dir>/devnet.log').choices([...LOG_LEVELS]).default('info'))
+    .addOption(
+      new Option('--log-level <level>', 'level of <data-dir>/devnet.log').choices([...LOG_LEVELS]).default('info'),
+    )
     .action((o: DevnetOptions) => devnetCommand(o));
 
   return program;

@@ -34,9 +34,14 @@ export const MAX_CONNECTIONS_OPTION = 100;
  * name does not lift this cap, the flag does.
  */
 function connections(o: CliLimitOptions): number | undefined {
-  const above = o.connections !== undefined && /^\d+$/.test(o.connections) && Number(o.connections) > MAX_CONNECTIONS_OPTION;
+  const above =
+    o.connections !== undefined && /^\d+$/.test(o.connections) && Number(o.connections) > MAX_CONNECTIONS_OPTION;
   if (above && !o.disableConfigValidation) {
-    throw new ConfigError('--connections', `at most ${MAX_CONNECTIONS_OPTION} (Octez's cap; --disable-config-validation lifts it)`, Number(o.connections));
+    throw new ConfigError(
+      '--connections',
+      `at most ${MAX_CONNECTIONS_OPTION} (Octez's cap; --disable-config-validation lifts it)`,
+      Number(o.connections),
+    );
   }
   return int(o.connections, '--connections', 0, o.disableConfigValidation ? 2 ** 30 - 1 : MAX_CONNECTIONS_OPTION);
 }
@@ -67,8 +72,10 @@ export function applyCliLimits(fromConfig: Partial<P2pLimits>, o: CliLimitOption
   if (saveEvery !== undefined) limits.peersFileSaveIntervalMs = saveEvery === 0 ? null : saveEvery * 1000;
   // The shared pools only: each connection's guaranteed 1 MiB slice is what keeps small traffic flowing.
   const read = int(o.readBudget, '--read-budget', 0, 1 << 20);
-  if (read !== undefined) limits.readBudget = { ...(limits.readBudget ?? DEFAULT_LIMITS.readBudget), shared: read * MIB };
+  if (read !== undefined)
+    limits.readBudget = { ...(limits.readBudget ?? DEFAULT_LIMITS.readBudget), shared: read * MIB };
   const write = int(o.writeBudget, '--write-budget', 0, 1 << 20);
-  if (write !== undefined) limits.writeBudget = { ...(limits.writeBudget ?? DEFAULT_LIMITS.writeBudget), shared: write * MIB };
+  if (write !== undefined)
+    limits.writeBudget = { ...(limits.writeBudget ?? DEFAULT_LIMITS.writeBudget), shared: write * MIB };
   return limits;
 }

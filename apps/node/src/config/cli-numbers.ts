@@ -13,6 +13,7 @@ export function int(value: string | undefined, key: string, min: number, max: nu
 export function num(value: string | undefined, key: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new ConfigError(key, `a number in [${min}, ${max}]`, value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+    throw new ConfigError(key, `a number in [${min}, ${max}]`, value);
   return n;
 }

@@ -57,11 +57,16 @@ export function parseConfig(json: unknown, where = 'config.json'): ConfigFile {
     throw e;
   }
   // The alias cases are `constant`s: exact spelling, unlike `--network`.
-  if (typeof cfg.network === 'string' && !isNetworkName(cfg.network)) throw new ConfigError('network', `one of ${NETWORK_NAMES.join(', ')} (spelt so) or a network object`, cfg.network);
+  if (typeof cfg.network === 'string' && !isNetworkName(cfg.network))
+    throw new ConfigError('network', `one of ${NETWORK_NAMES.join(', ')} (spelt so) or a network object`, cfg.network);
   if (typeof cfg.network === 'object') checkNetworkJson(cfg.network, 'network');
   // The rpc encoding's conversion fails on both spellings at once (`Stdlib.failwith` in config_file.ml).
   if (cfg.rpc?.['listen-addr'] !== undefined && cfg.rpc['listen-addrs'] !== undefined) {
-    throw new ConfigError('rpc.listen-addr', 'absent when rpc.listen-addrs is given (use only "listen-addrs", not the legacy "listen-addr")', cfg.rpc['listen-addr']);
+    throw new ConfigError(
+      'rpc.listen-addr',
+      'absent when rpc.listen-addrs is given (use only "listen-addrs", not the legacy "listen-addr")',
+      cfg.rpc['listen-addr'],
+    );
   }
   return cfg;
 }

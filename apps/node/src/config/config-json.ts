@@ -47,7 +47,12 @@ export interface P2pConfigJson {
   limits?: P2pLimitsJson;
   disable_mempool?: boolean;
   enable_testchain?: boolean;
-  greylisting_config?: { factor?: number; 'initial-delay'?: number; 'disconnection-delay'?: number; 'increase-cap'?: number };
+  greylisting_config?: {
+    factor?: number;
+    'initial-delay'?: number;
+    'disconnection-delay'?: number;
+    'increase-cap'?: number;
+  };
   disable_peer_discovery?: boolean;
 }
 

@@ -31,7 +31,8 @@ export function parseHostPort(full: string, defaultPort: number, key: string, de
     port = m6[2];
   } else {
     const colons = text.split(':').length - 1;
-    if (colons > 1) throw new ConfigError(key, 'an address like 0.0.0.0:9732 or [::]:9732 (brackets around IPv6)', text);
+    if (colons > 1)
+      throw new ConfigError(key, 'an address like 0.0.0.0:9732 or [::]:9732 (brackets around IPv6)', text);
     [host, port] = colons === 1 ? (text.split(':') as [string, string]) : [text, undefined];
   }
   if (host === '' || host === '_') host = defaultHost;
@@ -55,7 +56,11 @@ export interface BootstrapPoint {
  * `resolve_bootstrap_addrs`: each `host[:port][#peer_id]` is resolved and every address becomes a
  * trusted point carrying the expected peer id. A name with no address is reported, not fatal.
  */
-export async function resolvePeers(specs: readonly string[], defaultPort: number, warn: (msg: string) => void): Promise<BootstrapPoint[]> {
+export async function resolvePeers(
+  specs: readonly string[],
+  defaultPort: number,
+  warn: (msg: string) => void,
+): Promise<BootstrapPoint[]> {
   const out: BootstrapPoint[] = [];
   for (const spec of specs) {
     const [addr, id] = spec.split('#') as [string, string | undefined];
@@ -68,7 +73,12 @@ export async function resolvePeers(specs: readonly string[], defaultPort: number
       warn(`no address found for peer ${spec} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
       continue;
     }
-    for (const a of addresses) out.push(id === undefined ? { point: makePoint(a, hp.port) } : { point: makePoint(a, hp.port), expectedPeerId: id as PeerId });
+    for (const a of addresses)
+      out.push(
+        id === undefined
+          ? { point: makePoint(a, hp.port) }
+          : { point: makePoint(a, hp.port), expectedPeerId: id as PeerId },
+      );
   }
   return out;
 }
@@ -106,13 +116,20 @@ export function parseDiscoveryAddr(text: string, defaultPort: number, key: strin
  * warning (Octez's `cannot_convert_to_ipv4`). A name without an IPv4 address stops the start-up, as
  * Octez's "Cannot resolve P2P discovery address" does: a `ConfigError` naming the key.
  */
-export async function resolveDiscoveryAddr(d: DiscoveryAddr, warn: (msg: string) => void = () => {}): Promise<DiscoveryAddr> {
+export async function resolveDiscoveryAddr(
+  d: DiscoveryAddr,
+  warn: (msg: string) => void = () => {},
+): Promise<DiscoveryAddr> {
   if (isIP(d.host) === 4) return d;
   let addresses: { address: string }[];
   try {
     addresses = await lookup(d.host, { all: true });
   } catch (e) {
-    throw new ConfigError(d.key, 'an IPv4 address or a name that resolves to one', `${d.host} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new ConfigError(
+      d.key,
+      'an IPv4 address or a name that resolves to one',
+      `${d.host} (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
   }
   for (const { address } of addresses) {
     const ip = canonicalIp(address);

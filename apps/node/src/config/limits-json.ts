@@ -55,7 +55,10 @@ const CONVERSIONS: Partial<Record<keyof P2pLimitsJson, readonly [keyof P2pLimits
 export function limitsFromJson(l: P2pLimitsJson | undefined): Partial<P2pLimits> {
   if (l === undefined) return {};
   const out: Record<string, unknown> = { connectionTimeoutMs: 5000, maxKnownPoints: null, maxKnownPeerIds: null };
-  for (const [key, [field, convert]] of Object.entries(CONVERSIONS) as [keyof P2pLimitsJson, readonly [keyof P2pLimits, (v: unknown) => unknown]][]) {
+  for (const [key, [field, convert]] of Object.entries(CONVERSIONS) as [
+    keyof P2pLimitsJson,
+    readonly [keyof P2pLimits, (v: unknown) => unknown],
+  ][]) {
     if (l[key] !== undefined) out[field] = convert(l[key]);
   }
   return out as Partial<P2pLimits>;

@@ -17,8 +17,13 @@ export async function resolveP2pListen(a: ListenAddr): Promise<ListenAddr> {
   try {
     [first] = (await lookup(a.host, { all: true, order: 'verbatim' })).map((r) => r.address);
   } catch (e) {
-    throw new ConfigError(a.key ?? 'p2p.listen-addr', 'an address or a name that resolves', `${a.host} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new ConfigError(
+      a.key ?? 'p2p.listen-addr',
+      'an address or a name that resolves',
+      `${a.host} (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
   }
-  if (first === undefined) throw new ConfigError(a.key ?? 'p2p.listen-addr', 'an address or a name that resolves', a.host);
+  if (first === undefined)
+    throw new ConfigError(a.key ?? 'p2p.listen-addr', 'an address or a name that resolves', a.host);
   return { ...a, host: first };
 }

@@ -14,12 +14,41 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] a
  * Octez's levels (`Internal_event.Level.encoding`) onto pino's. pino has no `notice`: Octez's
  * default level, and the one its operator-facing events use, becomes `info`.
  */
-const FROM_OCTEZ: Readonly<Record<string, (typeof LOG_LEVELS)[number]>> = { debug: 'debug', info: 'info', notice: 'info', warning: 'warn', error: 'error', fatal: 'fatal' };
+const FROM_OCTEZ: Readonly<Record<string, (typeof LOG_LEVELS)[number]>> = {
+  debug: 'debug',
+  info: 'info',
+  notice: 'info',
+  warning: 'warn',
+  error: 'error',
+  fatal: 'fatal',
+};
 const OCTEZ_LEVELS = Object.keys(FROM_OCTEZ);
 
-const SYSLOG_FACILITIES = new Set(
-  ['auth', 'authpriv', 'cron', 'daemon', 'ftp', 'kernel', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7', 'lpr', 'mail', 'news', 'syslog', 'user', 'uucp', 'ntp', 'security', 'console'],
-);
+const SYSLOG_FACILITIES = new Set([
+  'auth',
+  'authpriv',
+  'cron',
+  'daemon',
+  'ftp',
+  'kernel',
+  'local0',
+  'local1',
+  'local2',
+  'local3',
+  'local4',
+  'local5',
+  'local6',
+  'local7',
+  'lpr',
+  'mail',
+  'news',
+  'syslog',
+  'user',
+  'uucp',
+  'ntp',
+  'security',
+  'console',
+]);
 
 /** `Output.of_string`: anything that is not a known name is a file path (even `syslog:bogus`). */
 export function logOutputOf(text: string): LogOutput {
@@ -40,8 +69,10 @@ export function checkLogRules(rules: string, key = 'log.rules'): void {
     if (rule.trim() === '') continue;
     const parts = rule.split('->').map((p) => p.trim());
     const level = parts.length === 1 ? parts[0]! : parts.length === 2 && parts[0] !== '' ? parts[1]! : undefined;
-    if (level === undefined || level === '') throw new ConfigError(key, 'rules like "p2p -> debug; notice" ([pattern ->] level, separated by ;)', rule);
-    if (![...OCTEZ_LEVELS, 'none'].includes(level.toLowerCase())) throw new ConfigError(key, `levels among ${OCTEZ_LEVELS.join(', ')}, none`, level);
+    if (level === undefined || level === '')
+      throw new ConfigError(key, 'rules like "p2p -> debug; notice" ([pattern ->] level, separated by ;)', rule);
+    if (![...OCTEZ_LEVELS, 'none'].includes(level.toLowerCase()))
+      throw new ConfigError(key, `levels among ${OCTEZ_LEVELS.join(', ')}, none`, level);
   }
 }
 
@@ -55,9 +86,15 @@ export interface LogSettings {
  * `log` as Octez reads it for its default sinks, `--log-level` (pino names) taking precedence.
  * With `internal-events`, Octez ignores `log` for its sinks; its rules are then never parsed.
  */
-export function logSettings(log: LogConfigJson | undefined, cliLevel: string | undefined, withInternalEvents: boolean): LogSettings {
-  if (log?.level !== undefined && !(log.level in FROM_OCTEZ)) throw new ConfigError('log.level', `one of ${OCTEZ_LEVELS.join(', ')}`, log.level);
-  if (cliLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(cliLevel)) throw new ConfigError('--log-level', `one of ${LOG_LEVELS.join(', ')}`, cliLevel);
+export function logSettings(
+  log: LogConfigJson | undefined,
+  cliLevel: string | undefined,
+  withInternalEvents: boolean,
+): LogSettings {
+  if (log?.level !== undefined && !(log.level in FROM_OCTEZ))
+    throw new ConfigError('log.level', `one of ${OCTEZ_LEVELS.join(', ')}`, log.level);
+  if (cliLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(cliLevel))
+    throw new ConfigError('--log-level', `one of ${LOG_LEVELS.join(', ')}`, cliLevel);
   if (log?.rules !== undefined && !withInternalEvents) checkLogRules(log.rules);
   return {
     level: cliLevel ?? FROM_OCTEZ[log?.level ?? 'notice']!,

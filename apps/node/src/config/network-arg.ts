@@ -67,7 +67,11 @@ export function loadNetworkFile(path: string): NetworkDefinition {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError(KEY, 'a readable network file', `${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new ConfigError(
+      KEY,
+      'a readable network file',
+      `${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
   }
   return decodeNetwork(parseJson(text, path), path);
 }
@@ -86,9 +90,13 @@ export async function fetchNetwork(url: URL, timeoutMs = NETWORK_FETCH_TIMEOUT_M
   } catch (e) {
     // fetch reports network failures as `TypeError('fetch failed')` with the reason in `cause`.
     const err = e as Error & { cause?: { code?: string; message?: string } };
-    const why = err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err.cause?.code ?? err.cause?.message ?? err.message);
+    const why =
+      err.name === 'TimeoutError'
+        ? `no answer within ${timeoutMs} ms`
+        : (err.cause?.code ?? err.cause?.message ?? err.message);
     throw new ConfigError(KEY, 'a reachable network URL', `${source} (${why})`);
   }
-  if (response.status !== 200) throw new ConfigError(KEY, 'a URL answering 200 with a network description', `${source} (HTTP ${response.status})`);
+  if (response.status !== 200)
+    throw new ConfigError(KEY, 'a URL answering 200 with a network description', `${source} (HTTP ${response.status})`);
   return decodeNetwork(parseJson(body, source), source);
 }

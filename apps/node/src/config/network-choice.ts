@@ -18,14 +18,20 @@ export function configNetwork(n: ConfigFile['network']): NetworkDefinition {
  * or `store` directory); otherwise Octez refuses the mismatch. A URL is fetched by the caller
  * (`fetched`), as that is asynchronous.
  */
-export function chooseNetwork(arg: string | undefined, fromConfig: NetworkDefinition, dataDir: string, fetched?: NetworkDefinition): NetworkDefinition {
+export function chooseNetwork(
+  arg: string | undefined,
+  fromConfig: NetworkDefinition,
+  dataDir: string,
+  fetched?: NetworkDefinition,
+): NetworkDefinition {
   if (arg === undefined) return fromConfig;
   const parsed = parseNetworkArg(arg);
   let chosen: NetworkDefinition;
   if (parsed.kind === 'builtin') chosen = NETWORKS[parsed.name];
   else if (parsed.kind === 'file') chosen = loadNetworkFile(parsed.path);
   else if (fetched !== undefined) chosen = fetched;
-  else throw new ConfigError('--network', 'a network name or file here (a URL is fetched by resolveSettingsAsync)', arg);
+  else
+    throw new ConfigError('--network', 'a network name or file here (a URL is fetched by resolveSettingsAsync)', arg);
   const used = existsSync(join(dataDir, 'context')) || existsSync(join(dataDir, 'store'));
   if (chosen.chainName !== fromConfig.chainName && used) {
     throw new ConfigError(

@@ -32,7 +32,9 @@ export const networkJsonSchema = obj(
     incompatible_chain_name: string,
     sandboxed_chain_name: string,
     user_activated_upgrades: list(obj({ level: int32, replacement_protocol: hash }, ['level', 'replacement_protocol'])),
-    user_activated_protocol_overrides: list(obj({ replaced_protocol: hash, replacement_protocol: hash }, ['replaced_protocol', 'replacement_protocol'])),
+    user_activated_protocol_overrides: list(
+      obj({ replaced_protocol: hash, replacement_protocol: hash }, ['replaced_protocol', 'replacement_protocol']),
+    ),
     default_bootstrap_peers: strings,
     dal_config: obj({ activated: bool, bootstrap_peers: strings }, ['bootstrap_peers']),
   },
@@ -47,9 +49,13 @@ const INT64 = /^-?\d{1,19}$/;
 function isRfc3339(text: string): boolean {
   const m = RFC3339.exec(text);
   if (!m) return false;
-  const [y, mo, d, h, mi, s, oh = 0, om = 0] = m.slice(1).map((x) => (x === undefined ? undefined : Number(x))) as number[];
+  const [y, mo, d, h, mi, s, oh = 0, om = 0] = m
+    .slice(1)
+    .map((x) => (x === undefined ? undefined : Number(x))) as number[];
   const daysInMonth = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
-  return mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= daysInMonth && h! <= 23 && mi! <= 59 && s! <= 60 && oh <= 23 && om <= 59;
+  return (
+    mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= daysInMonth && h! <= 23 && mi! <= 59 && s! <= 60 && oh <= 23 && om <= 59
+  );
 }
 
 function checkTimestamp(text: string, key: string): void {
@@ -70,10 +76,16 @@ export function checkNetworkJson(n: NetworkJson, prefix: string): void {
   checkTimestamp(n.genesis.timestamp, `${prefix}.genesis.timestamp`);
   checkHash('block', n.genesis.block, `${prefix}.genesis.block`);
   checkHash('protocol', n.genesis.protocol, `${prefix}.genesis.protocol`);
-  (n.user_activated_upgrades ?? []).forEach((u, i) => checkHash('protocol', u.replacement_protocol, `${prefix}.user_activated_upgrades.${i}.replacement_protocol`));
+  (n.user_activated_upgrades ?? []).forEach((u, i) =>
+    checkHash('protocol', u.replacement_protocol, `${prefix}.user_activated_upgrades.${i}.replacement_protocol`),
+  );
   (n.user_activated_protocol_overrides ?? []).forEach((o, i) => {
     checkHash('protocol', o.replaced_protocol, `${prefix}.user_activated_protocol_overrides.${i}.replaced_protocol`);
-    checkHash('protocol', o.replacement_protocol, `${prefix}.user_activated_protocol_overrides.${i}.replacement_protocol`);
+    checkHash(
+      'protocol',
+      o.replacement_protocol,
+      `${prefix}.user_activated_protocol_overrides.${i}.replacement_protocol`,
+    );
   });
 }
 

@@ -12,10 +12,19 @@ export interface NetworkDefinition {
  */
 export const NETWORKS = {
   sandbox: { chainName: CHAIN_NAMES.sandbox, bootstrapPeers: [] },
-  mainnet: { chainName: CHAIN_NAMES.mainnet, bootstrapPeers: ['boot.tzinit.org', 'boot.tzboot.net', 'boot.tzbeta.net'] },
+  mainnet: {
+    chainName: CHAIN_NAMES.mainnet,
+    bootstrapPeers: ['boot.tzinit.org', 'boot.tzboot.net', 'boot.tzbeta.net'],
+  },
   ghostnet: {
     chainName: CHAIN_NAMES.ghostnet,
-    bootstrapPeers: ['ghostnet.teztnets.com', 'ghostnet.tzinit.org', 'ghostnet.tzboot.net', 'ghostnet.boot.ecadinfra.com', 'ghostnet.stakenow.de:9733'],
+    bootstrapPeers: [
+      'ghostnet.teztnets.com',
+      'ghostnet.tzinit.org',
+      'ghostnet.tzboot.net',
+      'ghostnet.boot.ecadinfra.com',
+      'ghostnet.stakenow.de:9733',
+    ],
   },
   shadownet: { chainName: CHAIN_NAMES.shadownet, bootstrapPeers: ['shadownet.teztnets.com', 'shadownet.tzinit.org'] },
 } as const satisfies Record<string, NetworkDefinition>;

@@ -36,7 +36,10 @@ function localAddrs(rpcAddr: string | readonly string[] | undefined, rpc: RpcCon
  * the same RPCs there through a separate process). A host defaults to `localhost`, the port to 8732.
  * No address: no RPC server, as Octez.
  */
-export function rpcSettings(rpcAddr: string | readonly string[] | undefined, rpc: RpcConfigJson | undefined): RpcSettings | undefined {
+export function rpcSettings(
+  rpcAddr: string | readonly string[] | undefined,
+  rpc: RpcConfigJson | undefined,
+): RpcSettings | undefined {
   const acl = rpc?.acl ?? [];
   checkAcl(acl);
   const external = (rpc?.['external-listen-addrs'] ?? []).map((t): Entry => [t, 'rpc.external-listen-addrs']);
@@ -44,7 +47,8 @@ export function rpcSettings(rpcAddr: string | readonly string[] | undefined, rpc
   if (all.length === 0) return undefined;
   const max = rpc?.max_active_rpc_connections;
   // Octez's int31 lets 0 or less through, which would serve nobody: refused here.
-  if (typeof max === 'number' && max < 1) throw new ConfigError('rpc.max_active_rpc_connections', 'a positive number of connections or "unlimited"', max);
+  if (typeof max === 'number' && max < 1)
+    throw new ConfigError('rpc.max_active_rpc_connections', 'a positive number of connections or "unlimited"', max);
   return {
     listen: all.map(([text, key]) => ({ ...parseHostPort(text, DEFAULT_RPC_PORT, key, 'localhost'), key })),
     acl,
@@ -57,7 +61,12 @@ function checkAcl(acl: readonly RpcAclJson[]): void {
   try {
     parseAclEntries(acl);
   } catch (e) {
-    if (e instanceof AclError) throw new ConfigError(e.location ? `rpc.acl[${e.location.entry}].${e.location.field}` : 'rpc.acl', `an ACL ${e.code === 'INVALID_ACL_PATTERN' ? 'pattern' : 'address'} (${e.reason})`, e.text);
+    if (e instanceof AclError)
+      throw new ConfigError(
+        e.location ? `rpc.acl[${e.location.entry}].${e.location.field}` : 'rpc.acl',
+        `an ACL ${e.code === 'INVALID_ACL_PATTERN' ? 'pattern' : 'address'} (${e.reason})`,
+        e.text,
+      );
     throw e;
   }
 }

@@ -27,7 +27,13 @@ export function obj(properties: Record<string, object>, required: readonly strin
 export const list = (items: object) => ({ type: 'array', items });
 
 /** `tup2`. */
-export const pair = (a: object, b: object) => ({ type: 'array', items: [a, b], minItems: 2, maxItems: 2, additionalItems: false });
+export const pair = (a: object, b: object) => ({
+  type: 'array',
+  items: [a, b],
+  minItems: 2,
+  maxItems: 2,
+  additionalItems: false,
+});
 
 /** A `string_enum` or a union of `constant` cases. */
 export const oneOfStrings = (values: readonly string[]) => ({ type: 'string', enum: values });

@@ -37,7 +37,12 @@ const limits = obj({
 });
 
 /** `Point_reconnection_config.encoding`. */
-const greylisting = obj({ factor: { type: 'number', exclusiveMinimum: 0 }, 'initial-delay': seconds, 'disconnection-delay': seconds, 'increase-cap': seconds });
+const greylisting = obj({
+  factor: { type: 'number', exclusiveMinimum: 0 },
+  'initial-delay': seconds,
+  'disconnection-delay': seconds,
+  'increase-cap': seconds,
+});
 
 /**
  * `Config_file.p2p`. `listen-addr`, `bootstrap-peers` and `advertised-net-port` are `opt` fields of

@@ -4,7 +4,10 @@ import { anyOf, bool, int31, list, obj, oneOfStrings, string, stringOr, strings 
  * `RPC_server.Acl.policy_encoding`: an address and exactly one of a whitelist or a blacklist (the
  * union's two cases each refuse the other's key). The patterns are the RPC server's to check.
  */
-const aclEntry = anyOf(obj({ address: string, whitelist: strings }, ['address', 'whitelist']), obj({ address: string, blacklist: strings }, ['address', 'blacklist']));
+const aclEntry = anyOf(
+  obj({ address: string, whitelist: strings }, ['address', 'whitelist']),
+  obj({ address: string, blacklist: strings }, ['address', 'blacklist']),
+);
 
 /** `Config_file.rpc`. */
 export const rpcSchema = obj({

@@ -113,15 +113,22 @@ function reconnection(g: P2pConfigJson['greylisting_config'] = {}): Partial<Reco
   };
 }
 
-function startupNotes(cfg: ConfigFile, log: LogOutput, metrics: ReturnType<typeof metricsAddrs>, validationOff: boolean): string[] {
+function startupNotes(
+  cfg: ConfigFile,
+  log: LogOutput,
+  metrics: ReturnType<typeof metricsAddrs>,
+  validationOff: boolean,
+): string[] {
   // Octez warns too (`disabled_config_validation`, node_run_command.ml).
   const notes: string[] = validationOff ? ['disabled node configuration validation'] : [];
   const idle = keysWithoutEffect(cfg);
   if (idle.length > 0) notes.push(`config.json keys accepted without effect: ${idle.join(', ')}`);
-  if (log.kind === 'syslog') notes.push(`log.output syslog:${log.facility}: syslog is not supported here, logging to stderr`);
+  if (log.kind === 'syslog')
+    notes.push(`log.output syslog:${log.facility}: syslog is not supported here, logging to stderr`);
   const served = metrics.addrs.map((a) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`));
   if (served.length > 0) notes.push(`metrics_addr: /metrics is not served yet (${served.join(', ')})`);
-  if (metrics.unusable.length > 0) notes.push(`metrics_addr: not an address, set aside as Octez does: ${metrics.unusable.join(', ')}`);
+  if (metrics.unusable.length > 0)
+    notes.push(`metrics_addr: not an address, set aside as Octez does: ${metrics.unusable.join(', ')}`);
   return notes;
 }
 
@@ -137,9 +144,17 @@ export function resolveSettings(o: RunOptions, fetchedNetwork?: NetworkDefinitio
   const p2p = cfg.p2p ?? {};
 
   const network = chooseNetwork(o.network, configNetwork(cfg.network), dataDir, fetchedNetwork);
-  if (o.chainName !== undefined && o.chainName.length === 0) throw new ConfigError('--chain-name', 'a non-empty chain name');
+  if (o.chainName !== undefined && o.chainName.length === 0)
+    throw new ConfigError('--chain-name', 'a non-empty chain name');
   const discoveryText = o.discoveryAddr ?? p2p['discovery-addr'] ?? undefined;
-  const discovery = discoveryText === undefined ? undefined : parseDiscoveryAddr(discoveryText, DEFAULT_DISCOVERY_PORT, o.discoveryAddr !== undefined ? '--discovery-addr' : 'p2p.discovery-addr');
+  const discovery =
+    discoveryText === undefined
+      ? undefined
+      : parseDiscoveryAddr(
+          discoveryText,
+          DEFAULT_DISCOVERY_PORT,
+          o.discoveryAddr !== undefined ? '--discovery-addr' : 'p2p.discovery-addr',
+        );
   const configPeers = p2p['bootstrap-peers'] ?? network.bootstrapPeers;
 
   const limits = applyCliLimits(limitsFromJson(p2p.limits), o);
@@ -147,7 +162,8 @@ export function resolveSettings(o: RunOptions, fetchedNetwork?: NetworkDefinitio
   const expectedPow = cliPow ?? p2p['expected-proof-of-work'] ?? 26;
   // Either the flag or the config key turns Octez's Config_validation off (`Config_file.update`).
   const validationOff = (o.disableConfigValidation ?? false) || (cfg['disable-config-validation'] ?? false);
-  if (!validationOff) validateConfig(expectedPow, cliPow !== undefined ? '--expected-pow' : 'p2p.expected-proof-of-work', limits);
+  if (!validationOff)
+    validateConfig(expectedPow, cliPow !== undefined ? '--expected-pow' : 'p2p.expected-proof-of-work', limits);
 
   const log = logSettings(cfg.log, o.logLevel, cfg['internal-events'] !== undefined);
   const listen = listenAddr(o, cfg);

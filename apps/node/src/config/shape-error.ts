@@ -43,9 +43,15 @@ export function shapeError(problems: readonly string[], json: unknown, where: st
   const useful = all.filter((p) => !UNION_SUMMARY.test(p.text));
   // The deepest problem first: in a union, it belongs to the case the value was written for.
   const depth = (p: Problem) => p.key.split('.').length;
-  const [first, ...rest] = (useful.length > 0 ? useful : all).map((p, i) => [p, i] as const).sort(([a, i], [b, j]) => depth(b) - depth(a) || i - j).map(([p]) => p);
+  const [first, ...rest] = (useful.length > 0 ? useful : all)
+    .map((p, i) => [p, i] as const)
+    .sort(([a, i], [b, j]) => depth(b) - depth(a) || i - j)
+    .map(([p]) => p);
   const others = rest.filter((p) => p.key !== first!.key || p.text !== first!.text).map((p) => `${p.key}: ${p.text}`);
   const distinct = [...new Set(others)];
-  const also = distinct.length > 0 ? `; also ${distinct.slice(0, MAX_LISTED).join('; ')}${distinct.length > MAX_LISTED ? '; …' : ''}` : '';
+  const also =
+    distinct.length > 0
+      ? `; also ${distinct.slice(0, MAX_LISTED).join('; ')}${distinct.length > MAX_LISTED ? '; …' : ''}`
+      : '';
   return new ConfigError(first!.key, `${first!.text} (in ${where}${also})`, first!.found);
 }

@@ -43,7 +43,8 @@ const WITHOUT_EFFECT = [
 
 function at(json: unknown, path: readonly string[]): unknown {
   let v = json;
-  for (const p of path) v = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[p] : undefined;
+  for (const p of path)
+    v = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[p] : undefined;
   return v;
 }
 

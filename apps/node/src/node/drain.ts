@@ -27,7 +27,15 @@ export function runDrain(p2p: NodeP2p, signal: AbortSignal, log: Logger): Drain 
       }
       messages++;
       bytes += msg.payload.length;
-      log.debug({ peer_id: conn.peerId, tag: msg.tag, kind: shellMessageKindOfTag(msg.tag) ?? 'unknown', bytes: msg.payload.length }, 'application message dropped (no application)');
+      log.debug(
+        {
+          peer_id: conn.peerId,
+          tag: msg.tag,
+          kind: shellMessageKindOfTag(msg.tag) ?? 'unknown',
+          bytes: msg.payload.length,
+        },
+        'application message dropped (no application)',
+      );
     }
   });
   return { done, dropped: () => ({ messages, bytes }) };

@@ -11,7 +11,11 @@ export type NodeConn = P2pConn<RawAppMessage, ShellConnectionMetadata>;
  * connection closes, which the P2P layer's shutdown does for all of them); it rejects with the first
  * error a loop threw, once they are all done.
  */
-export async function eachConnection(p2p: NodeP2p, signal: AbortSignal, loop: (conn: NodeConn) => Promise<void>): Promise<void> {
+export async function eachConnection(
+  p2p: NodeP2p,
+  signal: AbortSignal,
+  loop: (conn: NodeConn) => Promise<void>,
+): Promise<void> {
   const running = new Set<Promise<void>>();
   const started = new WeakSet<NodeConn>();
   let failure: { readonly error: unknown } | undefined;
@@ -26,7 +30,8 @@ export async function eachConnection(p2p: NodeP2p, signal: AbortSignal, loop: (c
   const off = p2p.onConnection(start);
   for (const conn of p2p.connections()) start(conn);
   try {
-    if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    if (!signal.aborted)
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   } finally {
     off();
   }

@@ -29,7 +29,15 @@ async function echoConnection(p2p: NodeP2p, conn: NodeConn, log: Logger): Promis
     const msg = leased.value;
     try {
       await p2p.send(conn, msg);
-      log.debug({ peer_id: conn.peerId, tag: msg.tag, kind: shellMessageKindOfTag(msg.tag) ?? 'unknown', bytes: msg.payload.length }, 'echoed application message');
+      log.debug(
+        {
+          peer_id: conn.peerId,
+          tag: msg.tag,
+          kind: shellMessageKindOfTag(msg.tag) ?? 'unknown',
+          bytes: msg.payload.length,
+        },
+        'echoed application message',
+      );
     } catch (e) {
       log.debug({ peer_id: conn.peerId, err: e instanceof Error ? e.message : String(e) }, 'echo not delivered');
     } finally {

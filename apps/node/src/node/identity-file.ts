@@ -1,6 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { type Identity, IdentityError, checkIdentity, generateIdentity, loadIdentity, saveIdentity } from '@tezos-p2p/crypto';
+import {
+  type Identity,
+  IdentityError,
+  checkIdentity,
+  generateIdentity,
+  loadIdentity,
+  saveIdentity,
+} from '@tezos-p2p/crypto';
 import { powProgressDisplay } from '../cli/pow-progress.js';
 
 /** Create the data directory owner-only, as octez-node does (it holds the secret key). */
@@ -48,7 +55,10 @@ export function removeStrayIdentityTemps(path: string): string[] {
   }
   const removed: string[] = [];
   for (const name of names) {
-    const pid = name.startsWith(prefix) && /^[1-9]\d*$/.test(name.slice(prefix.length)) ? Number(name.slice(prefix.length)) : undefined;
+    const pid =
+      name.startsWith(prefix) && /^[1-9]\d*$/.test(name.slice(prefix.length))
+        ? Number(name.slice(prefix.length))
+        : undefined;
     if (pid === undefined || (pid !== process.pid && running(pid))) continue;
     const file = join(dirname(path), name);
     try {
@@ -66,7 +76,12 @@ export function removeStrayIdentityTemps(path: string): string[] {
  * meeting it when the file does not exist. A file that exists but is unreadable is an error, never
  * silently replaced: it holds the node's key.
  */
-export async function loadOrGenerate(path: string, expectedPow: number, onGenerate: () => void, signal?: AbortSignal): Promise<{ identity: Identity; generated: boolean }> {
+export async function loadOrGenerate(
+  path: string,
+  expectedPow: number,
+  onGenerate: () => void,
+  signal?: AbortSignal,
+): Promise<{ identity: Identity; generated: boolean }> {
   // Before anything is written (start-up writes identity.json first when it is absent).
   removeStrayIdentityTemps(path);
   if (!existsSync(path)) {
@@ -77,7 +92,11 @@ export async function loadOrGenerate(path: string, expectedPow: number, onGenera
   try {
     checkIdentity(identity, expectedPow);
   } catch (e) {
-    if (e instanceof IdentityError) throw new IdentityError(e.code, `${e.message} (${path}; generate a new one with \`tzp2p identity generate --force --difficulty ${expectedPow}\` or lower --expected-pow)`);
+    if (e instanceof IdentityError)
+      throw new IdentityError(
+        e.code,
+        `${e.message} (${path}; generate a new one with \`tzp2p identity generate --force --difficulty ${expectedPow}\` or lower --expected-pow)`,
+      );
     throw e;
   }
   return { identity, generated: false };

@@ -1,4 +1,10 @@
-import { type P2pEvent, type P2pEventKind, type P2pReport, type P2pReportKind, p2pEventToJson } from '@tezos-p2p/events';
+import {
+  type P2pEvent,
+  type P2pEventKind,
+  type P2pReport,
+  type P2pReportKind,
+  p2pEventToJson,
+} from '@tezos-p2p/events';
 import type { Logger } from 'pino';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -10,7 +16,9 @@ type Source = 'connect_handler' | 'p2p_conn' | 'answerer' | 'maintenance' | 'dis
  * exhaustive by the compiler. Where Octez has the event, its level (`p2p_events.ml`, `p2p_discovery`;
  * notice prints as info); the `P2pEvent`s an operator wants to follow are info, the rest debug.
  */
-export const LOG_LEVELS: { readonly [K in P2pReportKind]: readonly [Source, Level] } & { readonly [K in P2pEventKind]: Level } = {
+export const LOG_LEVELS: { readonly [K in P2pReportKind]: readonly [Source, Level] } & {
+  readonly [K in P2pEventKind]: Level;
+} = {
   // ---- P2pEvents (printed as `/network/log` does, message `p2p event`) ----
   Too_few_connections: 'debug',
   Too_many_connections: 'debug',

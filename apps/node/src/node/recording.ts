@@ -29,10 +29,20 @@ export class SessionRecordings {
   }
 
   /** A `sessionTap` factory for `P2pConfig`. */
-  readonly tapFor = ({ incoming, point }: { readonly incoming: boolean; readonly point: Point }): SessionTap | undefined => {
+  readonly tapFor = ({
+    incoming,
+    point,
+  }: {
+    readonly incoming: boolean;
+    readonly point: Point;
+  }): SessionTap | undefined => {
     if (this.closed) return undefined;
     if (this.count >= this.max) {
-      if (!this.warned) this.log.warn({ dir: this.dir, max: this.max }, 'recorded-session cap reached: later sessions are not recorded');
+      if (!this.warned)
+        this.log.warn(
+          { dir: this.dir, max: this.max },
+          'recorded-session cap reached: later sessions are not recorded',
+        );
       this.warned = true;
       return undefined;
     }

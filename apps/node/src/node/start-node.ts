@@ -38,14 +38,18 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
   const { identity, generated } = await loadOrGenerate(
     settings.identityFile,
     settings.expectedPow,
-    () => log.info({ file: settings.identityFile, difficulty: settings.expectedPow }, 'no identity found, generating one'),
+    () =>
+      log.info({ file: settings.identityFile, difficulty: settings.expectedPow }, 'no identity found, generating one'),
     opts.signal,
   );
   if (generated) log.info({ peer_id: identity.peerId, file: settings.identityFile }, 'identity generated');
   // Octez resolves the discovery address before the bootstrap peers (`init_node`).
   const discovery = settings.discovery ? await resolveDiscoveryAddr(settings.discovery, (m) => log.warn(m)) : undefined;
   const trustedPoints = await resolvePeers(settings.bootstrapPeers, DEFAULT_P2P_PORT, (m) => log.warn(m));
-  const recordings = settings.record !== undefined ? new SessionRecordings(settings.record, log.child({ component: 'record' })) : undefined;
+  const recordings =
+    settings.record !== undefined
+      ? new SessionRecordings(settings.record, log.child({ component: 'record' }))
+      : undefined;
 
   // Subscribed before the layer starts, so that no line of its start-up is missed.
   const bus = new EventBus();
@@ -68,19 +72,25 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
       ...(recordings ? { sessionTap: recordings.tapFor } : {}),
     },
     settings.limits,
-    rawMessageParams(settings.chainName, { privateMode: settings.privateMode, disableMempool: settings.disableMempool }),
+    rawMessageParams(settings.chainName, {
+      privateMode: settings.privateMode,
+      disableMempool: settings.disableMempool,
+    }),
     { bus },
   )) as NodeP2p;
 
-
   let rpc: RpcServer | undefined;
   try {
-    rpc = settings.rpc ? await startRpcServer(p2p, {
+    rpc = settings.rpc
+      ? await startRpcServer(p2p, {
           listen: settings.rpc.listen,
           acl: settings.rpc.acl,
-          ...(settings.rpc.maxConnections !== undefined ? { limits: { maxConnections: settings.rpc.maxConnections } } : {}),
+          ...(settings.rpc.maxConnections !== undefined
+            ? { limits: { maxConnections: settings.rpc.maxConnections } }
+            : {}),
           logger: log.child({ component: 'rpc' }),
-        }) : undefined;
+        })
+      : undefined;
   } catch (e) {
     events.unsubscribe();
     await p2p.stop();
@@ -92,14 +102,17 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
   // dropped as they come rather than left to fill every connection's share of the memory budget.
   const appStop = new AbortController();
   const drain = settings.echo ? undefined : runDrain(p2p, appStop.signal, log);
-  const app = (settings.echo ? runEcho(p2p, appStop.signal, log) : drain!.done).catch((e: unknown) => log.error({ err: e }, settings.echo ? 'echo loop failed' : 'drain loop failed'));
+  const app = (settings.echo ? runEcho(p2p, appStop.signal, log) : drain!.done).catch((e: unknown) =>
+    log.error({ err: e }, settings.echo ? 'echo loop failed' : 'drain loop failed'),
+  );
 
   log.info(
     {
       peer_id: identity.peerId,
       chain_name: settings.chainName,
-      listen: listen && p2p.listeningPort !== undefined ? pointToString({ ip: listen.host, port: p2p.listeningPort }) : null,
-            // The first address, as `host:port` (brackets around IPv6), then every one of them.
+      listen:
+        listen && p2p.listeningPort !== undefined ? pointToString({ ip: listen.host, port: p2p.listeningPort }) : null,
+      // The first address, as `host:port` (brackets around IPv6), then every one of them.
       rpc: rpc ? pointToString({ ip: rpc.listeners[0]!.host, port: rpc.port }) : null,
       rpc_addrs: rpc ? rpc.listeners.map((l) => pointToString({ ip: l.host, port: l.port })) : [],
       bootstrap_points: trustedPoints.length,
@@ -122,7 +135,13 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
         await recordings?.close();
         events.unsubscribe();
         const dropped = drain?.dropped();
-        log.info({ peers_file: settings.peersFile, ...(dropped ? { app_messages_dropped: dropped.messages, app_bytes_dropped: dropped.bytes } : {}) }, 'node stopped');
+        log.info(
+          {
+            peers_file: settings.peersFile,
+            ...(dropped ? { app_messages_dropped: dropped.messages, app_bytes_dropped: dropped.bytes } : {}),
+          },
+          'node stopped',
+        );
       })()),
   };
 }

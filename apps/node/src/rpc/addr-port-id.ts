@@ -18,6 +18,7 @@ export function parseAddrPortId(text: string): AddrPortId {
   const port = portText === undefined ? undefined : Number(portText);
   // Checked in this order by `make_full_addr`.
   if (port !== undefined && port > 65535) return { ok: false, reason: `port '${port}' not in range [0-65535]` };
-  if (peerId !== undefined && !isPeerId(peerId)) return { ok: false, reason: `peer id '${peerId}' is not valid (b58 format expected)` };
+  if (peerId !== undefined && !isPeerId(peerId))
+    return { ok: false, reason: `peer id '${peerId}' is not valid (b58 format expected)` };
   return { ok: true, addr: host.startsWith('[') ? host.slice(1, -1) : host, port, peerId };
 }

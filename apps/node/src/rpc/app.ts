@@ -14,7 +14,12 @@ import { pointRoutes } from './routes/points.js';
 import { type RpcLimits, timeoutCheckIntervalMs } from './rpc-limits.js';
 
 /** The `/network` directory for one listening address, guarded by that address's policy. */
-export function buildApp(ctx: RouteContext, policy: AclPolicy, log: FastifyBaseLogger, limits: RpcLimits): FastifyInstance {
+export function buildApp(
+  ctx: RouteContext,
+  policy: AclPolicy,
+  log: FastifyBaseLogger,
+  limits: RpcLimits,
+): FastifyInstance {
   const app = Fastify({
     // Node's own timeouts (fastify's defaults turn the request timeout off): see rpc-limits.ts.
     http: {
@@ -53,7 +58,10 @@ export function buildApp(ctx: RouteContext, policy: AclPolicy, log: FastifyBaseL
   // Before the body is read: a refused request is not parsed at all.
   app.addHook('onRequest', aclHook(policy));
   app.addHook('onResponse', async (req, reply) => {
-    req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'RPC');
+    req.log.debug(
+      { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'RPC',
+    );
   });
   const fallbacks = methodFallbacks(app);
   for (const routes of [networkRoutes, connectionRoutes, peerRoutes, pointRoutes, greylistRoutes]) routes(app, ctx);

@@ -44,7 +44,8 @@ export function peerIdArg(text: string): PeerId {
 }
 
 /** `Resto.Query.parse`'s refusal of one value. */
-const badValue = (name: string, value: string, why: string) => RpcError.badQuery(`Failed to parse argument '${name}' (${ocamlQuoted(value)}): ${why}`);
+const badValue = (name: string, value: string, why: string) =>
+  RpcError.badQuery(`Failed to parse argument '${name}' (${ocamlQuoted(value)}): ${why}`);
 
 /** All values of a query parameter, in order. */
 function values(query: Query, name: string): readonly string[] {
@@ -100,6 +101,7 @@ export function timeoutQuery(query: Query, defaultSeconds: number): number {
   const v = single(query, 'timeout');
   if (v === undefined) return defaultSeconds * 1000;
   const ms = DECIMAL.test(v) ? Number(v) * 1000 : Number.NaN;
-  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIMEOUT_MS) throw badValue('timeout', v, `failed to parse timespan: ${ocamlQuoted(v)}`);
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIMEOUT_MS)
+    throw badValue('timeout', v, `failed to parse timespan: ${ocamlQuoted(v)}`);
   return Math.round(ms);
 }

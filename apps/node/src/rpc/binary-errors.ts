@@ -7,8 +7,17 @@ import { DecodeError, EncodeError } from '@tezos-p2p/encoding';
  * a tag), or where Octez has no such case (UTF-8, booleans, conversions), the union's string case
  * (`Exception_raised_in_user_function`) carries our message, so the trace still decodes.
  */
-const EMPTY_READ_CASES: ReadonlySet<DecodeError['code']> = new Set(['NOT_ENOUGH_DATA', 'EXTRA_BYTES', 'SIZE_LIMIT_EXCEEDED', 'LIST_TOO_LONG']);
-const EMPTY_WRITE_CASES: ReadonlySet<EncodeError['code']> = new Set(['SIZE_LIMIT_EXCEEDED', 'NO_CASE_MATCHED', 'LIST_TOO_LONG']);
+const EMPTY_READ_CASES: ReadonlySet<DecodeError['code']> = new Set([
+  'NOT_ENOUGH_DATA',
+  'EXTRA_BYTES',
+  'SIZE_LIMIT_EXCEEDED',
+  'LIST_TOO_LONG',
+]);
+const EMPTY_WRITE_CASES: ReadonlySet<EncodeError['code']> = new Set([
+  'SIZE_LIMIT_EXCEEDED',
+  'NO_CASE_MATCHED',
+  'LIST_TOO_LONG',
+]);
 
 /** The first error of `kind` along the `cause` chain. */
 function causeOf<T>(e: unknown, kind: abstract new (...args: never[]) => T): T | undefined {

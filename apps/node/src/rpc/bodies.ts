@@ -13,15 +13,19 @@ const bad = (why: string) => RpcError.badBody(why);
 /** The body as an object with only `allowed` keys (Data_encoding refuses unknown fields). An empty body counts as `{}`. */
 function object(body: unknown, allowed: readonly string[]): Readonly<Record<string, unknown>> {
   if (body === undefined) return {};
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad(`expected a JSON object, got ${echo(JSON.stringify(body))}`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw bad(`expected a JSON object, got ${echo(JSON.stringify(body))}`);
   const o = body as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw bad(`unexpected object field ${echo(k)} (expected ${allowed.length === 0 ? 'none' : allowed.join(', ')})`);
+  for (const k of Object.keys(o))
+    if (!allowed.includes(k))
+      throw bad(`unexpected object field ${echo(k)} (expected ${allowed.length === 0 ? 'none' : allowed.join(', ')})`);
   return o;
 }
 
 function acl(v: unknown): Acl | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !ACLS.includes(v)) throw bad(`at /acl, expected "ban", "trust" or "open", got ${echo(JSON.stringify(v))}`);
+  if (typeof v !== 'string' || !ACLS.includes(v))
+    throw bad(`at /acl, expected "ban", "trust" or "open", got ${echo(JSON.stringify(v))}`);
   return v as Acl;
 }
 
@@ -39,6 +43,7 @@ export function peerPatchBody(body: unknown): { acl: Acl | undefined } {
 export function pointPatchBody(body: unknown): { acl: Acl | undefined; peerId: PeerId | undefined } {
   const o = object(body, ['acl', 'peer_id']);
   const p = o['peer_id'];
-  if (p !== undefined && !isPeerId(p)) throw bad(`at /peer_id, expected a Base58Check peer id, got ${echo(JSON.stringify(p))}`);
+  if (p !== undefined && !isPeerId(p))
+    throw bad(`at /peer_id, expected a Base58Check peer id, got ${echo(JSON.stringify(p))}`);
   return { acl: acl(o['acl']), peerId: p };
 }

@@ -14,7 +14,8 @@ export function registerBodyParser(app: FastifyInstance): void {
   const parse = (body: string): unknown => {
     if (body.trim() === '') return undefined;
     // Refused before parsing: nothing downstream (validation, the echo of a bad value) walks a deep value.
-    if (nestsDeeperThan(body, MAX_BODY_DEPTH)) throw RpcError.badBody(`JSON nested deeper than ${MAX_BODY_DEPTH} levels`);
+    if (nestsDeeperThan(body, MAX_BODY_DEPTH))
+      throw RpcError.badBody(`JSON nested deeper than ${MAX_BODY_DEPTH} levels`);
     try {
       return JSON.parse(body) as unknown;
     } catch (e) {

@@ -60,6 +60,7 @@ export class RefusalBurst {
   release(key: string, open: number): void {
     if (!this.saturated.has(key) || open >= this.lowWater) return;
     this.saturated.delete(key);
-    if (!this.active) this.onEnd({ refused: this.refused, saturations: this.saturations, durationMs: this.now() - this.startedAt });
+    if (!this.active)
+      this.onEnd({ refused: this.refused, saturations: this.saturations, durationMs: this.now() - this.startedAt });
   }
 }

@@ -29,16 +29,33 @@ export interface CapsInput {
  */
 export function connectionCaps(input: CapsInput): ConnectionCaps {
   const { limits, descriptorLimit } = input;
-  for (const [k, v] of [['descriptorLimit', descriptorLimit], ['p2pDescriptors', input.p2pDescriptors]] as const) {
-    if (v !== undefined && v !== null && !(Number.isInteger(v) && v >= 0)) throw new RpcLimitsError(`invalid RPC limits: ${k} must be a non-negative integer, got ${v}`);
+  for (const [k, v] of [
+    ['descriptorLimit', descriptorLimit],
+    ['p2pDescriptors', input.p2pDescriptors],
+  ] as const) {
+    if (v !== undefined && v !== null && !(Number.isInteger(v) && v >= 0))
+      throw new RpcLimitsError(`invalid RPC limits: ${k} must be a non-negative integer, got ${v}`);
   }
-  const measured = descriptorLimit === null || input.state === null ? undefined : (input.state ?? readDescriptorState());
-  const state = measured && descriptorLimit !== undefined && descriptorLimit !== null ? { ...measured, limit: descriptorLimit } : measured;
-  if (state === undefined) return { total: limits.maxConnections, perAddress: Math.min(limits.maxConnectionsPerAddress, limits.maxConnections), descriptors: undefined };
+  const measured =
+    descriptorLimit === null || input.state === null ? undefined : (input.state ?? readDescriptorState());
+  const state =
+    measured && descriptorLimit !== undefined && descriptorLimit !== null
+      ? { ...measured, limit: descriptorLimit }
+      : measured;
+  if (state === undefined)
+    return {
+      total: limits.maxConnections,
+      perAddress: Math.min(limits.maxConnectionsPerAddress, limits.maxConnections),
+      descriptors: undefined,
+    };
   const p2pNeeds = input.p2pDescriptors ?? p2pDescriptorNeeds(input.p2pLimits);
   const budget = rpcDescriptorBudget(state, p2pNeeds);
   const total = Math.min(limits.maxConnections, budget);
-  return { total, perAddress: Math.min(limits.maxConnectionsPerAddress, total), descriptors: { ...state, p2pNeeds, budget } };
+  return {
+    total,
+    perAddress: Math.min(limits.maxConnectionsPerAddress, total),
+    descriptors: { ...state, p2pNeeds, budget },
+  };
 }
 
 /** One start-up line with the caps in force; a warning when the descriptor limit lowered them. */
@@ -52,8 +69,14 @@ export function logCaps(log: FastifyBaseLogger, caps: ConnectionCaps, configured
     p2p_fd_reserve: d?.p2pNeeds ?? null,
   };
   if (d && caps.total < configured) {
-    log.warn(fields, `descriptor limit ${d.limit} leaves room for ${caps.total} RPC connections (not ${configured}) after the P2P reserve of ${d.p2pNeeds} and the ${d.inUse} descriptors open; raise it (ulimit -n) for more`);
+    log.warn(
+      fields,
+      `descriptor limit ${d.limit} leaves room for ${caps.total} RPC connections (not ${configured}) after the P2P reserve of ${d.p2pNeeds} and the ${d.inUse} descriptors open; raise it (ulimit -n) for more`,
+    );
   } else {
-    log.info(fields, `RPC connection caps: ${caps.total} open at once, ${caps.perAddress} per client address${d ? '' : ' (descriptor limit unknown: no /proc)'}`);
+    log.info(
+      fields,
+      `RPC connection caps: ${caps.total} open at once, ${caps.perAddress} per client address${d ? '' : ' (descriptor limit unknown: no /proc)'}`,
+    );
   }
 }

@@ -42,14 +42,24 @@ export class ConnectionGate {
     this.totalBurst = new RefusalBurst(
       cap,
       (_key, open) =>
-        log.warn({ open, cap }, `RPC connection cap reached: ${open} open, refusing new connections until fewer than ${burstLowWater(cap)} are open`),
-      (s) => log.info({ refused: s.refused, duration_s: seconds(s.durationMs) }, `RPC connection cap burst over: ${s.refused} connections refused in ${seconds(s.durationMs)} s`),
+        log.warn(
+          { open, cap },
+          `RPC connection cap reached: ${open} open, refusing new connections until fewer than ${burstLowWater(cap)} are open`,
+        ),
+      (s) =>
+        log.info(
+          { refused: s.refused, duration_s: seconds(s.durationMs) },
+          `RPC connection cap burst over: ${s.refused} connections refused in ${seconds(s.durationMs)} s`,
+        ),
       now,
     );
     this.clientBurst = new RefusalBurst(
       perAddressCap,
       (client, open) =>
-        log.warn({ client, open, cap: perAddressCap }, `RPC per-address connection cap reached: ${open} open from ${client}, refusing its new connections`),
+        log.warn(
+          { client, open, cap: perAddressCap },
+          `RPC per-address connection cap reached: ${open} open from ${client}, refusing its new connections`,
+        ),
       (s) =>
         log.info(
           { refused: s.refused, addresses: s.saturations, duration_s: seconds(s.durationMs) },

@@ -1,6 +1,13 @@
 import type { ConnectionInfo, ConnectionStat, IoStat } from '@tezos-p2p/connection';
 import type { Stamped } from '@tezos-p2p/pool';
-import { type ConnectionPoint, type NetworkVersion, type ShellConnectionMetadata, connectionPointJson, formatTimestamp, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import {
+  type ConnectionPoint,
+  type NetworkVersion,
+  type ShellConnectionMetadata,
+  connectionPointJson,
+  formatTimestamp,
+  shellConnectionMetadataConfig,
+} from '@tezos-p2p/wire';
 import type { NodeP2p, NodePeerInfo } from './types.js';
 
 /** The JSON shapes of `src/lib_base` (events-rpc.md §4), keys in Octez's order. */
@@ -9,11 +16,21 @@ type Json = Record<string, unknown>;
 
 /** `P2p_stat.encoding`: byte totals are int64, hence strings; rates are int31 bytes per second. */
 export function statJson(s: IoStat): Json {
-  return { total_sent: String(s.totalSent), total_recv: String(s.totalRecv), current_inflow: Math.trunc(s.currentInflow), current_outflow: Math.trunc(s.currentOutflow) };
+  return {
+    total_sent: String(s.totalSent),
+    total_recv: String(s.totalRecv),
+    current_inflow: Math.trunc(s.currentInflow),
+    current_outflow: Math.trunc(s.currentOutflow),
+  };
 }
 
 export function connectionStatJson(s: ConnectionStat): Json {
-  return statJson({ totalSent: s.bytesSent, totalRecv: s.bytesReceived, currentInflow: s.currentInflow, currentOutflow: s.currentOutflow });
+  return statJson({
+    totalSent: s.bytesSent,
+    totalRecv: s.bytesReceived,
+    currentInflow: s.currentInflow,
+    currentOutflow: s.currentOutflow,
+  });
 }
 
 /** `P2p_stat.empty`, what a peer without a connection reports. */
@@ -40,7 +57,8 @@ export function connectionInfoJson(info: ConnectionInfo<ShellConnectionMetadata>
   };
 }
 
-const stamped = (x: Stamped<ConnectionPoint> | undefined) => (x === undefined ? undefined : [connectionPointJson(x.value), formatTimestamp(x.at)]);
+const stamped = (x: Stamped<ConnectionPoint> | undefined) =>
+  x === undefined ? undefined : [connectionPointJson(x.value), formatTimestamp(x.at)];
 
 /** `P2p_peer.Info.encoding` of `P2p_pool.Peers.info_of_peer_info`. */
 export function peerInfoJson(p2p: NodeP2p, info: NodePeerInfo): Json {

@@ -17,7 +17,8 @@ export function eventLogSource(p2p: NodeP2p, abort: Abort, capacity = LOG_STREAM
   // The consumer reports an overflow only to its next read, which a stalled client never asks for:
   // watch for it so the connection is dropped at once instead of lingering on a dead stream.
   const watchdog = p2p.events$.subscribe(() => {
-    if (consumer.closed && consumer.overflows > 0) abort(new ConsumerOverflowError(`client fell ${capacity} events behind`));
+    if (consumer.closed && consumer.overflows > 0)
+      abort(new ConsumerOverflowError(`client fell ${capacity} events behind`));
   });
   async function* lines(): AsyncGenerator<string> {
     for await (const e of consumer) {

@@ -13,7 +13,9 @@ export const P2P_DESCRIPTOR_MARGIN = 64;
  * What the P2P layer must always be able to open: its connections, the handshakes in progress, the
  * sockets waiting in its listen backlog once accepted, and `P2P_DESCRIPTOR_MARGIN`.
  */
-export function p2pDescriptorNeeds(l: Pick<P2pLimits, 'maxConnections' | 'maxIncomingConnections' | 'backlog'>): number {
+export function p2pDescriptorNeeds(
+  l: Pick<P2pLimits, 'maxConnections' | 'maxIncomingConnections' | 'backlog'>,
+): number {
   return l.maxConnections + l.maxIncomingConnections + l.backlog + P2P_DESCRIPTOR_MARGIN;
 }
 

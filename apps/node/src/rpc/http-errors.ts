@@ -7,7 +7,8 @@ export function toRpcError(e: unknown): RpcError {
   if (e instanceof RpcError) return e;
   // Fastify's own refusals (media type, body size, malformed body …) carry a 4xx status.
   const status = (e as { statusCode?: unknown } | null)?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) return RpcError.invalidRequest(status, e instanceof Error ? e.message : 'invalid request');
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return RpcError.invalidRequest(status, e instanceof Error ? e.message : 'invalid request');
   return RpcError.internal(e);
 }
 
@@ -24,7 +25,11 @@ function decoded(segment: string): string {
  * decoded, the argument included.
  */
 function pathUpTo(url: string, value: string): string {
-  const segments = url.replace(/[?#].*$/, '').split('/').filter((s) => s !== '').map(decoded);
+  const segments = url
+    .replace(/[?#].*$/, '')
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decoded);
   const at = segments.indexOf(value);
   return (at < 0 ? segments : segments.slice(0, at + 1)).join('/');
 }

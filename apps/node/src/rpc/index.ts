@@ -5,7 +5,14 @@
 export { startRpcServer } from './server.js';
 export { type NodeP2p, type RpcListener, type RpcServer, type RpcServerOptions } from './types.js';
 export { type ListenAddr } from './listen.js';
-export { AclError, type AclErrorCode, type AclPolicyType, type RpcAclJson, SECURE_WHITELIST, parseAclEntries } from './acl/index.js';
+export {
+  AclError,
+  type AclErrorCode,
+  type AclPolicyType,
+  type RpcAclJson,
+  SECURE_WHITELIST,
+  parseAclEntries,
+} from './acl/index.js';
 export { RpcError, RpcServerError, type RpcErrorCode, type ErrorJson } from './rpc-error.js';
 export { P2P_ERROR_STATUS } from './p2p-errors.js';
 export { LOG_STREAM_CAPACITY } from './event-log.js';

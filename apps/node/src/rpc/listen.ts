@@ -22,12 +22,18 @@ export interface ListenSocket {
  * `localhost`, never every interface; a name yields one socket per address, each with its own ACL
  * (`init_local_rpc_server`). A host without an address stops the start-up, as in Octez.
  */
-export async function resolveListenAddrs(listen: readonly ListenAddr[], resolve: HostResolver = resolveHost): Promise<ListenSocket[]> {
+export async function resolveListenAddrs(
+  listen: readonly ListenAddr[],
+  resolve: HostResolver = resolveHost,
+): Promise<ListenSocket[]> {
   const out: ListenSocket[] = [];
   for (const { host, port, key } of listen) {
     const node = host === '' || host === '_' ? 'localhost' : host;
     const ips = await resolve(node);
-    if (ips.length === 0) throw new RpcServerError(`${key === undefined ? '' : `${key}: `}Cannot resolve listening address: ${JSON.stringify(host)}`);
+    if (ips.length === 0)
+      throw new RpcServerError(
+        `${key === undefined ? '' : `${key}: `}Cannot resolve listening address: ${JSON.stringify(host)}`,
+      );
     for (const ip of ips) out.push({ ip, port, host });
   }
   return out;

@@ -13,7 +13,9 @@ export function peersListing(p2p: NodeP2p, filters: readonly string[]): [string,
 
 /** `[point, point_info]` of every known point whose state matches one of `filters`. */
 export function pointsListing(p2p: NodeP2p, filters: readonly string[]): [string, unknown][] {
-  return p2p.knownPoints((i) => filters.length === 0 || filters.includes(i.state.kind.toLowerCase())).map((i) => [i.key, i.toJson()]);
+  return p2p
+    .knownPoints((i) => filters.length === 0 || filters.includes(i.state.kind.toLowerCase()))
+    .map((i) => [i.key, i.toJson()]);
 }
 
 /** Connection info of every running connection. */

@@ -34,8 +34,20 @@ export function methodFallbacks(app: FastifyInstance): { complete(): void } {
       const known = [...byUrl];
       for (const [url, set] of known) {
         const allow = METHODS.filter((m) => set.has(m));
-        for (const method of METHODS.filter((m) => !set.has(m))) app.route({ method, url, config, handler: async (_req, reply) => reply.code(405).header('allow', allow.join(', ')).send() });
-        app.route({ method: 'OPTIONS', url, config, handler: async (_req, reply) => reply.code(200).header('access-control-allow-methods', allow.join(', ')).send() });
+        for (const method of METHODS.filter((m) => !set.has(m)))
+          app.route({
+            method,
+            url,
+            config,
+            handler: async (_req, reply) => reply.code(405).header('allow', allow.join(', ')).send(),
+          });
+        app.route({
+          method: 'OPTIONS',
+          url,
+          config,
+          handler: async (_req, reply) =>
+            reply.code(200).header('access-control-allow-methods', allow.join(', ')).send(),
+        });
       }
       app.route({ method: 'HEAD', url: '*', config, handler: async (_req, reply) => reply.code(501).send() });
     },

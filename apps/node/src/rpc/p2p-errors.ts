@@ -1,6 +1,13 @@
 import { ConnectionError } from '@tezos-p2p/connection';
 import { P2pError, type P2pErrorCode } from '@tezos-p2p/p2p';
-import { type NackMotive, type PeerId, type Point, connectionPointJson, nackMotiveCode, pointToString } from '@tezos-p2p/wire';
+import {
+  type NackMotive,
+  type PeerId,
+  type Point,
+  connectionPointJson,
+  nackMotiveCode,
+  pointToString,
+} from '@tezos-p2p/wire';
 import { readErrorJson, writeErrorJson } from './binary-errors.js';
 import { networkVersionJson } from './encoders.js';
 import { type ErrorJson, RpcError } from './rpc-error.js';
@@ -35,7 +42,11 @@ const point = (e: P2pError): Record<string, unknown> => (e.point ? { point: poin
  */
 const OCTEZ_ERRORS: Record<P2pErrorCode, OctezError> = {
   POINT_BANNED: { id: 'node.p2p_pool.point_banned', kind: 'permanent', fields: point },
-  PEER_BANNED: { id: 'node.p2p_pool.peer_banned', kind: 'permanent', fields: (e) => (e.peerId ? { peer: e.peerId } : {}) },
+  PEER_BANNED: {
+    id: 'node.p2p_pool.peer_banned',
+    kind: 'permanent',
+    fields: (e) => (e.peerId ? { peer: e.peerId } : {}),
+  },
   TOO_MANY_CONNECTIONS: { id: 'node.p2p_pool.too_many_connections', kind: 'permanent' },
   PRIVATE_MODE: { id: 'node.p2p_pool.private_mode', kind: 'permanent' },
   PENDING_CONNECTION: { id: 'node.p2p_pool.pending_connection', kind: 'permanent' },
@@ -47,10 +58,18 @@ const OCTEZ_ERRORS: Record<P2pErrorCode, OctezError> = {
     kind: 'permanent',
     fields: (e, ctx) => {
       const expected = e.point ? ctx.expectedPeerId(e.point) : undefined;
-      return { ...point(e), ...(expected ? { expected_peer_id: expected } : {}), ...(e.peerId ? { received_peer_id: e.peerId } : {}) };
+      return {
+        ...point(e),
+        ...(expected ? { expected_peer_id: expected } : {}),
+        ...(e.peerId ? { received_peer_id: e.peerId } : {}),
+      };
     },
   },
-  REJECTED: { id: 'node.p2p_pool.rejected', kind: 'permanent', fields: (e) => ({ ...(e.peerId ? { peer_id: e.peerId } : {}), motive: motive(e.motive) }) },
+  REJECTED: {
+    id: 'node.p2p_pool.rejected',
+    kind: 'permanent',
+    fields: (e) => ({ ...(e.peerId ? { peer_id: e.peerId } : {}), motive: motive(e.motive) }),
+  },
   REJECTED_NO_COMMON_PROTOCOL: {
     id: 'node.p2p_socket.rejected_no_common_protocol',
     kind: 'permanent',
@@ -60,7 +79,10 @@ const OCTEZ_ERRORS: Record<P2pErrorCode, OctezError> = {
   REJECTED_BY_NACK: {
     id: 'node.p2p_socket.rejected_by_nack',
     kind: 'permanent',
-    fields: (e) => ({ motive: motive(e.motive), ...(e.alternativePoints ? { alternative_points: e.alternativePoints.map(pointToString) } : {}) }),
+    fields: (e) => ({
+      motive: motive(e.motive),
+      ...(e.alternativePoints ? { alternative_points: e.alternativePoints.map(pointToString) } : {}),
+    }),
   },
   MYSELF: {
     id: 'node.p2p_socket.myself',
@@ -70,7 +92,11 @@ const OCTEZ_ERRORS: Record<P2pErrorCode, OctezError> = {
       return id ? { connection_id: connectionPointJson(id) } : {};
     },
   },
-  NOT_ENOUGH_PROOF_OF_WORK: { id: 'node.p2p_socket.not_enough_proof_of_work', kind: 'permanent', fields: (e) => (e.peerId ? { peer_id: e.peerId } : {}) },
+  NOT_ENOUGH_PROOF_OF_WORK: {
+    id: 'node.p2p_socket.not_enough_proof_of_work',
+    kind: 'permanent',
+    fields: (e) => (e.peerId ? { peer_id: e.peerId } : {}),
+  },
   INVALID_AUTH: { id: 'node.p2p_socket.invalid_auth', kind: 'permanent' },
   DECIPHER_ERROR: { id: 'node.p2p_socket.decipher_error', kind: 'permanent' },
   INVALID_INCOMING_CIPHERTEXT_SIZE: { id: 'node.p2p_socket.invalid_incoming_ciphertext_size', kind: 'permanent' },

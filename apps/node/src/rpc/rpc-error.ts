@@ -64,28 +64,53 @@ export class RpcError extends CodedError<RpcErrorCode> {
 
   /** A path argument (`point`, `peer_id`) did not parse: `reason` is what Octez's `destruct` says. */
   static badPathArgument(type: string, value: string, reason: string): RpcError {
-    return new RpcError('INVALID_ARGUMENT', 400, { kind: 'path_argument', type, value, reason }, `cannot parse ${type} ${JSON.stringify(echo(value))}: ${reason}`);
+    return new RpcError(
+      'INVALID_ARGUMENT',
+      400,
+      { kind: 'path_argument', type, value, reason },
+      `cannot parse ${type} ${JSON.stringify(echo(value))}: ${reason}`,
+    );
   }
 
   /** The query string did not parse: `message` is `Resto.Query.parse`'s. */
   static badQuery(message: string): RpcError {
-    return new RpcError('INVALID_ARGUMENT', 400, { kind: 'text', text: `Failed to parse the query string: ${message}` }, message);
+    return new RpcError(
+      'INVALID_ARGUMENT',
+      400,
+      { kind: 'text', text: `Failed to parse the query string: ${message}` },
+      message,
+    );
   }
 
   /** The body did not decode as the service's input. */
   static badBody(message: string): RpcError {
-    return new RpcError('INVALID_ARGUMENT', 400, { kind: 'text', text: `Failed to parse the request body: ${message}` }, message);
+    return new RpcError(
+      'INVALID_ARGUMENT',
+      400,
+      { kind: 'text', text: `Failed to parse the request body: ${message}` },
+      message,
+    );
   }
 
   /** A refusal from the HTTP layer that resto has no answer for (size limits, a malformed URL). */
   static invalidRequest(status: number, message: string): RpcError {
     const msg = echo(message);
-    return new RpcError('INVALID_REQUEST', status, { kind: 'trace', trace: [{ kind: 'permanent', id: INVALID_REQUEST_ID, msg }] }, msg);
+    return new RpcError(
+      'INVALID_REQUEST',
+      status,
+      { kind: 'trace', trace: [{ kind: 'permanent', id: INVALID_REQUEST_ID, msg }] },
+      msg,
+    );
   }
 
   /** `` `Unsupported_media_type ``: 415, empty body. */
   static unsupportedMediaType(contentType: string): RpcError {
-    return new RpcError('INVALID_REQUEST', 415, { kind: 'empty' }, `unsupported media type ${JSON.stringify(echo(contentType))}, expected application/json`);
+    return new RpcError(
+      'INVALID_REQUEST',
+      415,
+      { kind: 'empty' },
+      `unsupported media type ${JSON.stringify(echo(contentType))}, expected application/json`,
+    );
   }
 
   static notFound(what: string): RpcError {
@@ -94,12 +119,23 @@ export class RpcError extends CodedError<RpcErrorCode> {
 
   static tooManyStreams(max: number): RpcError {
     const msg = `${max} streams are already open; close one or raise maxStreams`;
-    return new RpcError('TOO_MANY_STREAMS', 503, { kind: 'trace', trace: [{ kind: 'temporary', id: TOO_MANY_STREAMS_ID, max, msg }] }, msg);
+    return new RpcError(
+      'TOO_MANY_STREAMS',
+      503,
+      { kind: 'trace', trace: [{ kind: 'temporary', id: TOO_MANY_STREAMS_ID, max, msg }] },
+      msg,
+    );
   }
 
   /** Octez wraps unexpected exceptions as `failure` (`Error_monad.Exn`); the message stays generic here. */
   static internal(cause: unknown): RpcError {
-    return new RpcError('INTERNAL', 500, { kind: 'trace', trace: [{ kind: 'temporary', id: 'failure', msg: 'internal error' }] }, 'internal error', { cause });
+    return new RpcError(
+      'INTERNAL',
+      500,
+      { kind: 'trace', trace: [{ kind: 'temporary', id: 'failure', msg: 'internal error' }] },
+      'internal error',
+      { cause },
+    );
   }
 }
 

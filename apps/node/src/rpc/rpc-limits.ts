@@ -48,7 +48,8 @@ export function resolveRpcLimits(partial: Partial<RpcLimits> = {}): RpcLimits {
     if (!(Number.isInteger(l[k]) && l[k] > 0)) problems.push(`${k} must be a positive integer, got ${l[k]}`);
   }
   // Node refuses a headers timeout longer than the request timeout (ERR_OUT_OF_RANGE).
-  if (l.headersTimeoutMs > l.requestTimeoutMs) problems.push(`headersTimeoutMs (${l.headersTimeoutMs}) must not exceed requestTimeoutMs (${l.requestTimeoutMs})`);
+  if (l.headersTimeoutMs > l.requestTimeoutMs)
+    problems.push(`headersTimeoutMs (${l.headersTimeoutMs}) must not exceed requestTimeoutMs (${l.requestTimeoutMs})`);
   if (problems.length > 0) throw new RpcLimitsError(`invalid RPC limits: ${problems.join('; ')}`);
   return l;
 }

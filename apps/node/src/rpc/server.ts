@@ -26,9 +26,15 @@ export async function startRpcServer(p2p: NodeP2p, opts: RpcServerOptions): Prom
   if (opts.listen.length === 0) throw new RpcServerError('no address to listen on');
   const limits = resolveRpcLimits(opts.limits);
   // Measured before any socket of ours is open: what the process holds without the RPC.
-  const caps = connectionCaps({ limits, p2pLimits: p2p.limits, descriptorLimit: opts.descriptorLimit, p2pDescriptors: opts.p2pDescriptors });
+  const caps = connectionCaps({
+    limits,
+    p2pLimits: p2p.limits,
+    descriptorLimit: opts.descriptorLimit,
+    p2pDescriptors: opts.p2pDescriptors,
+  });
   const acl = await resolveAclEntries(parseAclEntries(opts.acl ?? []));
-  for (const entry of acl.unresolved) log.warn({ acl_entry: entry }, 'rpc.acl address has no IP address; entry ignored');
+  for (const entry of acl.unresolved)
+    log.warn({ acl_entry: entry }, 'rpc.acl address has no IP address; entry ignored');
   const sockets = await resolveListenAddrs(opts.listen);
 
   const streams = new StreamRegistry(log, opts.maxStreams);
@@ -57,11 +63,22 @@ export async function startRpcServer(p2p: NodeP2p, opts: RpcServerOptions): Prom
       await app.listen({ host: ip, port });
     } catch (e) {
       await closeAll();
-      throw new RpcServerError(`cannot listen on ${host === ip ? ip : `${host} (${ip})`}:${port}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new RpcServerError(
+        `cannot listen on ${host === ip ? ip : `${host} (${ip})`}:${port}: ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
+      );
     }
-    const listener: RpcListener = { host: ip, port: (app.server.address() as AddressInfo).port, acl: policyType(chosen.policy), aclEntry: chosen.source };
+    const listener: RpcListener = {
+      host: ip,
+      port: (app.server.address() as AddressInfo).port,
+      acl: policyType(chosen.policy),
+      aclEntry: chosen.source,
+    };
     listeners.push(listener);
-    log.info({ host: listener.host, port: listener.port, acl: listener.acl, acl_entry: listener.aclEntry ?? null }, `starting local RPC server (acl = ${listener.acl})`);
+    log.info(
+      { host: listener.host, port: listener.port, acl: listener.acl, acl_entry: listener.aclEntry ?? null },
+      `starting local RPC server (acl = ${listener.acl})`,
+    );
   }
 
   logCaps(log, caps, limits.maxConnections);

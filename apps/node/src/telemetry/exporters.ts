@@ -1,7 +1,12 @@
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ConsoleMetricExporter, type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import type { ExporterKind } from './options.js';
 
 /** The spec's defaults for OTEL_METRIC_EXPORT_INTERVAL and OTEL_METRIC_EXPORT_TIMEOUT. */
@@ -35,7 +40,10 @@ export function spanProcessorFor(kind: ExporterKind): SpanProcessor | undefined 
 export function metricReaderFor(kind: ExporterKind, env: NodeJS.ProcessEnv): MetricReader | undefined {
   if (kind === 'none') return undefined;
   const exportIntervalMillis = positiveInt(env['OTEL_METRIC_EXPORT_INTERVAL'], DEFAULT_EXPORT_INTERVAL_MS);
-  const exportTimeoutMillis = Math.min(positiveInt(env['OTEL_METRIC_EXPORT_TIMEOUT'], DEFAULT_EXPORT_TIMEOUT_MS), exportIntervalMillis);
+  const exportTimeoutMillis = Math.min(
+    positiveInt(env['OTEL_METRIC_EXPORT_TIMEOUT'], DEFAULT_EXPORT_TIMEOUT_MS),
+    exportIntervalMillis,
+  );
   const exporter = kind === 'otlp' ? new OTLPMetricExporter() : new ConsoleMetricExporter();
   return new PeriodicExportingMetricReader({ exporter, exportIntervalMillis, exportTimeoutMillis });
 }

@@ -41,15 +41,26 @@ export function telemetryOptionsFromEnv(env: NodeJS.ProcessEnv, flags: { console
   const disabled = set(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true';
   const common = set(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') !== undefined;
   const otlp = (signal: 'TRACES' | 'METRICS'): ExporterKind =>
-    !disabled && !switchedOff(env, `OTEL_${signal}_EXPORTER`) && (common || set(env, `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`) !== undefined) ? 'otlp' : 'none';
+    !disabled &&
+    !switchedOff(env, `OTEL_${signal}_EXPORTER`) &&
+    (common || set(env, `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`) !== undefined)
+      ? 'otlp'
+      : 'none';
   return { serviceName, traces: otlp('TRACES'), metrics: otlp('METRICS') };
 }
 
 export function checkTelemetryOptions(opts: TelemetryOptions): void {
   if (typeof opts.serviceName !== 'string' || opts.serviceName.trim() === '') {
-    throw new TelemetryError('TELEMETRY_INVALID_OPTIONS', `serviceName: expected a non-empty string, got ${JSON.stringify(opts.serviceName)}`);
+    throw new TelemetryError(
+      'TELEMETRY_INVALID_OPTIONS',
+      `serviceName: expected a non-empty string, got ${JSON.stringify(opts.serviceName)}`,
+    );
   }
   for (const signal of ['traces', 'metrics'] as const) {
-    if (!KINDS.includes(opts[signal])) throw new TelemetryError('TELEMETRY_INVALID_OPTIONS', `${signal}: expected one of ${KINDS.join(', ')}, got ${JSON.stringify(opts[signal])}`);
+    if (!KINDS.includes(opts[signal]))
+      throw new TelemetryError(
+        'TELEMETRY_INVALID_OPTIONS',
+        `${signal}: expected one of ${KINDS.join(', ')}, got ${JSON.stringify(opts[signal])}`,
+      );
   }
 }

@@ -53,7 +53,10 @@ export function startTelemetry(opts: TelemetryOptions): Telemetry {
   const meterRegistered = meterProvider !== undefined && metrics.setGlobalMeterProvider(meterProvider);
   if ((tracerProvider !== undefined && !tracerRegistered) || (meterProvider !== undefined && !meterRegistered)) {
     void stop();
-    throw new TelemetryError('TELEMETRY_ALREADY_STARTED', 'a tracer or meter provider is registered already: shut the previous telemetry down first');
+    throw new TelemetryError(
+      'TELEMETRY_ALREADY_STARTED',
+      'a tracer or meter provider is registered already: shut the previous telemetry down first',
+    );
   }
 
   let stopping: Promise<void> | undefined;

@@ -39,7 +39,9 @@ export class Answer {
         if (this.socket === socket) this.socket = undefined;
         void closeSocket(socket);
         if (!stopped) this.p.emit({ kind: 'create_socket_error', address: bindAddr, port, error: why });
-        reject(new DiscoveryError('BIND_FAILED', `cannot bind the LAN discovery socket to ${where}: ${why}`, { cause }));
+        reject(
+          new DiscoveryError('BIND_FAILED', `cannot bind the LAN discovery socket to ${where}: ${why}`, { cause }),
+        );
       };
       const onError = (e: Error) => fail(e, e.message);
       const onClose = () => fail(undefined, 'stopped before the socket was bound', true);
@@ -82,7 +84,8 @@ export class Answer {
       this.p.emit(e);
     };
     // As Octez: address family and length, then decoding (with the magic), then the peer id.
-    if (rinfo.family !== 'IPv4') return drop({ kind: 'parse_error', source, reason: 'NOT_IPV4', detail: `source family ${rinfo.family}` });
+    if (rinfo.family !== 'IPv4')
+      return drop({ kind: 'parse_error', source, reason: 'NOT_IPV4', detail: `source family ${rinfo.family}` });
     const check = checkDiscoveryDatagram(msg);
     if (!check.ok) return drop({ kind: 'parse_error', source, reason: check.reason, detail: check.detail });
     if (check.peerId === this.p.peerId) return drop({ kind: 'ignored', source, reason: 'OWN_PEER_ID' });
@@ -99,7 +102,12 @@ export class Answer {
     try {
       this.p.register(point, { trusted });
     } catch (e) {
-      this.p.emit({ kind: 'unexpected_error', worker: 'answer', error: `register ${ip}:${check.port}: ${errorMessage(e)}`, stopped: false });
+      this.p.emit({
+        kind: 'unexpected_error',
+        worker: 'answer',
+        error: `register ${ip}:${check.port}: ${errorMessage(e)}`,
+        stopped: false,
+      });
       this.p.count('ignored');
       return;
     }

@@ -79,13 +79,15 @@ function ipv4(what: string, text: unknown): string {
   } catch {
     invalid(`${what} must be an IPv4 literal, got ${JSON.stringify(text)}`);
   }
-  if (ip.includes(':')) invalid(`${what} must be an IPv4 address (discovery is IPv4 only), got ${JSON.stringify(text)}`);
+  if (ip.includes(':'))
+    invalid(`${what} must be an IPv4 address (discovery is IPv4 only), got ${JSON.stringify(text)}`);
   return ip;
 }
 
 export function resolveDiscoveryOptions(opts: DiscoveryOptions): ResolvedDiscoveryOptions {
   if (!isPeerId(opts.peerId)) invalid(`peerId is not a peer id: ${JSON.stringify(opts.peerId)}`);
-  if (!isPort(opts.listeningPort)) invalid(`listeningPort must be an integer in [0, 65535], got ${String(opts.listeningPort)}`);
+  if (!isPort(opts.listeningPort))
+    invalid(`listeningPort must be an integer in [0, 65535], got ${String(opts.listeningPort)}`);
   if (opts.listeningPort > DISCOVERY_MAX_ANNOUNCEABLE_PORT) {
     throw new DiscoveryError(
       'PORT_NOT_ANNOUNCEABLE',
@@ -98,7 +100,8 @@ export function resolveDiscoveryOptions(opts: DiscoveryOptions): ResolvedDiscove
     invalid(`discoveryPort must be an integer in [1, 65535], got ${String(opts.discoveryPort)}`);
   }
   if (typeof opts.register !== 'function') invalid('register must be a function');
-  if (opts.trustDiscoveredPeers !== undefined && typeof opts.trustDiscoveredPeers !== 'boolean') invalid('trustDiscoveredPeers must be a boolean');
+  if (opts.trustDiscoveredPeers !== undefined && typeof opts.trustDiscoveredPeers !== 'boolean')
+    invalid('trustDiscoveredPeers must be a boolean');
   if (opts.bus !== undefined && typeof opts.bus?.report !== 'function') invalid('bus must be an EventBus');
   if (opts.onEvent !== undefined && typeof opts.onEvent !== 'function') invalid('onEvent must be a function');
   return {

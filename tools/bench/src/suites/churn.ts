@@ -5,7 +5,13 @@ import { EventBus } from '@tezos-p2p/events';
 import { type P2p, createP2p, rawMessageParams } from '@tezos-p2p/p2p';
 import {
   announcedVersion,
-  type PeerId, type RawAppMessage, type ShellConnectionMetadata, type ShellPeerMetadata, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig,
+  type PeerId,
+  type RawAppMessage,
+  type ShellConnectionMetadata,
+  type ShellPeerMetadata,
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
 } from '@tezos-p2p/wire';
 import type { Figure } from '../report.js';
 import type { Suite } from '../suite.js';
@@ -74,7 +80,12 @@ async function dial(port: number, from: string): Promise<Socket> {
   return socket;
 }
 
-function clientHandshake(socket: Socket, lane: Lane, port: number, scheduler: IoScheduler): Promise<Connection<RawAppMessage, ShellConnectionMetadata>> {
+function clientHandshake(
+  socket: Socket,
+  lane: Lane,
+  port: number,
+  scheduler: IoScheduler,
+): Promise<Connection<RawAppMessage, ShellConnectionMetadata>> {
   return establish(socket, {
     identity: lane.id,
     version,
@@ -129,7 +140,15 @@ async function bareCyclesPerSecond(lanes: readonly Lane[], seconds: number): Pro
   const server: Server = createServer((s) => {
     s.on('error', () => undefined);
     const key = `${s.remoteAddress}:${s.remotePort}`;
-    establish(s, { identity: serverId, version, metadata: shellConnectionMetadataConfig(), incoming: true, expectedProofOfWork: 0, messageEncoding: encoding, scheduler }).then(
+    establish(s, {
+      identity: serverId,
+      version,
+      metadata: shellConnectionMetadataConfig(),
+      incoming: true,
+      expectedProofOfWork: 0,
+      messageEncoding: encoding,
+      scheduler,
+    }).then(
       (c) => void c.closed.then(() => ends.ended(key)),
       () => ends.ended(key),
     );
@@ -160,13 +179,19 @@ async function bareCyclesPerSecond(lanes: readonly Lane[], seconds: number): Pro
 /** `cycles` connect → authenticate → disconnect cycles against one node; figures and notes. */
 export async function runChurn(opts: ChurnOptions): Promise<{ figures: Figure[]; notes: string[] }> {
   const lanes: Lane[] = [];
-  for (let i = 0; i < opts.lanes; i++) lanes.push({ id: await generateIdentity({ difficulty: 0, workers: 0 }), from: `127.0.0.${2 + i}` });
+  for (let i = 0; i < opts.lanes; i++)
+    lanes.push({ id: await generateIdentity({ difficulty: 0, workers: 0 }), from: `127.0.0.${2 + i}` });
   const bare = await bareCyclesPerSecond(lanes, opts.bareSeconds);
 
   // Our own bus (the facade keeps its bus private), to count what stays subscribed.
   const bus = new EventBus();
   const node = (await createP2p(
-    { identity: await generateIdentity({ difficulty: 0, workers: 0 }), listenAddr: HOST, listeningPort: 0, expectedProofOfWork: 0 },
+    {
+      identity: await generateIdentity({ difficulty: 0, workers: 0 }),
+      listenAddr: HOST,
+      listeningPort: 0,
+      expectedProofOfWork: 0,
+    },
     { maintenanceIdleTimeMs: null },
     rawMessageParams(CHAIN),
     { bus },
@@ -177,7 +202,12 @@ export async function runChurn(opts: ChurnOptions): Promise<{ figures: Figure[];
   const ended = new Map<PeerId, (ok: boolean) => void>();
   let failures = 0;
   const sub = node.events$.subscribe((e) => {
-    const peerId = e.kind === 'Disconnection' || e.kind === 'Rejecting_request' ? e.peerId : e.kind === 'Request_rejected' ? e.identity?.peerId : undefined;
+    const peerId =
+      e.kind === 'Disconnection' || e.kind === 'Rejecting_request'
+        ? e.peerId
+        : e.kind === 'Request_rejected'
+          ? e.identity?.peerId
+          : undefined;
     if (peerId === undefined) return;
     const r = ended.get(peerId);
     ended.delete(peerId);
@@ -206,12 +236,20 @@ export async function runChurn(opts: ChurnOptions): Promise<{ figures: Figure[];
   try {
     await run(opts.warmup);
     before = await snapshot();
-    Object.assign(tables, { peers: node.knownPeers().length, points: node.knownPoints().length, subscribers: bus.subscriberCount });
+    Object.assign(tables, {
+      peers: node.knownPeers().length,
+      points: node.knownPoints().length,
+      subscribers: bus.subscriberCount,
+    });
     const t0 = performance.now();
     await run(opts.cycles);
     seconds = (performance.now() - t0) / 1000;
     after = await snapshot();
-    Object.assign(tablesAfter, { peers: node.knownPeers().length, points: node.knownPoints().length, subscribers: bus.subscriberCount });
+    Object.assign(tablesAfter, {
+      peers: node.knownPeers().length,
+      points: node.knownPoints().length,
+      subscribers: bus.subscriberCount,
+    });
   } finally {
     sub.unsubscribe();
     scheduler.stop();
@@ -247,7 +285,13 @@ export async function runChurn(opts: ChurnOptions): Promise<{ figures: Figure[];
       baseline: { name: 'after warm-up', value: sum(before.handles) },
       target: { max: 1.1, description: '≤ 110 %' },
     },
-    { name: 'known peers after', value: tablesAfter.peers, unit: 'peers', baseline: { name: 'after warm-up', value: tables.peers }, target: { max: 1, description: 'no growth' } },
+    {
+      name: 'known peers after',
+      value: tablesAfter.peers,
+      unit: 'peers',
+      baseline: { name: 'after warm-up', value: tables.peers },
+      target: { max: 1, description: 'no growth' },
+    },
     { name: 'failed cycles', value: failures, unit: 'cycles', target: { max: 0, on: 'value', description: 'none' } },
   ];
   return {

@@ -4,7 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type Identity, generateIdentity, getCryptoBackend } from '@tezos-p2p/crypto';
 import { type Connection, IoScheduler, createMemorySocketPair, establish } from '@tezos-p2p/connection';
-import { announcedVersion, type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import {
+  announcedVersion,
+  type RawAppMessage,
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
+} from '@tezos-p2p/wire';
 import { measureSync } from '../harness.js';
 import type { Figure } from '../report.js';
 import type { Suite } from '../suite.js';
@@ -23,7 +29,8 @@ const sodium = createRequire(import.meta.url)('sodium-native') as {
  */
 async function idealPipeline(seconds: number): Promise<number> {
   const worker = new Worker(fileURLToPath(new URL('../workers/ideal-receiver.js', import.meta.url)));
-  const next = () => new Promise<{ type: string; port: number; bytes: number; at: number }>((r) => worker.once('message', r));
+  const next = () =>
+    new Promise<{ type: string; port: number; bytes: number; at: number }>((r) => worker.once('message', r));
   const { port } = await next();
   const socket = connect(port, '127.0.0.1');
   await new Promise<void>((r) => socket.once('connect', r));
@@ -39,7 +46,13 @@ async function idealPipeline(seconds: number): Promise<number> {
     for (let i = 0; i < 16; i++) {
       const at = i * CHUNK;
       out.writeUInt16BE(CHUNK - 2, at);
-      sodium.crypto_secretbox_detached(out.subarray(at + 18, at + CHUNK), out.subarray(at + 2, at + 18), plain, nonce, key);
+      sodium.crypto_secretbox_detached(
+        out.subarray(at + 18, at + CHUNK),
+        out.subarray(at + 2, at + 18),
+        plain,
+        nonce,
+        key,
+      );
     }
     socket.write(out, () => pool.push(out));
     if (socket.writableLength > 1 << 20) await new Promise((r) => socket.once('drain', r));
@@ -83,7 +96,12 @@ class Receiver {
   }
 }
 
-async function dial(port: number, identity: Identity, backend: 'native' | 'js', scheduler: IoScheduler): Promise<Connection<RawAppMessage>> {
+async function dial(
+  port: number,
+  identity: Identity,
+  backend: 'native' | 'js',
+  scheduler: IoScheduler,
+): Promise<Connection<RawAppMessage>> {
   const socket = connect(port, '127.0.0.1');
   await new Promise<void>((r, j) => socket.once('connect', r).once('error', j));
   socket.setNoDelay(true);
@@ -101,7 +119,12 @@ async function dial(port: number, identity: Identity, backend: 'native' | 'js', 
 }
 
 /** Send `size`-byte messages for `seconds`, then a marker; returns payload bytes/s and messages/s. */
-async function throughput(conn: Connection<RawAppMessage>, receiver: Receiver, size: number, seconds: number): Promise<{ bytesPerSec: number; msgsPerSec: number }> {
+async function throughput(
+  conn: Connection<RawAppMessage>,
+  receiver: Receiver,
+  size: number,
+  seconds: number,
+): Promise<{ bytesPerSec: number; msgsPerSec: number }> {
   const payload = new Uint8Array(size).fill(0x5a);
   const frame = conn.encodeMessage({ kind: 'Message', message: { tag: 0x10, payload } });
   const start = performance.timeOrigin + performance.now();
@@ -118,7 +141,10 @@ async function throughput(conn: Connection<RawAppMessage>, receiver: Receiver, s
 }
 
 async function handshakesPerSecond(backend: 'native' | 'js', seconds: number): Promise<number> {
-  const [a, b] = await Promise.all([generateIdentity({ difficulty: 0, workers: 0 }), generateIdentity({ difficulty: 0, workers: 0 })]);
+  const [a, b] = await Promise.all([
+    generateIdentity({ difficulty: 0, workers: 0 }),
+    generateIdentity({ difficulty: 0, workers: 0 }),
+  ]);
   const scheduler = new IoScheduler();
   const opts = (identity: Identity, incoming: boolean) => ({
     identity,
@@ -148,7 +174,12 @@ async function handshakesPerSecond(backend: 'native' | 'js', seconds: number): P
   return done / ((performance.now() - t0) / 1000);
 }
 
-async function tcpHandshakesPerSecond(backend: 'native' | 'js', receiver: Receiver, port: number, seconds: number): Promise<number> {
+async function tcpHandshakesPerSecond(
+  backend: 'native' | 'js',
+  receiver: Receiver,
+  port: number,
+  seconds: number,
+): Promise<number> {
   const id = await generateIdentity({ difficulty: 0, workers: 0 });
   const scheduler = new IoScheduler();
   let done = 0;
@@ -175,7 +206,8 @@ export const connectionSuite: Suite = {
     const nonce = new Uint8Array(24);
     const chunk = new Uint8Array(65517);
     const out = new Uint8Array(65517 + 16);
-    const rawSecretbox = (measureSync(() => sodium.crypto_secretbox_easy(out, chunk, nonce, key)).opsPerSec * chunk.length) / 1e6;
+    const rawSecretbox =
+      (measureSync(() => sodium.crypto_secretbox_easy(out, chunk, nonce, key)).opsPerSec * chunk.length) / 1e6;
     const baseline = { name: 'raw secretbox, 64 KiB chunks', value: rawSecretbox };
     await idealPipeline(0.5);
     const ideal = await idealPipeline(3);
@@ -186,7 +218,11 @@ export const connectionSuite: Suite = {
       const { port } = await receiver.next('listening');
       const id = await generateIdentity({ difficulty: 0, workers: 0 });
       const conn = await dial(port, id, backend, new IoScheduler());
-      for (const [size, label] of [[100, '100 B'], [4096, '4 KiB'], [1 << 20, '1 MiB']] as const) {
+      for (const [size, label] of [
+        [100, '100 B'],
+        [4096, '4 KiB'],
+        [1 << 20, '1 MiB'],
+      ] as const) {
         await throughput(conn, receiver, size, 0.5); // warm-up
         const r = await throughput(conn, receiver, size, 2);
         figures.push({
@@ -194,23 +230,49 @@ export const connectionSuite: Suite = {
           value: r.bytesPerSec / 1e6,
           unit: 'MB/s',
           baseline,
-          ...(backend === 'native' && size === 1 << 20 ? { target: { min: 0.6, description: '≥ 60 % of raw secretbox' } } : {}),
+          ...(backend === 'native' && size === 1 << 20
+            ? { target: { min: 0.6, description: '≥ 60 % of raw secretbox' } }
+            : {}),
         });
-        if (backend === 'native' && size === 1 << 20) figures.push({ name: `${backend}: ${label} messages`, value: r.bytesPerSec / 1e6, unit: 'MB/s', baseline: { name: 'idealised pipeline, same run', value: ideal } });
+        if (backend === 'native' && size === 1 << 20)
+          figures.push({
+            name: `${backend}: ${label} messages`,
+            value: r.bytesPerSec / 1e6,
+            unit: 'MB/s',
+            baseline: { name: 'idealised pipeline, same run', value: ideal },
+          });
         figures.push({ name: `${backend}: ${label} messages`, value: r.msgsPerSec, unit: 'msg/s' });
       }
       conn.close();
-      figures.push({ name: `${backend}: handshakes over loopback TCP (8 in flight)`, value: await tcpHandshakesPerSecond(backend, receiver, port, 2), unit: 'handshakes/s', ...(backend === 'native' ? { target: { min: 500, description: '≥ 500/s' } } : {}) });
-      figures.push({ name: `${backend}: handshakes, both ends in process (8 in flight)`, value: await handshakesPerSecond(backend, 2), unit: 'handshakes/s' });
+      figures.push({
+        name: `${backend}: handshakes over loopback TCP (8 in flight)`,
+        value: await tcpHandshakesPerSecond(backend, receiver, port, 2),
+        unit: 'handshakes/s',
+        ...(backend === 'native' ? { target: { min: 500, description: '≥ 500/s' } } : {}),
+      });
+      figures.push({
+        name: `${backend}: handshakes, both ends in process (8 in flight)`,
+        value: await handshakesPerSecond(backend, 2),
+        unit: 'handshakes/s',
+      });
       await receiver.stop();
     }
 
-    for (const [direction, limit] of [['upload', 4_000_000], ['download', 4_000_000]] as const) {
-      const receiver = new Receiver({ backend: 'native', chainName: CHAIN, ...(direction === 'download' ? { maxDownloadSpeed: limit } : {}) });
+    for (const [direction, limit] of [
+      ['upload', 4_000_000],
+      ['download', 4_000_000],
+    ] as const) {
+      const receiver = new Receiver({
+        backend: 'native',
+        chainName: CHAIN,
+        ...(direction === 'download' ? { maxDownloadSpeed: limit } : {}),
+      });
       const { port } = await receiver.next('listening');
       const id = await generateIdentity({ difficulty: 0, workers: 0 });
       const scheduler = new IoScheduler(direction === 'upload' ? { maxUploadSpeed: limit } : {});
-      const conns = await Promise.all([0, 1].map(() => dial(port, id === undefined ? id : id, 'native', scheduler).catch(() => undefined)));
+      const conns = await Promise.all(
+        [0, 1].map(() => dial(port, id === undefined ? id : id, 'native', scheduler).catch(() => undefined)),
+      );
       const conn = conns.find((c) => c !== undefined)!;
       for (const c of conns) if (c && c !== conn) c.close();
       // Keep the link saturated, skip the first seconds (the bucket starts full), then measure 5 s.

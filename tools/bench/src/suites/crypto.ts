@@ -1,6 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
-import { type CryptoBackend, expectedAttempts, generateIdentity, getCryptoBackend, jsBackend, searchProofOfWork } from '@tezos-p2p/crypto';
+import {
+  type CryptoBackend,
+  expectedAttempts,
+  generateIdentity,
+  getCryptoBackend,
+  jsBackend,
+  searchProofOfWork,
+} from '@tezos-p2p/crypto';
 import { consume, measureSync } from '../harness.js';
 import type { Figure } from '../report.js';
 import type { Suite } from '../suite.js';
@@ -44,7 +51,12 @@ function sealFigures(b: CryptoBackend, size: number, label: string, raw: { seal:
       baseline: { name: 'raw sodium secretbox', value: mb(raw.seal) },
       ...(native ? { target: { min: 0.9, description: '≥ 90 % of raw secretbox' } } : {}),
     },
-    { name: `${b.name}: open ${label}`, value: mb(open), unit: 'MB/s', baseline: { name: 'raw sodium secretbox_open', value: mb(raw.open) } },
+    {
+      name: `${b.name}: open ${label}`,
+      value: mb(open),
+      unit: 'MB/s',
+      baseline: { name: 'raw sodium secretbox_open', value: mb(raw.open) },
+    },
     ...(size < 1024 ? [{ name: `${b.name}: seal ${label}`, value: seal, unit: 'chunks/s' }] : []),
   ];
 }
@@ -55,7 +67,14 @@ async function powRate(workers: number, seconds: number, backend: 'native' | 'js
   const ac = new AbortController();
   setTimeout(() => ac.abort(), seconds * 1000);
   try {
-    await searchProofOfWork(pk, { difficulty: 256, workers, backend, signal: ac.signal, progressIntervalMs: 0, onProgress: (p) => (rate = p.attempts / p.elapsedSeconds) });
+    await searchProofOfWork(pk, {
+      difficulty: 256,
+      workers,
+      backend,
+      signal: ac.signal,
+      progressIntervalMs: 0,
+      onProgress: (p) => (rate = p.attempts / p.elapsedSeconds),
+    });
   } catch {
     // aborted, as intended
   }
@@ -69,14 +88,21 @@ export const cryptoSuite: Suite = {
     const native = getCryptoBackend('native');
     const cores = availableParallelism();
     const figures: Figure[] = [];
-    for (const [size, label] of [[65536, '64 KiB'], [100, '100 B']] as const) {
+    for (const [size, label] of [
+      [65536, '64 KiB'],
+      [100, '100 B'],
+    ] as const) {
       const raw = { seal: rawSealRate(size), open: rawOpenRate(size) };
       figures.push(...sealFigures(native, size, label, raw), ...sealFigures(jsBackend, size, label, raw));
     }
     for (const b of [native, jsBackend]) {
       const sk = new Uint8Array(32).fill(7);
       const pk = b.publicKey(new Uint8Array(32).fill(8));
-      figures.push({ name: `${b.name}: key agreements (X25519 + HSalsa20)`, value: measureSync(() => consume(b.precompute(sk, pk))).opsPerSec, unit: 'ops/s' });
+      figures.push({
+        name: `${b.name}: key agreements (X25519 + HSalsa20)`,
+        value: measureSync(() => consume(b.precompute(sk, pk))).opsPerSec,
+        unit: 'ops/s',
+      });
     }
     const input = new Uint8Array(56).fill(3);
     const out = new Uint8Array(32);
@@ -85,7 +111,12 @@ export const cryptoSuite: Suite = {
       const one = await powRate(1, 3, backend);
       const all = await powRate(cores, 3, backend);
       figures.push(
-        { name: `${backend}: PoW hashes, 1 worker`, value: one, unit: 'hash/s', baseline: { name: 'raw crypto_generichash, 1 thread', value: rawHash } },
+        {
+          name: `${backend}: PoW hashes, 1 worker`,
+          value: one,
+          unit: 'hash/s',
+          baseline: { name: 'raw crypto_generichash, 1 thread', value: rawHash },
+        },
         {
           name: `${backend}: PoW hashes, ${cores} workers`,
           value: all,
@@ -99,7 +130,12 @@ export const cryptoSuite: Suite = {
     await generateIdentity({ difficulty: 24, backend: 'native' });
     const seconds = (performance.now() - t0) / 1000;
     const allRate = figures.find((f) => f.name === `native: PoW hashes, ${cores} workers`)!.value;
-    figures.push({ name: 'native: generate a difficulty-24 identity', value: seconds, unit: 's', baseline: { name: 'expected: 2^24 / measured rate', value: expectedAttempts(24) / allRate } });
+    figures.push({
+      name: 'native: generate a difficulty-24 identity',
+      value: seconds,
+      unit: 's',
+      baseline: { name: 'expected: 2^24 / measured rate', value: expectedAttempts(24) / allRate },
+    });
     return {
       figures,
       notes: [

@@ -40,9 +40,14 @@ export const encodingSuite: Suite = {
   name: 'encoding',
   title: 'Wire codec: encode and decode rates',
   async run() {
-    const points: Point[] = Array.from({ length: 100 }, (_, i) => (i % 2 ? makePoint(`203.0.${i}.${(i * 7) % 256}`, 9732 + i) : makePoint(`2001:db8::${i.toString(16)}:1`, 9732)));
+    const points: Point[] = Array.from({ length: 100 }, (_, i) =>
+      i % 2 ? makePoint(`203.0.${i}.${(i * 7) % 256}`, 9732 + i) : makePoint(`2001:db8::${i.toString(16)}:1`, 9732),
+    );
     const advertise: P2pMessage<App> = { kind: 'Advertise', points };
-    const app: P2pMessage<App> = { kind: 'Message', message: { kind: 'blob', flag: 1, payload: new Uint8Array(64 * 1024).fill(0xab) } };
+    const app: P2pMessage<App> = {
+      kind: 'Message',
+      message: { kind: 'blob', flag: 1, payload: new Uint8Array(64 * 1024).fill(0xab) },
+    };
     return {
       figures: [...figuresFor('Advertise, 100 points', advertise), ...figuresFor('64 KiB application message', app)],
       notes: [

@@ -25,9 +25,23 @@ function figuresOf(o: TargetOutcome, cases: number): Figure[] {
   const t = o.target;
   const figures: Figure[] = [];
   const findings = (o.run?.findingCount ?? 0) + (o.allocation?.findingCount ?? 0) + (o.error !== undefined ? 1 : 0);
-  figures.push({ name: `${t}: cases`, value: o.run?.cases ?? 0, unit: 'cases', target: { min: Math.min(MIN_CASES, cases), on: 'value', description: `≥ ${Math.min(MIN_CASES, cases).toLocaleString('en')}` } });
+  figures.push({
+    name: `${t}: cases`,
+    value: o.run?.cases ?? 0,
+    unit: 'cases',
+    target: {
+      min: Math.min(MIN_CASES, cases),
+      on: 'value',
+      description: `≥ ${Math.min(MIN_CASES, cases).toLocaleString('en')}`,
+    },
+  });
   figures.push({ name: `${t}: rate`, value: o.run?.casesPerSecond ?? 0, unit: 'cases/s' });
-  figures.push({ name: `${t}: findings`, value: findings, unit: 'findings', target: { max: 0, on: 'value', description: 'none' } });
+  figures.push({
+    name: `${t}: findings`,
+    value: findings,
+    unit: 'findings',
+    target: { max: 0, on: 'value', description: 'none' },
+  });
   if (o.allocation !== undefined) {
     figures.push({
       name: `${t}: worst allocation of ${o.allocation.cases} huge-length inputs`,
@@ -48,11 +62,18 @@ function notesOf(outcomes: readonly TargetOutcome[], opts: FuzzRunOptions, secon
   for (const o of outcomes) {
     if (o.error !== undefined) notes.push(`${o.target}: ${o.error.split('\n')[0]}`);
     for (const f of [...(o.run?.findings ?? []), ...(o.allocation?.findings ?? [])].slice(0, 5)) {
-      notes.push(`${f.target} finding (seed ${f.seed}, ${f.claims ? 'allocation-probe case' : 'case'} ${f.index}): ${f.reason} — input ${f.input.slice(0, 200)}`);
+      notes.push(
+        `${f.target} finding (seed ${f.seed}, ${f.claims ? 'allocation-probe case' : 'case'} ${f.index}): ${f.reason} — input ${f.input.slice(0, 200)}`,
+      );
     }
   }
   const handshake = outcomes.find((o) => o.target === 'connection.handshake')?.run;
-  if (handshake !== undefined) notes.push(`connection.handshake outcomes: ${Object.entries(handshake.outcomes).map(([k, n]) => `${k.replace('ConnectionError:', '')} ${n}`).join(', ')}.`);
+  if (handshake !== undefined)
+    notes.push(
+      `connection.handshake outcomes: ${Object.entries(handshake.outcomes)
+        .map(([k, n]) => `${k.replace('ConnectionError:', '')} ${n}`)
+        .join(', ')}.`,
+    );
   return notes;
 }
 

@@ -77,18 +77,32 @@ interface AttackResult {
 async function attack(a: Attack): Promise<AttackResult> {
   const node: NodeWorker = new Worker('memory-node.js', ['--expose-gc']);
   const { port } = await node.ask({ type: 'start', host: HOST, chainName: CHAIN, echo: a.echo }, 'listening');
-  const clients = Array.from({ length: CLIENTS }, () => new Worker<MemoryClientCommand, MemoryClientMessage>('memory-client.js'));
+  const clients = Array.from(
+    { length: CLIENTS },
+    () => new Worker<MemoryClientCommand, MemoryClientMessage>('memory-client.js'),
+  );
   try {
     clients.forEach((c, k) =>
-      c.send({ type: 'start', input: { host: HOST, port, chainName: CHAIN, count: PER_CLIENT, sources: Array.from({ length: 8 }, (_, i) => `127.0.${110 + k}.${i + 1}`) } }),
+      c.send({
+        type: 'start',
+        input: {
+          host: HOST,
+          port,
+          chainName: CHAIN,
+          count: PER_CLIENT,
+          sources: Array.from({ length: 8 }, (_, i) => `127.0.${110 + k}.${i + 1}`),
+        },
+      }),
     );
     for (const r of await Promise.all(clients.map((c) => c.next('ready')))) {
       if (r.failed > 0) throw new Error(`${a.label}: ${r.failed} client connections failed, e.g. ${r.firstError}`);
     }
-    for (let i = 0; i < 250 && (await node.ask({ type: 'status' }, 'status')).connections < CONNECTIONS; i++) await sleep(20);
+    for (let i = 0; i < 250 && (await node.ask({ type: 'status' }, 'status')).connections < CONNECTIONS; i++)
+      await sleep(20);
     await sleep(500);
     const idle = await node.ask({ type: 'measure' }, 'measured');
-    if (idle.connections !== CONNECTIONS) throw new Error(`${a.label}: ${idle.connections} of ${CONNECTIONS} connections`);
+    if (idle.connections !== CONNECTIONS)
+      throw new Error(`${a.label}: ${idle.connections} of ${CONNECTIONS} connections`);
 
     const t0 = performance.now();
     for (const c of clients) c.send({ type: 'flood', size: a.size, count: a.perConnection });
@@ -124,17 +138,59 @@ function figures(a: Attack, r: AttackResult): Figure[] {
   const budgets = attacked.read.total + (a.echo ? attacked.write.total : 0);
   const bound = budgets + CONNECTIONS * UNBUDGETED_PER_CONNECTION;
   return [
-    { name: `${a.label}: rss`, value: attacked.rss / MiB, unit: 'MiB', baseline: { name: IDLE, value: idle.rss / MiB }, target: { max: 1024, on: 'value', description: '≤ 1 GiB' } },
-    { name: `${a.label}: heap + external`, value: attacked.heapExternal / MiB, unit: 'MiB', baseline: { name: IDLE, value: idle.heapExternal / MiB } },
+    {
+      name: `${a.label}: rss`,
+      value: attacked.rss / MiB,
+      unit: 'MiB',
+      baseline: { name: IDLE, value: idle.rss / MiB },
+      target: { max: 1024, on: 'value', description: '≤ 1 GiB' },
+    },
+    {
+      name: `${a.label}: heap + external`,
+      value: attacked.heapExternal / MiB,
+      unit: 'MiB',
+      baseline: { name: IDLE, value: idle.heapExternal / MiB },
+    },
     {
       name: `${a.label}: heap + external above idle`,
       value: (attacked.heapExternal - idle.heapExternal) / MiB,
       unit: 'MiB',
-      target: { max: bound / MiB, on: 'value', description: `≤ ${(bound / MiB).toFixed(0)} MiB: budget${a.echo ? 's' : ''} + 100 × 1.4 MiB` },
+      target: {
+        max: bound / MiB,
+        on: 'value',
+        description: `≤ ${(bound / MiB).toFixed(0)} MiB: budget${a.echo ? 's' : ''} + 100 × 1.4 MiB`,
+      },
     },
-    { name: `${a.label}: read budget peak`, value: attacked.read.peak / MiB, unit: 'MiB', target: { max: attacked.read.total / MiB, on: 'value', description: `≤ ${(attacked.read.total / MiB).toFixed(0)} MiB` } },
-    ...(a.echo ? [{ name: `${a.label}: write budget peak`, value: attacked.write.peak / MiB, unit: 'MiB', target: { max: attacked.write.total / MiB, on: 'value' as const, description: `≤ ${(attacked.write.total / MiB).toFixed(0)} MiB` } }] : []),
-    { name: `${a.label}: peers stalled by the budget`, value: attacked.read.waiting, unit: 'peers', target: { min: CONNECTIONS, description: `all ${CONNECTIONS}` } },
+    {
+      name: `${a.label}: read budget peak`,
+      value: attacked.read.peak / MiB,
+      unit: 'MiB',
+      target: {
+        max: attacked.read.total / MiB,
+        on: 'value',
+        description: `≤ ${(attacked.read.total / MiB).toFixed(0)} MiB`,
+      },
+    },
+    ...(a.echo
+      ? [
+          {
+            name: `${a.label}: write budget peak`,
+            value: attacked.write.peak / MiB,
+            unit: 'MiB',
+            target: {
+              max: attacked.write.total / MiB,
+              on: 'value' as const,
+              description: `≤ ${(attacked.write.total / MiB).toFixed(0)} MiB`,
+            },
+          },
+        ]
+      : []),
+    {
+      name: `${a.label}: peers stalled by the budget`,
+      value: attacked.read.waiting,
+      unit: 'peers',
+      target: { min: CONNECTIONS, description: `all ${CONNECTIONS}` },
+    },
   ];
 }
 
@@ -152,7 +208,9 @@ export const memorySuite: Suite = {
     for (const a of ATTACKS) {
       const r = await attack(a);
       out.push(...figures(a, r));
-      notes.push(`${a.label}: measured ${r.seconds.toFixed(1)} s after the flood began, ${(r.attacked.received / MiB).toFixed(0)} MiB received by the node.`);
+      notes.push(
+        `${a.label}: measured ${r.seconds.toFixed(1)} s after the flood began, ${(r.attacked.received / MiB).toFixed(0)} MiB received by the node.`,
+      );
     }
     return {
       figures: out,

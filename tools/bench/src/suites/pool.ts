@@ -16,7 +16,10 @@ class NoConn implements PoolConnection {
   async disconnect(_r: DisconnectReason): Promise<void> {}
 }
 
-const point = (i: number): Point => ({ ip: `10.${(i >> 16) & 0xff}.${(i >> 8) & 0xff}.${i & 0xff}`, port: 9732 + (i % 7) });
+const point = (i: number): Point => ({
+  ip: `10.${(i >> 16) & 0xff}.${(i >> 8) & 0xff}.${i & 0xff}`,
+  port: 9732 + (i % 7),
+});
 
 function filledPool(n: number): Pool<NoConn, ReturnType<typeof shellPeerMetadataConfig.initial>, unknown> {
   const pool = new Pool<NoConn, ReturnType<typeof shellPeerMetadataConfig.initial>, unknown>({
@@ -30,7 +33,8 @@ function filledPool(n: number): Pool<NoConn, ReturnType<typeof shellPeerMetadata
   for (let i = 0; i < n; i++) {
     const info = pool.registerPoint(point(i));
     info.setPrivate(false);
-    if (i % 3 === 0) info.lastEstablishedConnection = { value: peerIdFromBytes(new Uint8Array(16).fill(i & 0xff)), at: now - i };
+    if (i % 3 === 0)
+      info.lastEstablishedConnection = { value: peerIdFromBytes(new Uint8Array(16).fill(i & 0xff)), at: now - i };
   }
   return pool;
 }
@@ -45,21 +49,44 @@ export const poolSuite: Suite = {
       const pool = filledPool(n);
       let next = n;
       // Registering new points (the table keeps growing by the measured amount; negligible at these sizes).
-      rows['register']!.push(measureSync(() => consume(pool.registerPoint(point(next++))), { samples: 3, sampleMs: 200 }).opsPerSec);
+      rows['register']!.push(
+        measureSync(() => consume(pool.registerPoint(point(next++))), { samples: 3, sampleMs: 200 }).opsPerSec,
+      );
       let k = 0;
-      rows['lookup']!.push(measureSync(() => consume(pool.points.info(point(k++ % n))), { samples: 3, sampleMs: 200 }).opsPerSec);
-      rows['list']!.push(measureSync(() => consume(pool.listKnownPoints({ ignorePrivate: true })), { samples: 3, sampleMs: 400, warmupMs: 100 }).opsPerSec);
+      rows['lookup']!.push(
+        measureSync(() => consume(pool.points.info(point(k++ % n))), { samples: 3, sampleMs: 200 }).opsPerSec,
+      );
+      rows['list']!.push(
+        measureSync(() => consume(pool.listKnownPoints({ ignorePrivate: true })), {
+          samples: 3,
+          sampleMs: 400,
+          warmupMs: 100,
+        }).opsPerSec,
+      );
       for (let i = 0; i < 1000; i++) pool.greylistAddr(point(i * 13).ip);
       let g = 0;
-      rows['greylist']!.push(measureSync(() => consume(pool.points.banned(point(g++ % n))), { samples: 3, sampleMs: 200 }).opsPerSec);
+      rows['greylist']!.push(
+        measureSync(() => consume(pool.points.banned(point(g++ % n))), { samples: 3, sampleMs: 200 }).opsPerSec,
+      );
       await pool.stop();
     }
-    const label: Record<string, string> = { register: 'register_point (new point)', lookup: 'point lookup', list: 'list_known_points (50)', greylist: 'greylist check (banned point)' };
+    const label: Record<string, string> = {
+      register: 'register_point (new point)',
+      lookup: 'point lookup',
+      list: 'list_known_points (50)',
+      greylist: 'greylist check (banned point)',
+    };
     const figures: Figure[] = [];
     for (const [key, [small, large]] of Object.entries(rows) as [string, [number, number]][]) {
       figures.push({ name: `${label[key]}, 10 000 points`, value: small, unit: 'ops/s' });
       // Per-operation cost at 100k over cost at 10k: ≤ 10 means growth at most linear in the size.
-      figures.push({ name: `${label[key]}, 100 000 points`, value: large, unit: 'ops/s', baseline: { name: 'same at 10 000 points', value: small }, target: { min: 0.1, description: 'cost grows ≤ linearly (ratio ≥ 10 %)' } });
+      figures.push({
+        name: `${label[key]}, 100 000 points`,
+        value: large,
+        unit: 'ops/s',
+        baseline: { name: 'same at 10 000 points', value: small },
+        target: { min: 0.1, description: 'cost grows ≤ linearly (ratio ≥ 10 %)' },
+      });
     }
     return {
       figures,

@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Connection, IoScheduler, establish } from '@tezos-p2p/connection';
 import { type Identity, generateIdentity } from '@tezos-p2p/crypto';
-import { announcedVersion, type RawAppMessage, type ShellConnectionMetadata, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import {
+  announcedVersion,
+  type RawAppMessage,
+  type ShellConnectionMetadata,
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
+} from '@tezos-p2p/wire';
 import type { Figure } from '../report.js';
 import type { Suite } from '../suite.js';
 
@@ -89,7 +96,9 @@ class Attacker {
     let stopped!: (opened: number) => void;
     this.ready = new Promise((r) => (ready = r));
     this.stopped = new Promise((r) => (stopped = r));
-    this.child.on('message', (m: { type: string; opened: number }) => (m.type === 'ready' ? ready() : stopped(m.opened)));
+    this.child.on('message', (m: { type: string; opened: number }) =>
+      m.type === 'ready' ? ready() : stopped(m.opened),
+    );
     this.child.once('exit', () => stopped(-1));
     this.child.send({
       host: HOST,
@@ -128,7 +137,9 @@ class BareResetter {
   readonly port: Promise<number>;
 
   constructor(maxMs: number) {
-    this.child = spawn(process.execPath, ['-e', BARE_RESETTER, HOST, String(maxMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = spawn(process.execPath, ['-e', BARE_RESETTER, HOST, String(maxMs)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.port = new Promise((r) => this.child.once('message', (p: number) => r(p)));
   }
 
@@ -159,8 +170,24 @@ class NodeProcess {
     readonly rpcPort: number,
   ) {
     this.child = spawn(process.execPath, [
-      TZP2P, 'run', '--data-dir', this.dir, '--network', 'sandbox', '--chain-name', CHAIN, '--expected-pow', '0', '--no-bootstrap-peers',
-      '--disable-p2p-maintenance', '--net-addr', `${HOST}:${p2pPort}`, '--rpc-addr', `${HOST}:${rpcPort}`, '--log-level', 'warn',
+      TZP2P,
+      'run',
+      '--data-dir',
+      this.dir,
+      '--network',
+      'sandbox',
+      '--chain-name',
+      CHAIN,
+      '--expected-pow',
+      '0',
+      '--no-bootstrap-peers',
+      '--disable-p2p-maintenance',
+      '--net-addr',
+      `${HOST}:${p2pPort}`,
+      '--rpc-addr',
+      `${HOST}:${rpcPort}`,
+      '--log-level',
+      'warn',
     ]);
     let partial = '';
     const lines = (d: Buffer) => {
@@ -209,7 +236,12 @@ async function dial(port: number, from: string): Promise<Socket> {
   return socket;
 }
 
-function clientHandshake(socket: Socket, id: Identity, port: number, scheduler: IoScheduler): Promise<Connection<RawAppMessage, ShellConnectionMetadata>> {
+function clientHandshake(
+  socket: Socket,
+  id: Identity,
+  port: number,
+  scheduler: IoScheduler,
+): Promise<Connection<RawAppMessage, ShellConnectionMetadata>> {
   return establish(socket, {
     identity: id,
     version,
@@ -227,7 +259,14 @@ function clientHandshake(socket: Socket, id: Identity, port: number, scheduler: 
  * The lanes' connect → handshake → close cycles against the node; a cycle ends when the node has
  * closed its end of the socket too. Returns cycles per second over `ms` (at most `maxCycles`).
  */
-async function cycleRate(port: number, lanes: readonly Lane[], scheduler: IoScheduler, failures: string[], ms: number, maxCycles: number): Promise<number> {
+async function cycleRate(
+  port: number,
+  lanes: readonly Lane[],
+  scheduler: IoScheduler,
+  failures: string[],
+  ms: number,
+  maxCycles: number,
+): Promise<number> {
   const end = performance.now() + ms;
   const t0 = performance.now();
   let done = 0;
@@ -346,7 +385,12 @@ export async function runRpcAttack(): Promise<{ figures: Figure[]; notes: string
         baseline: { name: 'attack on a bare server (the machine shared alike)', value: median(underControl) },
         target: { min: 0.8, description: '≥ 80 %: the node adds little to what the flood costs anyway' },
       },
-      { name: 'failed P2P handshakes during the attack', value: attackFailures, unit: 'handshakes', target: { max: 0, on: 'value', description: 'none' } },
+      {
+        name: 'failed P2P handshakes during the attack',
+        value: attackFailures,
+        unit: 'handshakes',
+        target: { max: 0, on: 'value', description: 'none' },
+      },
       {
         name: 'node descriptors at the peak of the attack',
         value: peakFds,
@@ -354,8 +398,17 @@ export async function runRpcAttack(): Promise<{ figures: Figure[]; notes: string
         baseline: { name: 'before the attack', value: fdsBefore },
         target: { max: fdsBefore + 100 + 8, on: 'value', description: 'before + the RPC cap (100) + 8' },
       },
-      { name: 'GET /network/self answered during the attack (another address)', value: self.asked === 0 ? 0 : self.answered / self.asked, unit: 'of requests' },
-      { name: 'cap warnings the node logged per attack (total and per-address caps)', value: capWarnings / SAMPLES, unit: 'lines', target: { max: 2, on: 'value', description: 'one per cap per burst' } },
+      {
+        name: 'GET /network/self answered during the attack (another address)',
+        value: self.asked === 0 ? 0 : self.answered / self.asked,
+        unit: 'of requests',
+      },
+      {
+        name: 'cap warnings the node logged per attack (total and per-address caps)',
+        value: capWarnings / SAMPLES,
+        unit: 'lines',
+        target: { max: 2, on: 'value', description: 'one per cap per burst' },
+      },
     ];
     return {
       figures,

@@ -70,7 +70,10 @@ class ClientProcess {
 }
 
 /** 4 processes × 250 connections, each process from its own 8 loopback addresses (127.0.(100+k).x). */
-async function startClients(mode: 'p2p' | 'raw', port: number): Promise<{ clients: ClientProcess[]; connected: number; seconds: number }> {
+async function startClients(
+  mode: 'p2p' | 'raw',
+  port: number,
+): Promise<{ clients: ClientProcess[]; connected: number; seconds: number }> {
   const t0 = performance.now();
   const clients = Array.from(
     { length: CLIENTS },
@@ -87,7 +90,10 @@ async function startClients(mode: 'p2p' | 'raw', port: number): Promise<{ client
   );
   const ready = await Promise.all(clients.map((c) => c.next('ready')));
   const failed = ready.filter((r) => r.failed > 0);
-  if (failed.length > 0) throw new Error(`${mode}: ${failed.reduce((a, r) => a + r.failed, 0)} connections failed, e.g. ${failed[0]!.firstError}`);
+  if (failed.length > 0)
+    throw new Error(
+      `${mode}: ${failed.reduce((a, r) => a + r.failed, 0)} connections failed, e.g. ${failed[0]!.firstError}`,
+    );
   return { clients, connected: ready.reduce((a, r) => a + r.connected, 0), seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -130,7 +136,11 @@ async function rawBaseline(): Promise<{ memoryPerSocket: number; p50: number; p9
   await Promise.all(clients.map((c) => c.stop()));
   for (const s of sockets) s.destroy();
   await new Promise<void>((r) => server.close(() => r()));
-  return { memoryPerSocket: (after - before) / CONNECTIONS, p50: percentile(delays, 50) / 1000, p99: percentile(delays, 99) / 1000 };
+  return {
+    memoryPerSocket: (after - before) / CONNECTIONS,
+    p50: percentile(delays, 50) / 1000,
+    p99: percentile(delays, 99) / 1000,
+  };
 }
 
 /**
@@ -147,8 +157,21 @@ export const scaleSuite: Suite = {
 
     // Each client process dials ~30 connections from each of its addresses at once: no per-address cap.
     const node: Node = (await createP2p(
-      { identity: await generateIdentity({ difficulty: 0, workers: 0 }), listenAddr: HOST, listeningPort: 0, expectedProofOfWork: 0 },
-      { maintenanceIdleTimeMs: null, maxConnections: CONNECTIONS + 100, maxIncomingConnections: 255, maxIncomingConnectionsPerAddress: 255, backlog: 255, maxKnownPoints: null, maxKnownPeerIds: null },
+      {
+        identity: await generateIdentity({ difficulty: 0, workers: 0 }),
+        listenAddr: HOST,
+        listeningPort: 0,
+        expectedProofOfWork: 0,
+      },
+      {
+        maintenanceIdleTimeMs: null,
+        maxConnections: CONNECTIONS + 100,
+        maxIncomingConnections: 255,
+        maxIncomingConnectionsPerAddress: 255,
+        backlog: 255,
+        maxKnownPoints: null,
+        maxKnownPeerIds: null,
+      },
       rawMessageParams(CHAIN),
     )) as Node;
     const before = await memory();
@@ -174,7 +197,12 @@ export const scaleSuite: Suite = {
 
     const perConnKiB = (after - before) / held / 1024;
     const figures: Figure[] = [
-      { name: 'authenticated connections held', value: held, unit: 'connections', target: { min: CONNECTIONS, description: `all ${CONNECTIONS}` } },
+      {
+        name: 'authenticated connections held',
+        value: held,
+        unit: 'connections',
+        target: { min: CONNECTIONS, description: `all ${CONNECTIONS}` },
+      },
       { name: 'handshakes accepted (16 in flight per client process)', value: held / seconds, unit: 'handshakes/s' },
       {
         name: 'memory per idle connection (heap + external)',
@@ -183,9 +211,24 @@ export const scaleSuite: Suite = {
         baseline: { name: 'plain TCP socket, same clients', value: raw.memoryPerSocket / 1024 },
         target: { max: 32, on: 'value', description: '≤ 32 KiB' },
       },
-      { name: 'broadcast of 1 KiB to all: delivery p50', value: percentile(delays, 50) / 1000, unit: 'ms', baseline: { name: 'plain TCP fan-out p50', value: raw.p50 } },
-      { name: 'broadcast of 1 KiB to all: delivery p99', value: percentile(delays, 99) / 1000, unit: 'ms', baseline: { name: 'plain TCP fan-out p99', value: raw.p99 } },
-      { name: 'event-loop delay p99 while broadcasting', value: loop.percentile(99) / 1e6, unit: 'ms', baseline: { name: 'idle event loop p99', value: idleP99 } },
+      {
+        name: 'broadcast of 1 KiB to all: delivery p50',
+        value: percentile(delays, 50) / 1000,
+        unit: 'ms',
+        baseline: { name: 'plain TCP fan-out p50', value: raw.p50 },
+      },
+      {
+        name: 'broadcast of 1 KiB to all: delivery p99',
+        value: percentile(delays, 99) / 1000,
+        unit: 'ms',
+        baseline: { name: 'plain TCP fan-out p99', value: raw.p99 },
+      },
+      {
+        name: 'event-loop delay p99 while broadcasting',
+        value: loop.percentile(99) / 1e6,
+        unit: 'ms',
+        baseline: { name: 'idle event loop p99', value: idleP99 },
+      },
     ];
     return {
       figures,

@@ -24,7 +24,8 @@ export const simSuite: Suite = {
       for (let r = 0; r < RUNS; r++) runs.push(await simulate({ nodes: n, bootstrap: 3, timeoutMs: 180_000 }));
       results.set(n, runs);
     }
-    const seconds = (n: number) => median(results.get(n)!.map((r) => (r.converged ? r.seconds : Number.POSITIVE_INFINITY)));
+    const seconds = (n: number) =>
+      median(results.get(n)!.map((r) => (r.converged ? r.seconds : Number.POSITIVE_INFINITY)));
     const base = seconds(SIZES[0]);
     const figures: Figure[] = SIZES.map((n) => ({
       name: `${n} nodes, 3 bootstrap peers: time to converge`,
@@ -37,7 +38,9 @@ export const simSuite: Suite = {
       const last = rs[rs.length - 1]!;
       return `${n} nodes: runs ${rs.map((r) => (r.converged ? `${r.seconds.toFixed(1)} s` : 'did not converge')).join(', ')}; ${last.connections} connections, degree min/mean/max ${last.degrees.min}/${last.degrees.mean.toFixed(1)}/${last.degrees.max} (last run).`;
     });
-    notes.push('Converged: every node within its maintenance thresholds (min 4, expected 8, max 16 connections: thresholds 5..14) and one connected component. All nodes in one process, each on its own 127.x.y.z address, real TCP, maintenance every 2 s.');
+    notes.push(
+      'Converged: every node within its maintenance thresholds (min 4, expected 8, max 16 connections: thresholds 5..14) and one connected component. All nodes in one process, each on its own 127.x.y.z address, real TCP, maintenance every 2 s.',
+    );
     return { figures, notes };
   },
 };

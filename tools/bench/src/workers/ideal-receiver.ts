@@ -21,7 +21,13 @@ const server = createServer((c) => {
   let partial = 0;
   let got = 0;
   const open = (b: Buffer, at: number) => {
-    sodium.crypto_secretbox_open_detached(out, b.subarray(at + 18, at + CHUNK), b.subarray(at + 2, at + 18), nonce, key);
+    sodium.crypto_secretbox_open_detached(
+      out,
+      b.subarray(at + 18, at + CHUNK),
+      b.subarray(at + 2, at + 18),
+      nonce,
+      key,
+    );
     got += PLAIN;
   };
   c.on('data', (d: Buffer) => {
@@ -44,7 +50,9 @@ const server = createServer((c) => {
   });
   c.on('end', () => port.postMessage({ type: 'done', bytes: got, at: performance.timeOrigin + performance.now() }));
 });
-server.listen(0, '127.0.0.1', () => port.postMessage({ type: 'listening', port: (server.address() as { port: number }).port }));
+server.listen(0, '127.0.0.1', () =>
+  port.postMessage({ type: 'listening', port: (server.address() as { port: number }).port }),
+);
 port.on('message', (m: string) => {
   if (m === 'stop') {
     server.close();

@@ -8,7 +8,13 @@ import { type Socket, connect } from 'node:net';
 import { type Connection, establish } from '@tezos-p2p/connection';
 import { encode } from '@tezos-p2p/encoding';
 import { generateIdentity } from '@tezos-p2p/crypto';
-import { announcedVersion, type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import {
+  announcedVersion,
+  type RawAppMessage,
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
+} from '@tezos-p2p/wire';
 
 export interface MemoryClientInput {
   readonly host: string;
@@ -24,7 +30,12 @@ export type MemoryClientCommand =
   | { readonly type: 'flood'; readonly size: number; readonly count: number }
   | { readonly type: 'stop' };
 
-export type MemoryClientMessage = { readonly type: 'ready'; readonly connected: number; readonly failed: number; readonly firstError?: string };
+export type MemoryClientMessage = {
+  readonly type: 'ready';
+  readonly connected: number;
+  readonly failed: number;
+  readonly firstError?: string;
+};
 
 const encoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
 const open: Connection<RawAppMessage, unknown>[] = [];
@@ -77,7 +88,12 @@ async function start(input: MemoryClientInput): Promise<void> {
       }
     }),
   );
-  process.send!({ type: 'ready', connected, failed, ...(firstError !== undefined ? { firstError } : {}) } satisfies MemoryClientMessage);
+  process.send!({
+    type: 'ready',
+    connected,
+    failed,
+    ...(firstError !== undefined ? { firstError } : {}),
+  } satisfies MemoryClientMessage);
 }
 
 function flood(size: number, count: number): void {

@@ -9,7 +9,11 @@ import type { MemoryBudgetStat } from '@tezos-p2p/connection';
 import { type P2p, type P2pConnection, createP2p, rawMessageParams } from '@tezos-p2p/p2p';
 import type { RawAppMessage, ShellConnectionMetadata, ShellPeerMetadata } from '@tezos-p2p/wire';
 
-export type MemoryNodeCommand = { readonly type: 'start'; readonly host: string; readonly chainName: string; readonly echo: boolean } | { readonly type: 'status' } | { readonly type: 'measure' } | { readonly type: 'stop' };
+export type MemoryNodeCommand =
+  | { readonly type: 'start'; readonly host: string; readonly chainName: string; readonly echo: boolean }
+  | { readonly type: 'status' }
+  | { readonly type: 'measure' }
+  | { readonly type: 'stop' };
 
 export interface MemoryNodeStatus {
   readonly connections: number;
@@ -53,7 +57,12 @@ function echo(n: Node): void {
 
 async function start(m: Extract<MemoryNodeCommand, { type: 'start' }>): Promise<void> {
   node = (await createP2p(
-    { identity: await generateIdentity({ difficulty: 0, workers: 0 }), listenAddr: m.host, listeningPort: 0, expectedProofOfWork: 0 },
+    {
+      identity: await generateIdentity({ difficulty: 0, workers: 0 }),
+      listenAddr: m.host,
+      listeningPort: 0,
+      expectedProofOfWork: 0,
+    },
     { maintenanceIdleTimeMs: null, maxKnownPoints: null, maxKnownPeerIds: null },
     rawMessageParams(m.chainName),
   )) as Node;

@@ -6,7 +6,13 @@ import { createServer } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { generateIdentity } from '@tezos-p2p/crypto';
 import { IoScheduler, establish } from '@tezos-p2p/connection';
-import { announcedVersion, type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import {
+  announcedVersion,
+  type RawAppMessage,
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
+} from '@tezos-p2p/wire';
 
 export interface ReceiverInput {
   readonly backend: 'native' | 'js';
@@ -45,7 +51,12 @@ const server = createServer((socket) => {
       for await (const m of conn) {
         if (m.kind !== 'Message') continue;
         if (m.message.tag === 0x11) {
-          port.postMessage({ type: 'done', bytes, messages, at: performance.timeOrigin + performance.now() } satisfies ReceiverEvent);
+          port.postMessage({
+            type: 'done',
+            bytes,
+            messages,
+            at: performance.timeOrigin + performance.now(),
+          } satisfies ReceiverEvent);
           bytes = 0;
           messages = 0;
           continue;
@@ -60,10 +71,19 @@ const server = createServer((socket) => {
   })();
 });
 server.listen(0, '127.0.0.1', () => {
-  port.postMessage({ type: 'listening', port: (server.address() as { port: number }).port, peerId: identity.peerId } satisfies ReceiverEvent);
+  port.postMessage({
+    type: 'listening',
+    port: (server.address() as { port: number }).port,
+    peerId: identity.peerId,
+  } satisfies ReceiverEvent);
 });
 port.on('message', (m: string) => {
-  if (m === 'progress') port.postMessage({ type: 'progress', bytes: totalBytes, at: performance.timeOrigin + performance.now() } satisfies ReceiverEvent);
+  if (m === 'progress')
+    port.postMessage({
+      type: 'progress',
+      bytes: totalBytes,
+      at: performance.timeOrigin + performance.now(),
+    } satisfies ReceiverEvent);
   if (m === 'stop') {
     server.close();
     process.exit(0);

@@ -8,7 +8,13 @@
 import { type Socket, connect } from 'node:net';
 import { type Connection, establish } from '@tezos-p2p/connection';
 import { generateIdentity } from '@tezos-p2p/crypto';
-import { announcedVersion, type RawAppMessage, p2pMessageEncoding, rawAppMessages, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import {
+  announcedVersion,
+  type RawAppMessage,
+  p2pMessageEncoding,
+  rawAppMessages,
+  shellConnectionMetadataConfig,
+} from '@tezos-p2p/wire';
 
 export interface ScaleClientInput {
   readonly mode: 'p2p' | 'raw';
@@ -63,7 +69,8 @@ async function p2pConnection(input: ScaleClientInput, source: string): Promise<v
       } catch {
         return;
       }
-      if (m.kind === 'Message') delays.push(nowUs() - new DataView(m.message.payload.buffer, m.message.payload.byteOffset, 8).getFloat64(0));
+      if (m.kind === 'Message')
+        delays.push(nowUs() - new DataView(m.message.payload.buffer, m.message.payload.byteOffset, 8).getFloat64(0));
     }
   })();
 }

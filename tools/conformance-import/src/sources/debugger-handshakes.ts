@@ -26,23 +26,37 @@ export function debuggerHandshakes(): Transcript[] {
       formatVersion: 1,
       session: {
         name: `carthagenet-debugger-handshake-${i + 1}`,
-        description: 'An outgoing carthagenet handshake: both connection messages and our first chunk (Metadata), with the sender’s secret key.',
+        description:
+          'An outgoing carthagenet handshake: both connection messages and our first chunk (Metadata), with the sender’s secret key.',
         provenance: {
           origin: 'REAL_CAPTURE',
           source: `tezedge/tezedge-debugger src/bin/decrypt.rs @ ${h.source_commit}`,
-          plaintextSource: 'independent checker (PyNaCl/libsodium), conformance/fixtures/derived/debugger_decrypt_rs_handshakes.json',
+          plaintextSource:
+            'independent checker (PyNaCl/libsodium), conformance/fixtures/derived/debugger_decrypt_rs_handshakes.json',
         },
         localRole: 'INITIATOR',
         chainName,
         local,
         remote,
-        keys: { channelKey: hex(h.channel_key), localNonce: hex(h.initial_local_nonce), remoteNonce: hex(h.initial_remote_nonce) },
+        keys: {
+          channelKey: hex(h.channel_key),
+          localNonce: hex(h.initial_local_nonce),
+          remoteNonce: hex(h.initial_remote_nonce),
+        },
         notes: ['the peer’s chunks were not recorded'],
       },
       records: [
         connectionRecord('SENT', sent),
         connectionRecord('RECEIVED', received),
-        { direction: 'SENT', layer: 'CHUNK', chunkIndex: 0, wire: hex(h.sent_chunk_1_wire), nonce: hex(h.initial_local_nonce), plaintext: hex(h.sent_chunk_1_plaintext), kind: 'metadata' },
+        {
+          direction: 'SENT',
+          layer: 'CHUNK',
+          chunkIndex: 0,
+          wire: hex(h.sent_chunk_1_wire),
+          nonce: hex(h.initial_local_nonce),
+          plaintext: hex(h.sent_chunk_1_plaintext),
+          kind: 'metadata',
+        },
       ],
     };
   });

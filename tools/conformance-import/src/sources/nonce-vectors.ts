@@ -16,7 +16,9 @@ interface Vector {
  * replay must derive from them.
  */
 export function nonceVectors(): Transcript[] {
-  const { generate_nonces } = readFixtureJson<{ generate_nonces: Vector[] }>('tezedge/crypto_vectors/nonce_vectors.json');
+  const { generate_nonces } = readFixtureJson<{ generate_nonces: Vector[] }>(
+    'tezedge/crypto_vectors/nonce_vectors.json',
+  );
   return generate_nonces.map((v) => {
     const sent = hex(v.sent_msg);
     const received = hex(v.recv_msg);
@@ -30,8 +32,10 @@ export function nonceVectors(): Transcript[] {
         description: `The connection messages of a 2018 sandbox handshake, seen by the ${role}, with the nonces it must derive.`,
         provenance: {
           origin: 'DERIVED',
-          source: 'tezedge/tezedge crypto/src/nonce.rs tests (same copy in tezos/tezos-mirror sdk/rust/crypto/src/nonce.rs) @ 56b3129d',
-          notes: 'the connection messages look like a real 2018 sandbox capture; the expected nonces were computed by tezedge',
+          source:
+            'tezedge/tezedge crypto/src/nonce.rs tests (same copy in tezos/tezos-mirror sdk/rust/crypto/src/nonce.rs) @ 56b3129d',
+          notes:
+            'the connection messages look like a real 2018 sandbox capture; the expected nonces were computed by tezedge',
         },
         localRole: v.incoming ? 'RESPONDER' : 'INITIATOR',
         chainName,

@@ -14,7 +14,12 @@ interface Row {
 }
 
 const SOURCE = 'tezedge/tezedge-debugger tests/ocaml-node-record/ @ dba406a7 (RocksDB export, 2020-10-19)';
-const PROVENANCE = { origin: 'REAL_CAPTURE', source: SOURCE, recordedAt: '2020-10-19', plaintextSource: 'tezedge-debugger (its own decryption; the OCaml node’s key is not public)' } as const;
+const PROVENANCE = {
+  origin: 'REAL_CAPTURE',
+  source: SOURCE,
+  recordedAt: '2020-10-19',
+  plaintextSource: 'tezedge-debugger (its own decryption; the OCaml node’s key is not public)',
+} as const;
 
 /** ns timestamps exceed 2^53; microseconds since the epoch stay exact as numbers until the year 2255. */
 const micros = (ns: number): number => Math.floor(ns / 1000);
@@ -30,7 +35,8 @@ export function ocamlNodeRecord(): Transcript[] {
   for (const r of rows) byRemote.set(r.remote_addr, [...(byRemote.get(r.remote_addr) ?? []), r]);
   const session = byRemote.get('51.15.220.7:9732')!;
   const unanswered = byRemote.get('104.248.136.94:9732')!;
-  if (byRemote.size !== 2 || session === undefined || unanswered === undefined) throw new Error('unexpected remotes in the OCaml node recording');
+  if (byRemote.size !== 2 || session === undefined || unanswered === undefined)
+    throw new Error('unexpected remotes in the OCaml node recording');
 
   const records: TranscriptRecord[] = [];
   const next = { SENT: 0, RECEIVED: 0 };
@@ -45,7 +51,15 @@ export function ocamlNodeRecord(): Transcript[] {
       else sentConnection = wire;
       continue;
     }
-    records.push({ direction, layer: 'CHUNK', chunkIndex: next[direction]++, wire, plaintext: hex(r.debugger_plaintext), kind: r.debugger_kind, timeUs: micros(r.timestamp_ns) });
+    records.push({
+      direction,
+      layer: 'CHUNK',
+      chunkIndex: next[direction]++,
+      wire,
+      plaintext: hex(r.debugger_plaintext),
+      kind: r.debugger_kind,
+      timeUs: micros(r.timestamp_ns),
+    });
   }
   const { chainName, ...local } = endpointOf(sentConnection!, { implementation: 'octez' });
   const { chainName: _c, ...remote } = endpointOf(receivedConnection!, { address: '51.15.220.7:9732' });
@@ -56,13 +70,16 @@ export function ocamlNodeRecord(): Transcript[] {
       formatVersion: 1,
       session: {
         name: 'ocaml-node-carthagenet-2020',
-        description: 'An OCaml Octez carthagenet node (local, a private node) and a public peer, recorded by tezedge-debugger: handshake, Metadata, Ack and shell messages both ways.',
+        description:
+          'An OCaml Octez carthagenet node (local, a private node) and a public peer, recorded by tezedge-debugger: handshake, Metadata, Ack and shell messages both ways.',
         provenance: PROVENANCE,
         localRole: 'INITIATOR',
         chainName,
         local,
         remote,
-        notes: ['no keys: the OCaml node’s secret key is not public, so chunks cannot be re-decrypted; plaintexts are the debugger’s'],
+        notes: [
+          'no keys: the OCaml node’s secret key is not public, so chunks cannot be re-decrypted; plaintexts are the debugger’s',
+        ],
       },
       records,
     },
@@ -70,7 +87,8 @@ export function ocamlNodeRecord(): Transcript[] {
       formatVersion: 1,
       session: {
         name: 'ocaml-node-carthagenet-2020-unanswered',
-        description: 'Two connection attempts of the same OCaml node to 104.248.136.94 that got no answer: its own connection messages only.',
+        description:
+          'Two connection attempts of the same OCaml node to 104.248.136.94 that got no answer: its own connection messages only.',
         provenance: PROVENANCE,
         localRole: 'INITIATOR',
         chainName,

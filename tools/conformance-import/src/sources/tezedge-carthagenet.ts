@@ -19,7 +19,8 @@ interface Derived {
   readonly received: readonly DerivedChunk[];
 }
 
-const SOURCE = 'tezedge/tezedge tezos/messages/benches/tezedge_communication.csv + identity.json @ 56b3129d (first commit 54169e8d, 2020-08-12)';
+const SOURCE =
+  'tezedge/tezedge tezos/messages/benches/tezedge_communication.csv + identity.json @ 56b3129d (first commit 54169e8d, 2020-08-12)';
 
 /**
  * The carthagenet session tezedge recorded as initiator (fixtures #1, #15). The sent side is taken
@@ -31,17 +32,26 @@ const SOURCE = 'tezedge/tezedge tezos/messages/benches/tezedge_communication.csv
 export function tezedgeCarthagenet(): Transcript {
   const d = readFixtureJson<Derived>('derived/tezedge_carthagenet_2020.json');
   const csv = readFixtureText('tezedge/benches/tezedge_communication.csv').trim().split('\n').slice(1);
-  const sentStream = hex(csv.filter((l) => l.startsWith('Sent,')).map((l) => l.slice(5)).join(''));
+  const sentStream = hex(
+    csv
+      .filter((l) => l.startsWith('Sent,'))
+      .map((l) => l.slice(5))
+      .join(''),
+  );
   const [sentConnection, ...sentChunks] = splitFrames(sentStream);
   const receivedConnection = hex(d.received[0]!.wire);
   const localNonce = hex(d.initial_local_nonce);
   const remoteNonce = hex(d.initial_remote_nonce);
   const derivedSent = new Map(d.sent.filter((c) => c.index > 0).map((c) => [c.index - 1, c]));
 
-  const records: TranscriptRecord[] = [connectionRecord('SENT', sentConnection!), connectionRecord('RECEIVED', receivedConnection)];
+  const records: TranscriptRecord[] = [
+    connectionRecord('SENT', sentConnection!),
+    connectionRecord('RECEIVED', receivedConnection),
+  ];
   sentChunks.forEach((wire, i) => {
     const known = derivedSent.get(i);
-    if (known !== undefined && known.wire !== Buffer.from(wire).toString('hex')) throw new Error(`sent chunk ${i}: the CSV and the derived transcript disagree`);
+    if (known !== undefined && known.wire !== Buffer.from(wire).toString('hex'))
+      throw new Error(`sent chunk ${i}: the CSV and the derived transcript disagree`);
     const kind = kindOfLabel(known?.decoded);
     records.push({
       direction: 'SENT',
@@ -65,15 +75,26 @@ export function tezedgeCarthagenet(): Transcript {
       ...(kind !== undefined ? { kind } : {}),
     });
   }
-  const { chainName, ...local } = endpointOf(sentConnection!, { secretKey: hex(d.local_identity.secret_key), implementation: 'tezedge' });
+  const { chainName, ...local } = endpointOf(sentConnection!, {
+    secretKey: hex(d.local_identity.secret_key),
+    implementation: 'tezedge',
+  });
   const { chainName: _c, ...remote } = endpointOf(receivedConnection);
-  if (local.peerId !== d.local_identity.peer_id || remote.peerId !== d.remote_peer_id) throw new Error('peer ids disagree with the derived transcript');
+  if (local.peerId !== d.local_identity.peer_id || remote.peerId !== d.remote_peer_id)
+    throw new Error('peer ids disagree with the derived transcript');
   return {
     formatVersion: 1,
     session: {
       name: 'carthagenet-tezedge-2020',
-      description: 'One carthagenet connection recorded by tezedge (Rust) as initiator with a public identity; the remote is most likely an OCaml Octez node.',
-      provenance: { origin: 'REAL_CAPTURE', source: SOURCE, recordedAt: '2020-08-12', plaintextSource: 'independent checker (PyNaCl/libsodium), conformance/fixtures/derived/tezedge_carthagenet_2020.json' },
+      description:
+        'One carthagenet connection recorded by tezedge (Rust) as initiator with a public identity; the remote is most likely an OCaml Octez node.',
+      provenance: {
+        origin: 'REAL_CAPTURE',
+        source: SOURCE,
+        recordedAt: '2020-08-12',
+        plaintextSource:
+          'independent checker (PyNaCl/libsodium), conformance/fixtures/derived/tezedge_carthagenet_2020.json',
+      },
       localRole: 'INITIATOR',
       chainName,
       local,

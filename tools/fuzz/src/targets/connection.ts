@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { ChunkCipher, ConnectionError, IncomingMessages, MAX_CHUNK_PLAINTEXT, MESSAGE_PREALLOCATION_LIMIT } from '@tezos-p2p/connection';
+import {
+  ChunkCipher,
+  ConnectionError,
+  IncomingMessages,
+  MAX_CHUNK_PLAINTEXT,
+  MESSAGE_PREALLOCATION_LIMIT,
+} from '@tezos-p2p/connection';
 import { getCryptoBackend } from '@tezos-p2p/crypto';
 import { DecodeError, FrameReader, bytesEqual, concatBytes, encode } from '@tezos-p2p/encoding';
 import { p2pMessageEncoding, rawAppMessages } from '@tezos-p2p/wire';
@@ -15,13 +21,33 @@ const NONCE = Uint8Array.from({ length: 24 }, (_, i) => 255 - i);
 // ---- ChunkCipher ----
 
 export type CipherOp =
-  | { readonly kind: 'sealed'; readonly plain: Uint8Array; readonly mutations: readonly Mutation[] | undefined; readonly into: boolean }
+  | {
+      readonly kind: 'sealed';
+      readonly plain: Uint8Array;
+      readonly mutations: readonly Mutation[] | undefined;
+      readonly into: boolean;
+    }
   | { readonly kind: 'garbage'; readonly body: Uint8Array; readonly into: boolean };
 
 const cipherOps: fc.Arbitrary<CipherOp[]> = fc.array(
   fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('sealed' as const), plain: fc.uint8Array({ maxLength: 80 }), mutations: fc.oneof(fc.constant(undefined), mutations(3)), into: fc.boolean() }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('garbage' as const), body: fc.uint8Array({ maxLength: 40 }), into: fc.boolean() }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('sealed' as const),
+        plain: fc.uint8Array({ maxLength: 80 }),
+        mutations: fc.oneof(fc.constant(undefined), mutations(3)),
+        into: fc.boolean(),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('garbage' as const),
+        body: fc.uint8Array({ maxLength: 40 }),
+        into: fc.boolean(),
+      }),
+    },
   ),
   { minLength: 1, maxLength: 6 },
 );
@@ -61,12 +87,20 @@ function runCipher(ops: readonly CipherOp[]): void {
         receiver.openInto(body, out);
       } else out = receiver.open(body);
     } catch (e) {
-      if (shouldOpen) throw new OracleViolation('oracle', `an intact chunk under its nonce failed to open: ${String(e)}`);
+      if (shouldOpen)
+        throw new OracleViolation('oracle', `an intact chunk under its nonce failed to open: ${String(e)}`);
       const code = body.length < 16 ? 'INVALID_INCOMING_CIPHERTEXT_SIZE' : 'DECIPHER_ERROR';
-      if (!(e instanceof ConnectionError) || e.code !== code) throw e instanceof ConnectionError ? new OracleViolation('oracle', `a ${body.length}-byte body failed with ${e.code}, not ${code}`) : e;
+      if (!(e instanceof ConnectionError) || e.code !== code)
+        throw e instanceof ConnectionError
+          ? new OracleViolation('oracle', `a ${body.length}-byte body failed with ${e.code}, not ${code}`)
+          : e;
       continue;
     }
-    if (!shouldOpen) throw new OracleViolation('oracle', `a chunk that is not an intact chunk under its nonce opened: ${hex(body, 64)}`);
+    if (!shouldOpen)
+      throw new OracleViolation(
+        'oracle',
+        `a chunk that is not an intact chunk under its nonce opened: ${hex(body, 64)}`,
+      );
     if (!bytesEqual(out, plain!)) throw new OracleViolation('oracle', 'an intact chunk decrypted to other bytes');
   }
 }
@@ -100,22 +134,40 @@ function claim(size: number, rest: Uint8Array): Uint8Array {
 
 function incomingInput(): fc.Arbitrary<IncomingInput> {
   const frames = corpus().p2pFrames.filter((f) => f.length <= 2048);
-  const valid = fc.oneof(mostlyPooled(A.p2pMessage(A.rawApp).map((m) => encode(rawEncoding, m))), ...(frames.length ? [fc.constantFrom(...frames)] : []));
+  const valid = fc.oneof(
+    mostlyPooled(A.p2pMessage(A.rawApp).map((m) => encode(rawEncoding, m))),
+    ...(frames.length ? [fc.constantFrom(...frames)] : []),
+  );
   const part = fc.oneof(
     { weight: 6, arbitrary: valid },
     { weight: 2, arbitrary: mutated(valid, 2) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...INTERESTING_INTS), fc.uint8Array({ maxLength: 24 })).map(([n, rest]) => claim(n, rest)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...INTERESTING_INTS), fc.uint8Array({ maxLength: 24 }))
+        .map(([n, rest]) => claim(n, rest)),
+    },
     { weight: 1, arbitrary: garbage(24) },
   );
   return fc.record({
     parts: fc.array(part, { minLength: 1, maxLength: 5 }),
-    perChunk: fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 4096 }), fc.constant(MAX_CHUNK_PLAINTEXT)),
+    perChunk: fc.oneof(
+      fc.integer({ min: 1, max: 64 }),
+      fc.integer({ min: 1, max: 4096 }),
+      fc.constant(MAX_CHUNK_PLAINTEXT),
+    ),
     corruptions: fc.oneof(
       { weight: 3, arbitrary: fc.constant([]) },
-      { weight: 1, arbitrary: fc.array(fc.record({ chunk: fc.nat(), mutations: mutations(2) }), { minLength: 1, maxLength: 2 }) },
+      {
+        weight: 1,
+        arbitrary: fc.array(fc.record({ chunk: fc.nat(), mutations: mutations(2) }), { minLength: 1, maxLength: 2 }),
+      },
     ),
     cuts: fc.array(fc.nat(), { maxLength: 10 }),
-    maxMessageSize: fc.oneof({ weight: 3, arbitrary: fc.constant(100 * 2 ** 20) }, { weight: 1, arbitrary: fc.constantFrom(6, 64, 4096, 65536) }),
+    maxMessageSize: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(100 * 2 ** 20) },
+      { weight: 1, arbitrary: fc.constantFrom(6, 64, 4096, 65536) },
+    ),
     refusals: fc.array(fc.boolean(), { maxLength: 8 }),
   });
 }
@@ -140,7 +192,12 @@ function runIncoming(input: IncomingInput): void {
   const cuts = [...new Set(input.cuts.map((c) => c % (wire.length + 1)))].sort((a, b) => a - b);
   const delivered: Uint8Array[] = [];
   let asked = 0;
-  const incoming = new IncomingMessages(new ChunkCipher(backend, KEY, NONCE), input.maxMessageSize, (f) => delivered.push(Uint8Array.from(f)), () => input.refusals?.[asked++] !== true);
+  const incoming = new IncomingMessages(
+    new ChunkCipher(backend, KEY, NONCE),
+    input.maxMessageSize,
+    (f) => delivered.push(Uint8Array.from(f)),
+    () => input.refusals?.[asked++] !== true,
+  );
   let failure: unknown;
   let at = 0;
   try {
@@ -166,7 +223,11 @@ function runIncoming(input: IncomingInput): void {
       if (!(e instanceof DecodeError)) throw e;
       modelFailed = true;
     }
-    if (modelFailed !== (failure !== undefined)) throw new OracleViolation('oracle', `the stream ${modelFailed ? 'should fail' : 'should not fail'}: ${String(failure)}`);
+    if (modelFailed !== (failure !== undefined))
+      throw new OracleViolation(
+        'oracle',
+        `the stream ${modelFailed ? 'should fail' : 'should not fail'}: ${String(failure)}`,
+      );
     if (delivered.length !== expected.length || delivered.some((f, i) => !bytesEqual(f, expected[i]!))) {
       throw new OracleViolation('oracle', `delivered ${delivered.length} messages, expected ${expected.length}`);
     }
@@ -185,13 +246,16 @@ export function connectionTargets(): FuzzTarget<unknown>[] {
   };
   const incoming: FuzzTarget<IncomingInput> = {
     name: 'connection.incomingMessages',
-    description: 'IncomingMessages: encrypted chunks of valid / mutated / huge-claim messages, corrupted chunks, arbitrary read boundaries',
+    description:
+      'IncomingMessages: encrypted chunks of valid / mutated / huge-claim messages, corrupted chunks, arbitrary read boundaries',
     async: false,
     arbitrary: incomingInput(),
     allocation: {
       // A message announcing up to the 100 MiB cap: the buffer starts at 2 MiB and grows only as bytes arrive.
       claims: fc.record({
-        parts: fc.tuple(fc.constantFrom(100 * 2 ** 20 - 4, 64 * 2 ** 20, 4 * 2 ** 20), fc.uint8Array({ maxLength: 64 })).map(([n, rest]) => [claim(n, rest)]),
+        parts: fc
+          .tuple(fc.constantFrom(100 * 2 ** 20 - 4, 64 * 2 ** 20, 4 * 2 ** 20), fc.uint8Array({ maxLength: 64 }))
+          .map(([n, rest]) => [claim(n, rest)]),
         perChunk: fc.integer({ min: 1, max: 64 }),
         corruptions: fc.constant([]),
         cuts: fc.array(fc.nat(), { maxLength: 4 }),

@@ -1,11 +1,23 @@
 import fc from 'fast-check';
 import { ChunkCipher } from '@tezos-p2p/connection';
-import { type CryptoBackend, type Identity, generateNonces, getCryptoBackend, identityFromFields } from '@tezos-p2p/crypto';
+import {
+  type CryptoBackend,
+  type Identity,
+  generateNonces,
+  getCryptoBackend,
+  identityFromFields,
+} from '@tezos-p2p/crypto';
 import { concatBytes, encode } from '@tezos-p2p/encoding';
 import type { Transcript } from '@tezos-p2p/transcript';
 import {
   announcedVersion,
-  type ConnectionMessage, type NetworkVersion, ackEncoding, decodeConnectionMessageFrame, encodeConnectionMessageFrame, p2pMessageEncoding, rawAppMessages,
+  type ConnectionMessage,
+  type NetworkVersion,
+  ackEncoding,
+  decodeConnectionMessageFrame,
+  encodeConnectionMessageFrame,
+  p2pMessageEncoding,
+  rawAppMessages,
   shellConnectionMetadataEncoding,
 } from '@tezos-p2p/wire';
 import * as A from '../arbitraries.js';
@@ -37,17 +49,36 @@ export const backend: CryptoBackend = memoizedBackend(getCryptoBackend());
 
 function identityOf(seedByte: number): Identity {
   const secretKey = Uint8Array.from({ length: 32 }, (_, i) => (seedByte * 31 + i * 7 + 1) & 0xff);
-  return identityFromFields({ secretKey, publicKey: backend.publicKey(secretKey), proofOfWorkStamp: new Uint8Array(24) }, backend);
+  return identityFromFields(
+    { secretKey, publicKey: backend.publicKey(secretKey), proofOfWorkStamp: new Uint8Array(24) },
+    backend,
+  );
 }
 
-function localSide(identity: Identity, version: NetworkVersion, port: number | undefined, nonce: Uint8Array): LocalSide {
-  const frame = encodeConnectionMessageFrame({ port, publicKey: identity.publicKey, proofOfWorkStamp: identity.proofOfWorkStamp, messageNonce: nonce, version });
+function localSide(
+  identity: Identity,
+  version: NetworkVersion,
+  port: number | undefined,
+  nonce: Uint8Array,
+): LocalSide {
+  const frame = encodeConnectionMessageFrame({
+    port,
+    publicKey: identity.publicKey,
+    proofOfWorkStamp: identity.proofOfWorkStamp,
+    messageNonce: nonce,
+    version,
+  });
   return { identity, version, port, nonce, frame };
 }
 
 export const OUR_VERSION: NetworkVersion = announcedVersion('TEZOS_FUZZNET_2024');
 /** Generated cases: our side. */
-export const GENERATED_LOCAL: LocalSide = localSide(identityOf(0), OUR_VERSION, 9732, Uint8Array.from({ length: 24 }, (_, i) => 0xa0 + i));
+export const GENERATED_LOCAL: LocalSide = localSide(
+  identityOf(0),
+  OUR_VERSION,
+  9732,
+  Uint8Array.from({ length: 24 }, (_, i) => 0xa0 + i),
+);
 
 /**
  * Who the peer claims to be: two ordinary identities, our own (the MYSELF check) and a low-order
@@ -60,7 +91,12 @@ export interface PeerKey {
   readonly secretKey: Uint8Array | undefined;
   readonly kind: 'peer' | 'self' | 'low-order';
 }
-const asPeer = (id: Identity, kind: PeerKey['kind']): PeerKey => ({ publicKey: id.publicKey, stamp: id.proofOfWorkStamp, secretKey: id.secretKey.expose(), kind });
+const asPeer = (id: Identity, kind: PeerKey['kind']): PeerKey => ({
+  publicKey: id.publicKey,
+  stamp: id.proofOfWorkStamp,
+  secretKey: id.secretKey.expose(),
+  kind,
+});
 export const PEERS: readonly PeerKey[] = [
   asPeer(identityOf(1), 'peer'),
   asPeer(identityOf(2), 'peer'),
@@ -78,7 +114,13 @@ export interface RecordedSession {
 
 function recordedSession(t: Transcript | undefined): RecordedSession | undefined {
   const local = t?.session.local;
-  if (t === undefined || local?.secretKey === undefined || local.publicKey === undefined || local.proofOfWorkStamp === undefined) return undefined;
+  if (
+    t === undefined ||
+    local?.secretKey === undefined ||
+    local.publicKey === undefined ||
+    local.proofOfWorkStamp === undefined
+  )
+    return undefined;
   const sent = t.records.find((r) => r.direction === 'SENT' && r.layer === 'CONNECTION_MESSAGE')?.wire;
   const theirs = t.records.find((r) => r.direction === 'RECEIVED' && r.layer === 'CONNECTION_MESSAGE')?.wire;
   if (sent === undefined || theirs === undefined) return undefined;
@@ -89,8 +131,15 @@ function recordedSession(t: Transcript | undefined): RecordedSession | undefined
     chunks.push(c);
   }
   const ours: ConnectionMessage = decodeConnectionMessageFrame(sent);
-  const identity = identityFromFields({ secretKey: local.secretKey, publicKey: local.publicKey, proofOfWorkStamp: local.proofOfWorkStamp }, backend);
-  return { local: localSide(identity, ours.version, ours.port, ours.messageNonce), received: concatBytes([theirs, ...chunks]), remotePow: 26 };
+  const identity = identityFromFields(
+    { secretKey: local.secretKey, publicKey: local.publicKey, proofOfWorkStamp: local.proofOfWorkStamp },
+    backend,
+  );
+  return {
+    local: localSide(identity, ours.version, ours.port, ours.messageNonce),
+    received: concatBytes([theirs, ...chunks]),
+    remotePow: 26,
+  };
 }
 
 let recorded: RecordedSession | undefined | null = null;
@@ -104,7 +153,12 @@ export function recordedHandshake(): RecordedSession | undefined {
 
 /** One encrypted chunk of the peer: a plaintext (maybe mutated) sealed, the chunk maybe mutated; or raw bytes. */
 export type ChunkSpec =
-  | { readonly kind: 'sealed'; readonly plain: Uint8Array; readonly plainMutations: readonly Mutation[] | undefined; readonly chunkMutations: readonly Mutation[] | undefined }
+  | {
+      readonly kind: 'sealed';
+      readonly plain: Uint8Array;
+      readonly plainMutations: readonly Mutation[] | undefined;
+      readonly chunkMutations: readonly Mutation[] | undefined;
+    }
   | { readonly kind: 'raw'; readonly bytes: Uint8Array };
 
 export interface GeneratedScript {
@@ -134,7 +188,12 @@ const chunkSpec = (plain: fc.Arbitrary<Uint8Array>): fc.Arbitrary<ChunkSpec> =>
   fc.oneof(
     {
       weight: 8,
-      arbitrary: fc.record({ kind: fc.constant('sealed' as const), plain, plainMutations: sometimes(mutations(2), 5, 1), chunkMutations: sometimes(mutations(2), 6, 1) }),
+      arbitrary: fc.record({
+        kind: fc.constant('sealed' as const),
+        plain,
+        plainMutations: sometimes(mutations(2), 5, 1),
+        chunkMutations: sometimes(mutations(2), 6, 1),
+      }),
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('raw' as const), bytes: garbage(40) }) },
   );
@@ -144,7 +203,10 @@ const rawP2p = p2pMessageEncoding({ opaque: rawAppMessages });
 export const generatedScript: fc.Arbitrary<GeneratedScript> = fc.record({
   source: fc.constant('generated' as const),
   peer: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(0, 1) }, { weight: 1, arbitrary: fc.constantFrom(2, 3) }),
-  version: fc.oneof({ weight: 4, arbitrary: fc.constant(OUR_VERSION) }, { weight: 1, arbitrary: pooled(A.networkVersion, 128) }),
+  version: fc.oneof(
+    { weight: 4, arbitrary: fc.constant(OUR_VERSION) },
+    { weight: 1, arbitrary: pooled(A.networkVersion, 128) },
+  ),
   port: fc.option(fc.integer({ min: 1, max: 0xffff }), { nil: undefined }),
   nonce: A.bytesN(24),
   connection: fc.oneof(
@@ -152,14 +214,28 @@ export const generatedScript: fc.Arbitrary<GeneratedScript> = fc.record({
     { weight: 1, arbitrary: fc.record({ garbage: garbage(160) }) },
   ),
   metadata: chunkSpec(A.metadata.map((m) => encode(shellConnectionMetadataEncoding, m))),
-  ack: chunkSpec(mostlyPooled(A.ack.map((a) => encode(ackEncoding, a)), 256)),
+  ack: chunkSpec(
+    mostlyPooled(
+      A.ack.map((a) => encode(ackEncoding, a)),
+      256,
+    ),
+  ),
   after: fc.array(
-    fc.oneof(pooled(A.p2pMessage(A.rawApp).map((m) => encode(rawP2p, m)), 256), garbage(24)),
+    fc.oneof(
+      pooled(
+        A.p2pMessage(A.rawApp).map((m) => encode(rawP2p, m)),
+        256,
+      ),
+      garbage(24),
+    ),
     { maxLength: 2 },
   ),
 });
 
-export const recordedScript: fc.Arbitrary<RecordedScript> = fc.record({ source: fc.constant('recorded' as const), mutations: sometimes(mutations(4), 1, 3) });
+export const recordedScript: fc.Arbitrary<RecordedScript> = fc.record({
+  source: fc.constant('recorded' as const),
+  mutations: sometimes(mutations(4), 1, 3),
+});
 
 /** A cipher under a key nobody has: what a peer without the secret key can send. */
 const blind = () => new ChunkCipher(backend, new Uint8Array(32).fill(0x5a), new Uint8Array(24));
@@ -192,7 +268,13 @@ export function buildGenerated(s: GeneratedScript, local: LocalSide, incoming: b
     frame = s.connection.garbage;
     intact = false;
   } else {
-    const valid = encodeConnectionMessageFrame({ port: s.port, publicKey: peer.publicKey, proofOfWorkStamp: peer.stamp, messageNonce: s.nonce, version });
+    const valid = encodeConnectionMessageFrame({
+      port: s.port,
+      publicKey: peer.publicKey,
+      proofOfWorkStamp: peer.stamp,
+      messageNonce: s.nonce,
+      version,
+    });
     frame = s.connection.mutations ? applyMutations(valid, s.connection.mutations) : valid;
     intact = s.connection.mutations === undefined;
   }
@@ -207,10 +289,17 @@ export function buildGenerated(s: GeneratedScript, local: LocalSide, incoming: b
     } catch {
       pk = undefined;
     }
-    const known = pk === undefined ? undefined : PEERS.find((p) => p.secretKey !== undefined && Buffer.compare(p.publicKey, pk) === 0);
+    const known =
+      pk === undefined
+        ? undefined
+        : PEERS.find((p) => p.secretKey !== undefined && Buffer.compare(p.publicKey, pk) === 0);
     if (known?.secretKey !== undefined) {
       const key = backend.precompute(known.secretKey, local.identity.publicKey);
-      const nonces = generateNonces(backend, { incoming: !incoming, sentMessage: received, receivedMessage: local.frame });
+      const nonces = generateNonces(backend, {
+        incoming: !incoming,
+        sentMessage: received,
+        receivedMessage: local.frame,
+      });
       cipher = new ChunkCipher(backend, key, nonces.local);
     }
   }
@@ -228,5 +317,11 @@ export function buildGenerated(s: GeneratedScript, local: LocalSide, incoming: b
 
 export function buildRecorded(s: RecordedScript, session: RecordedSession): BuiltScript {
   const bytes = s.mutations ? applyMutations(session.received, s.mutations) : session.received;
-  return { bytes, intact: Buffer.compare(bytes, session.received) === 0, peer: undefined, ack: undefined, version: undefined };
+  return {
+    bytes,
+    intact: Buffer.compare(bytes, session.received) === 0,
+    peer: undefined,
+    ack: undefined,
+    version: undefined,
+  };
 }

@@ -1,15 +1,41 @@
 import fc from 'fast-check';
-import { type AuthenticatedSocket, type ByteStream, ConnectionError, authenticate, createMemorySocketPair, establish } from '@tezos-p2p/connection';
+import {
+  type AuthenticatedSocket,
+  type ByteStream,
+  ConnectionError,
+  authenticate,
+  createMemorySocketPair,
+  establish,
+} from '@tezos-p2p/connection';
 import { checkProofOfWork } from '@tezos-p2p/crypto';
 import { tryDecode } from '@tezos-p2p/encoding';
 import {
-  type Ack, type ShellConnectionMetadata, ackEncoding, makePoint, nackMotiveFromCode, p2pMessageEncoding, rawAppMessages, selectVersion, shellConnectionMetadataConfig,
+  type Ack,
+  type ShellConnectionMetadata,
+  ackEncoding,
+  makePoint,
+  nackMotiveFromCode,
+  p2pMessageEncoding,
+  rawAppMessages,
+  selectVersion,
+  shellConnectionMetadataConfig,
 } from '@tezos-p2p/wire';
 import { FakeClock, nextTurn, settlesWithin } from '../timers.js';
 import { type FuzzTarget, OracleViolation, errorCode, showJson } from '../target.js';
 import {
-  type BuiltScript, type GeneratedScript, type LocalSide, type RecordedScript, GENERATED_LOCAL, OUR_VERSION, PEERS, backend, buildGenerated, buildRecorded,
-  generatedScript, recordedHandshake, recordedScript,
+  type BuiltScript,
+  type GeneratedScript,
+  type LocalSide,
+  type RecordedScript,
+  GENERATED_LOCAL,
+  OUR_VERSION,
+  PEERS,
+  backend,
+  buildGenerated,
+  buildRecorded,
+  generatedScript,
+  recordedHandshake,
+  recordedScript,
 } from './handshake-script.js';
 
 /**
@@ -50,7 +76,9 @@ const metadataConfig = shellConnectionMetadataConfig({ disableMempool: false, pr
 
 const handshakeInput = (withRecorded: boolean): fc.Arbitrary<HandshakeInput> =>
   fc.record({
-    script: withRecorded ? fc.oneof({ weight: 4, arbitrary: generatedScript }, { weight: 1, arbitrary: recordedScript }) : generatedScript,
+    script: withRecorded
+      ? fc.oneof({ weight: 4, arbitrary: generatedScript }, { weight: 1, arbitrary: recordedScript })
+      : generatedScript,
     incoming: fc.boolean(),
     truncate: fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.nat() }),
     cuts: fc.array(fc.nat(), { maxLength: 5 }),
@@ -71,7 +99,8 @@ const handshakeInput = (withRecorded: boolean): fc.Arbitrary<HandshakeInput> =>
 
 /** What an intact script from a well-behaved peer must end with (`ok` or a ConnectionError code), if predictable. */
 function expectedOutcome(input: HandshakeInput, built: BuiltScript): string | undefined {
-  if (!built.intact || input.truncate !== undefined || input.ending === 'abort' || input.ending === 'reset') return undefined;
+  if (!built.intact || input.truncate !== undefined || input.ending === 'abort' || input.ending === 'reset')
+    return undefined;
   // The recorded remote announced our chain and versions, met PoW 26 and answered Ack.
   if (input.script.source === 'recorded') return 'ok';
   const peer = built.peer!;
@@ -80,7 +109,11 @@ function expectedOutcome(input: HandshakeInput, built: BuiltScript): string | un
   if (peer.kind === 'self') return 'MYSELF';
   if (input.action === 'nack' || input.action === 'close') return 'ok';
   if (input.action === 'establish') {
-    const accepted = { chainName: OUR_VERSION.chainName, distributedDbVersions: [OUR_VERSION.distributedDbVersion], p2pVersions: [OUR_VERSION.p2pVersion] };
+    const accepted = {
+      chainName: OUR_VERSION.chainName,
+      distributedDbVersions: [OUR_VERSION.distributedDbVersion],
+      p2pVersions: [OUR_VERSION.p2pVersion],
+    };
     if (!selectVersion(accepted, built.version!).ok) return 'REJECTED_NO_COMMON_PROTOCOL';
   }
   const ack = tryDecode(ackEncoding, built.ack!);
@@ -94,7 +127,13 @@ function drainAndClose(conn: { tryRecv(): unknown; close(): void }): void {
   conn.close();
 }
 
-async function act(ours: ByteStream, local: LocalSide, input: HandshakeInput, pow: number, signal: AbortSignal): Promise<void> {
+async function act(
+  ours: ByteStream,
+  local: LocalSide,
+  input: HandshakeInput,
+  pow: number,
+  signal: AbortSignal,
+): Promise<void> {
   const incoming = input.script.source === 'generated' ? input.incoming : false;
   const opts = {
     identity: local.identity,
@@ -147,7 +186,8 @@ async function runHandshake(input: HandshakeInput): Promise<void> {
     built = buildGenerated(input.script, local, input.incoming);
     pow = input.pow === 1 ? HIGH_POW : 0;
   }
-  const stream = input.truncate === undefined ? built.bytes : built.bytes.subarray(0, input.truncate % (built.bytes.length + 1));
+  const stream =
+    input.truncate === undefined ? built.bytes : built.bytes.subarray(0, input.truncate % (built.bytes.length + 1));
   const expected = expectedOutcome(input, built);
 
   const uninstall = clock.install();
@@ -177,14 +217,20 @@ async function runHandshake(input: HandshakeInput): Promise<void> {
     if (!(await settlesWithin(p, SETTLE_TURNS))) {
       // Waiting for bytes that will not come: time passes, and the handshake deadline must end it.
       clock.advance(TIMEOUT_MS + 1);
-      if (!(await settlesWithin(p, SETTLE_TURNS))) throw new OracleViolation('hang', `still pending ${SETTLE_TURNS} turns after the ${TIMEOUT_MS} ms deadline passed`);
+      if (!(await settlesWithin(p, SETTLE_TURNS)))
+        throw new OracleViolation(
+          'hang',
+          `still pending ${SETTLE_TURNS} turns after the ${TIMEOUT_MS} ms deadline passed`,
+        );
     }
     if (failure !== undefined) throw failure;
-    if (expected !== undefined && outcome !== expected) throw new OracleViolation('oracle', `an intact script must end ${expected}, ended ${outcome}`);
+    if (expected !== undefined && outcome !== expected)
+      throw new OracleViolation('oracle', `an intact script must end ${expected}, ended ${outcome}`);
     checkCleanedUp(ours);
   } catch (e) {
     if (e instanceof ConnectionError) {
-      if (expected !== undefined && outcome !== expected) throw new OracleViolation('oracle', `an intact script must end ${expected}, failed ${outcome}: ${e.message}`);
+      if (expected !== undefined && outcome !== expected)
+        throw new OracleViolation('oracle', `an intact script must end ${expected}, failed ${outcome}: ${e.message}`);
       checkCleanedUp(ours);
     }
     throw e;
@@ -198,10 +244,15 @@ async function runHandshake(input: HandshakeInput): Promise<void> {
 
 /** After the case, whatever its outcome: no armed timer, the socket closed, no listener left behind. */
 function checkCleanedUp(ours: ByteStream): void {
-  if (clock.pending > 0) throw new OracleViolation('leak', `${clock.pending} timer(s) still armed after the handshake settled`);
+  if (clock.pending > 0)
+    throw new OracleViolation('leak', `${clock.pending} timer(s) still armed after the handshake settled`);
   if (!ours.destroyed) throw new OracleViolation('leak', 'the socket is still open after the handshake ended');
   const left = ['readable', 'data', 'end', 'close'].filter((ev) => ours.listenerCount(ev) > 0);
-  if (left.length > 0) throw new OracleViolation('leak', `listeners left on the closed socket: ${left.map((ev) => `${ev} ×${ours.listenerCount(ev)}`).join(', ')}`);
+  if (left.length > 0)
+    throw new OracleViolation(
+      'leak',
+      `listeners left on the closed socket: ${left.map((ev) => `${ev} ×${ours.listenerCount(ev)}`).join(', ')}`,
+    );
 }
 
 function showInput(x: HandshakeInput): string {
@@ -210,7 +261,9 @@ function showInput(x: HandshakeInput): string {
 
 /** PoW `HIGH_POW` must be out of reach of every scripted stamp, or the oracle would be wrong. */
 function checkFixtures(): void {
-  for (const p of PEERS) if (checkProofOfWork(backend, p.publicKey, p.stamp, HIGH_POW)) throw new Error('a scripted identity meets the high proof of work');
+  for (const p of PEERS)
+    if (checkProofOfWork(backend, p.publicKey, p.stamp, HIGH_POW))
+      throw new Error('a scripted identity meets the high proof of work');
 }
 
 export function handshakeTargets(): FuzzTarget<unknown>[] {

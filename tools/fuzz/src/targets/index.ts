@@ -21,12 +21,30 @@ const GROUPS: readonly (readonly [prefix: string, build: () => FuzzTarget<unknow
 
 /** The names of every target, without building any (a test checks this list against the groups). */
 export const TARGET_NAMES: readonly string[] = [
-  'encoding.integers', 'encoding.strings', 'encoding.lists', 'encoding.unions', 'encoding.composite', 'encoding.frameReader',
-  'wire.networkVersion', 'wire.connectionMessage', 'wire.metadata', 'wire.ack', 'wire.p2pMessage.opaque', 'wire.p2pMessage.shell', 'wire.point',
-  'wire.parsePoint', 'wire.parsePeerId', 'wire.discovery', 'wire.identityJson', 'wire.peersJson',
-  'shell.message', 'shell.b58',
+  'encoding.integers',
+  'encoding.strings',
+  'encoding.lists',
+  'encoding.unions',
+  'encoding.composite',
+  'encoding.frameReader',
+  'wire.networkVersion',
+  'wire.connectionMessage',
+  'wire.metadata',
+  'wire.ack',
+  'wire.p2pMessage.opaque',
+  'wire.p2pMessage.shell',
+  'wire.point',
+  'wire.parsePoint',
+  'wire.parsePeerId',
+  'wire.discovery',
+  'wire.identityJson',
+  'wire.peersJson',
+  'shell.message',
+  'shell.b58',
   'transcript.decode',
-  'connection.chunkCipher', 'connection.incomingMessages', 'connection.handshake',
+  'connection.chunkCipher',
+  'connection.incomingMessages',
+  'connection.handshake',
 ];
 
 const built = new Map<string, FuzzTarget<unknown>[]>();

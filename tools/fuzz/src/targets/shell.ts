@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { bytesEqual } from '@tezos-p2p/encoding';
-import { type B58Kind, B58_PREFIXES, SHELL_MESSAGE_TAGS, decodeShellMessage, encodeShellMessage, fromB58Check, shellMessageToJson, toB58Check } from '@tezos-p2p/shell';
+import {
+  type B58Kind,
+  B58_PREFIXES,
+  SHELL_MESSAGE_TAGS,
+  decodeShellMessage,
+  encodeShellMessage,
+  fromB58Check,
+  shellMessageToJson,
+  toB58Check,
+} from '@tezos-p2p/shell';
 import * as A from '../arbitraries.js';
 import { corpus } from '../corpus.js';
 import { fixtureSeeds } from '../fixtures.js';
@@ -24,12 +33,25 @@ function shellInput(): fc.Arbitrary<ShellInput> {
   const otherTag = fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: anyTag });
   const arms: fc.WeightedArbitrary<ShellInput>[] = [
     { weight: 2, arbitrary: valid },
-    { weight: 6, arbitrary: fc.tuple(valid, mutations(4), otherTag).map(([v, ms, tag]) => ({ tag: tag ?? v.tag, payload: applyMutations(v.payload, ms) })) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(valid, mutations(4), otherTag)
+        .map(([v, ms, tag]) => ({ tag: tag ?? v.tag, payload: applyMutations(v.payload, ms) })),
+    },
     { weight: 2, arbitrary: fc.record({ tag: anyTag, payload: garbage(128) }) },
   ];
   if (fixtures.length > 0) {
     const real = fc.constantFrom(...fixtures);
-    arms.push({ weight: 1, arbitrary: real }, { weight: 5, arbitrary: fc.tuple(real, mutations(4), otherTag).map(([f, ms, tag]) => ({ tag: tag ?? f.tag, payload: applyMutations(f.payload, ms) })) });
+    arms.push(
+      { weight: 1, arbitrary: real },
+      {
+        weight: 5,
+        arbitrary: fc
+          .tuple(real, mutations(4), otherTag)
+          .map(([f, ms, tag]) => ({ tag: tag ?? f.tag, payload: applyMutations(f.payload, ms) })),
+      },
+    );
   }
   return fc.oneof(...arms);
 }
@@ -41,7 +63,11 @@ function shellInput(): fc.Arbitrary<ShellInput> {
 function runShell({ tag, payload }: ShellInput): void {
   const msg = decodeShellMessage(tag, payload);
   const again = encodeShellMessage(msg);
-  if (again.tag !== tag || !bytesEqual(again.payload, payload)) throw new OracleViolation('oracle', `${msg.kind} re-encodes as 0x${again.tag.toString(16)} ${hex(again.payload, 128)}`);
+  if (again.tag !== tag || !bytesEqual(again.payload, payload))
+    throw new OracleViolation(
+      'oracle',
+      `${msg.kind} re-encodes as 0x${again.tag.toString(16)} ${hex(again.payload, 128)}`,
+    );
   JSON.stringify(shellMessageToJson(msg));
 }
 
@@ -51,7 +77,9 @@ export interface B58Input {
 }
 
 const KINDS = Object.keys(B58_PREFIXES) as B58Kind[];
-const names = pooled(fc.tuple(fc.constantFrom(...KINDS), A.hash).map(([k, h]) => toB58Check(k, k === 'chainId' ? h.subarray(0, 4) : h)));
+const names = pooled(
+  fc.tuple(fc.constantFrom(...KINDS), A.hash).map(([k, h]) => toB58Check(k, k === 'chainId' ? h.subarray(0, 4) : h)),
+);
 const b58Input: fc.Arbitrary<B58Input> = fc.record({
   kind: fc.constantFrom(...KINDS),
   text: fc.oneof(names, mutatedText(names, 2), fc.string({ maxLength: 60 })),
@@ -66,11 +94,15 @@ function runB58({ kind, text }: B58Input): void {
 export function shellTargets(): FuzzTarget<unknown>[] {
   const message: FuzzTarget<ShellInput> = {
     name: 'shell.message',
-    description: 'decodeShellMessage(tag, payload) for every tag and random tags: generated, recorded mainnet/carthagenet payloads, mutated; exact re-encoding, JSON',
+    description:
+      'decodeShellMessage(tag, payload) for every tag and random tags: generated, recorded mainnet/carthagenet payloads, mutated; exact re-encoding, JSON',
     async: false,
     arbitrary: shellInput(),
     allocation: {
-      claims: pooled(A.shellMessage.map((m) => encodeShellMessage(m)), 128).chain((v) => hugeClaims(fc.constant(v.payload)).map((payload) => ({ tag: v.tag, payload }))),
+      claims: pooled(
+        A.shellMessage.map((m) => encodeShellMessage(m)),
+        128,
+      ).chain((v) => hugeClaims(fc.constant(v.payload)).map((payload) => ({ tag: v.tag, payload }))),
       size: (x) => x.payload.length,
     },
     run: runShell,

@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { type Direction, type Layer, type Role, type Transcript, type TranscriptRecord, decodeTranscript, encodeTranscript, transcriptToJson } from '@tezos-p2p/transcript';
+import {
+  type Direction,
+  type Layer,
+  type Role,
+  type Transcript,
+  type TranscriptRecord,
+  decodeTranscript,
+  encodeTranscript,
+  transcriptToJson,
+} from '@tezos-p2p/transcript';
 import * as A from '../arbitraries.js';
 import { corpus } from '../corpus.js';
 import { hugeClaims } from '../claims.js';
@@ -12,7 +21,16 @@ const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 const record: fc.Arbitrary<TranscriptRecord> = fc
   .record({
     direction: fc.constantFrom<Direction>('DIRECTION_UNKNOWN', 'SENT', 'RECEIVED'),
-    layer: fc.constantFrom<Layer>('CONNECTION_MESSAGE', 'CHUNK', 'MESSAGE', 'APP_PAYLOAD', 'CONNECTION_MESSAGE_BODY', 'ACK', 'NETWORK_VERSION', 'LAYER_UNKNOWN'),
+    layer: fc.constantFrom<Layer>(
+      'CONNECTION_MESSAGE',
+      'CHUNK',
+      'MESSAGE',
+      'APP_PAYLOAD',
+      'CONNECTION_MESSAGE_BODY',
+      'ACK',
+      'NETWORK_VERSION',
+      'LAYER_UNKNOWN',
+    ),
     chunkIndex: opt(fc.nat(1000)),
     wire: opt(fc.uint8Array({ maxLength: 40 })),
     nonce: opt(fc.oneof(A.bytesN(24), fc.uint8Array({ maxLength: 30 }))),
@@ -31,10 +49,17 @@ const transcriptValue: fc.Arbitrary<Transcript> = fc
     chainName: opt(fc.string({ maxLength: 20 })),
     keys: opt(fc.record({ channelKey: opt(A.bytesN(32)), localNonce: A.bytesN(24), remoteNonce: A.bytesN(24) })),
     records: fc.array(record, { maxLength: 6 }),
-    end: opt(fc.record({ reason: fc.string({ maxLength: 12 }), code: opt(fc.string({ maxLength: 8 })), droppedRecords: opt(fc.nat(10)) })),
+    end: opt(
+      fc.record({
+        reason: fc.string({ maxLength: 12 }),
+        code: opt(fc.string({ maxLength: 8 })),
+        droppedRecords: opt(fc.nat(10)),
+      }),
+    ),
   })
   .map(({ formatVersion, name, localRole, chainName, keys, records, end }) => {
-    const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+    const clean = <T extends object>(o: T): T =>
+      Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
     const session = clean({ name, localRole, chainName, keys: keys && clean(keys) });
     return clean({ formatVersion, session, records, end: end && clean(end) }) as Transcript;
   });
@@ -58,16 +83,24 @@ function runTranscript(bytes: Uint8Array): void {
   const t = decodeTranscript(bytes, 'fuzz');
   transcriptToJson(t);
   const again = decodeTranscript(encodeTranscript(t), 'fuzz re-encoded');
-  if (again.records.length !== t.records.length) throw new OracleViolation('oracle', `re-encoding changes the record count: ${t.records.length} → ${again.records.length}`);
+  if (again.records.length !== t.records.length)
+    throw new OracleViolation(
+      'oracle',
+      `re-encoding changes the record count: ${t.records.length} → ${again.records.length}`,
+    );
 }
 
 export function transcriptTargets(): FuzzTarget<unknown>[] {
   const target: FuzzTarget<Uint8Array> = {
     name: 'transcript.decode',
-    description: 'decodeTranscript (protobuf + validation) on generated, recorded (and truncated) and mutated transcript files',
+    description:
+      'decodeTranscript (protobuf + validation) on generated, recorded (and truncated) and mutated transcript files',
     async: false,
     arbitrary: bytesInput(transcriptValue.map(encodeTranscript), prefixes(), 160),
-    allocation: { claims: hugeClaims(pooled(transcriptValue.map(encodeTranscript), 128), { varints: true }), size: (b) => b.length },
+    allocation: {
+      claims: hugeClaims(pooled(transcriptValue.map(encodeTranscript), 128), { varints: true }),
+      size: (b) => b.length,
+    },
     run: runTranscript,
     show: (b) => hex(b),
   };

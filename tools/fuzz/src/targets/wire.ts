@@ -3,9 +3,31 @@ import { getCryptoBackend, parseIdentityFile, peerIdOf } from '@tezos-p2p/crypto
 import { bytesEqual, toHex } from '@tezos-p2p/encoding';
 import { shellAppMessages } from '@tezos-p2p/shell';
 import {
-  type PeerId, type ShellPeerMetadata, ackEncoding, canonicalIp, decodeConnectionMessageFrame, discoveryDatagramEncoding, encodeConnectionMessageFrame, formatTimestamp,
-  identityFromJson, ipToBytes, ipToP2pAddr, isPeerId, makePoint, networkVersionEncoding, p2pMessageEncoding, parsePeerId, parsePointWithPeerId,
-  parseTimestamp, peerIdToBytes, peersFile, pointEncoding, pointToString, rawAppMessages, shellConnectionMetadataEncoding, shellPeerMetadataConfig,
+  type PeerId,
+  type ShellPeerMetadata,
+  ackEncoding,
+  canonicalIp,
+  decodeConnectionMessageFrame,
+  discoveryDatagramEncoding,
+  encodeConnectionMessageFrame,
+  formatTimestamp,
+  identityFromJson,
+  ipToBytes,
+  ipToP2pAddr,
+  isPeerId,
+  makePoint,
+  networkVersionEncoding,
+  p2pMessageEncoding,
+  parsePeerId,
+  parsePointWithPeerId,
+  parseTimestamp,
+  peerIdToBytes,
+  peersFile,
+  pointEncoding,
+  pointToString,
+  rawAppMessages,
+  shellConnectionMetadataEncoding,
+  shellPeerMetadataConfig,
 } from '@tezos-p2p/wire';
 import * as A from '../arbitraries.js';
 import { corpus } from '../corpus.js';
@@ -25,7 +47,8 @@ export interface PointText {
 }
 
 const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
-const b58Text = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...B58), minLength: min, maxLength: max });
+const b58Text = (min: number, max: number) =>
+  fc.string({ unit: fc.constantFrom(...B58), minLength: min, maxLength: max });
 
 const pointTextValid = fc.oneof(
   A.point.map(pointToString),
@@ -42,7 +65,10 @@ const pointTextInput: fc.Arbitrary<PointText> = fc.record({
   text: fc.oneof(
     { weight: 2, arbitrary: pointTextValid },
     { weight: 5, arbitrary: mutatedText(pointTextValid) },
-    { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF:.[]#%/ -+x'), maxLength: 60 }) },
+    {
+      weight: 2,
+      arbitrary: fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF:.[]#%/ -+x'), maxLength: 60 }),
+    },
     { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
   ),
   defaultPort: fc.option(fc.constantFrom(0, 9732, 65535, 65536, -1, 1.5), { nil: undefined }),
@@ -61,9 +87,11 @@ function runPointText({ text, defaultPort }: PointText): void {
   }
   const { point } = parsePointWithPeerId(text, defaultPort === undefined ? {} : { defaultPort });
   const again = parsePointWithPeerId(pointToString(point)).point;
-  if (again.ip !== point.ip || again.port !== point.port) throw new OracleViolation('oracle', `${pointToString(point)} parses back as ${pointToString(again)}`);
+  if (again.ip !== point.ip || again.port !== point.port)
+    throw new OracleViolation('oracle', `${pointToString(point)} parses back as ${pointToString(again)}`);
   const made = makePoint(point.ip, point.port);
-  if (made.ip !== point.ip || made.port !== point.port) throw new OracleViolation('oracle', `makePoint disagrees: ${pointToString(made)}`);
+  if (made.ip !== point.ip || made.port !== point.port)
+    throw new OracleViolation('oracle', `makePoint disagrees: ${pointToString(made)}`);
 }
 
 const peerIdText: fc.Arbitrary<string> = fc.oneof(
@@ -71,7 +99,9 @@ const peerIdText: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: mutatedText(A.peerId, 2) },
   {
     weight: 3,
-    arbitrary: fc.tuple(A.peerId, fc.nat(29), fc.constantFrom(...B58)).map(([id, at, c]) => id.slice(0, at) + c + id.slice(at + 1)),
+    arbitrary: fc
+      .tuple(A.peerId, fc.nat(29), fc.constantFrom(...B58))
+      .map(([id, at, c]) => id.slice(0, at) + c + id.slice(at + 1)),
   },
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom('id', 'i', 'Id', ''), b58Text(0, 34)).map(([p, s]) => p + s) },
   { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
@@ -84,10 +114,12 @@ function runPeerId(text: string): void {
   try {
     parsed = parsePeerId(text);
   } catch (e) {
-    if (claimed) throw new OracleViolation('oracle', `isPeerId accepts ${JSON.stringify(text)}, parsePeerId refuses it`);
+    if (claimed)
+      throw new OracleViolation('oracle', `isPeerId accepts ${JSON.stringify(text)}, parsePeerId refuses it`);
     throw e;
   }
-  if (parsed !== text) throw new OracleViolation('oracle', `${JSON.stringify(text)} parses to the different id ${parsed}`);
+  if (parsed !== text)
+    throw new OracleViolation('oracle', `${JSON.stringify(text)} parses to the different id ${parsed}`);
   if (!claimed) throw new OracleViolation('oracle', `parsePeerId accepts ${JSON.stringify(text)}, isPeerId refuses it`);
   if (peerIdToBytes(parsed).length !== 16) throw new OracleViolation('oracle', 'a peer id is not 16 bytes');
 }
@@ -104,10 +136,20 @@ const backend = () => getCryptoBackend();
 
 /** identity.json: consistent (keys derive, peer_id matches) or not. */
 const identityDoc: fc.Arbitrary<unknown> = fc
-  .record({ sk: A.bytesN(32), stamp: A.bytesN(24), consistent: fc.boolean(), withPeerId: fc.boolean(), other: A.bytesN(32) })
+  .record({
+    sk: A.bytesN(32),
+    stamp: A.bytesN(24),
+    consistent: fc.boolean(),
+    withPeerId: fc.boolean(),
+    other: A.bytesN(32),
+  })
   .map(({ sk, stamp, consistent, withPeerId, other }) => {
     const pk = consistent ? backend().publicKey(sk) : other;
-    const doc: Record<string, string> = { public_key: toHex(pk), secret_key: toHex(sk), proof_of_work_stamp: toHex(stamp) };
+    const doc: Record<string, string> = {
+      public_key: toHex(pk),
+      secret_key: toHex(sk),
+      proof_of_work_stamp: toHex(stamp),
+    };
     return withPeerId ? { peer_id: peerIdOf(backend(), pk), ...doc } : doc;
   });
 
@@ -116,9 +158,18 @@ function jsonInput(valid: fc.Arbitrary<unknown>, realTexts: readonly string[] = 
   // counters per peer): a pool of them is drawn once and mutated. Real files join both pools.
   const real = realTexts.map((t) => JSON.parse(t) as unknown);
   const generated = pooled(valid, 256);
-  const docs = real.length > 0 ? fc.oneof({ weight: 3, arbitrary: generated }, { weight: 1, arbitrary: fc.constantFrom(...real) }) : generated;
-  const generatedTexts = pooled(valid.map((v) => JSON.stringify(v)), 256);
-  const texts = realTexts.length > 0 ? fc.oneof({ weight: 3, arbitrary: generatedTexts }, { weight: 1, arbitrary: fc.constantFrom(...realTexts) }) : generatedTexts;
+  const docs =
+    real.length > 0
+      ? fc.oneof({ weight: 3, arbitrary: generated }, { weight: 1, arbitrary: fc.constantFrom(...real) })
+      : generated;
+  const generatedTexts = pooled(
+    valid.map((v) => JSON.stringify(v)),
+    256,
+  );
+  const texts =
+    realTexts.length > 0
+      ? fc.oneof({ weight: 3, arbitrary: generatedTexts }, { weight: 1, arbitrary: fc.constantFrom(...realTexts) })
+      : generatedTexts;
   return fc.oneof(
     { weight: 1, arbitrary: docs.map((json) => ({ json, text: undefined })) },
     { weight: 6, arbitrary: mutatedJson(docs).map((json) => ({ json, text: undefined })) },
@@ -143,11 +194,14 @@ function runIdentity({ json, text }: JsonInput): void {
     refused = e;
   }
   parseIdentityFile(JSON.stringify(json) ?? 'null', 'identity.json', backend());
-  if (refused !== undefined) throw new OracleViolation('oracle', `parseIdentityFile accepts what identityFromJson refuses: ${String(refused)}`);
+  if (refused !== undefined)
+    throw new OracleViolation('oracle', `parseIdentityFile accepts what identityFromJson refuses: ${String(refused)}`);
 }
 
 const timestamp = fc.integer({ min: -62135596800000, max: 253402300799000 }).map(formatTimestamp);
-const connectionPoint = fc.record({ ip: fc.oneof(A.ipv4, A.ipv6), port: fc.option(fc.nat(65535), { nil: undefined }) }).map(({ ip, port }) => (port === undefined ? { addr: ipToP2pAddr(ip) } : { addr: ipToP2pAddr(ip), port }));
+const connectionPoint = fc
+  .record({ ip: fc.oneof(A.ipv4, A.ipv6), port: fc.option(fc.nat(65535), { nil: undefined }) })
+  .map(({ ip, port }) => (port === undefined ? { addr: ipToP2pAddr(ip) } : { addr: ipToP2pAddr(ip), port }));
 const counters = (m: ShellPeerMetadata): ShellPeerMetadata => m;
 const peerMetadata = fc.nat(1000).map((n) => {
   const m = counters(shellPeerMetadataConfig.initial());
@@ -164,11 +218,20 @@ const peersEntry = fc
     peer_metadata: peerMetadata,
     events: fc.option(
       fc.array(
-        fc.record({
-          kind: fc.constantFrom('incoming_request', 'rejecting_request', 'request_rejected', 'connection_established', 'disconnection', 'external_disconnection'),
-          timestamp,
-          point: connectionPoint,
-        }).map(({ point, ...e }) => ({ ...e, ...point })),
+        fc
+          .record({
+            kind: fc.constantFrom(
+              'incoming_request',
+              'rejecting_request',
+              'request_rejected',
+              'connection_established',
+              'disconnection',
+              'external_disconnection',
+            ),
+            timestamp,
+            point: connectionPoint,
+          })
+          .map(({ point, ...e }) => ({ ...e, ...point })),
         { maxLength: 2 },
       ),
       { nil: undefined },
@@ -208,7 +271,12 @@ function runPeersFile({ json, text }: JsonInput): void {
         time(ev.timestamp);
         canonicalIp(ev.addr);
       }
-      for (const s of [e.last_failed_connection, e.last_rejected_connection, e.last_established_connection, e.last_disconnection]) {
+      for (const s of [
+        e.last_failed_connection,
+        e.last_rejected_connection,
+        e.last_established_connection,
+        e.last_disconnection,
+      ]) {
         if (s === undefined) continue;
         canonicalIp(s[0].addr);
         time(s[1]);
@@ -228,10 +296,22 @@ export function wireTargets(): FuzzTarget<unknown>[] {
   const f = fixtureSeeds();
   const connectionMessage: FuzzTarget<Uint8Array> = {
     name: 'wire.connectionMessage',
-    description: 'decodeConnectionMessageFrame on framed connection messages (generated and recorded), mutated; accepted frames re-encode exactly',
+    description:
+      'decodeConnectionMessageFrame on framed connection messages (generated and recorded), mutated; accepted frames re-encode exactly',
     async: false,
-    arbitrary: bytesInput(A.connectionMessage.map(encodeConnectionMessageFrame), [...c.connectionMessages, ...f.connectionMessages]),
-    allocation: { claims: hugeClaims(fc.constantFrom(...c.connectionMessages, ...fc.sample(A.connectionMessage.map(encodeConnectionMessageFrame), { seed: 3, numRuns: 32 }))), size: (b) => b.length },
+    arbitrary: bytesInput(A.connectionMessage.map(encodeConnectionMessageFrame), [
+      ...c.connectionMessages,
+      ...f.connectionMessages,
+    ]),
+    allocation: {
+      claims: hugeClaims(
+        fc.constantFrom(
+          ...c.connectionMessages,
+          ...fc.sample(A.connectionMessage.map(encodeConnectionMessageFrame), { seed: 3, numRuns: 32 }),
+        ),
+      ),
+      size: (b) => b.length,
+    },
     run(frame) {
       const m = decodeConnectionMessageFrame(frame);
       const again = encodeConnectionMessageFrame(m);
@@ -241,7 +321,8 @@ export function wireTargets(): FuzzTarget<unknown>[] {
   };
   const pointText: FuzzTarget<PointText> = {
     name: 'wire.parsePoint',
-    description: 'parsePointWithPeerId / canonicalIp / ipToBytes on mutated point text; parse ∘ print is the identity on parsed points',
+    description:
+      'parsePointWithPeerId / canonicalIp / ipToBytes on mutated point text; parse ∘ print is the identity on parsed points',
     async: false,
     arbitrary: pointTextInput,
     run: runPointText,
@@ -249,7 +330,8 @@ export function wireTargets(): FuzzTarget<unknown>[] {
   };
   const peerId: FuzzTarget<string> = {
     name: 'wire.parsePeerId',
-    description: 'parsePeerId / isPeerId / peerIdToBytes on mutated Base58Check ids; both agree and accepted ids are canonical',
+    description:
+      'parsePeerId / isPeerId / peerIdToBytes on mutated Base58Check ids; both agree and accepted ids are canonical',
     async: false,
     arbitrary: peerIdText,
     run: runPeerId,
@@ -257,7 +339,8 @@ export function wireTargets(): FuzzTarget<unknown>[] {
   };
   const identity: FuzzTarget<JsonInput> = {
     name: 'wire.identityJson',
-    description: 'identity.json: identityFromJson (schema) and parseIdentityFile (crypto) on mutated documents and text',
+    description:
+      'identity.json: identityFromJson (schema) and parseIdentityFile (crypto) on mutated documents and text',
     async: false,
     arbitrary: jsonInput(identityDoc, fixtureSeeds().identityFiles),
     run: runIdentity,
@@ -265,17 +348,40 @@ export function wireTargets(): FuzzTarget<unknown>[] {
   };
   const peers: FuzzTarget<JsonInput> = {
     name: 'wire.peersJson',
-    description: 'peers.json: the schema, then every field parser the pool applies (peer id, timestamps, addresses, peer metadata)',
+    description:
+      'peers.json: the schema, then every field parser the pool applies (peer id, timestamps, addresses, peer metadata)',
     async: false,
     arbitrary: jsonInput(peersDoc),
     run: runPeersFile,
     show: (x) => showJson(x),
   };
   return [
-    decoderTarget({ name: 'wire.networkVersion', description: 'network version (chain name kept byte-exact), generated and recorded', encoding: networkVersionEncoding, valid: A.networkVersion, fixtures: c.networkVersions, roundTrip: 'exact' }),
+    decoderTarget({
+      name: 'wire.networkVersion',
+      description: 'network version (chain name kept byte-exact), generated and recorded',
+      encoding: networkVersionEncoding,
+      valid: A.networkVersion,
+      fixtures: c.networkVersions,
+      roundTrip: 'exact',
+    }),
     connectionMessage,
-    decoderTarget({ name: 'wire.metadata', description: 'the shell connection metadata (two bools), recorded chunk 0 plaintexts', encoding: shellConnectionMetadataEncoding, valid: A.metadata, fixtures: c.metadata, roundTrip: 'exact' }),
-    decoderTarget({ name: 'wire.ack', description: 'Ack / Nack_v_0 / Nack with motive and ≤ 100 points, recorded chunk 1 plaintexts', encoding: ackEncoding, valid: A.ack, fixtures: [...c.acks, ...f.acks], roundTrip: 'stable', maxGarbage: 128 }),
+    decoderTarget({
+      name: 'wire.metadata',
+      description: 'the shell connection metadata (two bools), recorded chunk 0 plaintexts',
+      encoding: shellConnectionMetadataEncoding,
+      valid: A.metadata,
+      fixtures: c.metadata,
+      roundTrip: 'exact',
+    }),
+    decoderTarget({
+      name: 'wire.ack',
+      description: 'Ack / Nack_v_0 / Nack with motive and ≤ 100 points, recorded chunk 1 plaintexts',
+      encoding: ackEncoding,
+      valid: A.ack,
+      fixtures: [...c.acks, ...f.acks],
+      roundTrip: 'stable',
+      maxGarbage: 128,
+    }),
     decoderTarget({
       name: 'wire.p2pMessage.opaque',
       description: 'P2P messages with opaque application messages, generated and recorded (100 MiB cap)',
@@ -294,7 +400,13 @@ export function wireTargets(): FuzzTarget<unknown>[] {
       roundTrip: 'stable',
       maxGarbage: 160,
     }),
-    decoderTarget({ name: 'wire.point', description: 'the ≤ 51-byte point string on the wire', encoding: pointEncoding, valid: A.point, roundTrip: 'stable' }),
+    decoderTarget({
+      name: 'wire.point',
+      description: 'the ≤ 51-byte point string on the wire',
+      encoding: pointEncoding,
+      valid: A.point,
+      roundTrip: 'stable',
+    }),
     pointText,
     peerId,
     decoderTarget({

@@ -35,7 +35,9 @@ export function parseAclEntries(json: readonly RpcAclJson[]): AclEntry[] {
       throw err instanceof AclError ? err.at({ entry, field: 'address' }) : err;
     }
     const policy: AclPolicy =
-      'whitelist' in e ? { kind: 'deny_all', except: parseList(e.whitelist, entry, 'whitelist') } : { kind: 'allow_all', except: parseList(e.blacklist, entry, 'blacklist') };
+      'whitelist' in e
+        ? { kind: 'deny_all', except: parseList(e.whitelist, entry, 'whitelist') }
+        : { kind: 'allow_all', except: parseList(e.blacklist, entry, 'blacklist') };
     return { source: e, address, policy };
   });
 }

@@ -11,7 +11,9 @@ import { type AclPolicy, allowed } from './policy.js';
  * without an ACL. A refused request gets `` `Unauthorized None ``: 401, the JSON content type and an
  * empty body, which octez-client reports as "ACL filtering" (`RPC_client.ml`, `Unauthorized_uri`).
  */
-export function aclHook(policy: AclPolicy): (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
+export function aclHook(
+  policy: AclPolicy,
+): (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
   return async (req, reply) => {
     if (req.is404 || isFallback(req) || !isRestoMethod(req.method)) return undefined;
     if (allowed(policy, req.method, requestPath(req.url))) return undefined;

@@ -25,7 +25,9 @@ export const SECURE: AclPolicy = { kind: 'deny_all', except: SECURE_WHITELIST.ma
 export type AclPolicyType = 'Secure' | 'AllowAll' | 'Custom';
 
 function samePolicy(a: AclPolicy, b: AclPolicy): boolean {
-  return a.kind === b.kind && a.except.length === b.except.length && a.except.every((m, i) => sameMatcher(m, b.except[i]!));
+  return (
+    a.kind === b.kind && a.except.length === b.except.length && a.except.every((m, i) => sameMatcher(m, b.except[i]!))
+  );
 }
 
 /** Structural, as Octez's `p = secure`: a config entry spelling out the default is `Secure` too. */

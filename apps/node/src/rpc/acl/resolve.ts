@@ -33,7 +33,10 @@ export const resolveHost: HostResolver = async (host) => {
  * `RPC_server.Acl.resolve_domain_names`: each entry becomes one entry per address of its host, in
  * order; a host without addresses contributes nothing (reported in `unresolved`).
  */
-export async function resolveAclEntries(entries: readonly AclEntry[], resolve: HostResolver = resolveHost): Promise<{ entries: ResolvedAclEntry[]; unresolved: RpcAclJson[] }> {
+export async function resolveAclEntries(
+  entries: readonly AclEntry[],
+  resolve: HostResolver = resolveHost,
+): Promise<{ entries: ResolvedAclEntry[]; unresolved: RpcAclJson[] }> {
   const out: ResolvedAclEntry[] = [];
   const unresolved: RpcAclJson[] = [];
   for (const e of entries) {

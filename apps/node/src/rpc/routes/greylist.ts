@@ -14,6 +14,9 @@ export function greylistRoutes(app: FastifyInstance, { p2p }: RouteContext): voi
 
   app.get('/network/greylist/ips', async (_req, reply) => {
     const { ips, notReliableSince } = p2p.greylistedIps();
-    return sendJson(reply, { ips: ips.map(ipToP2pAddr), not_reliable_since: notReliableSince === undefined ? null : formatTimestamp(notReliableSince) });
+    return sendJson(reply, {
+      ips: ips.map(ipToP2pAddr),
+      not_reliable_since: notReliableSince === undefined ? null : formatTimestamp(notReliableSince),
+    });
   });
 }

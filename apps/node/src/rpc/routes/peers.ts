@@ -37,7 +37,9 @@ async function applyAcl(p2p: NodeP2p, peerId: PeerId, acl: Acl | undefined): Pro
 
 /** `/network/peers`: known peers, their logs and permissions. */
 export function peerRoutes(app: FastifyInstance, { p2p, streams }: RouteContext): void {
-  app.get<{ Querystring: Query }>('/network/peers', async (req, reply) => sendJson(reply, peersListing(p2p, filterQuery(req.query, PEER_FILTERS))));
+  app.get<{ Querystring: Query }>('/network/peers', async (req, reply) =>
+    sendJson(reply, peersListing(p2p, filterQuery(req.query, PEER_FILTERS))),
+  );
 
   const info = (peerId: PeerId) => {
     const i = p2p.peerInfo(peerId);
@@ -45,7 +47,9 @@ export function peerRoutes(app: FastifyInstance, { p2p, streams }: RouteContext)
     return peerInfoJson(p2p, i);
   };
 
-  app.get<PeerRequest>('/network/peers/:peerId', async (req, reply) => sendJson(reply, info(peerIdArg(req.params.peerId))));
+  app.get<PeerRequest>('/network/peers/:peerId', async (req, reply) =>
+    sendJson(reply, info(peerIdArg(req.params.peerId))),
+  );
 
   app.patch<PeerRequest>('/network/peers/:peerId', async (req, reply) => {
     const peerId = peerIdArg(req.params.peerId);
@@ -64,5 +68,7 @@ export function peerRoutes(app: FastifyInstance, { p2p, streams }: RouteContext)
     return reply;
   });
 
-  app.get<PeerRequest>('/network/peers/:peerId/banned', async (req, reply) => sendJson(reply, p2p.peers.banned(peerIdArg(req.params.peerId))));
+  app.get<PeerRequest>('/network/peers/:peerId/banned', async (req, reply) =>
+    sendJson(reply, p2p.peers.banned(peerIdArg(req.params.peerId))),
+  );
 }

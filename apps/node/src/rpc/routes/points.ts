@@ -13,7 +13,9 @@ type PointRequest = { Params: { point: string }; Querystring: Query };
 
 /** Running connections of points at `ip`: those `Points.ban` closes. */
 function connectionsAt(p2p: NodeP2p, ip: string): Promise<unknown>[] {
-  return p2p.knownPoints((i) => i.point.ip === ip && i.state.kind === 'Running').flatMap((i) => (i.state.kind === 'Running' ? [i.state.connection.done] : []));
+  return p2p
+    .knownPoints((i) => i.point.ip === ip && i.state.kind === 'Running')
+    .flatMap((i) => (i.state.kind === 'Running' ? [i.state.connection.done] : []));
 }
 
 /** `set_expected_peer_id`, resolved once a running connection to another peer is closed (Octez awaits it). */
@@ -49,7 +51,9 @@ async function applyAcl(p2p: NodeP2p, point: Point, acl: Acl | undefined): Promi
 
 /** `/network/points`: known points, their logs and permissions (connecting is in network.ts). */
 export function pointRoutes(app: FastifyInstance, { p2p, streams }: RouteContext): void {
-  app.get<{ Querystring: Query }>('/network/points', async (req, reply) => sendJson(reply, pointsListing(p2p, filterQuery(req.query, POINT_FILTERS))));
+  app.get<{ Querystring: Query }>('/network/points', async (req, reply) =>
+    sendJson(reply, pointsListing(p2p, filterQuery(req.query, POINT_FILTERS))),
+  );
 
   const info = (point: Point) => {
     const i = p2p.pointInfo(point);
@@ -57,7 +61,9 @@ export function pointRoutes(app: FastifyInstance, { p2p, streams }: RouteContext
     return i.toJson();
   };
 
-  app.get<PointRequest>('/network/points/:point', async (req, reply) => sendJson(reply, info(pointArg(req.params.point))));
+  app.get<PointRequest>('/network/points/:point', async (req, reply) =>
+    sendJson(reply, info(pointArg(req.params.point))),
+  );
 
   app.patch<PointRequest>('/network/points/:point', async (req, reply) => {
     const point = pointArg(req.params.point);
@@ -77,5 +83,7 @@ export function pointRoutes(app: FastifyInstance, { p2p, streams }: RouteContext
     return reply;
   });
 
-  app.get<PointRequest>('/network/points/:point/banned', async (req, reply) => sendJson(reply, p2p.points.banned(pointArg(req.params.point))));
+  app.get<PointRequest>('/network/points/:point/banned', async (req, reply) =>
+    sendJson(reply, p2p.points.banned(pointArg(req.params.point))),
+  );
 }
