@@ -48,5 +48,6 @@ export { loadOrGenerate } from './node/identity-file.js';
 export { runEcho } from './node/echo.js';
 export * from './rpc/index.js';
 export * from './telemetry/index.js';
+export * from './metrics/index.js';
 export { buildProgram } from './cli/program.js';
 export { devnetRows, renderDevnetTable, type DevnetRow } from './cli/devnet-table.js';

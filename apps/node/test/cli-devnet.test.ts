@@ -15,7 +15,7 @@ interface Row {
 }
 
 describe('tzp2p devnet (subprocess)', () => {
-  it('4 nodes find each other through node 0 and form a full mesh; Ctrl-C stops them', async () => {
+  it('4 nodes find each other through node 0 and form a full mesh, each scrapeable by Prometheus; Ctrl-C stops them', async () => {
     const cli = new Cli([
       'devnet',
       '--nodes',
@@ -25,6 +25,8 @@ describe('tzp2p devnet (subprocess)', () => {
       '--base-port',
       '0',
       '--rpc-base-port',
+      '0',
+      '--metrics-base-port',
       '0',
       '--json',
     ]);
@@ -48,6 +50,13 @@ describe('tzp2p devnet (subprocess)', () => {
           .map((r) => r.peer_id)
           .sort(),
       );
+      // --metrics-base-port: one /metrics per node, listed in node order, each counting its own mesh.
+      const targets = (JSON.parse(cli.stdout.trim().split('\n').at(-1)!) as { metrics: string[] }).metrics;
+      expect(targets).toHaveLength(4);
+      for (const t of targets) {
+        const text = await (await fetch(`http://${t}/metrics`)).text();
+        expect(text).toMatch(/^octez_p2p_connections_active 3$/m);
+      }
       cli.kill('SIGINT');
       expect((await cli.exited).code).toBe(0);
     } finally {

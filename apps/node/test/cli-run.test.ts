@@ -195,6 +195,33 @@ describe('tzp2p run (subprocess)', () => {
     expect((await cli.exited).code).toBe(0);
   });
 
+  it('--metrics-addr 127.0.0.1:0 serves /metrics (its bound address in "node started"); an unbindable one stops the start-up', async () => {
+    const m = node('metrics', ['--no-bootstrap-peers', '--metrics-addr', '127.0.0.1:0']);
+    const l = await m.until(() => m.log('node started'), 'node started');
+    const [where] = l['metrics_addrs'] as string[];
+    const r = await fetch(`http://${where!}/metrics`);
+    expect(r.status).toBe(200);
+    expect(await r.text()).toContain('# TYPE octez_p2p_connections_active gauge');
+    const busy = await runCli([
+      'run',
+      '--data-dir',
+      join(root, 'metrics-busy'),
+      '--net-addr',
+      '127.0.0.1:0',
+      '--network',
+      'sandbox',
+      '--expected-pow',
+      '0',
+      '--no-bootstrap-peers',
+      '--metrics-addr',
+      where!,
+    ]);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toMatch(
+      /--metrics-addr: cannot serve metrics on 127\.0\.0\.1:\d+: .*\[METRICS_LISTEN_FAILED\]/,
+    );
+  });
+
   it('bad options and config.json name the key and what was expected', async () => {
     const r1 = await runCli(['run', '--data-dir', join(root, 'bad1'), '--connections', 'many']);
     expect(r1.code).toBe(1);

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config/errors.js';
-import { resolveSettings } from '../src/index.js';
+import { type RunOptions, buildProgram, resolveSettings } from '../src/index.js';
 import { resolveListenAddrs } from '../src/rpc/listen.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tzp2p-rpc-cfg-'));
 let n = 0;
-function settings(json: unknown, extra: { rpcAddr?: string | string[] } = {}) {
+function settings(json: unknown, extra: { rpcAddr?: string | string[]; metricsAddr?: string | string[] } = {}) {
   const p = join(dir, `c${n++}.json`);
   writeFileSync(p, JSON.stringify(json));
   return resolveSettings({ dataDir: dir, configFile: p, ...extra });
@@ -112,23 +112,47 @@ describe('config.json rpc: where the RPC is served', () => {
   });
 });
 
-describe('config.json metrics_addr', () => {
-  it('parsed as Octez resolves it (localhost, port 9932, a peer id ignored), reported as not served yet', () => {
+describe('config.json metrics_addr and --metrics-addr', () => {
+  it('parsed as Octez resolves it (localhost, port 9932, a peer id ignored), each address served', () => {
     const s = settings({ metrics_addr: [':9100', '0.0.0.0', '[::1]:9200#idrFQwnkJCUoH8qPTvuUtTAx5ZtNZ1', '_'] });
     expect(s.metricsAddrs).toEqual([
-      { host: 'localhost', port: 9100 },
-      { host: '0.0.0.0', port: 9932 },
-      { host: '::1', port: 9200 },
-      { host: 'localhost', port: 9932 },
+      { host: 'localhost', port: 9100, key: 'metrics_addr' },
+      { host: '0.0.0.0', port: 9932, key: 'metrics_addr' },
+      { host: '::1', port: 9200, key: 'metrics_addr' },
+      { host: 'localhost', port: 9932, key: 'metrics_addr' },
     ]);
-    expect(s.notes).toEqual([
-      'metrics_addr: /metrics is not served yet (localhost:9100, 0.0.0.0:9932, [::1]:9200, localhost:9932)',
-    ]);
+    expect(s.notes).toEqual([]);
   });
 
   it('a malformed entry does not stop the node (Octez only logs that its metrics server failed)', () => {
     const s = settings({ metrics_addr: ['::1:9100', 'localhost:99999'] });
     expect(s.metricsAddrs).toEqual([]);
     expect(s.notes).toEqual(['metrics_addr: not an address, set aside as Octez does: ::1:9100, localhost:99999']);
+  });
+
+  it('--metrics-addr is repeatable and replaces the whole config list (Config_file.update), with the same defaults', () => {
+    const s = settings({ metrics_addr: ['0.0.0.0:1'] }, { metricsAddr: [':9101', '127.0.0.1', '[::1]:0', 'x:1:2'] });
+    expect(s.metricsAddrs).toEqual([
+      { host: 'localhost', port: 9101, key: '--metrics-addr' },
+      { host: '127.0.0.1', port: 9932, key: '--metrics-addr' },
+      { host: '::1', port: 0, key: '--metrics-addr' },
+    ]);
+    expect(s.notes).toEqual(['--metrics-addr: not an address, set aside as Octez does: x:1:2']);
+    expect(settings({ metrics_addr: ['0.0.0.0:1'] }, { metricsAddr: '127.0.0.1:2' }).metricsAddrs).toEqual([
+      { host: '127.0.0.1', port: 2, key: '--metrics-addr' },
+    ]);
+    expect(settings({}).metricsAddrs).toEqual([]);
+  });
+
+  it('tzp2p run --metrics-addr: the command line collects every flag into the run options', async () => {
+    const program = buildProgram('0.0.0');
+    let seen: RunOptions | undefined;
+    program.commands.find((c) => c.name() === 'run')!.action((o: RunOptions) => void (seen = o));
+    await program.parseAsync(['run', '--metrics-addr', ':9932', '--metrics-addr', '[::1]:9933'], { from: 'user' });
+    expect(seen?.metricsAddr).toEqual([':9932', '[::1]:9933']);
+    expect(resolveSettings({ dataDir: dir, ...seen }).metricsAddrs).toEqual([
+      { host: 'localhost', port: 9932, key: '--metrics-addr' },
+      { host: '::1', port: 9933, key: '--metrics-addr' },
+    ]);
   });
 });

@@ -32,7 +32,7 @@ describe('config.json files written by octez-node are accepted', () => {
     expect(s.notes).toEqual([]);
   });
 
-  it('config init with RPC addresses, --allow-all-rpc, CORS, media type and metrics: RPC, ACL and connection cap used, metrics parsed, the rest reported', () => {
+  it('config init with RPC addresses, --allow-all-rpc, CORS, media type and metrics: RPC, ACL and connection cap used, metrics served, the rest reported', () => {
     const s = settingsOf('rpc-acl.json');
     expect(s.dataDir).toBe('/tmp/tzp2p-unused'); // --data-dir wins over the file's data-dir, as octez-node
     expect(s.rpc).toEqual({
@@ -43,10 +43,9 @@ describe('config.json files written by octez-node are accepted', () => {
       acl: [{ address: '0.0.0.0:8733', blacklist: [] }],
       maxConnections: 200,
     });
-    expect(s.metricsAddrs).toEqual([{ host: 'localhost', port: 9932 }]);
+    expect(s.metricsAddrs).toEqual([{ host: 'localhost', port: 9932, key: 'metrics_addr' }]);
     expect(s.notes).toEqual([
       'config.json keys accepted without effect: rpc.cors-origin, rpc.cors-headers, rpc.media-type',
-      'metrics_addr: /metrics is not served yet (localhost:9932)',
     ]);
     expect(resolveSettings({ configFile: fixture('rpc-acl.json') }).dataDir).toBe('/var/lib/octez');
   });

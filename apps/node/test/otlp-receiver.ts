@@ -4,7 +4,8 @@ import { gunzipSync } from 'node:zlib';
 // ---- a minimal OTLP/HTTP receiver ----
 // The exporters of @opentelemetry/exporter-*-otlp-http 0.208 send OTLP/JSON (JsonTraceSerializer,
 // Content-Type application/json): ids as hex strings, attributes as [{ key, value: { stringValue |
-// intValue | boolValue | doubleValue } }]. So the receiver only needs JSON.parse.
+// intValue | boolValue | doubleValue } }]. So the receiver only needs JSON.parse. A root span has no
+// parentSpanId (or an empty one); events and links carry their own attributes.
 
 interface AnyValue {
   readonly stringValue?: string;
@@ -16,10 +17,27 @@ interface KeyValue {
   readonly key: string;
   readonly value: AnyValue;
 }
-interface OtlpSpan {
+interface OtlpEvent {
   readonly name: string;
+  readonly timeUnixNano?: string | number;
   readonly attributes?: readonly KeyValue[];
-  readonly status?: { readonly code?: number };
+}
+interface OtlpLink {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly attributes?: readonly KeyValue[];
+}
+interface OtlpSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId?: string;
+  readonly name: string;
+  readonly startTimeUnixNano?: string | number;
+  readonly endTimeUnixNano?: string | number;
+  readonly attributes?: readonly KeyValue[];
+  readonly events?: readonly OtlpEvent[];
+  readonly links?: readonly OtlpLink[];
+  readonly status?: { readonly code?: number; readonly message?: string };
 }
 interface ExportTraceRequest {
   readonly resourceSpans: readonly {
@@ -50,8 +68,30 @@ function value(v: AnyValue): string | number | boolean | undefined {
   return v.boolValue ?? v.doubleValue;
 }
 
-function attributes(kvs: readonly KeyValue[] = []): Record<string, string | number | boolean | undefined> {
+type Attrs = Record<string, string | number | boolean | undefined>;
+
+function attributes(kvs: readonly KeyValue[] = []): Attrs {
   return Object.fromEntries(kvs.map((kv) => [kv.key, value(kv.value)]));
+}
+
+/** OTLP's status codes: 0 unset, 1 ok, 2 error. */
+export const STATUS_ERROR = 2;
+
+/** One exported span as the tests read it: ids in hex, attributes as a plain record. */
+export interface ReceivedSpan {
+  readonly name: string;
+  readonly scope: string | undefined;
+  readonly traceId: string;
+  readonly spanId: string;
+  /** Absent for a root span. */
+  readonly parentSpanId: string | undefined;
+  readonly startNs: bigint;
+  readonly endNs: bigint;
+  readonly attributes: Attrs;
+  readonly events: readonly { readonly name: string; readonly attributes: Attrs }[];
+  readonly links: readonly { readonly traceId: string; readonly spanId: string; readonly attributes: Attrs }[];
+  readonly status: { readonly code: number; readonly message: string | undefined };
+  readonly resource: Attrs;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -80,7 +120,7 @@ export async function startReceiver(): Promise<{ server: Server; url: string; re
   return { server, url: `http://127.0.0.1:${address.port}`, received };
 }
 
-export function spansOf(received: readonly Received[]) {
+export function spansOf(received: readonly Received[]): ReceivedSpan[] {
   return received
     .filter((r) => r.path === '/v1/traces')
     .flatMap((r) =>
@@ -89,7 +129,19 @@ export function spansOf(received: readonly Received[]) {
           ss.spans.map((s) => ({
             name: s.name,
             scope: ss.scope?.name,
+            traceId: s.traceId,
+            spanId: s.spanId,
+            parentSpanId: s.parentSpanId || undefined,
+            startNs: BigInt(s.startTimeUnixNano ?? 0),
+            endNs: BigInt(s.endTimeUnixNano ?? 0),
             attributes: attributes(s.attributes),
+            events: (s.events ?? []).map((e) => ({ name: e.name, attributes: attributes(e.attributes) })),
+            links: (s.links ?? []).map((l) => ({
+              traceId: l.traceId,
+              spanId: l.spanId,
+              attributes: attributes(l.attributes),
+            })),
+            status: { code: s.status?.code ?? 0, message: s.status?.message },
             resource: attributes(rs.resource?.attributes),
           })),
         ),

@@ -76,7 +76,7 @@ describe('console exporters', () => {
       attributes: { 'network.peer.address': testHost(42), 'tezos.p2p.outcome': 'connected' },
       resource: { attributes: { 'service.name': 'tzp2p-console-test' } },
     });
-    // b authenticated before sending its Ack, so both handshake halves ended before connect returned.
+    // Each handshake half ends with its Ack exchange (or its failure), before the nodes are stopped.
     expect(
       spans
         .filter((s) => s.name === 'p2p.authenticate')

@@ -1,4 +1,4 @@
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { DecodeError, decode, encode } from '@tezos-p2p/encoding';
 import {
   type Ack,
@@ -34,9 +34,8 @@ import { Connection, type ConnectionOptions } from './connection.js';
 import type { ConnectionInfo } from './connection-info.js';
 import { ConnectionError } from './errors.js';
 import { IoScheduler } from './io-scheduler.js';
+import { HandshakeSpan } from './handshake-span.js';
 import { type SessionTap, TapSession } from './session-tap.js';
-
-const tracer = trace.getTracer('@tezos-p2p/connection', '0.1.0');
 
 /** `authentication_timeout` (incoming) and `connection_timeout` (outgoing), P2p_limits defaults. */
 export const DEFAULT_INCOMING_HANDSHAKE_TIMEOUT_MS = 5000;
@@ -73,6 +72,11 @@ export interface HandshakeOptions<Meta> {
    * `Connection` that `accept` returns; its `end` is called once however the session ends.
    */
   readonly tap?: SessionTap | undefined;
+  /**
+   * Where the `p2p.authenticate` span goes: its parent's context (e.g. `trace.setSpan(ctx, connectionSpan)`);
+   * the active context when absent.
+   */
+  readonly traceContext?: Context | undefined;
 }
 
 /** A deadline and a cancellation shared by the steps of one handshake. */
@@ -120,6 +124,28 @@ function failTapped(socket: ByteStream, e: unknown, peerId: PeerId | undefined, 
   }
 }
 
+/** `failTapped`, then end the handshake's span with the error's code. */
+function failSpanned(
+  socket: ByteStream,
+  e: unknown,
+  peerId: PeerId | undefined,
+  tap: TapSession | undefined,
+  span: HandshakeSpan,
+): never {
+  try {
+    failTapped(socket, e, peerId, tap);
+  } catch (err) {
+    const ce = err as ConnectionError;
+    span.fail(ce.code, ce.message);
+    throw ce;
+  }
+}
+
+/** How many alternative points a Nack offers (a `Nack_v_0` offers none). */
+function nackPoints(ack: Exclude<Ack, { kind: 'Ack' }>): number {
+  return ack.kind === 'Nack' ? ack.potentialPeersToConnect.length : 0;
+}
+
 function fail(socket: ByteStream, e: unknown, peerId?: PeerId): never {
   socket.destroy();
   if (e instanceof ConnectionError) {
@@ -162,6 +188,7 @@ export class AuthenticatedSocket<Meta> {
     private readonly deadline: HandshakeDeadline,
     private readonly binaryChunksSize: number | undefined,
     private readonly tap: TapSession | undefined,
+    private readonly span: HandshakeSpan,
   ) {}
 
   private finish(): void {
@@ -187,8 +214,11 @@ export class AuthenticatedSocket<Meta> {
     try {
       this.deadline.check();
       await this.writeChunk(encode(ackEncoding, { kind: 'Ack' }));
+      this.span.ack('transmit');
       const body = await readChunk(this.input, this.deadline.signal);
       const ack: Ack = decode(ackEncoding, this.recvCipher.open(body));
+      if (ack.kind === 'Ack') this.span.ack('receive');
+      else this.span.nack('receive', ack.kind === 'Nack' ? ack.motive : { kind: 'No_motive' }, nackPoints(ack));
       if (ack.kind === 'Nack_v_0')
         throw new ConnectionError('REJECTED_BY_NACK', 'the peer refused the connection (Nack_v_0)', {
           peerId,
@@ -204,9 +234,10 @@ export class AuthenticatedSocket<Meta> {
     } catch (e) {
       this.input.detach();
       this.deadline.done();
-      failTapped(this.socket, e, peerId, this.tap);
+      failSpanned(this.socket, e, peerId, this.tap, this.span);
     }
     this.deadline.done();
+    this.span.end();
     const leftover = this.input.detach();
     return new Connection<M, Meta>(
       this.socket,
@@ -231,10 +262,13 @@ export class AuthenticatedSocket<Meta> {
   async nack(motive: NackMotive, alternativePoints: readonly Point[] = []): Promise<void> {
     this.finish();
     let outcome = `Nack sent: ${describeNackMotive(motive)}`;
+    let sent = false;
     try {
       await this.writeChunk(
         encode(ackEncoding, nackFor(this.info.announcedVersion.p2pVersion, motive, alternativePoints)),
       );
+      this.span.nack('transmit', motive, alternativePoints.length);
+      sent = true;
       await new Promise<void>((r) => this.socket.end(() => r()));
     } catch (e) {
       outcome = `Nack not sent (${e instanceof Error ? e.message : String(e)}): ${describeNackMotive(motive)}`;
@@ -243,6 +277,7 @@ export class AuthenticatedSocket<Meta> {
       this.deadline.done();
       this.socket.destroy();
       this.tap?.end(outcome);
+      this.span.end(sent ? 'nack_sent' : 'closed');
     }
   }
 
@@ -254,6 +289,7 @@ export class AuthenticatedSocket<Meta> {
     this.deadline.done();
     this.socket.destroy();
     this.tap?.end('closed without an answer');
+    this.span.end('closed');
   }
 }
 
@@ -289,14 +325,7 @@ export async function authenticate<Meta>(
   const deadline = new HandshakeDeadline(timeoutMs, opts.signal, opts.clock ?? systemClock);
   const input = new StreamInput(socket);
   const remote = remoteOf(socket, opts);
-  const span = tracer.startSpan('p2p.authenticate', {
-    attributes: {
-      'network.peer.address': remote.ip,
-      'network.peer.port': remote.port,
-      'network.transport': 'tcp',
-      'tezos.p2p.direction': opts.incoming ? 'incoming' : 'outgoing',
-    },
-  });
+  const span = new HandshakeSpan({ remote, incoming: opts.incoming, parent: opts.traceContext });
   let peerId: PeerId | undefined;
   try {
     const ours: ConnectionMessage = {
@@ -308,6 +337,7 @@ export async function authenticate<Meta>(
     };
     const sentFrame = encodeConnectionMessageFrame(ours);
     await writeAll(socket, sentFrame);
+    span.connectionMessage('transmit', ours);
     deadline.check();
     const lenBytes = await input.readExactly(CONNECTION_MESSAGE_HEADER, deadline.signal);
     const len = (lenBytes[0]! << 8) | lenBytes[1]!;
@@ -319,7 +349,8 @@ export async function authenticate<Meta>(
     tap?.connectionMessages(opts.incoming, Uint8Array.from(sentFrame), Uint8Array.from(receivedFrame));
     const theirs = decodeConnectionMessageFrame(receivedFrame);
     peerId = peerIdOf(backend, theirs.publicKey);
-    span.setAttribute('tezos.p2p.peer_id', peerId);
+    span.peer(peerId);
+    span.connectionMessage('receive', theirs);
     const difficulty = opts.expectedProofOfWork ?? DEFAULT_POW_DIFFICULTY;
     if (!checkProofOfWork(backend, theirs.publicKey, theirs.proofOfWorkStamp, difficulty)) {
       throw new ConnectionError(
@@ -345,8 +376,10 @@ export async function authenticate<Meta>(
     const localMetadata = opts.metadata.value();
     // One chunk whatever binaryChunksSize is: the peer reads the metadata as one chunk.
     await writeAll(socket, sendCipher.sealOne(encode(opts.metadata.encoding, localMetadata)));
+    span.metadata('transmit', () => opts.metadata.toJson(localMetadata));
     const metaBody = await readChunk(input, deadline.signal);
     const remoteMetadata = decode(opts.metadata.encoding, recvCipher.open(metaBody));
+    span.metadata('receive', () => opts.metadata.toJson(remoteMetadata));
     if (peerId === opts.identity.peerId) {
       const port = opts.incoming ? theirs.port : remote.port;
       throw new ConnectionError('MYSELF', `connected to ourselves (${remote.ip}:${port ?? 'no port'})`, {
@@ -365,21 +398,22 @@ export async function authenticate<Meta>(
       localMetadata,
       remoteMetadata,
     };
-    span.setAttribute('tezos.p2p.outcome', 'authenticated');
-    span.end();
-    return new AuthenticatedSocket(info, socket, input, sendCipher, recvCipher, deadline, opts.binaryChunksSize, tap);
+    span.authenticated();
+    return new AuthenticatedSocket(
+      info,
+      socket,
+      input,
+      sendCipher,
+      recvCipher,
+      deadline,
+      opts.binaryChunksSize,
+      tap,
+      span,
+    );
   } catch (e) {
     input.detach();
     deadline.done();
-    try {
-      failTapped(socket, e, peerId, tap);
-    } catch (err) {
-      const ce = err as ConnectionError;
-      span.setAttribute('tezos.p2p.outcome', ce.code);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: ce.code });
-      span.end();
-      throw ce;
-    }
+    failSpanned(socket, e, peerId, tap, span);
   }
 }
 

@@ -22,6 +22,7 @@ export { MemoryBudget, type MemoryBudgetOptions, type MemoryBudgetStat } from '.
 export { type Leased } from './lease.js';
 export { type DisconnectReason, describeDisconnectReason } from './disconnect-reason.js';
 export { type ConnectionInfo } from './connection-info.js';
+export { type IoDirection, metadataAttributes, versionAttributes } from './handshake-span.js';
 export { Connection, type ConnectionOptions, type ConnectionStat } from './connection.js';
 export {
   authenticate,

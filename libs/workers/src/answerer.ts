@@ -4,7 +4,15 @@ import type { Pool } from '@tezos-p2p/pool';
 import type { PeerId, Point } from '@tezos-p2p/wire';
 import type { Answerer, P2pConn } from './p2p-conn.js';
 import { P2pError } from './errors.js';
+import { linkToConnection } from './connection-span.js';
 import { tracer } from './tracer.js';
+
+/** Which connection a swap's link points to: the one it was negotiated on, the one it opens, the one it drops. */
+type SwapRole = 'source' | 'new' | 'replaced';
+
+function linkTo<M, CM>(conn: P2pConn<M, CM> | undefined, role: SwapRole) {
+  return linkToConnection(conn, { 'tezos.p2p.swap.role': role });
+}
 
 export type { AnswererReport };
 
@@ -68,7 +76,7 @@ export class DefaultAnswerer<M, PM, CM> implements Answerer<M, CM> {
     }
     if (!conn.writeNow({ kind: 'Swap_ack', point: candidate.point, peerId: candidate.peerId })) return;
     bus.publish({ kind: 'Swap_ack_sent', source });
-    await this.swap(source, point, candidate.peerId);
+    await this.swap(conn, point, candidate.peerId);
   }
 
   async swapAck(conn: P2pConn<M, CM>, point: Point, _offeredPeer: PeerId): Promise<void> {
@@ -78,12 +86,16 @@ export class DefaultAnswerer<M, PM, CM> implements Answerer<M, CM> {
     if (swapLingerMs === null || proposed === undefined) return;
     if (pool.connections.findByPoint(point) !== undefined) return;
     // We proposed `proposed` to this peer; having reached its offered point, we drop `proposed`.
-    await this.swap(conn.peerId, point, proposed);
+    await this.swap(conn, point, proposed);
   }
 
-  /** Connect to `point`; on success drop our connection to `replaced`. */
-  private async swap(source: PeerId, point: Point, replaced: PeerId): Promise<void> {
+  /**
+   * Connect to `point`; on success drop our connection to `replaced`. The span links to the
+   * `p2p.connection` spans of the connections involved (each connection is its own trace).
+   */
+  private async swap(sourceConn: P2pConn<M, CM>, point: Point, replaced: PeerId): Promise<void> {
     const { bus, clock, pool } = this.ctx;
+    const source = sourceConn.peerId;
     this.latestAcceptedSwap = clock.now();
     const span = tracer.startSpan('p2p.swap', {
       attributes: {
@@ -92,21 +104,25 @@ export class DefaultAnswerer<M, PM, CM> implements Answerer<M, CM> {
         'network.peer.address': point.ip,
         'network.peer.port': point.port,
       },
+      links: [...linkTo(sourceConn, 'source'), ...linkTo(pool.connections.findByPeerId(replaced), 'replaced')],
     });
+    let created: P2pConn<M, CM>;
     try {
-      await this.ctx.connect(point);
+      created = await this.ctx.connect(point);
     } catch (e) {
       this.latestAcceptedSwap = this.latestSuccessfulSwap;
       bus.publish({ kind: 'Swap_failure', source });
       const error = e instanceof Error ? e.message : String(e);
       this.ctx.bus.report({ kind: 'swap_failed', peerId: source, error });
-      span.setAttribute('tezos.p2p.outcome', e instanceof P2pError ? e.code : 'error');
+      const code = e instanceof P2pError ? e.code : 'error';
+      span.setAttributes({ 'error.type': code, 'tezos.p2p.outcome': code });
       span.setStatus({ code: SpanStatusCode.ERROR, message: error });
       span.end();
       return;
     }
     this.latestSuccessfulSwap = clock.now();
     bus.publish({ kind: 'Swap_success', source });
+    span.addLinks(linkTo(created, 'new'));
     span.setAttribute('tezos.p2p.outcome', 'success');
     span.end();
     const old = pool.connections.findByPeerId(replaced);

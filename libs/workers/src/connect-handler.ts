@@ -1,5 +1,5 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
-import { SpanStatusCode } from '@opentelemetry/api';
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import {
   type AuthenticatedSocket,
   type ByteStream,
@@ -33,6 +33,7 @@ import {
   pointToString,
   selectVersion,
 } from '@tezos-p2p/wire';
+import { ConnectionSpan } from './connection-span.js';
 import type { Answerer } from './p2p-conn.js';
 import { P2pConn } from './p2p-conn.js';
 import { P2pError } from './errors.js';
@@ -179,18 +180,19 @@ export class ConnectHandler<M, PM, CM> {
     socket.on('error', () => undefined); // errors surface through the handshake or are irrelevant once refused
     if (this.destroyed) return void socket.destroy();
     const point = socketPoint(socket);
+    const span = new ConnectionSpan('incoming', point);
+    span.socket(socket);
     this.bus.publish({ kind: 'Incoming_connection', point });
+    const refuse = (reason: IncomingRefusal): void => {
+      this.bus.report({ kind: 'incoming_refused', point, reason });
+      span.failed('INCOMING_REFUSED', `incoming connection refused: ${reason}`, { 'tezos.p2p.refusal.reason': reason });
+      socket.destroy();
+    };
     // Refused before any crypto and never greylisted: too many sockets is no proof of malice (peers
     // behind one NAT share an address), and Octez does not greylist for its global limit either.
     const slot = this.incoming.decide(point.ip);
-    if (slot.kind === 'refused') {
-      this.bus.report({ kind: 'incoming_refused', point, reason: slot.reason });
-      return void socket.destroy();
-    }
-    if (this.pool.points.banned(point)) {
-      this.bus.report({ kind: 'incoming_refused', point, reason: 'banned' });
-      return void socket.destroy();
-    }
+    if (slot.kind === 'refused') return refuse(slot.reason);
+    if (this.pool.points.banned(point)) return refuse('banned');
     if (slot.kind === 'evict') {
       // Freed now: the cancelled handshake settles on a later turn (CANCELED, never greylisted).
       this.incoming.release(slot.victim);
@@ -207,9 +209,12 @@ export class ConnectHandler<M, PM, CM> {
     this.settled(
       true,
       point,
-      this.authenticate(undefined, socket, point, ac.signal, this.config.limits.authenticationTimeoutMs),
+      this.authenticate(undefined, socket, point, ac.signal, this.config.limits.authenticationTimeoutMs, span),
     )
-      .catch(() => undefined)
+      .catch((e: unknown) => {
+        const err = P2pError.from(e, point);
+        span.failed(err.code, err.message);
+      })
       .finally(() => this.incoming.release(held));
   }
 
@@ -224,11 +229,27 @@ export class ConnectHandler<M, PM, CM> {
     point: Point,
     opts: { timeoutMs?: number; trusted?: boolean; expectedPeerId?: PeerId } = {},
   ): Promise<P2pConn<M, CM>> {
-    if (this.destroyed) throw new P2pError('P2P_SHUT_DOWN', 'the P2P layer is shut down', { point });
+    const connection = new ConnectionSpan('outgoing', point);
+    const span = tracer.startSpan(
+      'p2p.connect',
+      {
+        attributes: { 'network.peer.address': point.ip, 'network.peer.port': point.port, 'network.transport': 'tcp' },
+      },
+      connection.context,
+    );
+    // Every failure, refusals before the dial included, ends both spans with the code.
+    const fail = (err: P2pError): never => {
+      span.setAttributes({ 'error.type': err.code, 'tezos.p2p.outcome': err.code });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: err.code });
+      span.end();
+      connection.failed(err.code, err.message);
+      throw err;
+    };
+    if (this.destroyed) return fail(new P2pError('P2P_SHUT_DOWN', 'the P2P layer is shut down', { point }));
     if (this.pool.points.banned(point))
-      throw new P2pError('POINT_BANNED', `point ${pointToString(point)} is banned`, { point });
+      return fail(new P2pError('POINT_BANNED', `point ${pointToString(point)} is banned`, { point }));
     if (!(this.pool.activeConnections <= this.config.limits.maxConnections))
-      throw new P2pError('TOO_MANY_CONNECTIONS', 'too many connections', { point });
+      return fail(new P2pError('TOO_MANY_CONNECTIONS', 'too many connections', { point }));
     const timeoutMs = opts.timeoutMs ?? this.config.limits.connectionTimeoutMs;
     const ac = new AbortController();
     this.outgoing.add(ac);
@@ -239,13 +260,11 @@ export class ConnectHandler<M, PM, CM> {
         ),
       timeoutMs,
     );
-    const span = tracer.startSpan('p2p.connect', {
-      attributes: { 'network.peer.address': point.ip, 'network.peer.port': point.port, 'network.transport': 'tcp' },
-    });
     try {
-      const conn = await this.connectUnderTimeout(point, opts, ac.signal, timeoutMs);
+      const conn = await this.connectUnderTimeout(point, opts, ac.signal, timeoutMs, connection, span);
       span.setAttribute('tezos.p2p.peer_id', conn.peerId);
       span.setAttribute('tezos.p2p.outcome', 'connected');
+      span.end();
       return conn;
     } catch (e) {
       const err =
@@ -254,11 +273,8 @@ export class ConnectHandler<M, PM, CM> {
         !(e instanceof P2pError && e.code !== 'CANCELED' && e.code !== 'TIMEOUT')
           ? (ac.signal.reason as P2pError)
           : P2pError.from(e, point);
-      span.setAttribute('tezos.p2p.outcome', err.code);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err.code });
-      throw err;
+      return fail(err);
     } finally {
-      span.end();
       this.clock.clearTimeout(timer);
       this.outgoing.delete(ac);
     }
@@ -269,6 +285,8 @@ export class ConnectHandler<M, PM, CM> {
     opts: { trusted?: boolean; expectedPeerId?: PeerId },
     signal: AbortSignal,
     timeoutMs: number,
+    connection: ConnectionSpan,
+    dialSpan: Span,
   ): Promise<P2pConn<M, CM>> {
     const info = this.pool.registerPoint(point, {
       ...(opts.trusted !== undefined ? { trusted: opts.trusted } : {}),
@@ -302,6 +320,8 @@ export class ConnectHandler<M, PM, CM> {
         socket.destroy();
         throw cancel.signal.reason;
       }
+      connection.socket(socket);
+      if (dialSpan.isRecording()) dialSpan.addEvent('tezos.p2p.dialed');
     } catch (e) {
       // (re-read: setRequested above changed the state behind the type checker's back)
       if ((info.state as PointInfo<P2pConn<M, CM>>['state']).kind === 'Requested')
@@ -311,7 +331,7 @@ export class ConnectHandler<M, PM, CM> {
       signal.removeEventListener('abort', onAbort);
     }
     tuneSocket(socket);
-    return this.settled(false, point, this.authenticate(info, socket, point, cancel.signal, timeoutMs));
+    return this.settled(false, point, this.authenticate(info, socket, point, cancel.signal, timeoutMs, connection));
   }
 
   /** Report the handshake `attempt` once it settles (`handshake_settled`); returns `attempt` itself. */
@@ -338,6 +358,7 @@ export class ConnectHandler<M, PM, CM> {
     point: Point,
     signal: AbortSignal,
     timeoutMs: number,
+    span: ConnectionSpan,
   ): Promise<P2pConn<M, CM>> {
     const incoming = info === undefined;
     const { config, pool, bus, clock } = this;
@@ -358,6 +379,7 @@ export class ConnectHandler<M, PM, CM> {
         backend: config.backend,
         binaryChunksSize: config.limits.binaryChunksSize,
         tap,
+        traceContext: span.context,
       });
     } catch (e) {
       const err = P2pError.from(signal.aborted && signal.reason instanceof P2pError ? signal.reason : e, point);
@@ -375,6 +397,7 @@ export class ConnectHandler<M, PM, CM> {
       throw err;
     }
     const peerId = authed.info.peerId;
+    span.authenticated(authed.info, config.connectionMetadata);
     const refuseSilently = (err: P2pError): never => {
       bus.report({ kind: 'refused_silently', point, peerId, error: reportedError(err) });
       authed.close();
@@ -404,7 +427,7 @@ export class ConnectHandler<M, PM, CM> {
     if (decision.kind === 'private')
       return refuseSilently(new P2pError('PRIVATE_MODE', `private mode: ${peerId} is not trusted`, { point, peerId }));
     if (decision.kind === 'reject') return this.nack(authed, info, point, idPoint, peerId, decision.motive);
-    return this.acceptConnection(authed, info, pointInfo, peerInfo, point, idPoint, decision.version, signal);
+    return this.acceptConnection(authed, info, pointInfo, peerInfo, point, idPoint, decision.version, signal, span);
   }
 
   /** One tap per handshake attempt, from the configured factory (none when it is unset or throws). */
@@ -478,6 +501,7 @@ export class ConnectHandler<M, PM, CM> {
     idPoint: ConnectionPoint,
     version: NetworkVersion,
     signal: AbortSignal,
+    span: ConnectionSpan,
   ): Promise<P2pConn<M, CM>> {
     const { pool, bus, clock, config } = this;
     const peerId = peerInfo.peerId;
@@ -509,10 +533,12 @@ export class ConnectHandler<M, PM, CM> {
     }
     // The connection id point: the dialled point for outgoing connections, the announced one otherwise.
     const connectionPoint: ConnectionPoint = info !== undefined ? { ip: point.ip, port: point.port } : idPoint;
+    const trustedNode = peerInfo.trusted || (pointInfo?.trusted ?? false);
+    span.established(version, trustedNode);
     const conn = new P2pConn<M, CM>({
       connection,
       idPoint: connectionPoint,
-      trustedNode: peerInfo.trusted || (pointInfo?.trusted ?? false),
+      trustedNode,
       answerer: this.answerer,
       disablePeerDiscovery: config.disablePeerDiscovery,
       appQueueSize: config.limits.incomingAppMessageQueueSize,
@@ -523,6 +549,7 @@ export class ConnectHandler<M, PM, CM> {
       },
       onClosed: (c) => this.onClosed(c, pointInfo, peerInfo),
       bus,
+      span,
     });
     const now = clock.now();
     if (pointInfo) {

@@ -17,6 +17,7 @@ export { type MemoryBudgetLimits, memoryBudgets } from './memory-limits.js';
 export { P2pError, type P2pErrorCode } from './errors.js';
 export { type ThrottledKind } from './throttle.js';
 export { P2pConn, type P2pConnOptions, type P2pConnReport, type Answerer } from './p2p-conn.js';
+export { ConnectionSpan, type ConnectionDirection } from './connection-span.js';
 export { DefaultAnswerer, PrivateAnswerer, type AnswererContext, type AnswererReport } from './answerer.js';
 export {
   ConnectHandler,

@@ -11,6 +11,8 @@ import {
 import type { Pool, PointInfo } from '@tezos-p2p/pool';
 import type { Point } from '@tezos-p2p/wire';
 import { merge, map, type Observable } from 'rxjs';
+import type { Span } from '@opentelemetry/api';
+import { linkToConnection } from './connection-span.js';
 import { childController, firstEvent } from './first-event.js';
 import type { ConnectHandler } from './connect-handler.js';
 import type { MaintenanceBounds } from './limits.js';
@@ -56,6 +58,8 @@ export class Maintenance<M, PM, CM> {
   private readonly pleaseMaintain = new Set<() => void>();
   private readonly justMaintained = new Set<() => void>();
   private running: Promise<void> | undefined;
+  /** The `p2p.maintenance` span of the step in progress: it links to the connections the step opens and drops. */
+  private stepSpan: Span | undefined;
 
   constructor(private readonly o: MaintenanceOptions<M, PM, CM>) {}
 
@@ -157,9 +161,11 @@ export class Maintenance<M, PM, CM> {
       const span = tracer.startSpan('p2p.maintenance', {
         attributes: { 'tezos.p2p.maintenance.motive': m, 'tezos.p2p.connections': n },
       });
+      this.stepSpan = span;
       try {
         await this.doMaintain();
       } finally {
+        this.stepSpan = undefined;
         span.setAttribute('tezos.p2p.connections_after', pool.activeConnections);
         span.end();
       }
@@ -199,6 +205,7 @@ export class Maintenance<M, PM, CM> {
       rng,
       pool.connections.list().filter((c) => !(c.privateNode && c.trustedNode)),
     ).slice(0, k);
+    this.link(victims, 'dropped');
     await Promise.allSettled(victims.map((c) => c.disconnect({ kind: 'Maintenance_too_many' })));
   }
 
@@ -224,11 +231,20 @@ export class Maintenance<M, PM, CM> {
             error: r.reason instanceof Error ? r.reason.message : String(r.reason),
           });
       });
-      const established = results.filter((r) => r.status === 'fulfilled').length;
+      const opened = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      this.link(opened, 'opened');
+      const established = opened.length;
       min -= established;
       max -= established;
     }
     return true;
+  }
+
+  /** Links from the step's span to `conns`' spans (the connections' own traces). */
+  private link(conns: readonly P2pConn<M, CM>[], role: 'opened' | 'dropped'): void {
+    const span = this.stepSpan;
+    if (span === undefined || !span.isRecording()) return;
+    span.addLinks(conns.flatMap((c) => linkToConnection(c, { 'tezos.p2p.maintenance.role': role })));
   }
 
   /** `connectable` + `classify`: up to `max` points, never-missed first, then the oldest miss. */

@@ -8,6 +8,7 @@ import {
 import { type Clock, type EventBus, type P2pConnReport, reportedError } from '@tezos-p2p/events';
 import type { PoolConnection } from '@tezos-p2p/pool';
 import type { ConnectionPoint, NetworkVersion, P2pMessage, PeerId, Point } from '@tezos-p2p/wire';
+import type { ConnectionSpan } from './connection-span.js';
 import { P2pError } from './errors.js';
 import { Throttle } from './throttle.js';
 
@@ -53,6 +54,8 @@ export interface P2pConnOptions<M, CM> {
   readonly onClosed: (conn: P2pConn<M, CM>, reason: DisconnectReason) => void;
   /** Where the connection publishes its `P2pConnReport`s (none without a bus). */
   readonly bus?: EventBus | undefined;
+  /** Its `p2p.connection` span, which gets the topology messages as events and ends with the connection. */
+  readonly span?: ConnectionSpan | undefined;
 }
 
 /**
@@ -67,6 +70,8 @@ export class P2pConn<M, CM> implements PoolConnection {
   readonly connection: Connection<M, CM>;
   readonly idPoint: ConnectionPoint;
   readonly trustedNode: boolean;
+  /** The connection's `p2p.connection` span (for links to it), when the creator gave one. */
+  readonly span: ConnectionSpan | undefined;
   /** Set when we send a Swap_request on this connection; never cleared (as Octez). */
   lastSentSwapRequest: { readonly at: number; readonly peerId: PeerId } | undefined;
 
@@ -91,6 +96,7 @@ export class P2pConn<M, CM> implements PoolConnection {
     this.connection = options.connection;
     this.idPoint = options.idPoint;
     this.trustedNode = options.trustedNode;
+    this.span = options.span;
     this.throttle = new Throttle(options.clock);
     this.done = new Promise((r) => (this.resolveDone = r));
     this.waitSignal = AbortSignal.any([this.stop.signal, this.lost.signal]);
@@ -205,6 +211,7 @@ export class P2pConn<M, CM> implements PoolConnection {
   private async handleP2p(msg: Exclude<P2pMessage<M>, { kind: 'Message' }>): Promise<boolean> {
     const { answerer, disablePeerDiscovery } = this.options;
     const signal = this.waitSignal;
+    this.span?.message('receive', msg);
     switch (msg.kind) {
       case 'Disconnect':
         return false;
@@ -305,13 +312,18 @@ export class P2pConn<M, CM> implements PoolConnection {
   /** Queue a message, waiting while the write queue is full (`P2p_conn.write`). */
   write(msg: P2pMessage<M>): Promise<void> {
     if (this.finished) return Promise.reject(this.closedError());
-    return this.connection.send(msg);
+    const span = this.span;
+    // Application messages are never span events: their path stays free of tracing.
+    if (span === undefined || msg.kind === 'Message') return this.connection.send(msg);
+    return this.connection.send(msg).then(() => span.message('transmit', msg));
   }
 
   /** Queue a message if there is room now (`write_now`); false when full or closed. */
   writeNow(msg: P2pMessage<M>): boolean {
     if (this.finished) return false;
-    return this.connection.trySend(msg);
+    const queued = this.connection.trySend(msg);
+    if (queued && msg.kind !== 'Message') this.span?.message('transmit', msg);
+    return queued;
   }
 
   /** `write_now` of an already encoded message (broadcasts encode once). */
@@ -378,6 +390,7 @@ export class P2pConn<M, CM> implements PoolConnection {
     const err = this.closedError();
     for (const r of this.readers.splice(0)) r.reject(err);
     this.appListeners.clear();
+    this.span?.closed(reason, this.connection.stat());
     try {
       this.options.onClosed(this, reason);
     } finally {

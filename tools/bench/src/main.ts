@@ -19,6 +19,7 @@ import { poolSuite } from './suites/pool.js';
 import { rpcAttackSuite } from './suites/rpc-attack.js';
 import { scaleSuite } from './suites/scale.js';
 import { simSuite } from './suites/sim.js';
+import { tracingSuite } from './suites/tracing.js';
 
 const SUITES: readonly Suite[] = [
   encodingSuite,
@@ -28,6 +29,7 @@ const SUITES: readonly Suite[] = [
   scaleSuite,
   memorySuite,
   churnSuite,
+  tracingSuite,
   rpcAttackSuite,
   simSuite,
   fuzzSuite,

@@ -2,13 +2,16 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS } from '@tezos-p2p/p2p';
+import { UI_PREFIX } from '@tezos-p2p/web';
 import { type Subscription, auditTime, config as rxjsConfig, interval, merge } from 'rxjs';
 import { ConfigError } from '../config/errors.js';
 import { NETWORKS } from '../config/networks.js';
 import type { NodeSettings } from '../config/settings.js';
 import { type RunningNode, startNode } from '../node/start-node.js';
 import { startTelemetry, telemetryOptionsFromEnv } from '../telemetry/index.js';
-import { type DevnetNodeView, devnetRows, renderDevnetTable } from './devnet-table.js';
+import { devnetRoutes } from './devnet-api.js';
+import { DevnetMembers } from './devnet-members.js';
+import { devnetRows, renderDevnetTable } from './devnet-table.js';
 import { createLogger } from './logger.js';
 import { aborted, stopOnSignals } from './stop-signals.js';
 
@@ -17,6 +20,7 @@ export interface DevnetOptions {
   readonly dataDir?: string;
   readonly basePort?: string;
   readonly rpcBasePort?: string;
+  readonly metricsBasePort?: string;
   readonly host?: string;
   readonly expectedPow?: string;
   readonly echo?: boolean;
@@ -25,6 +29,8 @@ export interface DevnetOptions {
   readonly fresh?: boolean;
   readonly logLevel?: string;
 }
+
+const hostPort = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
 /** Events closer together than this make one redraw. */
 const REDRAW_COALESCE_MS = 100;
@@ -79,6 +85,10 @@ export async function devnetCommand(o: DevnetOptions, out: NodeJS.WriteStream = 
   const count = intOption(o.nodes, '--nodes', 1, 100, DEVNET_DEFAULTS.nodes);
   const basePort = intOption(o.basePort, '--base-port', 0, 65535 - count, DEVNET_DEFAULTS.basePort);
   const rpcBasePort = intOption(o.rpcBasePort, '--rpc-base-port', 0, 65535 - count, DEVNET_DEFAULTS.rpcBasePort);
+  const metricsBasePort =
+    o.metricsBasePort === undefined
+      ? undefined
+      : intOption(o.metricsBasePort, '--metrics-base-port', 0, 65535 - count, 0);
   const expectedPow = intOption(o.expectedPow, '--expected-pow', 0, 40, DEVNET_DEFAULTS.expectedPow);
   const exitAfter = o.exitAfter === undefined ? undefined : intOption(o.exitAfter, '--exit-after', 1, 86_400, 0);
   const host = o.host ?? DEVNET_DEFAULTS.host;
@@ -90,7 +100,8 @@ export async function devnetCommand(o: DevnetOptions, out: NodeJS.WriteStream = 
   const telemetry = startTelemetry(telemetryOptionsFromEnv(process.env, {}));
   const stop = stopOnSignals();
   const running: RunningNode[] = [];
-  const views: DevnetNodeView[] = [];
+  const members = new DevnetMembers();
+  const views = members.nodes;
   let redraws: Subscription | undefined;
   try {
     for (let i = 0; i < count; i++) {
@@ -113,7 +124,10 @@ export async function devnetCommand(o: DevnetOptions, out: NodeJS.WriteStream = 
         // 60 s disconnection delay, would wait a minute before retrying: on loopback a few seconds do.
         reconnection: { disconnectionDelayMs: DEVNET_DISCONNECTION_DELAY_MS },
         rpc: { listen: [{ host, port: rpcBasePort === 0 ? 0 : rpcBasePort + i }], acl: [] },
-        metricsAddrs: [],
+        metricsAddrs:
+          metricsBasePort === undefined
+            ? []
+            : [{ host, port: metricsBasePort === 0 ? 0 : metricsBasePort + i, key: '--metrics-base-port' }],
         echo: o.echo ?? false,
         logLevel: o.logLevel ?? 'info',
         logOutput: { kind: 'file', path: logFile },
@@ -121,10 +135,15 @@ export async function devnetCommand(o: DevnetOptions, out: NodeJS.WriteStream = 
         record: undefined,
         notes: [],
       };
-      const node = await startNode(settings, { log: log.child({ node: i }), signal: stop.signal });
+      // Node 0's RPC also serves the whole devnet to the web view (`/ui/?devnet`).
+      const node = await startNode(settings, {
+        log: log.child({ node: i }),
+        signal: stop.signal,
+        ...(i === 0 ? { rpcExtensions: [devnetRoutes(members)] } : {}),
+      });
       running.push(node);
-      const addr = host.includes(':') ? `[${host}]:${node.p2p.listeningPort}` : `${host}:${node.p2p.listeningPort}`;
-      views.push({
+      const addr = hostPort(host, node.p2p.listeningPort ?? 0);
+      members.add({
         index: i,
         p2p: node.p2p,
         p2pAddr: addr,
@@ -132,18 +151,23 @@ export async function devnetCommand(o: DevnetOptions, out: NodeJS.WriteStream = 
       });
     }
 
+    const ui = views[0]?.rpcAddr === undefined ? undefined : `${views[0].rpcAddr}${UI_PREFIX}?devnet`;
+    // Prometheus scrape targets, one per node, in node order (docs/OBSERVABILITY.md).
+    const metrics = running.flatMap((n) => (n.metrics?.listeners ?? []).map((l) => hostPort(l.host, l.port)));
+    const footer = `${ui ? `web view: ${ui}\n` : ''}${metrics.length > 0 ? `metrics: ${metrics.join(' ')}\n` : ''}`;
     let last = '';
     const draw = () => {
       const rows = devnetRows(views);
       const key = JSON.stringify(rows.map((r) => [r.connected_to, r.incoming, r.outgoing]));
       if (o.json) {
-        if (key !== last) out.write(JSON.stringify({ time: new Date().toISOString(), nodes: rows }) + '\n');
+        if (key !== last)
+          out.write(JSON.stringify({ time: new Date().toISOString(), ui: ui ?? null, metrics, nodes: rows }) + '\n');
       } else if (out.isTTY) {
         out.write(
-          `\x1b[H\x1b[2J${renderDevnetTable(rows, true)}\n${count} nodes on ${host} (chain ${NETWORKS.sandbox.chainName}); logs: ${logFile}; Ctrl-C stops\n`,
+          `\x1b[H\x1b[2J${renderDevnetTable(rows, true)}\n${count} nodes on ${host} (chain ${NETWORKS.sandbox.chainName}); logs: ${logFile}; Ctrl-C stops\n${footer}`,
         );
       } else if (key !== last) {
-        out.write(`${renderDevnetTable(rows)}\n`);
+        out.write(`${renderDevnetTable(rows)}\n${footer}`);
       }
       last = key;
     };
@@ -162,6 +186,7 @@ export async function devnetCommand(o: DevnetOptions, out: NodeJS.WriteStream = 
     draw();
   } finally {
     redraws?.unsubscribe();
+    members.close();
     // Reverse order: the seed goes last, so the others' peers.json still list it.
     for (const node of running.reverse()) await node.stop();
     await telemetry.shutdown();

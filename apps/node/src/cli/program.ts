@@ -65,6 +65,11 @@ export function buildProgram(version: string): Command {
       collect,
     )
     .option(
+      '--metrics-addr <addr:port>',
+      'serve Prometheus metrics at /metrics here, repeatable (replaces config.json metrics_addr; empty host: localhost; default port 9932)',
+      collect,
+    )
+    .option(
       '--network <name|file|url>',
       'mainnet, ghostnet, shadownet or sandbox (any case), or a network JSON file or http(s) URL (default mainnet)',
     )
@@ -125,6 +130,10 @@ export function buildProgram(version: string): Command {
       '--rpc-base-port <port>',
       'node i serves its RPC on rpc-base-port + i (0: any free port)',
       String(DEVNET_DEFAULTS.rpcBasePort),
+    )
+    .option(
+      '--metrics-base-port <port>',
+      'node i serves Prometheus /metrics on metrics-base-port + i (0: any free port; default: no metrics)',
     )
     .option(
       '--expected-pow <bits>',

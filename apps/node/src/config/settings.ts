@@ -9,7 +9,7 @@ import { readConfigFile } from './config-file.js';
 import type { ConfigFile, P2pConfigJson } from './config-json.js';
 import { validateConfig } from './config-validation.js';
 import { ConfigError } from './errors.js';
-import { type DiscoveryAddr, type HostPort, parseDiscoveryAddr, parseHostPort, unusedPeerIdNote } from './host-port.js';
+import { type DiscoveryAddr, parseDiscoveryAddr, parseHostPort, unusedPeerIdNote } from './host-port.js';
 import { limitsFromJson } from './limits-json.js';
 import type { ListenAddr } from './listen-addrs.js';
 import { type LogOutput, logSettings } from './log-config.js';
@@ -35,6 +35,8 @@ export interface RunOptions extends CliLimitOptions {
   expectedPow?: string;
   /** `--rpc-addr`, repeatable. */
   rpcAddr?: string | readonly string[];
+  /** `--metrics-addr`, repeatable: replaces config.json `metrics_addr`. */
+  metricsAddr?: string | readonly string[];
   /** A built-in network's name (any case), a network JSON file or an http(s) URL. */
   network?: string;
   chainName?: string;
@@ -70,8 +72,8 @@ export interface NodeSettings {
    * server's ACL module). undefined: no RPC server.
    */
   readonly rpc: RpcSettings | undefined;
-  /** config.json `metrics_addr`: where Octez serves Prometheus metrics (not served here yet). */
-  readonly metricsAddrs: readonly HostPort[];
+  /** `--metrics-addr` or config.json `metrics_addr`: where `/metrics` is served (Prometheus text format). */
+  readonly metricsAddrs: readonly ListenAddr[];
   readonly echo: boolean;
   /** A pino level. */
   readonly logLevel: string;
@@ -125,10 +127,8 @@ function startupNotes(
   if (idle.length > 0) notes.push(`config.json keys accepted without effect: ${idle.join(', ')}`);
   if (log.kind === 'syslog')
     notes.push(`log.output syslog:${log.facility}: syslog is not supported here, logging to stderr`);
-  const served = metrics.addrs.map((a) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`));
-  if (served.length > 0) notes.push(`metrics_addr: /metrics is not served yet (${served.join(', ')})`);
   if (metrics.unusable.length > 0)
-    notes.push(`metrics_addr: not an address, set aside as Octez does: ${metrics.unusable.join(', ')}`);
+    notes.push(`${metrics.key}: not an address, set aside as Octez does: ${metrics.unusable.join(', ')}`);
   return notes;
 }
 
@@ -168,7 +168,7 @@ export function resolveSettings(o: RunOptions, fetchedNetwork?: NetworkDefinitio
   const log = logSettings(cfg.log, o.logLevel, cfg['internal-events'] !== undefined);
   const listen = listenAddr(o, cfg);
   const rpc = rpcSettings(o.rpcAddr, cfg.rpc);
-  const metrics = metricsAddrs(cfg.metrics_addr ?? []);
+  const metrics = metricsAddrs(o.metricsAddr, cfg.metrics_addr ?? []);
   return {
     dataDir,
     identityFile: join(dataDir, 'identity.json'),

@@ -1,5 +1,6 @@
 import { shellMessageKindOfTag } from '@tezos-p2p/shell';
 import type { Logger } from 'pino';
+import type { AppMessageTally } from '../metrics/app-messages.js';
 import type { NodeP2p } from '../rpc/index.js';
 import { eachConnection } from './each-connection.js';
 
@@ -12,9 +13,9 @@ export interface Drain {
 /**
  * Without `--echo` the node has no application (no shell): application messages are read and dropped
  * as they arrive — counted, one debug line each — instead of waiting in the connections' queues
- * until the memory budget stops every peer that talks to us.
+ * until the memory budget stops every peer that talks to us. `tally` (the metrics') sees each one.
  */
-export function runDrain(p2p: NodeP2p, signal: AbortSignal, log: Logger): Drain {
+export function runDrain(p2p: NodeP2p, signal: AbortSignal, log: Logger, tally?: AppMessageTally): Drain {
   let messages = 0;
   let bytes = 0;
   const done = eachConnection(p2p, signal, async (conn) => {
@@ -23,8 +24,10 @@ export function runDrain(p2p: NodeP2p, signal: AbortSignal, log: Logger): Drain 
       try {
         msg = await conn.read();
       } catch {
+        tally?.readFailed();
         return; // closed and drained
       }
+      tally?.received();
       messages++;
       bytes += msg.payload.length;
       log.debug(

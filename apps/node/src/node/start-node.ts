@@ -6,7 +6,8 @@ import { DEFAULT_P2P_PORT } from '../config/networks.js';
 import { resolveDiscoveryAddr, resolvePeers } from '../config/host-port.js';
 import { resolveP2pListen } from '../config/listen-addrs.js';
 import type { NodeSettings } from '../config/settings.js';
-import { type NodeP2p, type RpcServer, startRpcServer } from '../rpc/index.js';
+import { AppMessageTally, type MetricsServer, NodeMetrics, startMetricsServer } from '../metrics/index.js';
+import { type NodeP2p, type RpcExtension, type RpcServer, startRpcServer } from '../rpc/index.js';
 import { runDrain } from './drain.js';
 import { runEcho } from './echo.js';
 import { ensureDataDir, loadOrGenerate } from './identity-file.js';
@@ -16,7 +17,9 @@ import { SessionRecordings } from './recording.js';
 export interface RunningNode {
   readonly p2p: NodeP2p;
   readonly rpc: RpcServer | undefined;
-  /** Stop in Octez's order: RPC, application loop, then the P2P layer (which saves peers.json and closes every connection). Idempotent. */
+  /** The `/metrics` server (`--metrics-addr`, config.json `metrics_addr`); its listeners give the bound ports. */
+  readonly metrics: MetricsServer | undefined;
+  /** Stop in Octez's order: RPC and metrics, application loop, then the P2P layer (which saves peers.json and closes every connection). Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -26,6 +29,8 @@ export interface StartNodeOptions {
   readonly signal?: AbortSignal;
   /** LAN discovery trusts what it finds (Octez does so in sandbox mode); the devnet uses it. */
   readonly trustDiscoveredPeers?: boolean;
+  /** Routes added to the RPC server (the devnet's aggregated endpoints on node 0). */
+  readonly rpcExtensions?: readonly RpcExtension[];
 }
 
 /** `octez-node run`, P2P part: identity, the P2P layer with its workers, the RPC server, and `--echo`. */
@@ -54,7 +59,14 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
   // Subscribed before the layer starts, so that no line of its start-up is missed.
   const bus = new EventBus();
   const lines = [bus.reports$.subscribe((r) => logReport(log, r)), bus.events$.subscribe((e) => logEvent(log, e))];
-  const events = { unsubscribe: () => lines.forEach((l) => l.unsubscribe()) };
+  // Metrics follow the bus from before the layer starts too, so that they count its first handshakes.
+  const nodeMetrics = settings.metricsAddrs.length > 0 ? new NodeMetrics(bus) : undefined;
+  const events = {
+    unsubscribe: () => {
+      lines.forEach((l) => l.unsubscribe());
+      nodeMetrics?.close();
+    },
+  };
   const p2p = (await createP2p(
     {
       identity,
@@ -79,8 +91,18 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
     { bus },
   )) as NodeP2p;
 
+  const tally = new AppMessageTally();
+  nodeMetrics?.observe(p2p, tally);
+  let metrics: MetricsServer | undefined;
   let rpc: RpcServer | undefined;
   try {
+    // Before the RPC, as Octez starts its metrics server before `init_rpc`.
+    metrics = nodeMetrics
+      ? await startMetricsServer(nodeMetrics, {
+          listen: settings.metricsAddrs,
+          log: log.child({ component: 'metrics' }),
+        })
+      : undefined;
     rpc = settings.rpc
       ? await startRpcServer(p2p, {
           listen: settings.rpc.listen,
@@ -89,9 +111,11 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
             ? { limits: { maxConnections: settings.rpc.maxConnections } }
             : {}),
           logger: log.child({ component: 'rpc' }),
+          ...(opts.rpcExtensions ? { extensions: opts.rpcExtensions } : {}),
         })
       : undefined;
   } catch (e) {
+    await metrics?.close();
     events.unsubscribe();
     await p2p.stop();
     await recordings?.close();
@@ -101,8 +125,8 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
   // The application side: `--echo`, or else nothing to consume application messages, which are then
   // dropped as they come rather than left to fill every connection's share of the memory budget.
   const appStop = new AbortController();
-  const drain = settings.echo ? undefined : runDrain(p2p, appStop.signal, log);
-  const app = (settings.echo ? runEcho(p2p, appStop.signal, log) : drain!.done).catch((e: unknown) =>
+  const drain = settings.echo ? undefined : runDrain(p2p, appStop.signal, log, tally);
+  const app = (settings.echo ? runEcho(p2p, appStop.signal, log, tally) : drain!.done).catch((e: unknown) =>
     log.error({ err: e }, settings.echo ? 'echo loop failed' : 'drain loop failed'),
   );
 
@@ -115,6 +139,7 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
       // The first address, as `host:port` (brackets around IPv6), then every one of them.
       rpc: rpc ? pointToString({ ip: rpc.listeners[0]!.host, port: rpc.port }) : null,
       rpc_addrs: rpc ? rpc.listeners.map((l) => pointToString({ ip: l.host, port: l.port })) : [],
+      metrics_addrs: metrics ? metrics.listeners.map((l) => pointToString({ ip: l.host, port: l.port })) : [],
       bootstrap_points: trustedPoints.length,
       private_mode: settings.privateMode,
       record: settings.record ?? null,
@@ -126,9 +151,11 @@ export async function startNode(settings: NodeSettings, opts: StartNodeOptions):
   return {
     p2p,
     rpc,
+    metrics,
     stop: () =>
       (stopping ??= (async () => {
         await rpc?.close();
+        await metrics?.close();
         appStop.abort();
         await p2p.stop();
         await app;

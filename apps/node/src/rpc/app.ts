@@ -3,6 +3,7 @@ import { aclHook } from './acl/hook.js';
 import type { AclPolicy } from './acl/policy.js';
 import { BODY_LIMIT, registerBodyParser } from './body-parser.js';
 import type { RouteContext } from './context.js';
+import type { RpcExtension } from './extension.js';
 import { sendError } from './http-errors.js';
 import { idleTimeoutHook } from './idle-timeout.js';
 import { methodFallbacks } from './methods.js';
@@ -11,14 +12,16 @@ import { greylistRoutes } from './routes/greylist.js';
 import { networkRoutes } from './routes/network.js';
 import { peerRoutes } from './routes/peers.js';
 import { pointRoutes } from './routes/points.js';
+import { uiRoutes } from './routes/ui.js';
 import { type RpcLimits, timeoutCheckIntervalMs } from './rpc-limits.js';
 
-/** The `/network` directory for one listening address, guarded by that address's policy. */
+/** The `/network` directory, the web view (`/ui/`) and any extensions for one listening address, guarded by that address's policy. */
 export function buildApp(
   ctx: RouteContext,
   policy: AclPolicy,
   log: FastifyBaseLogger,
   limits: RpcLimits,
+  extensions: readonly RpcExtension[] = [],
 ): FastifyInstance {
   const app = Fastify({
     // Node's own timeouts (fastify's defaults turn the request timeout off): see rpc-limits.ts.
@@ -65,6 +68,8 @@ export function buildApp(
   });
   const fallbacks = methodFallbacks(app);
   for (const routes of [networkRoutes, connectionRoutes, peerRoutes, pointRoutes, greylistRoutes]) routes(app, ctx);
+  uiRoutes(app);
+  for (const extend of extensions) extend(app, ctx);
   fallbacks.complete();
   return app;
 }

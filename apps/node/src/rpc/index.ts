@@ -5,6 +5,10 @@
 export { startRpcServer } from './server.js';
 export { type NodeP2p, type RpcListener, type RpcServer, type RpcServerOptions } from './types.js';
 export { type ListenAddr } from './listen.js';
+export { type RpcExtension } from './extension.js';
+export { type RouteContext, sendJson } from './context.js';
+export { type Abort, type LineSource } from './streams.js';
+export { observableLines } from './observable-lines.js';
 export {
   AclError,
   type AclErrorCode,

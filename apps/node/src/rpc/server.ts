@@ -56,7 +56,7 @@ export async function startRpcServer(p2p: NodeP2p, opts: RpcServerOptions): Prom
   for (const { ip, port, host } of sockets) {
     // Chosen with the configured port, before binding, as Octez does.
     const chosen = choosePolicy(acl.entries, ip, port);
-    const app = buildApp(ctx, chosen.policy, log, limits);
+    const app = buildApp(ctx, chosen.policy, log, limits, opts.extensions);
     gate.attach(app.server);
     apps.push(app);
     try {

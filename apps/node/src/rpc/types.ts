@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { RpcAclJson } from './acl/json.js';
 import type { AclPolicyType } from './acl/policy.js';
 import type { RpcConnectionStats } from './connection-gate.js';
+import type { RpcExtension } from './extension.js';
 import type { ListenAddr } from './listen.js';
 import type { RpcLimits } from './rpc-limits.js';
 
@@ -39,6 +40,8 @@ export interface RpcServerOptions {
   readonly descriptorLimit?: number | null;
   /** Descriptors kept for the P2P layer. Default: `p2pDescriptorNeeds(p2p.limits)` (connections + handshakes + backlog + 64). */
   readonly p2pDescriptors?: number;
+  /** Routes added on every address after the built-in ones, under the same ACL and stream cap (extension.ts). */
+  readonly extensions?: readonly RpcExtension[];
 }
 
 /** One bound socket and the policy guarding it. */

@@ -5,3 +5,4 @@
 export { type Telemetry, startTelemetry } from './telemetry.js';
 export { type TelemetryOptions, type ExporterKind, DEFAULT_SERVICE_NAME, telemetryOptionsFromEnv } from './options.js';
 export { TelemetryError, type TelemetryErrorCode } from './errors.js';
+export { type SamplerOptions, type SamplerName, SAMPLER_NAMES, DEFAULT_SAMPLER } from './sampler.js';

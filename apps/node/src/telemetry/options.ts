@@ -1,4 +1,5 @@
 import { TelemetryError } from './errors.js';
+import { type SamplerOptions, checkSamplerOptions, samplerFromEnv } from './sampler.js';
 
 /** Where a signal goes: OTLP over HTTP (configured by the standard `OTEL_EXPORTER_OTLP_*` variables), stdout, or nowhere. */
 export type ExporterKind = 'otlp' | 'console' | 'none';
@@ -14,6 +15,11 @@ export interface TelemetryOptions {
    */
   readonly traces: ExporterKind;
   readonly metrics: ExporterKind;
+  /**
+   * Which traces are kept (OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG); absent: the spec's default,
+   * `parentbased_always_on`. Each connection is a trace root, so a ratio keeps that fraction of connections.
+   */
+  readonly sampler?: SamplerOptions | undefined;
 }
 
 const KINDS: readonly string[] = ['otlp', 'console', 'none'] satisfies ExporterKind[];
@@ -24,29 +30,51 @@ function set(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
 
-/** `OTEL_TRACES_EXPORTER=none` (or the metrics one) switches a signal off, as the SDKs read it. */
-function switchedOff(env: NodeJS.ProcessEnv, name: string): boolean {
-  return (set(env, name) ?? '').split(',').some((s) => s.trim() === 'none');
+/**
+ * OTEL_TRACES_EXPORTER / OTEL_METRICS_EXPORTER: `none` anywhere in the list switches the signal off,
+ * as the SDKs read it; otherwise one exporter, `otlp` or `console` (the only ones the node carries).
+ * `undefined` when unset.
+ */
+function exporterFromEnv(env: NodeJS.ProcessEnv, name: string): ExporterKind | undefined {
+  const raw = set(env, name);
+  if (raw === undefined) return undefined;
+  const names = [...new Set(raw.split(',').map((s) => s.trim().toLowerCase()))].filter((s) => s !== '');
+  if (names.includes('none')) return 'none';
+  const only = names.length === 1 ? names[0] : undefined;
+  if (only === 'otlp' || only === 'console') return only;
+  throw new TelemetryError(
+    'TELEMETRY_INVALID_OPTIONS',
+    `${name}: expected one of otlp, console, none, got ${JSON.stringify(raw)}`,
+  );
 }
 
 /**
  * What the CLI uses: 'otlp' for a signal when OTEL_EXPORTER_OTLP_ENDPOINT (or the traces/metrics
  * specific variable) is set, else 'none' — so a node without collector configuration exports nothing
- * and pays nothing. `--otel-console` (`flags.console`) forces console for both. `OTEL_SDK_DISABLED=true`
- * and `OTEL_{TRACES,METRICS}_EXPORTER=none` are honoured as every OTel SDK does.
+ * and pays nothing. `OTEL_{TRACES,METRICS}_EXPORTER` choose explicitly (`otlp` then goes to the
+ * exporter's default, http://localhost:4318, `console`, `none`); `--otel-console` (`flags.console`)
+ * forces console for both; `OTEL_SDK_DISABLED=true` switches everything off, as every OTel SDK does.
+ * The sampler comes from OTEL_TRACES_SAMPLER / _ARG when traces are exported. Values the node cannot
+ * honour are refused (TELEMETRY_INVALID_OPTIONS), not ignored.
  */
 export function telemetryOptionsFromEnv(env: NodeJS.ProcessEnv, flags: { console?: boolean }): TelemetryOptions {
   const serviceName = set(env, 'OTEL_SERVICE_NAME') ?? DEFAULT_SERVICE_NAME;
-  if (flags.console) return { serviceName, traces: 'console', metrics: 'console' };
-  const disabled = set(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true';
+  const disabled = !flags.console && set(env, 'OTEL_SDK_DISABLED')?.toLowerCase() === 'true';
   const common = set(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') !== undefined;
-  const otlp = (signal: 'TRACES' | 'METRICS'): ExporterKind =>
-    !disabled &&
-    !switchedOff(env, `OTEL_${signal}_EXPORTER`) &&
-    (common || set(env, `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`) !== undefined)
-      ? 'otlp'
-      : 'none';
-  return { serviceName, traces: otlp('TRACES'), metrics: otlp('METRICS') };
+  const kind = (signal: 'TRACES' | 'METRICS'): ExporterKind => {
+    if (flags.console) return 'console';
+    if (disabled) return 'none';
+    const chosen = exporterFromEnv(env, `OTEL_${signal}_EXPORTER`);
+    if (chosen !== undefined) return chosen;
+    return common || set(env, `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`) !== undefined ? 'otlp' : 'none';
+  };
+  const traces = kind('TRACES');
+  const metrics = kind('METRICS');
+  const sampler =
+    traces === 'none'
+      ? undefined
+      : samplerFromEnv(set(env, 'OTEL_TRACES_SAMPLER'), set(env, 'OTEL_TRACES_SAMPLER_ARG'));
+  return { serviceName, traces, metrics, ...(sampler ? { sampler } : {}) };
 }
 
 export function checkTelemetryOptions(opts: TelemetryOptions): void {
@@ -63,4 +91,5 @@ export function checkTelemetryOptions(opts: TelemetryOptions): void {
         `${signal}: expected one of ${KINDS.join(', ')}, got ${JSON.stringify(opts[signal])}`,
       );
   }
+  if (opts.sampler !== undefined) checkSamplerOptions(opts.sampler);
 }

@@ -5,6 +5,7 @@ import { TelemetryError } from './errors.js';
 import { metricReaderFor, spanProcessorFor } from './exporters.js';
 import { type TelemetryOptions, checkTelemetryOptions } from './options.js';
 import { telemetryResource } from './resource.js';
+import { DEFAULT_SAMPLER, samplerFor } from './sampler.js';
 
 export interface Telemetry {
   /** Flush everything buffered, then stop exporting; unregisters the providers. Idempotent. */
@@ -23,8 +24,8 @@ const NOTHING: Telemetry = { shutdown: () => Promise.resolve(), forceFlush: () =
  * exporter unless log processors are given), so 'none' would not mean none; it has no `forceFlush`; its
  * `shutdown` leaves the providers registered; and it loads the gRPC, protobuf and Prometheus exporters
  * we never use. What it adds over this — instrumentations, propagators, an AsyncLocalStorage context
- * manager — nothing here needs: the libraries start their spans with `startSpan`, without an active
- * context. (Register a context manager here once some code nests spans across awaits.)
+ * manager — nothing here needs: the libraries start their spans with `startSpan` and hand the parent's
+ * context down explicitly (`p2p.connection` → `p2p.connect`, `p2p.authenticate`), across awaits too.
  *
  * Order: this may run before or after the libraries obtained their tracers and meters. Tracers are
  * proxies in the API (resolved at their first span after registration); the API has no proxy for
@@ -36,7 +37,12 @@ export function startTelemetry(opts: TelemetryOptions): Telemetry {
   const resource = telemetryResource(opts.serviceName);
   const processor = spanProcessorFor(opts.traces);
   const reader = metricReaderFor(opts.metrics, process.env);
-  const tracerProvider = processor ? new BasicTracerProvider({ resource, spanProcessors: [processor] }) : undefined;
+  // The sampler is always given: the provider would otherwise read OTEL_TRACES_SAMPLER from
+  // process.env itself, whatever `opts` say.
+  const sampler = samplerFor(opts.sampler ?? DEFAULT_SAMPLER);
+  const tracerProvider = processor
+    ? new BasicTracerProvider({ resource, sampler, spanProcessors: [processor] })
+    : undefined;
   const meterProvider = reader ? new MeterProvider({ resource, readers: [reader] }) : undefined;
 
   const stop = async (): Promise<void> => {
