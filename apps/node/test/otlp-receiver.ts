@@ -1,4 +1,5 @@
 import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 
 // ---- a minimal OTLP/HTTP receiver ----
@@ -157,4 +158,34 @@ export function metricNamesOf(received: readonly Received[]): string[] {
         rm.scopeMetrics.flatMap((sm) => sm.metrics.map((m) => m.name)),
       ),
     );
+}
+
+export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+/**
+ * A receiver for the enclosing `describe`: started before its tests with OTEL_EXPORTER_OTLP_ENDPOINT
+ * pointing at it, closed after them with the variable restored. Hooks registered later (nodes,
+ * telemetry) run after it starts and, being `afterAll`s of the same suite, before it closes.
+ */
+export function receiverForSuite(): { readonly current: Receiver } {
+  let receiver: Receiver | undefined;
+  const saved = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = receiver.url;
+  });
+  afterAll(async () => {
+    if (saved === undefined) delete process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+    else process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = saved;
+    if (receiver === undefined) return;
+    receiver.server.closeAllConnections();
+    const server = receiver.server;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return {
+    get current(): Receiver {
+      if (receiver === undefined) throw new Error('the OTLP receiver is not started yet');
+      return receiver;
+    },
+  };
 }

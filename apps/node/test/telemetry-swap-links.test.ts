@@ -1,9 +1,9 @@
 import type { P2pEvent } from '@tezos-p2p/events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NodeP2p as Node } from '../src/rpc/index.js';
 import { startTelemetry } from '../src/telemetry/index.js';
 import { loopbackNode, testHost } from './loopback-nodes.js';
-import { type ReceivedSpan, spansOf, startReceiver } from './otlp-receiver.js';
+import { type ReceivedSpan, spansOf, receiverForSuite } from './otlp-receiver.js';
 
 // A swap and a maintenance between real nodes, exported over OTLP/HTTP: the swap messages are events
 // of the connections' spans; each p2p.swap span links to the p2p.connection spans it involves (the
@@ -11,20 +11,7 @@ import { type ReceivedSpan, spansOf, startReceiver } from './otlp-receiver.js';
 // to the connections it opened.
 
 describe('p2p.swap and p2p.maintenance link to the connections they involve', () => {
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const saved = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
-
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = receiver.url;
-  });
-
-  afterAll(async () => {
-    if (saved === undefined) delete process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
-    else process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = saved;
-    receiver.server.closeAllConnections();
-    await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
-  });
+  const receiver = receiverForSuite();
 
   it('Swap_request / Swap_ack as events; source, new and replaced as links; the connections a maintenance opened', async () => {
     const telemetry = startTelemetry({ serviceName: 'tzp2p', traces: 'otlp', metrics: 'none' });
@@ -59,7 +46,7 @@ describe('p2p.swap and p2p.maintenance link to the connections they involve', ()
       await telemetry.shutdown();
     }
     const [A, B, C, D, E] = nodes as [Node, Node, Node, Node, Node];
-    const spans = spansOf(receiver.received);
+    const spans = spansOf(receiver.current.received);
     /** `on`'s p2p.connection span with `peer` (the first, when there were several). */
     const connection = (on: Node, peer: Node): ReceivedSpan =>
       spans.find(

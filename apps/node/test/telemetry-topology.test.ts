@@ -1,28 +1,15 @@
 import type { P2pEvent } from '@tezos-p2p/events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NodeP2p as Node } from '../src/rpc/index.js';
 import { startTelemetry } from '../src/telemetry/index.js';
 import { loopbackNode, testHost } from './loopback-nodes.js';
-import { spansOf, startReceiver } from './otlp-receiver.js';
+import { spansOf, receiverForSuite } from './otlp-receiver.js';
 
 // Maintenance and swap spans through the real SDK and OTLP/HTTP exporter (the handshake spans are in
 // telemetry.test.ts). The libraries are imported after the SDK is registered.
 
 describe('OTLP/HTTP export of maintenance and swap spans', () => {
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const saved = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
-
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = receiver.url;
-  });
-
-  afterAll(async () => {
-    if (saved === undefined) delete process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
-    else process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = saved;
-    receiver.server.closeAllConnections();
-    await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
-  });
+  const receiver = receiverForSuite();
 
   it('p2p.maintenance carries its motive and counts; p2p.swap its peers and outcome', async () => {
     const telemetry = startTelemetry({ serviceName: 'tzp2p', traces: 'otlp', metrics: 'none' });
@@ -60,7 +47,7 @@ describe('OTLP/HTTP export of maintenance and swap spans', () => {
       await swapped;
       await telemetry.forceFlush();
 
-      const spans = spansOf(receiver.received);
+      const spans = spansOf(receiver.current.received);
       const maintenance = spans.filter((s) => s.name === 'p2p.maintenance');
       expect(maintenance.length).toBeGreaterThan(0);
       expect(maintenance[0]).toMatchObject({
