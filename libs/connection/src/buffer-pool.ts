@@ -12,9 +12,14 @@ export class BufferPool {
     private readonly maxPooled: number,
   ) {}
 
-  /** A buffer of at least `size` bytes (uninitialised); larger requests get a one-off buffer. */
+  /** A buffer of at least `size` bytes (uninitialised); larger and small requests get a one-off buffer. */
   take(size: number): Buffer {
     if (size > this.bufferSize) return Buffer.allocUnsafeSlow(size);
+    // A small request gets a buffer of its own size: handing out a whole pooled buffer for a 1 KiB
+    // write means, when 1,000 connections each write one (a broadcast), 1,000 × 128 KiB mmap-sized
+    // allocations a round — only 32 come back to the pool — and collections driven by their external
+    // memory. Below 4 KiB, Buffer.allocUnsafe carves it from Node's shared slab.
+    if (size <= this.bufferSize >>> 3) return Buffer.allocUnsafe(size);
     return this.idle.pop() ?? Buffer.allocUnsafeSlow(this.bufferSize);
   }
 

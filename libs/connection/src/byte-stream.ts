@@ -109,7 +109,7 @@ export class StreamInput {
  * stream has been read (or the socket failed), CONNECTION_CLOSED_LOCALLY when we closed it first
  * (destroyed or ended it ourselves without having seen the peer's end).
  */
-function closedCode(stream: ByteStream): 'CONNECTION_CLOSED' | 'CONNECTION_CLOSED_LOCALLY' {
+export function closedCode(stream: ByteStream): 'CONNECTION_CLOSED' | 'CONNECTION_CLOSED_LOCALLY' {
   return stream.readableEnded || stream.errored !== null ? 'CONNECTION_CLOSED' : 'CONNECTION_CLOSED_LOCALLY';
 }
 

@@ -2,7 +2,7 @@ import { DecodeError, EncodeError, type Encoding, decode, encode } from '@tezos-
 import type { NetworkVersion, P2pMessage } from '@tezos-p2p/wire';
 import type { ByteStream } from './byte-stream.js';
 import { CHUNK_HEADER, type ChunkCipher, MAX_CHUNK_PLAINTEXT, TAG_LENGTH } from './chunk-cipher.js';
-import { IncomingMessages } from './incoming-messages.js';
+import { IncomingMessages, type MessageSink } from './incoming-messages.js';
 import { writeBufferPool } from './buffer-pool.js';
 import { Fifo } from './fifo.js';
 import { type DisconnectReason, describeDisconnectReason } from './disconnect-reason.js';
@@ -86,7 +86,7 @@ interface SendWaiter {
  * limit. Writes wait for the write budget, are queued as plaintext and encrypted chunk by chunk when
  * the write scheduler serves the connection (nonces follow queue order), under the upload cap.
  */
-export class Connection<M, Meta = unknown> {
+export class Connection<M, Meta = unknown> implements MessageSink {
   readonly info: ConnectionInfo<Meta>;
   /** Chosen by the caller's version selection (`undefined` when none was made). */
   readonly negotiatedVersion: NetworkVersion | undefined;
@@ -114,9 +114,13 @@ export class Connection<M, Meta = unknown> {
   private writeHeadOffset = 0;
   private writeQueueBytes = 0;
   private readonly sendWaiters = new Fifo<SendWaiter>();
+  /** Budget callbacks, made on first use: many idle connections never need them. */
+  private readBudgetGranted: (() => void) | undefined;
+  private writeBudgetGranted: (() => void) | undefined;
   /** The head of `sendWaiters` has asked the write budget for its bytes and waits for them. */
   private awaitingWriteBudget = false;
-  private flushWaiters: (() => void)[] = [];
+  /** Created by the first `flush` that has to wait. */
+  private flushWaiters: (() => void)[] | undefined;
   private socketWritable = true;
 
   private bytesSent = 0;
@@ -130,9 +134,8 @@ export class Connection<M, Meta = unknown> {
   private closeError: ConnectionError | undefined;
   readonly closed: Promise<DisconnectReason>;
   private resolveClosed!: (r: DisconnectReason) => void;
-  private readonly unregister: () => void;
-  private readonly reader: RegulatedReader;
-  private readonly writeIo: ScheduledIo;
+  private readonly reader: ReadSide;
+  private readonly writeIo: WriteSide;
 
   constructor(
     private readonly socket: ByteStream,
@@ -155,26 +158,12 @@ export class Connection<M, Meta = unknown> {
     this.writeQueueLimit = options.writeQueueSize ?? DEFAULT_WRITE_QUEUE_SIZE;
     this.readAccount = scheduler.memory.read.open();
     this.writeAccount = scheduler.memory.write.open();
-    this.incoming = new IncomingMessages(
-      recvCipher,
-      this.maxMessageSize,
-      (frame) => this.deliver(frame),
-      (size) => this.readAccount.reserve(size, this.onReadBudget),
-    );
+    this.incoming = new IncomingMessages(recvCipher, this.maxMessageSize, this);
     this.closed = new Promise((r) => (this.resolveClosed = r));
 
-    this.reader = {
-      quota: 0,
-      counter: new MovingAverage(),
-      gateChanged: () => this.updateFlow(),
-    };
-    this.writeIo = {
-      quota: 0,
-      counter: new MovingAverage(),
-      ready: () => this.closeReason === undefined && this.socketWritable && this.writeQueue.length > 0,
-      serve: (max) => this.serveWrite(max),
-    };
-    this.unregister = scheduler.register(this.reader, this.writeIo);
+    this.reader = new ReadSide(this);
+    this.writeIo = new WriteSide(this);
+    scheduler.register(this.reader, this.writeIo);
     bindConnectionMetrics();
 
     socket.on('end', this.onEnd);
@@ -201,7 +190,7 @@ export class Connection<M, Meta = unknown> {
    * The read budget granted the bytes of the message `incoming` stalled on. Called from whoever
    * released them (another connection's consumer, maybe): the work is done on a later microtask.
    */
-  private readonly onReadBudget = (): void => {
+  private onReadBudget(): void {
     queueMicrotask(() => {
       if (this.closeReason !== undefined) return;
       try {
@@ -212,14 +201,15 @@ export class Connection<M, Meta = unknown> {
       }
       this.updateFlow();
     });
-  };
+  }
 
   /**
    * Read only while the bandwidth gate is open, the consumer keeps up and the read budget admitted
    * the last message announced: a stalled reassembly keeps the one socket read in hand, the socket is
    * paused, the kernel buffers and the TCP window closes.
    */
-  private updateFlow(): void {
+  /** @internal (the read side's `gateChanged`) */
+  updateFlow(): void {
     if (this.closeReason !== undefined) return;
     const want = this.scheduler.read.open && this.readQueueBytes < this.readQueueLimit && !this.incoming.stalled;
     const paused = this.socket.isPaused();
@@ -297,8 +287,16 @@ export class Connection<M, Meta = unknown> {
     });
   }
 
-  /** A whole message, its bytes already reserved by the read budget (`frame.length` of them). */
-  private deliver(frame: Uint8Array): void {
+  /**
+   * @internal (MessageSink) A message's size was read: reserve its bytes in the read budget, or stall
+   * until they are granted (the callback is made once, with the first message that has to wait).
+   */
+  admitMessage(size: number): boolean {
+    return this.readAccount.reserve(size, (this.readBudgetGranted ??= () => this.onReadBudget()));
+  }
+
+  /** @internal (MessageSink) A whole message, its bytes already reserved by the read budget (`frame.length` of them). */
+  deliverFrame(frame: Uint8Array): void {
     const msg = decode(this.encoding, frame);
     this.messagesReceived++;
     countMessageReceived(frame);
@@ -405,7 +403,7 @@ export class Connection<M, Meta = unknown> {
     while (!this.awaitingWriteBudget && this.sendWaiters.length > 0) {
       const w = this.sendWaiters.peek()!;
       if (!this.hasRoom(w.size)) return;
-      if (!this.writeAccount.reserve(w.size, this.onWriteBudget)) {
+      if (!this.writeAccount.reserve(w.size, (this.writeBudgetGranted ??= () => this.onWriteBudget()))) {
         this.awaitingWriteBudget = true;
         return;
       }
@@ -413,11 +411,11 @@ export class Connection<M, Meta = unknown> {
     }
   }
 
-  private readonly onWriteBudget = (): void => {
+  private onWriteBudget(): void {
     this.awaitingWriteBudget = false;
     this.admitted(this.sendWaiters.shift()!);
     this.pumpSends();
-  };
+  }
 
   /** `w`'s bytes are reserved: queue its message. */
   private admitted(w: SendWaiter): void {
@@ -503,7 +501,13 @@ export class Connection<M, Meta = unknown> {
    * message leaves the write budget once the kernel has its last byte: until then its plaintext is
    * still referenced (head of the queue) or its ciphertext is in the socket's buffer.
    */
-  private serveWrite(max: number): number {
+  /** @internal (the write side's `ready`) */
+  writeReady(): boolean {
+    return this.closeReason === undefined && this.socketWritable && this.writeQueue.length > 0;
+  }
+
+  /** @internal (the write side's `serve`) */
+  serveWrite(max: number): number {
     let planned = 0;
     let outSize = 0;
     for (let i = 0, off = this.writeHeadOffset; i < this.writeQueue.length && planned < max; i++, off = 0) {
@@ -517,7 +521,8 @@ export class Connection<M, Meta = unknown> {
     if (outSize === 0) return 0;
     // Uninitialised: every byte is written by the chunk encryption below.
     const backing = writeBufferPool.take(outSize);
-    const out = backing.subarray(0, outSize);
+    // A plain Uint8Array view: each chunk's seal takes views of it, and Buffer's subarray is slow.
+    const out = new Uint8Array(backing.buffer, backing.byteOffset, outSize);
     let written = 0;
     let taken = 0;
     let completed = 0;
@@ -525,7 +530,9 @@ export class Connection<M, Meta = unknown> {
       const m = this.writeQueue.peek()!;
       const at = this.writeHeadOffset;
       const piece = Math.min(this.perChunk, m.length - at);
-      written += this.sendCipher.sealChunkInto(m.subarray(at, at + piece), out, written);
+      // A message in one chunk is sealed as it is: no view to make.
+      const plain = piece === m.length ? m : m.subarray(at, at + piece);
+      written += this.sendCipher.sealChunkInto(plain, out, written);
       taken += piece;
       if (at + piece === m.length) {
         this.writeQueue.shift();
@@ -539,9 +546,9 @@ export class Connection<M, Meta = unknown> {
     countBytesSent(out.length);
     this.writeQueueBytes -= taken;
     this.pumpSends();
-    if (this.writeQueue.length === 0 && this.sendWaiters.length === 0) {
+    if (this.flushWaiters !== undefined && this.writeQueue.length === 0 && this.sendWaiters.length === 0) {
       const ws = this.flushWaiters;
-      this.flushWaiters = [];
+      this.flushWaiters = undefined;
       for (const f of ws) f();
     }
     return out.length;
@@ -551,7 +558,7 @@ export class Connection<M, Meta = unknown> {
   flush(): Promise<void> {
     if (this.closeReason !== undefined) return Promise.reject(this.closedError());
     if (this.writeQueue.length === 0 && this.sendWaiters.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.flushWaiters.push(resolve));
+    return new Promise((resolve) => (this.flushWaiters ??= []).push(resolve));
   }
 
   // ---- lifecycle ----
@@ -579,7 +586,7 @@ export class Connection<M, Meta = unknown> {
     if (this.closeReason !== undefined) return;
     this.closeReason = reason;
     this.closeError = error;
-    this.unregister();
+    this.scheduler.unregister(this.reader, this.writeIo);
     this.socket.off('data', this.onData);
     this.socket.off('end', this.onEnd);
     this.socket.off('close', this.onEnd);
@@ -591,7 +598,9 @@ export class Connection<M, Meta = unknown> {
     const err = this.closedError();
     for (const w of this.recvWaiters.clear()) w.reject(err);
     for (const w of this.sendWaiters.clear()) w.reject(err);
-    for (const f of this.flushWaiters.splice(0)) f();
+    const flushed = this.flushWaiters ?? [];
+    this.flushWaiters = undefined;
+    for (const f of flushed) f();
     this.writeQueue.clear();
     this.writeHeadOffset = 0;
     this.writeQueueBytes = 0;
@@ -649,5 +658,30 @@ export class Connection<M, Meta = unknown> {
   /** Message bytes waiting to be encrypted and written. */
   get queuedOutgoing(): number {
     return this.writeQueueBytes;
+  }
+}
+
+/**
+ * A connection's reading side as the scheduler sees it. Classes rather than object literals of
+ * closures: an idle connection is mostly these small objects, and a method costs nothing per instance.
+ */
+class ReadSide implements RegulatedReader {
+  quota = 0;
+  readonly counter = new MovingAverage();
+  constructor(private readonly conn: { updateFlow(): void }) {}
+  gateChanged(): void {
+    this.conn.updateFlow();
+  }
+}
+
+class WriteSide implements ScheduledIo {
+  quota = 0;
+  readonly counter = new MovingAverage();
+  constructor(private readonly conn: { writeReady(): boolean; serveWrite(max: number): number }) {}
+  ready(): boolean {
+    return this.conn.writeReady();
+  }
+  serve(max: number): number {
+    return this.conn.serveWrite(max);
   }
 }

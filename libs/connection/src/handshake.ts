@@ -27,14 +27,16 @@ import {
   getCryptoBackend,
   peerIdOf,
 } from '@tezos-p2p/crypto';
-import { type Clock, type TimerHandle, systemClock } from '@tezos-p2p/events';
-import { type ByteStream, StreamInput, writeAll } from './byte-stream.js';
-import { CHUNK_HEADER, ChunkCipher, plaintextPerChunk } from './chunk-cipher.js';
+import { type Clock, systemClock } from '@tezos-p2p/events';
+import { type ByteStream, writeAll } from './byte-stream.js';
+import { ChunkCipher, plaintextPerChunk } from './chunk-cipher.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import type { ConnectionInfo } from './connection-info.js';
 import { ConnectionError } from './errors.js';
 import { IoScheduler } from './io-scheduler.js';
 import { HandshakeSpan } from './handshake-span.js';
+import { HandshakeDeadline, HandshakeReader } from './handshake-reader.js';
+import { freshMessageNonce } from './handshake-nonce-pool.js';
 import { type SessionTap, TapSession } from './session-tap.js';
 
 /** `authentication_timeout` (incoming) and `connection_timeout` (outgoing), P2p_limits defaults. */
@@ -79,39 +81,8 @@ export interface HandshakeOptions<Meta> {
   readonly traceContext?: Context | undefined;
 }
 
-/** A deadline and a cancellation shared by the steps of one handshake. */
-class HandshakeDeadline {
-  readonly controller = new AbortController();
-  private timer: TimerHandle | undefined;
-  private readonly onParentAbort = () => this.controller.abort(new ConnectionError('CANCELED', 'handshake cancelled'));
-
-  constructor(
-    timeoutMs: number,
-    private readonly parent: AbortSignal | undefined,
-    private readonly clock: Clock,
-  ) {
-    this.timer = clock.setTimeout(
-      () => this.controller.abort(new ConnectionError('TIMEOUT', `handshake did not complete within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    if (parent?.aborted) this.onParentAbort();
-    else parent?.addEventListener('abort', this.onParentAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  check(): void {
-    if (this.signal.aborted) throw this.signal.reason as ConnectionError;
-  }
-
-  done(): void {
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.parent?.removeEventListener('abort', this.onParentAbort);
-  }
-}
+/** The Ack's plaintext never varies: encoded once rather than per handshake. */
+const ACK_PLAIN = encode(ackEncoding, { kind: 'Ack' });
 
 /** `fail`, then report the error as the end of a tapped session. */
 function failTapped(socket: ByteStream, e: unknown, peerId: PeerId | undefined, tap: TapSession | undefined): never {
@@ -165,12 +136,6 @@ function fail(socket: ByteStream, e: unknown, peerId?: PeerId): never {
   throw new ConnectionError('SOCKET_ERROR', e instanceof Error ? e.message : String(e), { peerId, cause: e });
 }
 
-async function readChunk(input: StreamInput, signal: AbortSignal): Promise<Uint8Array> {
-  const header = await input.readExactly(CHUNK_HEADER, signal);
-  const len = (header[0]! << 8) | header[1]!;
-  return input.readExactly(len, signal);
-}
-
 /**
  * The authenticated but not yet accepted side of a handshake (`P2p_socket.authenticated_connection`):
  * connection messages and metadata have been exchanged, proof of work and identity checked. The
@@ -182,7 +147,7 @@ export class AuthenticatedSocket<Meta> {
   constructor(
     readonly info: ConnectionInfo<Meta>,
     private readonly socket: ByteStream,
-    private readonly input: StreamInput,
+    private readonly input: HandshakeReader,
     private readonly sendCipher: ChunkCipher,
     private readonly recvCipher: ChunkCipher,
     private readonly deadline: HandshakeDeadline,
@@ -204,18 +169,21 @@ export class AuthenticatedSocket<Meta> {
 
   /**
    * `P2p_socket.accept`: write Ack, read the peer's Ack. A Nack from the peer fails with
-   * REJECTED_BY_NACK carrying its motive and alternative points.
+   * REJECTED_BY_NACK carrying its motive and alternative points. `negotiatedVersion` may be given
+   * apart from the options (as `establish` does), which saves copying them.
    */
   async accept<M>(
     options: ConnectionOptions<M> & { scheduler?: IoScheduler; negotiatedVersion?: NetworkVersion },
+    negotiatedVersion: NetworkVersion | undefined = options.negotiatedVersion,
   ): Promise<Connection<M, Meta>> {
     this.finish();
     const peerId = this.info.peerId;
     try {
       this.deadline.check();
-      await this.writeChunk(encode(ackEncoding, { kind: 'Ack' }));
+      // A tap is handed the plaintext itself: give it a copy it may keep (or alter).
+      await this.writeChunk(this.tap === undefined ? ACK_PLAIN : ACK_PLAIN.slice());
       this.span.ack('transmit');
-      const body = await readChunk(this.input, this.deadline.signal);
+      const body = await this.input.readChunk();
       const ack: Ack = decode(ackEncoding, this.recvCipher.open(body));
       if (ack.kind === 'Ack') this.span.ack('receive');
       else this.span.nack('receive', ack.kind === 'Nack' ? ack.motive : { kind: 'No_motive' }, nackPoints(ack));
@@ -245,9 +213,12 @@ export class AuthenticatedSocket<Meta> {
       this.recvCipher,
       this.info,
       options.scheduler ?? new IoScheduler(),
-      { ...options, binaryChunksSize: options.binaryChunksSize ?? this.binaryChunksSize },
+      // The Connection reads its options once, in its constructor: copy them only to fill in the size.
+      options.binaryChunksSize !== undefined || this.binaryChunksSize === undefined
+        ? options
+        : { ...options, binaryChunksSize: this.binaryChunksSize },
       leftover,
-      options.negotiatedVersion,
+      negotiatedVersion,
       this.tap,
     );
   }
@@ -323,7 +294,7 @@ export async function authenticate<Meta>(
   const timeoutMs =
     opts.timeoutMs ?? (opts.incoming ? DEFAULT_INCOMING_HANDSHAKE_TIMEOUT_MS : DEFAULT_OUTGOING_HANDSHAKE_TIMEOUT_MS);
   const deadline = new HandshakeDeadline(timeoutMs, opts.signal, opts.clock ?? systemClock);
-  const input = new StreamInput(socket);
+  const input = new HandshakeReader(socket, deadline);
   const remote = remoteOf(socket, opts);
   const span = new HandshakeSpan({ remote, incoming: opts.incoming, parent: opts.traceContext });
   let peerId: PeerId | undefined;
@@ -332,16 +303,16 @@ export async function authenticate<Meta>(
       port: opts.listeningPort,
       publicKey: opts.identity.publicKey,
       proofOfWorkStamp: opts.identity.proofOfWorkStamp,
-      messageNonce: opts.messageNonce ?? backend.randomBytes(24),
+      messageNonce: opts.messageNonce ?? freshMessageNonce(backend),
       version: opts.version,
     };
     const sentFrame = encodeConnectionMessageFrame(ours);
     await writeAll(socket, sentFrame);
     span.connectionMessage('transmit', ours);
     deadline.check();
-    const lenBytes = await input.readExactly(CONNECTION_MESSAGE_HEADER, deadline.signal);
+    const lenBytes = await input.readExactly(CONNECTION_MESSAGE_HEADER);
     const len = (lenBytes[0]! << 8) | lenBytes[1]!;
-    const body = await input.readExactly(len, deadline.signal);
+    const body = await input.readExactly(len);
     const receivedFrame = new Uint8Array(CONNECTION_MESSAGE_HEADER + len);
     receivedFrame.set(lenBytes);
     receivedFrame.set(body, CONNECTION_MESSAGE_HEADER);
@@ -377,7 +348,7 @@ export async function authenticate<Meta>(
     // One chunk whatever binaryChunksSize is: the peer reads the metadata as one chunk.
     await writeAll(socket, sendCipher.sealOne(encode(opts.metadata.encoding, localMetadata)));
     span.metadata('transmit', () => opts.metadata.toJson(localMetadata));
-    const metaBody = await readChunk(input, deadline.signal);
+    const metaBody = await input.readChunk();
     const remoteMetadata = decode(opts.metadata.encoding, recvCipher.open(metaBody));
     span.metadata('receive', () => opts.metadata.toJson(remoteMetadata));
     if (peerId === opts.identity.peerId) {
@@ -453,5 +424,5 @@ export async function establish<M, Meta>(
       },
     );
   }
-  return authed.accept({ ...opts, negotiatedVersion: selection.version });
+  return authed.accept(opts, selection.version);
 }

@@ -1,4 +1,4 @@
-import { CHUNK_HEADER, type ChunkCipher, MAX_CHUNK_SIZE, TAG_LENGTH } from './chunk-cipher.js';
+import { CHUNK_HEADER, type ChunkCipher, MAX_CHUNK_PLAINTEXT, MAX_CHUNK_SIZE, TAG_LENGTH } from './chunk-cipher.js';
 import { chunkBufferPool } from './buffer-pool.js';
 import { ConnectionError } from './errors.js';
 
@@ -12,10 +12,45 @@ export const MESSAGE_PREALLOCATION_LIMIT = 2 << 20;
 const INITIAL_MESSAGE_CAPACITY = MESSAGE_PREALLOCATION_LIMIT;
 const GROWTH = 4;
 
-/** Uninitialised memory: every byte of a message buffer is written before it is read. */
+/**
+ * Message buffers under this size are carved from a shared 8 KiB slab, as `Buffer.allocUnsafe` does
+ * (same sizes): a fresh `ArrayBuffer` per 100-byte message (calloc and a backing-store record) cost
+ * more than the decryption. A kept message holds at most its slab. Larger buffers are uninitialised
+ * memory of their own: every byte of a message buffer is written before it is read.
+ */
+const SLAB_SIZE = 8192;
+const SMALL_ALLOCATION = SLAB_SIZE >>> 1;
+let slab = new ArrayBuffer(SLAB_SIZE);
+let slabUsed = 0;
+
 function allocate(n: number): Uint8Array {
+  if (n < SMALL_ALLOCATION) {
+    if (slabUsed + n > SLAB_SIZE) {
+      slab = new ArrayBuffer(SLAB_SIZE);
+      slabUsed = 0;
+    }
+    const b = new Uint8Array(slab, slabUsed, n);
+    slabUsed = (slabUsed + n + 7) & ~7; // 8-byte aligned, as Node's pool
+    return b;
+  }
   const b = Buffer.allocUnsafeSlow(n);
   return new Uint8Array(b.buffer, b.byteOffset, n);
+}
+
+/**
+ * The same bytes as a plain `Uint8Array`: sockets deliver `Buffer`s, whose `subarray` (a `FastBuffer`
+ * constructed in JavaScript) costs several times the built-in one, and every chunk takes a few views.
+ */
+function plainView(b: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
+/** Where whole messages go: methods of one object rather than two closures per connection. */
+export interface MessageSink {
+  /** A whole message, its 4-byte size included. */
+  deliverFrame(frame: Uint8Array): void;
+  /** Asked for every message once its size is read (size included); false stalls reassembly until `resume()`. */
+  admitMessage(size: number): boolean;
 }
 
 /**
@@ -25,7 +60,9 @@ function allocate(n: number): Uint8Array {
  * - a chunk inside one socket read is decrypted straight from the read buffer; one that spans reads
  *   is gathered in a buffer taken from a pool shared by every connection, and given back once whole
  *   (an idle connection holds no chunk-sized buffer: 1,000 idle connections cost no 128 MB);
- * - plaintext belonging to a message in progress is decrypted directly into that message's buffer;
+ * - plaintext belonging to a message in progress is decrypted directly into that message's buffer,
+ *   and a chunk short of the largest that starts a message is decrypted into a buffer of its own, which
+ *   is the message itself when the chunk holds it whole (small messages: one allocation, no copy);
  * - a message buffer is allocated whole up to 2 MiB and grows (×4) beyond, as bytes arrive: announcing
  *   a huge size costs the peer about as much traffic as it costs us memory, and a size beyond the cap
  *   fails at once;
@@ -39,7 +76,8 @@ export class IncomingMessages {
   /** Only while a chunk spans socket reads. */
   private partial: Uint8Array | undefined;
   private partialLength = 0;
-  private readonly sizeBytes = new Uint8Array(SIZE_PREFIX);
+  /** The size of the next message as its 4 bytes arrive (a number: no per-connection buffer). */
+  private sizeValue = 0;
   private sizeBytesLength = 0;
   private message: Uint8Array | undefined;
   private messageTotal = 0;
@@ -48,24 +86,29 @@ export class IncomingMessages {
   private stalledSize = 0;
   /** While stalled: the plaintext that followed the size in its chunk (a copy) … */
   private heldPlain: Uint8Array | undefined;
-  /** … and the socket reads not yet processed, in order. */
-  private readonly heldRaw: Uint8Array[] = [];
+  /** … and the socket reads not yet processed, in order (created on the first stall: idle connections are many). */
+  private heldRaw: Uint8Array[] | undefined;
+
+  private readonly sink: MessageSink;
 
   /**
-   * `admit(size)` is asked for every message once its 4-byte size is read (`size` includes those 4
-   * bytes); false stalls reassembly until `resume()`. By default every message is admitted.
+   * Whole messages go to `sink` (an object: a connection passes itself), or to a `deliver` function
+   * with an `admit` one. `admit(size)` is asked for every message once its 4-byte size is read (`size`
+   * includes those 4 bytes); false stalls reassembly until `resume()`. By default every message is admitted.
    */
   constructor(
     private readonly cipher: ChunkCipher,
     private readonly maxMessageSize: number,
-    private readonly deliver: (frame: Uint8Array) => void,
-    private readonly admit: (size: number) => boolean = () => true,
-  ) {}
+    sink: MessageSink | ((frame: Uint8Array) => void),
+    admit: (size: number) => boolean = () => true,
+  ) {
+    this.sink = typeof sink === 'function' ? { deliverFrame: sink, admitMessage: admit } : sink;
+  }
 
   /** Bytes held for incomplete chunks and messages, and while stalled. */
   get buffered(): number {
     let held = this.heldPlain?.length ?? 0;
-    for (const b of this.heldRaw) held += b.length;
+    for (const b of this.heldRaw ?? []) held += b.length;
     return this.partialLength + this.sizeBytesLength + this.messageFilled + held;
   }
 
@@ -76,11 +119,11 @@ export class IncomingMessages {
 
   push(data: Uint8Array): void {
     if (this.stalled) {
-      this.heldRaw.push(data);
+      (this.heldRaw ??= []).push(data);
       return;
     }
-    const rest = this.process(data);
-    if (rest !== undefined) this.heldRaw.push(rest);
+    const rest = this.process(plainView(data));
+    if (rest !== undefined) (this.heldRaw ??= []).push(rest);
   }
 
   /**
@@ -95,9 +138,10 @@ export class IncomingMessages {
     const plain = this.heldPlain;
     this.heldPlain = undefined;
     if (plain !== undefined) this.feed(plain);
-    while (!this.stalled && this.heldRaw.length > 0) {
-      const rest = this.process(this.heldRaw.shift()!);
-      if (rest !== undefined) this.heldRaw.unshift(rest);
+    const raw = this.heldRaw;
+    while (!this.stalled && raw !== undefined && raw.length > 0) {
+      const rest = this.process(plainView(raw.shift()!));
+      if (rest !== undefined) raw.unshift(rest);
     }
   }
 
@@ -170,6 +214,15 @@ export class IncomingMessages {
       if (this.messageFilled === this.messageTotal) this.complete();
       return;
     }
+    if (this.message === undefined && this.sizeBytesLength === 0 && plainLength < MAX_CHUNK_PLAINTEXT) {
+      // A chunk that starts a message and is not a full one: likely the whole message (with the
+      // default chunk size a longer message starts with a full chunk). Whole, it is delivered as is.
+      const plain = allocate(plainLength);
+      this.cipher.openInto(body, plain, true);
+      if (plainLength >= SIZE_PREFIX && readSize(plain, 0) === plainLength - SIZE_PREFIX) this.whole(plain);
+      else this.feed(plain);
+      return;
+    }
     // Taken per chunk, not per connection: a nested delivery (a listener writing to a peer in the same
     // process) takes its own, so this one's plaintext is never overwritten while it is being fed.
     const scratch = chunkBufferPool.take(CHUNK_HEADER + MAX_CHUNK_SIZE);
@@ -182,14 +235,25 @@ export class IncomingMessages {
     }
   }
 
+  /** `plain` is exactly one message, size included, in a buffer of its own. */
+  private whole(plain: Uint8Array): void {
+    const size = readSize(plain, 0);
+    this.checkSize(size);
+    if (this.sink.admitMessage(plain.length)) return this.sink.deliverFrame(plain);
+    // Stalled: `resume` starts it as any other message, from the size and the rest of `plain` (ours: no copy).
+    this.sizeValue = size;
+    this.stalledSize = plain.length;
+    if (plain.length > SIZE_PREFIX) this.heldPlain = plain.subarray(SIZE_PREFIX);
+  }
+
   private feed(plain: Uint8Array): void {
     let at = 0;
     while (at < plain.length) {
       if (this.message === undefined) {
-        const k = Math.min(SIZE_PREFIX - this.sizeBytesLength, plain.length - at);
-        this.sizeBytes.set(plain.subarray(at, at + k), this.sizeBytesLength);
-        this.sizeBytesLength += k;
-        at += k;
+        while (this.sizeBytesLength < SIZE_PREFIX && at < plain.length) {
+          this.sizeValue = ((this.sizeValue << 8) | plain[at++]!) >>> 0;
+          this.sizeBytesLength++;
+        }
         if (this.sizeBytesLength < SIZE_PREFIX) return;
         this.start();
         if (this.stalled) {
@@ -210,8 +274,14 @@ export class IncomingMessages {
   }
 
   private start(): void {
-    const size = new DataView(this.sizeBytes.buffer).getInt32(0);
+    const size = this.sizeValue | 0; // an int32, as Octez reads it
     this.sizeBytesLength = 0;
+    this.checkSize(size);
+    if (this.sink.admitMessage(SIZE_PREFIX + size)) this.begin(SIZE_PREFIX + size);
+    else this.stalledSize = SIZE_PREFIX + size;
+  }
+
+  private checkSize(size: number): void {
     if (size < 0) throw new ConnectionError('DECODING_ERROR', `incoming message: negative size ${size}`);
     if (size > this.maxMessageSize - SIZE_PREFIX) {
       throw new ConnectionError(
@@ -219,15 +289,19 @@ export class IncomingMessages {
         `incoming message of ${size + SIZE_PREFIX} bytes exceeds the ${this.maxMessageSize}-byte cap`,
       );
     }
-    if (this.admit(SIZE_PREFIX + size)) this.begin(SIZE_PREFIX + size);
-    else this.stalledSize = SIZE_PREFIX + size;
   }
 
-  /** An admitted message of `total` bytes (size included); `sizeBytes` still holds its size. */
+  /** An admitted message of `total` bytes (size included); `sizeValue` still holds its size. */
   private begin(total: number): void {
     this.messageTotal = total;
-    this.message = allocate(Math.min(total, INITIAL_MESSAGE_CAPACITY));
-    this.message.set(this.sizeBytes);
+    const m = allocate(Math.min(total, INITIAL_MESSAGE_CAPACITY));
+    const size = this.sizeValue;
+    this.sizeValue = 0;
+    m[0] = size >>> 24;
+    m[1] = (size >>> 16) & 0xff;
+    m[2] = (size >>> 8) & 0xff;
+    m[3] = size & 0xff;
+    this.message = m;
     this.messageFilled = SIZE_PREFIX;
     if (total === SIZE_PREFIX) this.complete();
   }
@@ -245,6 +319,11 @@ export class IncomingMessages {
     this.message = undefined;
     this.messageFilled = 0;
     this.messageTotal = 0;
-    this.deliver(frame);
+    this.sink.deliverFrame(frame);
   }
+}
+
+/** The big-endian int32 at `at` (a message's size, as Octez reads it). */
+function readSize(b: Uint8Array, at: number): number {
+  return (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
 }

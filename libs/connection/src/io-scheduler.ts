@@ -19,6 +19,8 @@ export interface ScheduledIo {
   ready(): boolean;
   /** Move at most about `max` bytes (at least one unit of work); returns the bytes moved. */
   serve(max: number): number;
+  /** Set by the write scheduler while this side waits in one of its queues (implementers leave it alone). */
+  queued?: boolean;
 }
 
 export interface IoSchedulerOptions {
@@ -44,6 +46,11 @@ const TURN_BUDGET_BYTES = 4 << 20;
  * socket writes, which in one turn would hold timers and other I/O for tens of milliseconds.
  */
 const TURN_BUDGET_SERVES = 64;
+/**
+ * And time per turn (ms): a small write is mostly its syscall, 10–40 µs on a loaded machine, so the
+ * count alone lets a turn of a 1,000-connection broadcast hold the event loop for several ms.
+ */
+const TURN_BUDGET_MS = 1;
 
 /**
  * One direction of `P2p_io_scheduler.Scheduler`: connections with work wait in a high queue while
@@ -55,7 +62,6 @@ class DirectionScheduler {
   quota: number;
   private readonly high: ScheduledIo[] = [];
   private readonly low: ScheduledIo[] = [];
-  private readonly queued = new Set<ScheduledIo>();
   private pumpScheduled = false;
   readonly members = new Set<ScheduledIo>();
 
@@ -67,8 +73,11 @@ class DirectionScheduler {
   }
 
   notify(io: ScheduledIo): void {
-    if (!this.members.has(io) || this.queued.has(io)) return;
-    this.queued.add(io);
+    // A flag on the connection rather than a Set of queued ones: a broadcast queues and serves 1,000
+    // connections a round, and the Set's table, regrown and shrunk each time, ended in the old
+    // generation — a major collection every second or so, with pauses of several ms.
+    if (io.queued === true || !this.members.has(io)) return;
+    io.queued = true;
     (io.quota > 0 ? this.high : this.low).push(io);
     this.schedulePump();
   }
@@ -85,12 +94,13 @@ class DirectionScheduler {
   private pump(): void {
     let budget = TURN_BUDGET_BYTES;
     let serves = 0;
+    const deadline = performance.now() + TURN_BUDGET_MS;
     while (budget > 0 && serves++ < TURN_BUDGET_SERVES) {
       if (this.maxSpeed !== undefined && this.quota < 0) return; // wait for the refresh
       const fromHigh = this.high.length > 0;
       const io = fromHigh ? this.high.shift() : this.low.shift();
       if (io === undefined) return;
-      this.queued.delete(io);
+      io.queued = false;
       if (!this.members.has(io) || !io.ready()) continue;
       const n = io.serve(this.unit);
       this.counter.add(n);
@@ -99,6 +109,7 @@ class DirectionScheduler {
       if (fromHigh) io.quota -= n;
       budget -= Math.max(n, 1);
       if (io.ready()) this.notify(io);
+      if (performance.now() >= deadline) break;
     }
     if (this.high.length + this.low.length > 0) this.schedulePump();
   }
@@ -193,7 +204,6 @@ export class IoScheduler {
   private readonly refreshMs: number;
   private timer: NodeJS.Timeout | undefined;
   private lastRefresh = 0;
-  private readonly pairs = new Set<{ read: RegulatedReader; write: ScheduledIo }>();
 
   constructor(opts: IoSchedulerOptions = {}) {
     for (const [k, v] of [
@@ -211,29 +221,32 @@ export class IoScheduler {
     };
   }
 
+  /**
+   * A connection's two sides; undone by `unregister(read, write)` or by calling what this returns. The
+   * members sets are the registry (no pair object per connection: an idle connection should cost little).
+   */
   register(read: RegulatedReader, write: ScheduledIo): () => void {
-    const pair = { read, write };
-    this.pairs.add(pair);
     this.read.members.add(read);
     this.write.members.add(write);
     if (this.timer === undefined) {
       this.lastRefresh = performance.now();
       this.timer = setInterval(() => this.refresh(), this.refreshMs);
     }
-    return () => {
-      this.pairs.delete(pair);
-      this.read.members.delete(read);
-      this.write.members.delete(write);
-      if (this.pairs.size === 0) {
-        if (this.timer !== undefined) clearInterval(this.timer);
-        this.timer = undefined;
-        this.read.cancel();
-      }
-    };
+    return () => this.unregister(read, write);
+  }
+
+  unregister(read: RegulatedReader, write: ScheduledIo): void {
+    this.read.members.delete(read);
+    this.write.members.delete(write);
+    if (this.read.members.size === 0 && this.write.members.size === 0) {
+      if (this.timer !== undefined) clearInterval(this.timer);
+      this.timer = undefined;
+      this.read.cancel();
+    }
   }
 
   get connectionCount(): number {
-    return this.pairs.size;
+    return this.read.members.size;
   }
 
   /**
@@ -246,18 +259,14 @@ export class IoScheduler {
     this.lastRefresh = now;
     this.read.counter.update(elapsed);
     this.write.counter.update(elapsed);
-    for (const p of this.pairs) {
-      p.read.counter.update(elapsed);
-      p.write.counter.update(elapsed);
-    }
-    const n = this.pairs.size;
+    for (const r of this.read.members) r.counter.update(elapsed);
+    for (const w of this.write.members) w.counter.update(elapsed);
+    const n = this.read.members.size;
     if (n > 0) {
       const fairRead = Math.floor(this.read.counter.average / n);
       const fairWrite = Math.floor(this.write.counter.average / n);
-      for (const p of this.pairs) {
-        p.read.quota = Math.min(p.read.quota, 0) + fairRead;
-        p.write.quota = Math.min(p.write.quota, 0) + fairWrite;
-      }
+      for (const r of this.read.members) r.quota = Math.min(r.quota, 0) + fairRead;
+      for (const w of this.write.members) w.quota = Math.min(w.quota, 0) + fairWrite;
     }
     this.read.refill();
     this.write.refill();

@@ -1,24 +1,18 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { toHex } from '@tezos-p2p/encoding';
-import {
-  type IdentityFields,
-  type IdentityJson,
-  type PeerId,
-  JsonShapeError,
-  identityFromJson,
-  peerIdFromBytes,
-} from '@tezos-p2p/wire';
+import { type IdentityFields, type IdentityJson, type PeerId, JsonShapeError, identityFromJson } from '@tezos-p2p/wire';
 import type { BackendName, CryptoBackend } from './backend.js';
 import { IdentityError } from './errors.js';
 import { DEFAULT_POW_DIFFICULTY, checkProofOfWork, proofOfWorkLevel } from './pow.js';
 import { type PowProgress, searchProofOfWork } from './pow-search.js';
+import { peerIdText } from './peer-id-text.js';
 import { SecretKey } from './secret-key.js';
 import { getCryptoBackend } from './select-backend.js';
 
-/** peer id = Blake2b-128(public key) (not a truncated Blake2b-256). */
+/** peer id = Blake2b-128(public key) (not a truncated Blake2b-256), as Base58Check text. */
 export function peerIdOf(backend: CryptoBackend, publicKey: Uint8Array): PeerId {
-  return peerIdFromBytes(backend.blake2b(16, [publicKey]));
+  return peerIdText(backend.blake2b(16, [publicKey]));
 }
 
 /**

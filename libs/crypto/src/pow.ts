@@ -99,6 +99,24 @@ export function powHash(backend: CryptoBackend, publicKey: Uint8Array, stamp: Ui
   return backend.blake2b(32, [publicKey, stamp]);
 }
 
+/**
+ * Targets by difficulty, as little-endian bytes: every handshake checks its peer against the same
+ * configured difficulty, and deriving the target is BigInt arithmetic (a fractional difficulty takes
+ * fixed-point exp/ln). A node uses one or two difficulties, so the map stays tiny; it is bounded anyway.
+ */
+const targetCache = new Map<number, Uint8Array>();
+const TARGET_CACHE_MAX = 64;
+
+function targetBytes(difficulty: number): Uint8Array {
+  let t = targetCache.get(difficulty);
+  if (t === undefined) {
+    t = targetToBytesLE(makePowTarget(difficulty));
+    if (targetCache.size >= TARGET_CACHE_MAX) targetCache.clear();
+    targetCache.set(difficulty, t);
+  }
+  return t;
+}
+
 /** `Crypto_box.check_proof_of_work`. */
 export function checkProofOfWork(
   backend: CryptoBackend,
@@ -106,7 +124,7 @@ export function checkProofOfWork(
   stamp: Uint8Array,
   difficulty: number,
 ): boolean {
-  return hashMeetsTarget(powHash(backend, publicKey, stamp), targetToBytesLE(makePowTarget(difficulty)));
+  return hashMeetsTarget(powHash(backend, publicKey, stamp), targetBytes(difficulty));
 }
 
 /** The largest integer difficulty the stamp satisfies (the number of leading zero bits, MSB side). */

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { type Socket, connect, createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -15,6 +15,8 @@ import { measureSync } from '../harness.js';
 import type { Figure } from '../report.js';
 import type { Suite } from '../suite.js';
 import type { ReceiverEvent, ReceiverInput } from '../workers/receiver.js';
+import { threadCpuMs } from '../workers/thread-cpu.js';
+import { idleConnectionMemory } from './connection-idle.js';
 
 const CHAIN = 'TEZOS_BENCH';
 const encoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
@@ -25,15 +27,18 @@ const sodium = createRequire(import.meta.url)('sodium-native') as {
 
 /**
  * The ceiling for this machine: sealing 64 KiB chunks into reused buffers in this thread, TCP over
- * loopback, opening them in place in another thread — no framing, messages or queues.
+ * loopback, opening them in place in another thread from one reused read buffer — no framing,
+ * messages or queues.
  */
-async function idealPipeline(seconds: number): Promise<number> {
-  const worker = new Worker(fileURLToPath(new URL('../workers/ideal-receiver.js', import.meta.url)));
-  const next = () =>
-    new Promise<{ type: string; port: number; bytes: number; at: number }>((r) => worker.once('message', r));
-  const { port } = await next();
-  const socket = connect(port, '127.0.0.1');
-  await new Promise<void>((r) => socket.once('connect', r));
+async function idealPipeline(seconds: number): Promise<{ mbPerSec: number; receiverCpuUsPerMiB: number }> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const accepted = new Promise<Socket>((r) => server.once('connection', r));
+  const worker = new Worker(fileURLToPath(new URL('../workers/ideal-receiver.js', import.meta.url)), {
+    workerData: { port: (server.address() as { port: number }).port },
+  });
+  const socket = await accepted;
+  server.close();
   const CHUNK = 65535;
   const plain = new Uint8Array(CHUNK - 18);
   const key = new Uint8Array(32);
@@ -57,11 +62,15 @@ async function idealPipeline(seconds: number): Promise<number> {
     socket.write(out, () => pool.push(out));
     if (socket.writableLength > 1 << 20) await new Promise((r) => socket.once('drain', r));
   }
+  const done = new Promise<{ bytes: number; at: number; cpuMs: number }>((r) => worker.once('message', r));
   socket.end();
-  const done = await next();
+  const d = await done;
   worker.postMessage('stop');
   await new Promise((r) => worker.once('exit', r));
-  return done.bytes / 1e6 / ((done.at - start) / 1000);
+  return {
+    mbPerSec: d.bytes / 1e6 / ((d.at - start) / 1000),
+    receiverCpuUsPerMiB: (d.cpuMs * 1000) / (d.bytes / 2 ** 20),
+  };
 }
 
 class Receiver {
@@ -118,15 +127,24 @@ async function dial(
   }) as Promise<Connection<RawAppMessage>>;
 }
 
+interface Throughput {
+  readonly bytesPerSec: number;
+  readonly msgsPerSec: number;
+  /** CPU time per message of the sending (this) thread and of the receiving one, in µs. */
+  readonly senderCpuUs: number;
+  readonly receiverCpuUs: number;
+}
+
 /** Send `size`-byte messages for `seconds`, then a marker; returns payload bytes/s and messages/s. */
 async function throughput(
   conn: Connection<RawAppMessage>,
   receiver: Receiver,
   size: number,
   seconds: number,
-): Promise<{ bytesPerSec: number; msgsPerSec: number }> {
+): Promise<Throughput> {
   const payload = new Uint8Array(size).fill(0x5a);
   const frame = conn.encodeMessage({ kind: 'Message', message: { tag: 0x10, payload } });
+  const cpu0 = threadCpuMs();
   const start = performance.timeOrigin + performance.now();
   const end = performance.now() + seconds * 1000;
   while (performance.now() < end) {
@@ -136,8 +154,28 @@ async function throughput(
   }
   await conn.send({ kind: 'Message', message: { tag: 0x11, payload: new Uint8Array(0) } });
   const done = await receiver.next('done');
+  const senderCpuMs = threadCpuMs() - cpu0;
   const elapsed = (done.at - start) / 1000;
-  return { bytesPerSec: done.bytes / elapsed, msgsPerSec: done.messages / elapsed };
+  return {
+    bytesPerSec: done.bytes / elapsed,
+    msgsPerSec: done.messages / elapsed,
+    senderCpuUs: (senderCpuMs * 1000) / done.messages,
+    receiverCpuUs: (done.cpuMs * 1000) / done.messages,
+  };
+}
+
+/** Median of `runs` timed runs (by bytes/s) after one warm-up. */
+async function medianThroughput(
+  conn: Connection<RawAppMessage>,
+  receiver: Receiver,
+  size: number,
+  runs: number,
+): Promise<Throughput> {
+  await throughput(conn, receiver, size, 0.5);
+  const rs: Throughput[] = [];
+  for (let i = 0; i < runs; i++) rs.push(await throughput(conn, receiver, size, 1.5));
+  rs.sort((x, y) => x.bytesPerSec - y.bytesPerSec);
+  return rs[rs.length >> 1]!;
 }
 
 async function handshakesPerSecond(backend: 'native' | 'js', seconds: number): Promise<number> {
@@ -209,9 +247,35 @@ export const connectionSuite: Suite = {
     const rawSecretbox =
       (measureSync(() => sodium.crypto_secretbox_easy(out, chunk, nonce, key)).opsPerSec * chunk.length) / 1e6;
     const baseline = { name: 'raw secretbox, 64 KiB chunks', value: rawSecretbox };
+    const small = new Uint8Array(100);
+    const smallOut = new Uint8Array(116);
+    const rawSmall = measureSync(() => sodium.crypto_secretbox_easy(smallOut, small, nonce, key)).opsPerSec;
+    const smallBaseline = { name: 'raw secretbox, 100-byte chunks', value: rawSmall };
+    // The same seals timed in CPU time, the baseline of the CPU-per-message rows.
+    const rawCpuUs = (seal: () => void, batch: number) => {
+      const c0 = threadCpuMs();
+      let n = 0;
+      // Batches of about a millisecond: reading the clock (a /proc file) must not weigh in.
+      while (threadCpuMs() - c0 < 500) for (let i = 0; i < batch; i++, n++) seal();
+      return ((threadCpuMs() - c0) * 1000) / n;
+    };
+    const rawCpuSmall = rawCpuUs(() => sodium.crypto_secretbox_easy(smallOut, small, nonce, key), 1024);
+    // 1 MiB is 16 chunks of 65517 bytes and a little: scaled from one chunk's seal.
+    const rawCpuLarge =
+      rawCpuUs(() => sodium.crypto_secretbox_easy(out, chunk, nonce, key), 32) * ((1 << 20) / chunk.length);
     await idealPipeline(0.5);
-    const ideal = await idealPipeline(3);
+    const ideals: { mbPerSec: number; receiverCpuUsPerMiB: number }[] = [];
+    for (let i = 0; i < 3; i++) ideals.push(await idealPipeline(1.5));
+    ideals.sort((x, y) => x.mbPerSec - y.mbPerSec);
+    const idealRun = ideals[1]!;
+    const ideal = idealRun.mbPerSec;
     figures.push({ name: 'idealised seal → loopback TCP → open, 64 KiB chunks', value: ideal, unit: 'MB/s', baseline });
+    figures.push({
+      name: 'idealised pipeline, receiver CPU',
+      value: idealRun.receiverCpuUsPerMiB,
+      unit: 'µs/MiB',
+      baseline: { name: 'raw secretbox seal of 1 MiB, CPU time', value: rawCpuLarge },
+    });
 
     for (const backend of ['native', 'js'] as const) {
       const receiver = new Receiver({ backend, chainName: CHAIN });
@@ -223,8 +287,7 @@ export const connectionSuite: Suite = {
         [4096, '4 KiB'],
         [1 << 20, '1 MiB'],
       ] as const) {
-        await throughput(conn, receiver, size, 0.5); // warm-up
-        const r = await throughput(conn, receiver, size, 2);
+        const r = await medianThroughput(conn, receiver, size, 3);
         figures.push({
           name: `${backend}: ${label} messages`,
           value: r.bytesPerSec / 1e6,
@@ -241,7 +304,38 @@ export const connectionSuite: Suite = {
             unit: 'MB/s',
             baseline: { name: 'idealised pipeline, same run', value: ideal },
           });
-        figures.push({ name: `${backend}: ${label} messages`, value: r.msgsPerSec, unit: 'msg/s' });
+        figures.push({
+          name: `${backend}: ${label} messages`,
+          value: r.msgsPerSec,
+          unit: 'msg/s',
+          ...(size === 100
+            ? {
+                baseline: smallBaseline,
+                ...(backend === 'native'
+                  ? { target: { min: 0.6, description: '≥ 60 % of raw secretbox (100 B)' } }
+                  : {}),
+              }
+            : {}),
+        });
+        if (backend === 'native' && size !== 4096) {
+          // CPU per message beside the raw seal of the same bytes: what a noisy machine changes least.
+          const raw = {
+            name: `raw secretbox seal of ${label}, CPU time`,
+            value: size === 100 ? rawCpuSmall : rawCpuLarge,
+          };
+          figures.push({
+            name: `${backend}: ${label} messages, sender CPU`,
+            value: r.senderCpuUs,
+            unit: 'µs/msg',
+            baseline: raw,
+          });
+          figures.push({
+            name: `${backend}: ${label} messages, receiver CPU`,
+            value: r.receiverCpuUs,
+            unit: 'µs/msg',
+            baseline: raw,
+          });
+        }
       }
       conn.close();
       figures.push({
@@ -296,11 +390,25 @@ export const connectionSuite: Suite = {
       });
       await receiver.stop();
     }
+    const idle = await idleConnectionMemory(500);
+    figures.push({
+      name: 'memory per idle authenticated connection, socket included (1,000 in process)',
+      value: idle.connection / 1024,
+      unit: 'KiB',
+      baseline: { name: 'plain TCP socket, same process', value: idle.plainSocket / 1024 },
+    });
     return {
       figures,
       notes: [
-        'The idealised pipeline (no framing, messages, queues or scheduling; chunks sealed into reused buffers and opened in place) is the ceiling for end-to-end encrypted transfer on this machine: it already falls short of the raw single-thread secretbox rate because both ends and the kernel copies share the cores.',
-        'Throughput: the sender runs in the main thread, the receiver in a worker thread (its own core), over loopback TCP; payload bytes per second from first send to the receipt of an end marker.',
+        'The idealised pipeline (no framing, messages, queues or scheduling; chunks sealed into reused buffers, opened in place from one reused 1 MiB read buffer) is the ceiling for end-to-end encrypted transfer on this machine. It stops at about half of raw, not for want of write or read size (1 vs 16 chunks per write, 1 vs 8 MiB ahead: no difference beyond the noise): its receiving thread costs more than the raw seal in CPU per MiB (row above; the kernel read copy and the loopback TCP work run in that thread: ~1.2× on a quiet machine, up to 2× with other processes on the 2 cores), and in CPU profiles both threads sit idle ~40 % of the time, waiting for each other or for a core.',
+        "The ideal receiver used to take Node's 'data' events: a fresh 64 KiB buffer per read, and /proc showed up to ~120 minor page faults per MiB (≈1 with the reused buffer) and ~10 % more receiver CPU. A Connection cannot read that way (it is handed sockets its caller made, and an `onread` socket emits no 'data'), which is most of what its receiver costs above the ideal one.",
+        'Receiving (profile of the receiving thread, 100 B messages, before → after): socket Buffers are read through plain Uint8Array views (Buffer#subarray builds a FastBuffer in JavaScript); a chunk that starts a message and is not a full one is opened into a buffer of its own and delivered as the message when it is whole (no pooled scratch, no copy); buffers under 4 KiB are carved from shared 8 KiB slabs as Buffer.allocUnsafe does. Buffer allocation and views 20 % → 2 % of samples, garbage collection 7 % → 5 %, the secretbox open 36 % → 56 %; receiver CPU 2.2–2.3 → 1.7–2.0 µs per message.',
+        'Sending: the pooled output buffer is sealed through a plain Uint8Array view and a one-chunk message without a view of its own (Buffer subarray and FastBuffer, 2–4 % of the sending thread, gone). A larger write unit (256 KiB per serve) was tried and dropped: outputs beyond the pooled 128 KiB buffers are fresh allocations, ~100 page faults per MiB and more sender CPU.',
+        'The receiver worker drains with tryRecv and awaits only when nothing is queued: `for await` cost a promise and a microtask turn per message.',
+        'What is left at 100 B: in the receiving thread the open is 56 % of samples and decoding (a Reader, with its DataView, per message) about 9 %, so its CPU per message stays about twice that of the raw seal; the 60 % target needs the decoder and the crypto backend (views and checks per call) lighter too.',
+        'Idle memory: the scheduler sides are two small classes instead of objects of closures, the scheduler keeps no pair object or unregister closure per connection, the message size is read into a number (its 4-byte Uint8Array was turned external by a DataView), IncomingMessages reports to the connection as an object instead of two closures, and stall queues, flush waiters and budget callbacks are made on first use: 5.2 → 4.1 KiB per connection, socket included (heap snapshot diff, 1,000 connections). The scale suite measures a whole node, whose P2P layer holds the rest of its figure.',
+        'CPU-time rows: CPU time of the sending and receiving threads per message (/proc/thread-self/stat) beside the raw seal timed the same way; on a shared machine they move much less than the rates.',
+        'Throughput: the sender runs in the main thread, the receiver in a worker thread (its own core), over loopback TCP; payload bytes per second from first send to the receipt of an end marker; median of 3 runs of 1.5 s after a warm-up.',
         'Caps: payload bytes received in a 5 s window after 2.5 s of saturation (the token bucket starts full); within 90–110 % of the cap is the target.',
       ],
     };

@@ -13,6 +13,7 @@ import {
   rawAppMessages,
   shellConnectionMetadataConfig,
 } from '@tezos-p2p/wire';
+import { threadCpuMs } from './thread-cpu.js';
 
 export interface ReceiverInput {
   readonly backend: 'native' | 'js';
@@ -22,7 +23,8 @@ export interface ReceiverInput {
 
 export type ReceiverEvent =
   | { type: 'listening'; port: number; peerId: string }
-  | { type: 'done'; bytes: number; messages: number; at: number }
+  /** `cpuMs`: this thread's CPU time since the previous end marker (or since the handshake). */
+  | { type: 'done'; bytes: number; messages: number; at: number; cpuMs: number }
   | { type: 'progress'; bytes: number; at: number };
 
 let totalBytes = 0;
@@ -48,17 +50,24 @@ const server = createServer((socket) => {
       });
       let bytes = 0;
       let messages = 0;
-      for await (const m of conn) {
+      let cpuAtStart = threadCpuMs();
+      // Drain whatever is queued with tryRecv and await only when the queue is empty: one promise per
+      // batch rather than per message, as a consumer that keeps up would read.
+      for (;;) {
+        const m = conn.tryRecv() ?? (await conn.recv());
         if (m.kind !== 'Message') continue;
         if (m.message.tag === 0x11) {
+          const cpu = threadCpuMs();
           port.postMessage({
             type: 'done',
             bytes,
             messages,
             at: performance.timeOrigin + performance.now(),
+            cpuMs: cpu - cpuAtStart,
           } satisfies ReceiverEvent);
           bytes = 0;
           messages = 0;
+          cpuAtStart = cpu;
           continue;
         }
         bytes += m.message.payload.length;
@@ -66,7 +75,7 @@ const server = createServer((socket) => {
         messages++;
       }
     } catch {
-      // handshake benchmarks close connections abruptly
+      // the connection closed: the suite is done with it, or a handshake benchmark closed it abruptly
     }
   })();
 });

@@ -4,7 +4,13 @@
  * keeps them idle, and records the delivery delay of every broadcast message it receives. The first
  * 8 bytes of a broadcast payload are the send time (µs since the epoch, float64), comparable across
  * processes of one host.
+ *
+ * The plain TCP baseline receives the same bytes as a P2P connection: one chunk `[u16 length][MAC]
+ * [ciphertext]` whose plaintext is the same encoded P2P message, and opens it with raw libsodium (one
+ * key and nonce for all: the baseline seals once), so that its clients do the decryption P2P
+ * clients do, and load the shared cores alike.
  */
+import { createRequire } from 'node:module';
 import { type Socket, connect } from 'node:net';
 import { type Connection, establish } from '@tezos-p2p/connection';
 import { generateIdentity } from '@tezos-p2p/crypto';
@@ -15,6 +21,7 @@ import {
   rawAppMessages,
   shellConnectionMetadataConfig,
 } from '@tezos-p2p/wire';
+import { ScaleBenchError } from '../suites/scale-error.js';
 
 export interface ScaleClientInput {
   readonly mode: 'p2p' | 'raw';
@@ -23,9 +30,20 @@ export interface ScaleClientInput {
   readonly chainName: string;
   readonly count: number;
   readonly sources: readonly string[];
-  /** Raw mode: bytes per broadcast message. */
-  readonly messageSize: number;
+  /** Raw mode: the secretbox key (hex) of the baseline's chunks; their nonce is all zeros. */
+  readonly rawKey: string;
+  /** Raw mode: where the send time sits in a chunk's plaintext (the payload's offset in the frame). */
+  readonly rawTimestampOffset: number;
 }
+
+/** A chunk's u16 length, then its MAC. */
+const CHUNK_HEADER = 2;
+const MAC = 16;
+
+interface RawSodium {
+  crypto_secretbox_open_easy(m: Uint8Array, c: Uint8Array, n: Uint8Array, k: Uint8Array): boolean;
+}
+const sodium = createRequire(import.meta.url)('sodium-native') as RawSodium;
 
 export type ScaleClientMessage =
   | { readonly type: 'ready'; readonly connected: number; readonly failed: number; readonly firstError?: string }
@@ -78,12 +96,19 @@ async function p2pConnection(input: ScaleClientInput, source: string): Promise<v
 async function rawConnection(input: ScaleClientInput, source: string): Promise<void> {
   const socket = await tcp(input, source);
   open.push({ close: () => socket.destroy() });
+  const key = Buffer.from(input.rawKey, 'hex');
+  const nonce = new Uint8Array(24);
   let pending: Buffer = Buffer.alloc(0);
   socket.on('data', (d: Buffer) => {
     pending = pending.length === 0 ? d : Buffer.concat([pending, d]);
-    while (pending.length >= input.messageSize) {
-      delays.push(nowUs() - pending.readDoubleBE(0));
-      pending = pending.subarray(input.messageSize);
+    while (pending.length >= CHUNK_HEADER) {
+      const size = CHUNK_HEADER + pending.readUInt16BE(0);
+      if (pending.length < size) break;
+      const plain = Buffer.allocUnsafe(size - CHUNK_HEADER - MAC);
+      if (!sodium.crypto_secretbox_open_easy(plain, pending.subarray(CHUNK_HEADER, size), nonce, key))
+        throw new ScaleBenchError('BASELINE_CHUNK_UNREADABLE', 'scale client: a baseline chunk failed to open');
+      delays.push(nowUs() - plain.readDoubleBE(input.rawTimestampOffset));
+      pending = pending.subarray(size);
     }
   });
 }

@@ -1,0 +1,149 @@
+import type { Clock, TimerHandle } from '@tezos-p2p/events';
+import { type ByteStream, closedCode } from './byte-stream.js';
+import { ConnectionError } from './errors.js';
+
+/**
+ * The deadline and cancellation shared by the steps of one handshake: the first of the timer and the
+ * parent signal fails it, once, with TIMEOUT or CANCELED. A plain callback rather than an
+ * AbortController: creating one per handshake and a listener on its signal per read cost more than
+ * the handshake's own JavaScript (Node's EventTarget is slow), and nothing outside needs the signal.
+ */
+export class HandshakeDeadline {
+  private reason: ConnectionError | undefined;
+  private timer: TimerHandle | undefined;
+  /** Called once when the deadline fails (the reader waiting on the socket wakes up to throw). */
+  onFail: (() => void) | undefined;
+  private readonly onParentAbort = () => this.fail(new ConnectionError('CANCELED', 'handshake cancelled'));
+
+  constructor(
+    timeoutMs: number,
+    private readonly parent: AbortSignal | undefined,
+    private readonly clock: Clock,
+  ) {
+    this.timer = clock.setTimeout(
+      () => this.fail(new ConnectionError('TIMEOUT', `handshake did not complete within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    if (parent?.aborted) this.onParentAbort();
+    else parent?.addEventListener('abort', this.onParentAbort, { once: true });
+  }
+
+  private fail(reason: ConnectionError): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason;
+    this.onFail?.();
+  }
+
+  /** Why the handshake must stop (TIMEOUT or CANCELED), if it must. */
+  get failure(): ConnectionError | undefined {
+    return this.reason;
+  }
+
+  check(): void {
+    if (this.reason !== undefined) throw this.reason;
+  }
+
+  done(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.parent?.removeEventListener('abort', this.onParentAbort);
+  }
+}
+
+/**
+ * Buffered exact reads over a paused stream for the handshake, as `StreamInput` does, failing with
+ * the deadline's error: one wake-up callback instead of an abort listener per read. Whatever was read
+ * past the handshake is handed over by `detach()`, so bytes the peer sends right after its Ack are
+ * not lost.
+ */
+export class HandshakeReader {
+  private readonly buffered: Buffer[] = [];
+  private bufferedLength = 0;
+  private ended = false;
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+  private readonly onReadable = () => this.signal();
+  private readonly onEnd = () => {
+    this.ended = true;
+    this.signal();
+  };
+  private readonly onError = (e: Error) => {
+    this.failure = e;
+    this.signal();
+  };
+
+  constructor(
+    private readonly stream: ByteStream,
+    private readonly deadline: HandshakeDeadline,
+  ) {
+    stream.on('readable', this.onReadable);
+    stream.on('end', this.onEnd);
+    stream.on('close', this.onEnd);
+    stream.on('error', this.onError);
+    deadline.onFail = () => this.signal();
+  }
+
+  private signal(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  private pull(): void {
+    for (let b = this.stream.read() as Buffer | null; b !== null; b = this.stream.read() as Buffer | null) {
+      this.buffered.push(b);
+      this.bufferedLength += b.length;
+    }
+  }
+
+  /** Exactly `n` bytes, or a ConnectionError (closed, socket error, or the deadline's reason). */
+  async readExactly(n: number): Promise<Uint8Array> {
+    for (;;) {
+      this.pull();
+      if (this.bufferedLength >= n) return this.take(n);
+      this.deadline.check();
+      if (this.failure)
+        throw new ConnectionError('SOCKET_ERROR', `socket error: ${this.failure.message}`, { cause: this.failure });
+      if (this.ended || this.stream.destroyed)
+        throw new ConnectionError(
+          closedCode(this.stream),
+          `connection closed after ${this.bufferedLength} of ${n} expected bytes`,
+        );
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  /** One chunk body: its 2-byte big-endian length, then that many bytes. */
+  async readChunk(): Promise<Uint8Array> {
+    const header = await this.readExactly(2);
+    return this.readExactly((header[0]! << 8) | header[1]!);
+  }
+
+  private take(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const head = this.buffered[0]!;
+      const k = Math.min(head.length, n - filled);
+      out.set(head.subarray(0, k), filled);
+      filled += k;
+      if (k === head.length) this.buffered.shift();
+      else this.buffered[0] = head.subarray(k);
+    }
+    this.bufferedLength -= n;
+    return out;
+  }
+
+  /** Stop listening and return the bytes read but not consumed. */
+  detach(): Buffer[] {
+    this.pull();
+    this.stream.off('readable', this.onReadable);
+    this.stream.off('end', this.onEnd);
+    this.stream.off('close', this.onEnd);
+    this.stream.off('error', this.onError);
+    this.deadline.onFail = undefined;
+    const rest = this.buffered.splice(0);
+    this.bufferedLength = 0;
+    return rest;
+  }
+}
