@@ -77,18 +77,8 @@ export class StreamInput {
   }
 
   private take(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    let filled = 0;
-    while (filled < n) {
-      const head = this.buffered[0]!;
-      const k = Math.min(head.length, n - filled);
-      out.set(head.subarray(0, k), filled);
-      filled += k;
-      if (k === head.length) this.buffered.shift();
-      else this.buffered[0] = head.subarray(k);
-    }
     this.bufferedLength -= n;
-    return out;
+    return takeFront(this.buffered, n);
   }
 
   /** Stop listening and return the bytes read but not consumed. */
@@ -124,4 +114,22 @@ export function writeAll(stream: ByteStream, bytes: Uint8Array): Promise<void> {
       err ? reject(new ConnectionError('SOCKET_ERROR', `write failed: ${err.message}`, { cause: err })) : resolve(),
     );
   });
+}
+
+/**
+ * The first `n` bytes of `chunks` (which must hold at least `n`) as one new array, removing them from
+ * `chunks`: whole chunks are shifted out, a partly used one is replaced by its rest.
+ */
+export function takeFront(chunks: Buffer[], n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let filled = 0;
+  while (filled < n) {
+    const head = chunks[0]!;
+    const k = Math.min(head.length, n - filled);
+    out.set(head.subarray(0, k), filled);
+    filled += k;
+    if (k === head.length) chunks.shift();
+    else chunks[0] = head.subarray(k);
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from '@tezos-p2p/events';
-import { type ByteStream, closedCode } from './byte-stream.js';
+import { type ByteStream, closedCode, takeFront } from './byte-stream.js';
 import { ConnectionError } from './errors.js';
 
 /**
@@ -120,18 +120,8 @@ export class HandshakeReader {
   }
 
   private take(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    let filled = 0;
-    while (filled < n) {
-      const head = this.buffered[0]!;
-      const k = Math.min(head.length, n - filled);
-      out.set(head.subarray(0, k), filled);
-      filled += k;
-      if (k === head.length) this.buffered.shift();
-      else this.buffered[0] = head.subarray(k);
-    }
     this.bufferedLength -= n;
-    return out;
+    return takeFront(this.buffered, n);
   }
 
   /** Stop listening and return the bytes read but not consumed. */

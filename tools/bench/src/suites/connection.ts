@@ -15,6 +15,7 @@ import { measureSync } from '../harness.js';
 import type { Figure } from '../report.js';
 import type { Suite } from '../suite.js';
 import type { ReceiverEvent, ReceiverInput } from '../workers/receiver.js';
+import { WorkerEvents } from '../worker-events.js';
 import { threadCpuMs } from '../workers/thread-cpu.js';
 import { idleConnectionMemory } from './connection-idle.js';
 
@@ -73,35 +74,14 @@ async function idealPipeline(seconds: number): Promise<{ mbPerSec: number; recei
   };
 }
 
-class Receiver {
-  private readonly worker: Worker;
-  private readonly events: ReceiverEvent[] = [];
-  private wake: (() => void) | undefined;
-
+class Receiver extends WorkerEvents<ReceiverEvent> {
   constructor(input: ReceiverInput) {
-    this.worker = new Worker(fileURLToPath(new URL('../workers/receiver.js', import.meta.url)), { workerData: input });
-    this.worker.on('message', (e: ReceiverEvent) => {
-      this.events.push(e);
-      this.wake?.();
-    });
-  }
-
-  async next<T extends ReceiverEvent['type']>(type: T): Promise<Extract<ReceiverEvent, { type: T }>> {
-    for (;;) {
-      const i = this.events.findIndex((e) => e.type === type);
-      if (i >= 0) return this.events.splice(i, 1)[0] as Extract<ReceiverEvent, { type: T }>;
-      await new Promise<void>((r) => (this.wake = r));
-    }
+    super(new URL('../workers/receiver.js', import.meta.url), input);
   }
 
   async progress(): Promise<{ bytes: number; at: number }> {
     this.worker.postMessage('progress');
     return this.next('progress');
-  }
-
-  async stop(): Promise<void> {
-    this.worker.postMessage('stop');
-    await new Promise((r) => this.worker.once('exit', r));
   }
 }
 

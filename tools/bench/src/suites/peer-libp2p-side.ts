@@ -7,7 +7,8 @@ import type { Multiaddr } from '@multiformats/multiaddr';
 import type { Libp2p } from 'libp2p';
 import type { Libp2pReceiverEvent } from '../workers/libp2p-receiver.js';
 import { BENCH_PROTOCOL, type Libp2pKit, loadLibp2p } from '../workers/libp2p-env.js';
-import { type HandshakeRate, type Rates, WorkerEvents, countHandshakes } from './peer-ours.js';
+import { type HandshakeRate, type Rates, countHandshakes } from './peer-ours.js';
+import { WorkerEvents } from '../worker-events.js';
 
 export class Libp2pPeer {
   private constructor(
@@ -20,7 +21,7 @@ export class Libp2pPeer {
 
   static async start(lanes: number): Promise<Libp2pPeer> {
     const kit = await loadLibp2p();
-    const receiver = new WorkerEvents<Libp2pReceiverEvent>('../workers/libp2p-receiver.js');
+    const receiver = new WorkerEvents<Libp2pReceiverEvent>(new URL('../workers/libp2p-receiver.js', import.meta.url));
     const { multiaddr } = await receiver.next('listening');
     const clients = await Promise.all(Array.from({ length: lanes }, () => kit.createNode(false)));
     return new Libp2pPeer(kit, receiver, kit.multiaddr(multiaddr), clients);

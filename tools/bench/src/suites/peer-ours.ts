@@ -4,8 +4,6 @@
  * and js-libp2p's side by side from one run.
  */
 import { connect } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { type Identity, generateIdentity, getCryptoBackend } from '@tezos-p2p/crypto';
 import { type Connection, IoScheduler, establish } from '@tezos-p2p/connection';
 import {
@@ -16,37 +14,10 @@ import {
   shellConnectionMetadataConfig,
 } from '@tezos-p2p/wire';
 import type { ReceiverEvent, ReceiverInput } from '../workers/receiver.js';
+import { WorkerEvents } from '../worker-events.js';
 
 const CHAIN = 'TEZOS_BENCH';
 const encoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
-
-/** Messages from a worker, queued until asked for by type. */
-export class WorkerEvents<E extends { type: string }> {
-  readonly worker: Worker;
-  private readonly events: E[] = [];
-  private wake: (() => void) | undefined;
-
-  constructor(script: string, workerData?: unknown) {
-    this.worker = new Worker(fileURLToPath(new URL(script, import.meta.url)), { workerData });
-    this.worker.on('message', (e: E) => {
-      this.events.push(e);
-      this.wake?.();
-    });
-  }
-
-  async next<T extends E['type']>(type: T): Promise<Extract<E, { type: T }>> {
-    for (;;) {
-      const i = this.events.findIndex((e) => e.type === type);
-      if (i >= 0) return this.events.splice(i, 1)[0] as Extract<E, { type: T }>;
-      await new Promise<void>((r) => (this.wake = r));
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.worker.postMessage('stop');
-    await new Promise((r) => this.worker.once('exit', r));
-  }
-}
 
 export interface Rates {
   readonly bytesPerSec: number;
@@ -63,7 +34,7 @@ export class OursPeer {
 
   static async start(): Promise<OursPeer> {
     const input: ReceiverInput = { backend: 'native', chainName: CHAIN };
-    const receiver = new WorkerEvents<ReceiverEvent>('../workers/receiver.js', input);
+    const receiver = new WorkerEvents<ReceiverEvent>(new URL('../workers/receiver.js', import.meta.url), input);
     const { port } = await receiver.next('listening');
     return new OursPeer(receiver, port, await generateIdentity({ difficulty: 0, workers: 0 }));
   }
