@@ -151,8 +151,17 @@ describe('Octez tezt/tests/p2p.ml (part a)', () => {
     const r = await target.rpc('PUT', `/network/points/${cluster[0]!.point}`, {});
     expect(r.status, r.text).toBe(200);
     await target.waitConnections((c) => c.length >= minTarget, `at least ${minTarget} connections`, 45_000);
-    await target.waitLog(TzNode.report('maintenance_ended'), 'maintenance_ended', from, 45_000);
-    expect((await target.connections()).length).toBeLessThanOrEqual(maxTarget);
+    // What the maintenance brought the node to is the count its `maintenance_ended` reports. Octez reads
+    // the count afterwards instead, which races with cluster nodes that dial the target on their own
+    // (8 connections is inside the thresholds, so no later maintenance step trims it): on a loaded
+    // machine that read saw 8.
+    const ended = await target.waitLog(
+      (l) => TzNode.report('maintenance_ended')(l) && (l['connections'] as number) >= minTarget,
+      `maintenance_ended with at least ${minTarget} connections`,
+      from,
+      45_000,
+    );
+    expect(target.logs[ended]!['connections']).toBeLessThanOrEqual(maxTarget);
   }, 90_000);
 
   /**
