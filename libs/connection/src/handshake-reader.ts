@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from '@tezos-p2p/events';
-import { type ByteStream, closedCode, takeFront } from './byte-stream.js';
+import { type ByteStream, closedCode } from './byte-stream.js';
 import { ConnectionError } from './errors.js';
 
 /**
@@ -51,8 +51,8 @@ export class HandshakeDeadline {
 }
 
 /**
- * Buffered exact reads over a paused stream for the handshake, as `StreamInput` does, failing with
- * the deadline's error: one wake-up callback instead of an abort listener per read. Whatever was read
+ * Buffered exact reads over a paused stream for the handshake (the only exact reader of the library),
+ * failing with the deadline's error: one wake-up callback instead of an abort listener per read. Whatever was read
  * past the handshake is handed over by `detach()`, so bytes the peer sends right after its Ack are
  * not lost.
  */
@@ -136,4 +136,22 @@ export class HandshakeReader {
     this.bufferedLength = 0;
     return rest;
   }
+}
+
+/**
+ * The first `n` bytes of `chunks` (which must hold at least `n`) as one new array, removing them from
+ * `chunks`: whole chunks are shifted out, a partly used one is replaced by its rest.
+ */
+function takeFront(chunks: Buffer[], n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let filled = 0;
+  while (filled < n) {
+    const head = chunks[0]!;
+    const k = Math.min(head.length, n - filled);
+    out.set(head.subarray(0, k), filled);
+    filled += k;
+    if (k === head.length) chunks.shift();
+    else chunks[0] = head.subarray(k);
+  }
+  return out;
 }

@@ -2,19 +2,18 @@
  * Ports of Octez's `src/lib_p2p/tezt/test_p2p_fd.ml`. Their subject, `P2p_fd`, is Octez's wrapper of
  * a Unix socket: connect/accept, read into a buffer, write, close, with errors that tell a connection
  * closed locally from one closed by the peer. Our equivalent is a `net.Socket` used as a `ByteStream`,
- * read with `StreamInput.readExactly` and written with `writeAll` (byte-stream.ts): their errors are
+ * read with the handshake's exact reader (`HandshakeReader.readExactly`) and written with `writeAll` (byte-stream.ts): their errors are
  * CONNECTION_CLOSED_LOCALLY (Octez's `Connection_locally_closed`) and CONNECTION_CLOSED
  * (`Connection_closed_by_peer`). Real loopback TCP on 127.0.0.1 (Octez uses ::1); Octez's two
  * processes and their `sync` barrier are two sockets of this process and an `await`.
  */
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exactReader } from './exact-reader.js';
 import { writeAll } from '../src/index.js';
-import { StreamInput } from '../src/byte-stream.js';
 import { closedOf } from './helpers.js';
 
 const HOST = '127.0.0.1';
-const never = new AbortController().signal;
 
 const servers: Server[] = [];
 const sockets: Socket[] = [];
@@ -44,9 +43,9 @@ async function close(s: Socket): Promise<void> {
 
 /** The error code of `readExactly(n)` on `s`, or the bytes read. */
 async function read(s: Socket, n: number): Promise<Uint8Array | string> {
-  const input = new StreamInput(s);
+  const input = exactReader(s);
   try {
-    return await input.readExactly(n, never);
+    return await input.readExactly(n);
   } catch (e) {
     return (e as { code: string }).code;
   } finally {

@@ -9,8 +9,9 @@ import { encode } from '@tezos-p2p/encoding';
 import { type Identity, generateNonces, getCryptoBackend } from '@tezos-p2p/crypto';
 import { CONNECTION_MESSAGE_HEADER, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { exactReader } from './exact-reader.js';
+import type { HandshakeReader } from '../src/handshake-reader.js';
 import { ChunkCipher, type ConnectionError, authenticate, writeAll } from '../src/index.js';
-import { StreamInput } from '../src/byte-stream.js';
 import { closedOf, makeIdentity, options, rawEncoding } from './helpers.js';
 
 const HOST = '127.0.0.1';
@@ -110,14 +111,14 @@ describe('src/lib_p2p/tezt/test_p2p_socket.ml', () => {
     })();
     const backend = getCryptoBackend();
     const abort = new AbortController();
-    const readFrame = async (input: StreamInput) => {
-      const len = await input.readExactly(CONNECTION_MESSAGE_HEADER, abort.signal);
-      const body = await input.readExactly((len[0]! << 8) | len[1]!, abort.signal);
+    const readFrame = async (input: HandshakeReader) => {
+      const len = await input.readExactly(CONNECTION_MESSAGE_HEADER);
+      const body = await input.readExactly((len[0]! << 8) | len[1]!);
       return Uint8Array.from([...len, ...body]);
     };
     // First connection: read the server's connection message, then close.
     const s1 = await dial(port);
-    const in1 = new StreamInput(s1);
+    const in1 = exactReader(s1, abort.signal);
     const serverMsg = await readFrame(in1);
     in1.detach();
     s1.destroy();
@@ -125,7 +126,7 @@ describe('src/lib_p2p/tezt/test_p2p_socket.ml', () => {
     // with our own secret key (we do not have the server's) for the public key in the message we sent.
     const s2 = await dial(port);
     s2.on('error', () => undefined);
-    const in2 = new StreamInput(s2);
+    const in2 = exactReader(s2, abort.signal);
     await writeAll(s2, serverMsg);
     const received = await readFrame(in2);
     const publicKey = serverMsg.subarray(CONNECTION_MESSAGE_HEADER + 2, CONNECTION_MESSAGE_HEADER + 2 + 32);

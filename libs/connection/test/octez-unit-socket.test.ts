@@ -19,6 +19,7 @@ import {
 import type { Identity } from '@tezos-p2p/crypto';
 import { type P2pMessage, p2pMessageEncoding } from '@tezos-p2p/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exactReader } from './exact-reader.js';
 import {
   type AuthenticatedSocket,
   ChunkCipher,
@@ -26,7 +27,6 @@ import {
   type ConnectionError,
   authenticate,
 } from '../src/index.js';
-import { StreamInput } from '../src/byte-stream.js';
 import { TAG_LENGTH } from '../src/chunk-cipher.js';
 import { getCryptoBackend } from '@tezos-p2p/crypto';
 import { makeIdentity, options, tcpPair } from './helpers.js';
@@ -126,7 +126,7 @@ describe('test_p2p_socket.ml (p2p-socket.)', () => {
   it('test_p2p_socket: low-level — 16 random bytes written raw by the server are read in full by the client', async () => {
     // Octez writes through `P2p_io_scheduler.write` and reads with `P2p_buffer_reader.read_full` on a
     // raw (unauthenticated) scheduled fd. Our scheduler regulates authenticated connections only, so the
-    // raw path is the socket itself and the handshake's exact reader (`StreamInput.readExactly`).
+    // raw path is the socket itself and the handshake's exact reader (`HandshakeReader.readExactly`).
     const simpleMsg = new Uint8Array(randomBytes(1 << 4));
     const [client, server, stop] = await tcpPair();
     const sync = barrier();
@@ -137,8 +137,8 @@ describe('test_p2p_socket.ml (p2p-socket.)', () => {
         server.destroy();
       })(),
       (async () => {
-        const input = new StreamInput(client);
-        const got = await input.readExactly(simpleMsg.length, new AbortController().signal);
+        const input = exactReader(client);
+        const got = await input.readExactly(simpleMsg.length);
         expect(same(got, simpleMsg)).toBe(true);
         await sync.client();
         client.destroy();
@@ -289,12 +289,11 @@ describe('test_p2p_socket.ml (p2p-socket.)', () => {
     const chunk = writer.sealOne(message);
     expect(chunk.length).toBe(2 + TAG_LENGTH + message.length);
     outFd.write(chunk);
-    const input = new StreamInput(inFd);
-    const signal = new AbortController().signal;
-    const header = await input.readExactly(2, signal);
+    const input = exactReader(inFd);
+    const header = await input.readExactly(2);
     const encryptedLength = (header[0]! << 8) | header[1]!;
     expect(encryptedLength).toBeGreaterThanOrEqual(TAG_LENGTH);
-    const body = await input.readExactly(encryptedLength, signal);
+    const body = await input.readExactly(encryptedLength);
     const res = reader.open(body);
     expect(new TextDecoder().decode(res)).toBe('test');
     outFd.destroy();
