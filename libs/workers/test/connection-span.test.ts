@@ -10,19 +10,11 @@ import {
   TraceFlags,
   trace,
 } from '@opentelemetry/api';
-import { createMemorySocketPair, establish, type Connection } from '@tezos-p2p/connection';
-import { generateIdentity } from '@tezos-p2p/crypto';
 import { FakeClock } from '@tezos-p2p/events';
-import {
-  type P2pMessage,
-  type RawAppMessage,
-  type ShellConnectionMetadata,
-  p2pMessageEncoding,
-  rawAppMessages,
-  shellConnectionMetadataConfig,
-} from '@tezos-p2p/wire';
+import type { P2pMessage, RawAppMessage, ShellConnectionMetadata } from '@tezos-p2p/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Answerer, ConnectionSpan, P2pConn } from '../src/index.js';
+import { connectionPair, silentAnswerer } from './memory-connections.js';
+import { ConnectionSpan, P2pConn } from '../src/index.js';
 
 // What the connection's span is asked to do, through a tracer provider written against the API alone
 // (libraries may not use the SDK): every call is recorded, and whether spans record is switchable.
@@ -110,33 +102,6 @@ const tracer: Tracer = {
   }) as Tracer['startActiveSpan'],
 };
 
-const enc = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
-type Conn = Connection<RawAppMessage, ShellConnectionMetadata>;
-
-async function pair(): Promise<[Conn, Conn]> {
-  const [x, y] = createMemorySocketPair();
-  const [a, b] = await Promise.all([
-    generateIdentity({ difficulty: 0, workers: 0 }),
-    generateIdentity({ difficulty: 0, workers: 0 }),
-  ]);
-  const opts = (identity: typeof a, incoming: boolean) => ({
-    identity,
-    incoming,
-    version: { chainName: 'T', distributedDbVersion: 2, p2pVersion: 1 },
-    metadata: shellConnectionMetadataConfig(),
-    expectedProofOfWork: 0,
-    messageEncoding: enc,
-  });
-  return Promise.all([establish(x, opts(a, false)), establish(y, opts(b, true))]);
-}
-
-const silent: Answerer<RawAppMessage, ShellConnectionMetadata> = {
-  bootstrap: async () => undefined,
-  advertise: async () => undefined,
-  swapRequest: async () => undefined,
-  swapAck: async () => undefined,
-};
-
 const point = { ip: '192.0.2.1', port: 9732 };
 const app: P2pMessage<RawAppMessage> = { kind: 'Message', message: { tag: 0x10, payload: new Uint8Array(8) } };
 
@@ -145,12 +110,12 @@ async function exchange(): Promise<{ span: FakeSpan; conn: P2pConn<RawAppMessage
   const before = spans.length;
   const connectionSpan = new ConnectionSpan('outgoing', point);
   const span = spans[before]!;
-  const [local, remote] = await pair();
+  const [local, remote] = await connectionPair();
   const conn = new P2pConn({
     connection: local,
     idPoint: point,
     trustedNode: false,
-    answerer: silent,
+    answerer: silentAnswerer,
     disablePeerDiscovery: false,
     appQueueSize: 10,
     clock: new FakeClock(),

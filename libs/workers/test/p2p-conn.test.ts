@@ -1,57 +1,19 @@
-import { createMemorySocketPair, establish, type Connection, IoScheduler } from '@tezos-p2p/connection';
-import { generateIdentity } from '@tezos-p2p/crypto';
+import { IoScheduler } from '@tezos-p2p/connection';
 import { EventBus, FakeClock } from '@tezos-p2p/events';
-import {
-  type RawAppMessage,
-  p2pMessageEncoding,
-  rawAppMessages,
-  shellConnectionMetadataConfig,
-  type ShellConnectionMetadata,
-} from '@tezos-p2p/wire';
+import type { RawAppMessage, ShellConnectionMetadata } from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
-import { type Answerer, P2pConn } from '../src/index.js';
-
-const enc = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
-
-/** [local, remote]; the local side uses `scheduler` (and so its memory budgets) when given. */
-async function pair(
-  scheduler?: IoScheduler,
-): Promise<[Connection<RawAppMessage, ShellConnectionMetadata>, Connection<RawAppMessage, ShellConnectionMetadata>]> {
-  const [x, y] = createMemorySocketPair();
-  const [a, b] = await Promise.all([
-    generateIdentity({ difficulty: 0, workers: 0 }),
-    generateIdentity({ difficulty: 0, workers: 0 }),
-  ]);
-  const opts = (identity: typeof a, incoming: boolean) => ({
-    identity,
-    incoming,
-    version: { chainName: 'T', distributedDbVersion: 2, p2pVersion: 1 },
-    metadata: shellConnectionMetadataConfig(),
-    expectedProofOfWork: 0,
-    messageEncoding: enc,
-  });
-  return Promise.all([
-    establish(x, { ...opts(a, false), ...(scheduler ? { scheduler } : {}) }),
-    establish(y, opts(b, true)),
-  ]);
-}
-
-const silent: Answerer<RawAppMessage, ShellConnectionMetadata> = {
-  bootstrap: async () => undefined,
-  advertise: async () => undefined,
-  swapRequest: async () => undefined,
-  swapAck: async () => undefined,
-};
+import { connectionPair, silentAnswerer } from './memory-connections.js';
+import { P2pConn } from '../src/index.js';
 
 describe('P2pConn', () => {
   it('holds at most size − 1 application messages (Lwt_pipe), stalling the connection beyond', async () => {
-    const [local, remote] = await pair();
+    const [local, remote] = await connectionPair();
     const greylisted: string[] = [];
     const conn = new P2pConn({
       connection: local,
       idPoint: { ip: '127.0.0.1', port: 1 },
       trustedNode: false,
-      answerer: silent,
+      answerer: silentAnswerer,
       disablePeerDiscovery: false,
       appQueueSize: 4,
       clock: new FakeClock(),
@@ -74,9 +36,9 @@ describe('P2pConn', () => {
       readMemory: { guaranteedPerAccount: 1024, shared: 1 << 20, perAccountCap: 3 * 1024, accounts: 1 },
     });
     const budget = scheduler.memory.read;
-    const [local, remote] = await pair(scheduler);
+    const [local, remote] = await connectionPair(scheduler);
     const seen: string[] = [];
-    const answerer: typeof silent = { ...silent, bootstrap: async () => void seen.push('bootstrap') };
+    const answerer: typeof silentAnswerer = { ...silentAnswerer, bootstrap: async () => void seen.push('bootstrap') };
     const conn = new P2pConn({
       connection: local,
       idPoint: { ip: '127.0.0.1', port: 1 },
@@ -107,13 +69,13 @@ describe('P2pConn', () => {
   });
 
   it('a decoding error greylists before closing; every close ends in one onClosed', async () => {
-    const [local, remote] = await pair();
+    const [local, remote] = await connectionPair();
     const calls: string[] = [];
     const conn = new P2pConn({
       connection: local,
       idPoint: { ip: '127.0.0.1', port: 1 },
       trustedNode: false,
-      answerer: silent,
+      answerer: silentAnswerer,
       disablePeerDiscovery: false,
       appQueueSize: 10,
       clock: new FakeClock(),
@@ -131,10 +93,10 @@ describe('P2pConn', () => {
   });
 
   it('Disconnect from the peer closes; P2P messages go to the answerer', async () => {
-    const [local, remote] = await pair();
+    const [local, remote] = await connectionPair();
     const seen: string[] = [];
-    const answerer: typeof silent = {
-      ...silent,
+    const answerer: typeof silentAnswerer = {
+      ...silentAnswerer,
       bootstrap: async () => void seen.push('bootstrap'),
       advertise: async (_c, pts) => void seen.push(`advertise ${pts.length}`),
     };
@@ -160,13 +122,13 @@ describe('P2pConn', () => {
   it.each([false, true])(
     'peer discovery disabled = %s: Bootstrap and Advertise are written, or neither is and those received are ignored',
     async (disabled) => {
-      const [local, remote] = await pair();
+      const [local, remote] = await connectionPair();
       const seen: string[] = [];
       const logged: string[] = [];
       const bus = new EventBus();
       bus.reports$.subscribe((e) => void ('peerId' in e && logged.push(`${e.kind} ${e.peerId}`)));
-      const answerer: typeof silent = {
-        ...silent,
+      const answerer: typeof silentAnswerer = {
+        ...silentAnswerer,
         bootstrap: async () => void seen.push('bootstrap'),
         advertise: async () => void seen.push('advertise'),
       };
@@ -214,10 +176,13 @@ describe('P2pConn', () => {
   // swapped-away peer stayed "connected" on the other side until shutdown). Octez cancels the
   // connection as soon as its socket reads EOF, whatever the loop is doing.
   it('notices the peer closing while it sleeps in the Swap_request throttle', async () => {
-    const [local, remote] = await pair();
+    const [local, remote] = await connectionPair();
     const seen: string[] = [];
     const closed: string[] = [];
-    const answerer: typeof silent = { ...silent, swapRequest: async () => void seen.push('swap request') };
+    const answerer: typeof silentAnswerer = {
+      ...silentAnswerer,
+      swapRequest: async () => void seen.push('swap request'),
+    };
     // A fake clock that never moves: the second Swap_request's 60 s cooldown never ends by itself.
     const conn = new P2pConn({
       connection: local,
@@ -243,13 +208,13 @@ describe('P2pConn', () => {
   });
 
   it('a decoding error while it sleeps in the throttle still greylists, then closes', async () => {
-    const [local, remote] = await pair();
+    const [local, remote] = await connectionPair();
     const calls: string[] = [];
     const conn = new P2pConn({
       connection: local,
       idPoint: { ip: '127.0.0.1', port: 1 },
       trustedNode: false,
-      answerer: silent,
+      answerer: silentAnswerer,
       disablePeerDiscovery: false,
       appQueueSize: 10,
       clock: new FakeClock(),
@@ -266,12 +231,12 @@ describe('P2pConn', () => {
   });
 
   it('notices the peer closing while its application queue is full', async () => {
-    const [local, remote] = await pair();
+    const [local, remote] = await connectionPair();
     const conn = new P2pConn({
       connection: local,
       idPoint: { ip: '127.0.0.1', port: 1 },
       trustedNode: false,
-      answerer: silent,
+      answerer: silentAnswerer,
       disablePeerDiscovery: false,
       appQueueSize: 2,
       clock: new FakeClock(),
