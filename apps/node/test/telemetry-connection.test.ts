@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeP2p } from '../src/rpc/index.js';
 import { type Telemetry, startTelemetry } from '../src/telemetry/index.js';
 import { TEST_CHAIN, loopbackNode, testHost } from './loopback-nodes.js';
-import { type ReceivedSpan, STATUS_ERROR, spansOf, startReceiver } from './otlp-receiver.js';
+import { type ReceivedSpan, STATUS_ERROR, spansOf, receiverForSuite } from './otlp-receiver.js';
 
 // The span tree of connections between real nodes over loopback, as an OTLP backend receives it
 // (the real SDK and OTLP/HTTP exporter, a receiver decoding the JSON). The libraries are imported
@@ -37,15 +37,12 @@ async function close(server: Server): Promise<void> {
 }
 
 describe('p2p.connection traces exported over OTLP/HTTP', () => {
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const receiver = receiverForSuite();
   let telemetry: Telemetry;
   let a: NodeP2p;
   let b: NodeP2p;
-  const saved = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
 
   beforeAll(async () => {
-    receiver = await startReceiver();
-    process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = receiver.url;
     telemetry = startTelemetry({ serviceName: 'tzp2p', traces: 'otlp', metrics: 'none' });
     a = await loopbackNode(hostA);
     b = await loopbackNode(hostB);
@@ -54,10 +51,6 @@ describe('p2p.connection traces exported over OTLP/HTTP', () => {
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await telemetry?.shutdown();
-    if (saved === undefined) delete process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
-    else process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = saved;
-    receiver.server.closeAllConnections();
-    await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
   });
 
   it('one connection: a root span per side, the dial and the handshake under it, messages as events, the disconnect at its end', async () => {
@@ -77,7 +70,7 @@ describe('p2p.connection traces exported over OTLP/HTTP', () => {
     await gone;
     await telemetry.forceFlush();
 
-    const spans = spansOf(receiver.received);
+    const spans = spansOf(receiver.current.received);
     const connections = spans.filter((s) => s.name === 'p2p.connection');
     const out = connections.find((s) => s.attributes['tezos.p2p.direction'] === 'outgoing')!;
     const inc = connections.find((s) => s.attributes['tezos.p2p.direction'] === 'incoming')!;
@@ -193,7 +186,7 @@ describe('p2p.connection traces exported over OTLP/HTTP', () => {
       await close(hangUp);
     }
     await telemetry.forceFlush();
-    const spans = spansOf(receiver.received);
+    const spans = spansOf(receiver.current.received);
     const connectionTo = (host: string) =>
       spans.find((s) => s.name === 'p2p.connection' && s.attributes['network.peer.address'] === host)!;
 
