@@ -15,6 +15,7 @@ import { cryptoSuite } from './suites/crypto.js';
 import { encodingSuite } from './suites/encoding.js';
 import { fuzzSuite } from './suites/fuzz.js';
 import { memorySuite } from './suites/memory.js';
+import { networkSuite } from './suites/network.js';
 import { peerLibp2pSuite } from './suites/peer-libp2p.js';
 import { poolSuite } from './suites/pool.js';
 import { rpcAttackSuite } from './suites/rpc-attack.js';
@@ -34,6 +35,7 @@ const SUITES: readonly Suite[] = [
   tracingSuite,
   rpcAttackSuite,
   simSuite,
+  networkSuite,
   fuzzSuite,
 ];
 

@@ -1,8 +1,9 @@
 /**
  * @packageDocumentation
- * Network simulation with real sockets on loopback: `simulate({ nodes })` starts N P2P layers from a few
- * bootstrap peers and measures how long they take to settle within their connection thresholds in
- * one connected graph.
+ * Network simulation with real sockets on loopback: `simulate({ nodes })` starts N P2P layers in this
+ * process from a few bootstrap peers and measures how long they take to settle within their
+ * connection thresholds in one connected graph; `simulateFleet({ nodes, processes })` does the same
+ * with the nodes spread over several processes (1,000 nodes and more).
  */
 export {
   simulate,
@@ -14,3 +15,6 @@ export {
   type SimulationResult,
   type SimNode,
 } from './simulate.js';
+export { simulateFleet, type FleetOptions, type FleetResult } from './fleet.js';
+export { countComponents } from './graph.js';
+export { SimError, type SimErrorCode } from './sim-error.js';
