@@ -72,7 +72,6 @@ export class P2p<M, PM, CM> {
   private readonly discoveryWanted: boolean;
   private readonly appWaiters = new Set<() => void>();
   private readonly connectionListeners = new Set<(conn: P2pConn<M, CM>) => void>();
-  private readonly unlisten = new Map<P2pConn<M, CM>, () => void>();
   private started = false;
   private down = false;
   /** Stops feeding the `tezos.p2p.connections` gauge (at shutdown). */
@@ -146,13 +145,10 @@ export class P2p<M, PM, CM> {
       this.clock,
       {
         onNewConnection: (c) => {
-          this.watch(c);
           for (const l of [...this.connectionListeners]) l(c);
         },
-        onDisconnection: (c) => {
-          this.unlisten.get(c)?.();
-          this.unlisten.delete(c);
-        },
+        // One function for every connection, rather than a listener (and its removal) kept per connection.
+        onAppMessage: () => this.wakeAppWaiters(),
       },
     );
     this.handler.setAnswerer(
@@ -356,13 +352,9 @@ export class P2p<M, PM, CM> {
     }
   }
 
-  private watch(c: P2pConn<M, CM>): void {
-    this.unlisten.set(
-      c,
-      c.onAppMessage(() => {
-        for (const w of [...this.appWaiters]) w();
-      }),
-    );
+  /** An application message was queued on some connection: every `recvAny` looks again. */
+  private wakeAppWaiters(): void {
+    for (const w of [...this.appWaiters]) w();
   }
 
   // ---- information ----
@@ -493,8 +485,6 @@ export class P2p<M, PM, CM> {
     } finally {
       this.scheduler.stop();
       for (const w of [...this.appWaiters]) w();
-      for (const off of this.unlisten.values()) off();
-      this.unlisten.clear();
       this.connectionListeners.clear();
       this.unobserve();
       this.counting.unsubscribe();

@@ -29,9 +29,12 @@ export function peersToCollect<C, PM, CM>(
 ): PeerInfo<C, PM, CM>[] {
   if (size <= target) return [];
   const candidates = [...peers].filter((p) => p.state.kind === 'Disconnected' && !p.trusted);
+  // Scored once each, reading the metadata without storing it: a peer whose metadata was never
+  // made is scored on an initial value, not given one to keep.
+  const scores = new Map(candidates.map((p) => [p, score(p.readMetadata())]));
   candidates.sort((a, b) => {
-    const sa = score(a.peerMetadata);
-    const sb = score(b.peerMetadata);
+    const sa = scores.get(a)!;
+    const sb = scores.get(b)!;
     return sa !== sb ? sa - sb : b.created - a.created;
   });
   return candidates.slice(0, size - target);

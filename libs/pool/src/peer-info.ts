@@ -69,12 +69,35 @@ export class PeerInfo<C, PeerMeta, ConnMeta> {
   lastEstablishedConnection: Stamped<ConnectionPoint> | undefined;
   lastDisconnection: Stamped<ConnectionPoint> | undefined;
   readonly events = new Ring<PeerEvent>(EVENT_LOG_SIZE);
+  /** Undefined until read or set: the shell's initial metadata alone is a dozen objects per peer. */
+  private metadata: PeerMeta | undefined;
 
+  /**
+   * `initialMetadata` makes the metadata of a peer that has none stored (`PeerMetadataConfig.initial`,
+   * a fresh value each call); `metadata` is one loaded from peers.json.
+   */
   constructor(
     readonly peerId: PeerId,
     readonly created: number,
-    public peerMetadata: PeerMeta,
-  ) {}
+    private readonly initialMetadata: () => PeerMeta,
+    metadata?: PeerMeta,
+  ) {
+    this.metadata = metadata;
+  }
+
+  /** The peer's metadata, made from `initialMetadata` on first access and kept (callers update it in place). */
+  get peerMetadata(): PeerMeta {
+    return (this.metadata ??= this.initialMetadata());
+  }
+
+  set peerMetadata(m: PeerMeta) {
+    this.metadata = m;
+  }
+
+  /** For reading only (scores, peers.json): the stored metadata, or an initial value that is not kept. */
+  readMetadata(): PeerMeta {
+    return this.metadata ?? this.initialMetadata();
+  }
 
   private log(kind: PeerEventKind, at: number, point: ConnectionPoint): void {
     this.events.push({ kind, at, point });
@@ -131,7 +154,7 @@ export class PeerInfo<C, PeerMeta, ConnMeta> {
       peer_id: this.peerId,
       created: formatTimestamp(this.created),
       ...(this.trusted ? { trusted: true } : {}),
-      peer_metadata: metaToJson(this.peerMetadata),
+      peer_metadata: metaToJson(this.readMetadata()),
     };
     const events = this.events.toArray();
     if (events.length > 0) e.events = events.map(peerEventToJson);

@@ -81,6 +81,8 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
   private savedDigest: string;
   private readonly autosave: PeersAutosave | undefined;
   private readonly onPeersFileError: ((e: PoolError) => void) | undefined;
+  /** The config's `initial`, called as a function of its own by each peer that needs its metadata. */
+  private readonly initialPeerMetadata = (): PeerMeta => this.peerMetadata.initial();
 
   constructor(opts: PoolOptions<PeerMeta>) {
     this.peerId = opts.peerId;
@@ -125,6 +127,7 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
       const info = new PeerInfo<C, PeerMeta, ConnMeta>(
         parsePeerId(e.peer_id),
         parseTimestamp(e.created),
+        this.initialPeerMetadata,
         this.peerMetadata.fromJson(e.peer_metadata),
       );
       info.restore(e, point, parseTimestamp);
@@ -173,7 +176,7 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
   registerPeer(peerId: PeerId): PeerInfo<C, PeerMeta, ConnMeta> {
     const known = this.knownPeers.get(peerId);
     if (known !== undefined) return known;
-    const info = new PeerInfo<C, PeerMeta, ConnMeta>(peerId, this.clock.now(), this.peerMetadata.initial());
+    const info = new PeerInfo<C, PeerMeta, ConnMeta>(peerId, this.clock.now(), this.initialPeerMetadata);
     if (this.maxKnownPeerIds && this.knownPeers.size >= this.maxKnownPeerIds.max) this.gcPeerIds();
     this.knownPeers.set(peerId, info);
     // Fired once the peer is in the table (Octez fires it first, but its waiters run later).
@@ -355,7 +358,9 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
     setMetadata: (peerId: PeerId, meta: PeerMeta): void => {
       this.registerPeer(peerId).peerMetadata = meta;
     },
-    getScore: (peerId: PeerId): number => this.peerMetadata.score(this.peers.getMetadata(peerId)),
+    /** Reads without storing: an unread peer's metadata stays unmade (see `PeerInfo.readMetadata`). */
+    getScore: (peerId: PeerId): number =>
+      this.peerMetadata.score(this.knownPeers.get(peerId)?.readMetadata() ?? this.peerMetadata.initial()),
     banned: (peerId: PeerId): boolean => this.acl.bannedPeer(peerId),
     ban: (peerId: PeerId): void => {
       this.acl.banPeer(peerId);

@@ -416,6 +416,34 @@ describe('peers.json', () => {
     expect(pool.points.info({ ip: '203.0.113.7', port: 9732 })).toBeDefined();
   });
 
+  it('makes a peer’s metadata only when it is read, and keeps it then', () => {
+    const d = dir();
+    let made = 0;
+    const counting = { ...shellPeerMetadataConfig, initial: () => (made++, shellPeerMetadataConfig.initial()) };
+    const { pool } = makePool({ peersFile: join(d, 'peers.json'), peerMetadata: counting });
+    const info = pool.registerPeer(peer(1));
+    pool.registerPeer(peer(2));
+    expect(made).toBe(0);
+    // Scores and peers.json read an initial value without storing it, and write the same JSON.
+    expect(pool.peers.getScore(peer(1))).toBe(1);
+    pool.savePeers();
+    const saved = JSON.parse(readFileSync(join(d, 'peers.json'), 'utf8')) as { peer_metadata: unknown }[];
+    expect(saved.map((e) => e.peer_metadata)).toEqual([
+      shellPeerMetadataConfig.initial(),
+      shellPeerMetadataConfig.initial(),
+    ]);
+    const afterReads = made;
+    // Read through the info, it is made once and updated in place.
+    info.peerMetadata.valid_blocks = '3';
+    expect(pool.peers.getMetadata(peer(1)).valid_blocks).toBe('3');
+    expect(made).toBe(afterReads + 1);
+    pool.savePeers();
+    expect(
+      (JSON.parse(readFileSync(join(d, 'peers.json'), 'utf8')) as { peer_metadata: { valid_blocks: string } }[])[0]!
+        .peer_metadata.valid_blocks,
+    ).toBe('3');
+  });
+
   it('destroy closes running connections with Pool_destroyed and cancels pending ones', async () => {
     const { pool, clock } = makePool();
     const c = connect(pool, '192.0.2.30', 9732, peer(30));

@@ -34,7 +34,7 @@ import {
   selectVersion,
 } from '@tezos-p2p/wire';
 import { ConnectionSpan } from './connection-span.js';
-import type { Answerer } from './p2p-conn.js';
+import type { Answerer, P2pConnOptions } from './p2p-conn.js';
 import { P2pConn } from './p2p-conn.js';
 import { P2pError } from './errors.js';
 import { IncomingSlots } from './incoming-slots.js';
@@ -58,6 +58,13 @@ export type Dialer = (
   ctx: { readonly signal: AbortSignal; readonly localAddress?: string | undefined },
 ) => Promise<ByteStream>;
 
+/**
+ * The error listener a socket keeps for its whole life once its errors surface elsewhere: one
+ * function for all, where an arrow in place would keep the scope it was made in (the handshake's
+ * slot, abort controller and span) as long as the connection runs.
+ */
+const ignoreSocketError = (): void => undefined;
+
 /** The default `Dialer`: a TCP connection to `point` (from `localAddress` if given). */
 export const tcpDialer: Dialer = (point, { signal, localAddress }) =>
   new Promise<ByteStream>((resolve, reject) => {
@@ -70,7 +77,7 @@ export const tcpDialer: Dialer = (point, { signal, localAddress }) =>
     signal.addEventListener('abort', () => fail(new Error('cancelled')), { once: true });
     s.once('connect', () => {
       s.off('error', fail);
-      s.on('error', () => undefined);
+      s.on('error', ignoreSocketError);
       resolve(s);
     });
   });
@@ -106,6 +113,8 @@ export type { IncomingRefusal, ConnectHandlerReport };
 export interface ConnectHandlerHooks<M, CM> {
   readonly onNewConnection?: (conn: P2pConn<M, CM>) => void;
   readonly onDisconnection?: (conn: P2pConn<M, CM>) => void;
+  /** An application message queued on a running connection (`P2pConnOptions.onAppMessage`). */
+  readonly onAppMessage?: (conn: P2pConn<M, CM>) => void;
 }
 
 function socketPoint(socket: ByteStream): Point {
@@ -177,7 +186,7 @@ export class ConnectHandler<M, PM, CM> {
    * returns at once.
    */
   accept(socket: ByteStream): void {
-    socket.on('error', () => undefined); // errors surface through the handshake or are irrelevant once refused
+    socket.on('error', ignoreSocketError); // errors surface through the handshake or are irrelevant once refused
     if (this.destroyed) return void socket.destroy();
     const point = socketPoint(socket);
     const span = new ConnectionSpan('incoming', point);
@@ -543,11 +552,8 @@ export class ConnectHandler<M, PM, CM> {
       disablePeerDiscovery: config.disablePeerDiscovery,
       appQueueSize: config.limits.incomingAppMessageQueueSize,
       clock,
-      greylist: (motive) => {
-        bus.report({ kind: 'greylisted', peerId, point: connectionPoint, motive });
-        pool.greylistPeer(peerId);
-      },
-      onClosed: (c) => this.onClosed(c, pointInfo, peerInfo),
+      ...this.connectionHooks(pointInfo, peerInfo, connectionPoint),
+      onAppMessage: this.hooks.onAppMessage,
       bus,
       span,
     });
@@ -566,6 +572,26 @@ export class ConnectHandler<M, PM, CM> {
     this.hooks.onNewConnection?.(conn);
     if (config.limits.maxConnections <= pool.activeConnections) bus.trigger('tooManyConnections');
     return conn;
+  }
+
+  /**
+   * The greylisting and closing callbacks of a running connection. Made here, not in
+   * `acceptConnection`: closures share their function's scope, and that one holds the handshake
+   * (its reader, deadline and abort signal), which the connection would then keep as long as it runs.
+   */
+  private connectionHooks(
+    pointInfo: PointInfo<P2pConn<M, CM>> | undefined,
+    peerInfo: PeerInfo<P2pConn<M, CM>, PM, CM>,
+    connectionPoint: ConnectionPoint,
+  ): Pick<P2pConnOptions<M, CM>, 'greylist' | 'onClosed'> {
+    return {
+      greylist: (motive) => {
+        const peerId = peerInfo.peerId;
+        this.bus.report({ kind: 'greylisted', peerId, point: connectionPoint, motive });
+        this.pool.greylistPeer(peerId);
+      },
+      onClosed: (c) => this.onClosed(c, pointInfo, peerInfo),
+    };
   }
 
   /** The on-cancel hook of `create_connection`. */

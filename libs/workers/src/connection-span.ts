@@ -79,8 +79,12 @@ export function linkToConnection(
  */
 export class ConnectionSpan {
   private readonly span: Span;
-  /** The context the connection's children start in. */
-  readonly context: Context;
+  /**
+   * The context that was active at creation. The children's context is made from it when asked (in
+   * the handshake only), rather than kept: a context holds a Map, and the span lives as long as the
+   * connection.
+   */
+  private readonly parent: Context;
   private ended = false;
 
   constructor(direction: ConnectionDirection, remote: Point) {
@@ -94,7 +98,12 @@ export class ConnectionSpan {
         'network.type': remote.ip.includes(':') ? 'ipv6' : 'ipv4',
       },
     });
-    this.context = trace.setSpan(context.active(), this.span);
+    this.parent = context.active();
+  }
+
+  /** The context the connection's children start in. */
+  get context(): Context {
+    return trace.setSpan(this.parent, this.span);
   }
 
   get spanContext(): SpanContext {

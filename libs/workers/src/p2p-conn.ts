@@ -10,7 +10,7 @@ import type { PoolConnection } from '@tezos-p2p/pool';
 import type { ConnectionPoint, NetworkVersion, P2pMessage, PeerId, Point } from '@tezos-p2p/wire';
 import type { ConnectionSpan } from './connection-span.js';
 import { P2pError } from './errors.js';
-import { Throttle } from './throttle.js';
+import { Throttle, type ThrottledKind } from './throttle.js';
 
 /** An application message and the lease of the P2P message it came in. */
 interface AppMessage<M> {
@@ -54,6 +54,11 @@ export interface P2pConnOptions<M, CM> {
   readonly onClosed: (conn: P2pConn<M, CM>, reason: DisconnectReason) => void;
   /** Where the connection publishes its `P2pConnReport`s (none without a bus). */
   readonly bus?: EventBus | undefined;
+  /**
+   * Called each time an application message is queued: one function shared by every connection (the
+   * P2P layer's `recvAny` wake-up), where `onAppMessage` would cost each a listener and its removal.
+   */
+  readonly onAppMessage?: ((conn: P2pConn<M, CM>) => void) | undefined;
   /** Its `p2p.connection` span, which gets the topology messages as events and ends with the connection. */
   readonly span?: ConnectionSpan | undefined;
 }
@@ -76,18 +81,27 @@ export class P2pConn<M, CM> implements PoolConnection {
   lastSentSwapRequest: { readonly at: number; readonly peerId: PeerId } | undefined;
 
   private readonly options: P2pConnOptions<M, CM>;
-  private readonly throttle: Throttle;
+  /** Made with the first protocol message handled (an idle connection has none). */
+  private throttle: Throttle | undefined;
   private readonly appQueue: AppMessage<M>[] = [];
   private readonly readers: { resolve: (m: AppMessage<M>) => void; reject: (e: Error) => void }[] = [];
   private spaceWaiter: (() => void) | undefined;
-  private readonly stop = new AbortController();
-  /** Aborted once the connection itself has closed (the peer closed it, a socket error). */
-  private readonly lost = new AbortController();
-  /** What the loop's waits (throttle, room in the application queue) give up on: a stop, or the connection lost. */
-  private readonly waitSignal: AbortSignal;
+  /**
+   * Set once the connection itself has closed (the peer closed it, a socket error): the error that
+   * cut the loop's waits short then, told apart from a local stop by identity.
+   */
+  private lostError: P2pError | undefined;
+  /**
+   * Why the loop's waits (throttle, room in the application queue) give up: the first of a stop and
+   * the connection lost. A plain field, and the abort signal a throttle wait needs is made from it on
+   * first use: an AbortSignal is an EventTarget of ~1 KiB, and most connections never wait.
+   */
+  private waitsCancelled: P2pError | undefined;
+  private waitController: AbortController | undefined;
   private requested: DisconnectReason | undefined;
   private finished: DisconnectReason | undefined;
-  private readonly appListeners = new Set<() => void>();
+  /** Made on the first `onAppMessage` (the P2P layer itself is told through `options.onAppMessage`). */
+  private appListeners: Set<() => void> | undefined;
   readonly done: Promise<DisconnectReason>;
   private resolveDone!: (r: DisconnectReason) => void;
 
@@ -97,16 +111,15 @@ export class P2pConn<M, CM> implements PoolConnection {
     this.idPoint = options.idPoint;
     this.trustedNode = options.trustedNode;
     this.span = options.span;
-    this.throttle = new Throttle(options.clock);
     this.done = new Promise((r) => (this.resolveDone = r));
-    this.waitSignal = AbortSignal.any([this.stop.signal, this.lost.signal]);
     // Octez's I/O scheduler cancels a connection as soon as its socket fails or the peer closes it,
     // whatever the connection's loop is doing. Here the loop may be asleep in the protocol throttle
     // (60 s after a second Swap_request) or waiting for room in the application queue: the close
     // must wake it, or the dead connection would stay in the pool, counted and listed, that long.
     void this.connection.closed.then(() => {
       if (this.finished !== undefined) return;
-      this.lost.abort(new P2pError('CANCELED', 'connection lost'));
+      this.lostError = new P2pError('CANCELED', 'connection lost');
+      this.cancelWaits(this.lostError);
       const w = this.spaceWaiter;
       this.spaceWaiter = undefined;
       w?.();
@@ -162,7 +175,7 @@ export class P2pConn<M, CM> implements PoolConnection {
         if (await this.handle(leased)) continue;
         reason = { kind: 'Disconnect_received' };
       } catch (e) {
-        if (!this.requested && this.lost.signal.aborted && e === this.lost.signal.reason) {
+        if (!this.requested && this.lostError !== undefined && e === this.lostError) {
           // A wait cut short by the connection's own close: that close is the reason, and a decoding
           // error still greylists, as when the loop reads it.
           const r = this.connection.disconnectReason;
@@ -208,9 +221,30 @@ export class P2pConn<M, CM> implements PoolConnection {
     }
   }
 
+  /** The abort signal of the loop's waits, made on first use (see `waitsCancelled`). */
+  private waitSignal(): AbortSignal {
+    if (this.waitController === undefined) {
+      this.waitController = new AbortController();
+      if (this.waitsCancelled !== undefined) this.waitController.abort(this.waitsCancelled);
+    }
+    return this.waitController.signal;
+  }
+
+  /** A stop or the connection lost: the first reason is the one every wait gives up with. */
+  private cancelWaits(reason: P2pError): void {
+    if (this.waitsCancelled !== undefined) return;
+    this.waitsCancelled = reason;
+    this.waitController?.abort(reason);
+  }
+
+  /** The protocol throttle's wait for `kind`; its abort signal is made only if there is a wait. */
+  private throttled(kind: ThrottledKind): Promise<void> {
+    this.throttle ??= new Throttle(this.options.clock);
+    return this.throttle.wait(kind, () => this.waitSignal());
+  }
+
   private async handleP2p(msg: Exclude<P2pMessage<M>, { kind: 'Message' }>): Promise<boolean> {
     const { answerer, disablePeerDiscovery } = this.options;
-    const signal = this.waitSignal;
     this.span?.message('receive', msg);
     switch (msg.kind) {
       case 'Disconnect':
@@ -218,21 +252,21 @@ export class P2pConn<M, CM> implements PoolConnection {
       case 'Bootstrap':
         this.options.bus?.report({ kind: 'bootstrap_received', peerId: this.peerId });
         if (disablePeerDiscovery) return true;
-        await this.throttle.wait('bootstrap', signal);
+        await this.throttled('bootstrap');
         await answerer.bootstrap(this);
         return true;
       case 'Advertise':
         this.options.bus?.report({ kind: 'advertise_received', peerId: this.peerId, points: msg.points });
         if (disablePeerDiscovery) return true;
-        await this.throttle.wait('advertise', signal);
+        await this.throttled('advertise');
         await answerer.advertise(this, msg.points);
         return true;
       case 'Swap_request':
-        await this.throttle.wait('swapRequest', signal);
+        await this.throttled('swapRequest');
         await answerer.swapRequest(this, msg.point, msg.peerId);
         return true;
       case 'Swap_ack':
-        await this.throttle.wait('swapAck', signal);
+        await this.throttled('swapAck');
         await answerer.swapAck(this, msg.point, msg.peerId);
         return true;
     }
@@ -246,13 +280,14 @@ export class P2pConn<M, CM> implements PoolConnection {
     while (this.appQueue.length > 0 && this.appQueue.length + 1 >= this.options.appQueueSize) {
       await new Promise<void>((resolve) => (this.spaceWaiter = resolve));
       if (this.requested || this.finished) return item.lease.release();
-      if (this.lost.signal.aborted) {
+      if (this.lostError !== undefined) {
         item.lease.release();
-        throw this.lost.signal.reason;
+        throw this.lostError;
       }
     }
     this.appQueue.push(item);
-    for (const l of this.appListeners) l();
+    this.options.onAppMessage?.(this);
+    if (this.appListeners !== undefined) for (const l of this.appListeners) l();
   }
 
   // ---- application side ----
@@ -301,8 +336,9 @@ export class P2pConn<M, CM> implements PoolConnection {
 
   /** Notified each time an application message is queued (for `recvAny`). */
   onAppMessage(listener: () => void): () => void {
-    this.appListeners.add(listener);
-    return () => this.appListeners.delete(listener);
+    const listeners = (this.appListeners ??= new Set());
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   private closedError(): P2pError {
@@ -374,7 +410,7 @@ export class P2pConn<M, CM> implements PoolConnection {
   async disconnect(reason: DisconnectReason, opts: { wait?: boolean } = {}): Promise<void> {
     if (this.finished || this.requested) return void (await this.done);
     this.requested = reason;
-    this.stop.abort(new P2pError('CANCELED', 'connection closing'));
+    this.cancelWaits(new P2pError('CANCELED', 'connection closing'));
     const w = this.spaceWaiter;
     this.spaceWaiter = undefined;
     w?.();
@@ -385,11 +421,11 @@ export class P2pConn<M, CM> implements PoolConnection {
   private finish(reason: DisconnectReason): void {
     if (this.finished) return;
     this.finished = reason;
-    if (!this.stop.signal.aborted) this.stop.abort(new P2pError('CANCELED', 'connection closed'));
+    if (this.waitsCancelled === undefined) this.cancelWaits(new P2pError('CANCELED', 'connection closed'));
     if (!this.connection.isClosed) this.connection.close(reason);
     const err = this.closedError();
     for (const r of this.readers.splice(0)) r.reject(err);
-    this.appListeners.clear();
+    this.appListeners?.clear();
     this.span?.closed(reason, this.connection.stat());
     try {
       this.options.onClosed(this, reason);

@@ -16,17 +16,27 @@ export type ThrottledKind = keyof typeof PROTOCOL_COOLDOWNS_MS;
  * messages one at a time, everything behind it waits too.
  */
 export class Throttle {
-  private readonly lastHandled = new Map<ThrottledKind, number>();
+  /** A field per kind rather than a Map: every connection that handles a protocol message has one. */
+  private readonly lastHandled: Record<ThrottledKind, number> = {
+    advertise: Number.NEGATIVE_INFINITY,
+    bootstrap: Number.NEGATIVE_INFINITY,
+    swapRequest: Number.NEGATIVE_INFINITY,
+    swapAck: Number.NEGATIVE_INFINITY,
+  };
 
   constructor(
     private readonly clock: Clock,
     private readonly cooldowns: Record<ThrottledKind, number> = PROTOCOL_COOLDOWNS_MS,
   ) {}
 
-  async wait(kind: ThrottledKind, signal: AbortSignal): Promise<void> {
-    const last = this.lastHandled.get(kind) ?? Number.NEGATIVE_INFINITY;
+  /**
+   * `signal` may be given as a function, called only when there is a wait: a connection then makes its
+   * abort signal (an EventTarget, ~1 KiB) only if a message of its ever has to wait.
+   */
+  async wait(kind: ThrottledKind, signal: AbortSignal | (() => AbortSignal)): Promise<void> {
     const cooldown = this.cooldowns[kind];
-    if (this.clock.now() - last < cooldown) await sleep(this.clock, cooldown, signal);
-    this.lastHandled.set(kind, this.clock.now());
+    if (this.clock.now() - this.lastHandled[kind] < cooldown)
+      await sleep(this.clock, cooldown, typeof signal === 'function' ? signal() : signal);
+    this.lastHandled[kind] = this.clock.now();
   }
 }

@@ -207,6 +207,50 @@ describe('P2pConn', () => {
     expect(seen).toEqual(['swap request']);
   });
 
+  // The wait's abort signal is made only once a message has to wait (most connections never do): a
+  // stop requested during that wait must still cut it short, and one requested while the answerer
+  // runs must end the loop before the next message, both with the requested reason.
+  it('a local disconnect cuts a throttle wait short, or ends the loop after the message in hand', async () => {
+    for (const when of ['during the wait', 'while answering'] as const) {
+      const [local, remote] = await connectionPair();
+      const seen: string[] = [];
+      const closed: string[] = [];
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((r) => (release = r));
+      const answerer: typeof silentAnswerer = {
+        ...silentAnswerer,
+        // 'while answering': the first answer is held until the stop is requested.
+        swapAck: async () => {
+          seen.push('swap ack');
+          if (when === 'while answering' && seen.length === 1) await gate;
+        },
+      };
+      const conn = new P2pConn({
+        connection: local,
+        idPoint: { ip: '127.0.0.1', port: 1 },
+        trustedNode: false,
+        answerer,
+        disablePeerDiscovery: false,
+        appQueueSize: 10,
+        clock: new FakeClock(),
+        greylist: () => undefined,
+        onClosed: (_c, r) => closed.push(r.kind),
+      });
+      conn.start();
+      const ack = { kind: 'Swap_ack', point: { ip: '10.0.0.1', port: 9732 }, peerId: remote.info.peerId } as const;
+      await remote.send(ack);
+      await remote.send(ack);
+      for (let i = 0; i < 20 && seen.length === 0; i++) await new Promise((r) => setImmediate(r));
+      const stopping = conn.disconnect({ kind: 'User', message: 'bye' });
+      release();
+      await stopping;
+      expect(await closedOrHung(conn), when).toEqual({ kind: 'User', message: 'bye' });
+      expect(closed, when).toEqual(['User']);
+      expect(seen, when).toEqual(['swap ack']);
+      remote.close();
+    }
+  });
+
   it('a decoding error while it sleeps in the throttle still greylists, then closes', async () => {
     const [local, remote] = await connectionPair();
     const calls: string[] = [];

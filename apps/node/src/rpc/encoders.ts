@@ -65,7 +65,7 @@ export function peerInfoJson(p2p: NodeP2p, info: NodePeerInfo): Json {
   const s = info.state;
   const j: Json = { score: p2p.peerScore(info.peerId), trusted: info.trusted };
   if (s.kind === 'Running') j['conn_metadata'] = metadataJson(s.connMetadata);
-  j['peer_metadata'] = p2p.peerMetadataJson(info.peerMetadata);
+  j['peer_metadata'] = p2p.peerMetadataJson(info.readMetadata());
   j['state'] = s.kind.toLowerCase();
   if (s.kind !== 'Disconnected') j['reachable_at'] = connectionPointJson(s.currentPoint);
   j['stat'] = s.kind === 'Running' ? connectionStatJson(s.connection.stat()) : EMPTY_STAT;
