@@ -17,6 +17,7 @@ import { fuzzSuite } from './suites/fuzz.js';
 import { memorySuite } from './suites/memory.js';
 import { networkSuite } from './suites/network.js';
 import { peerLibp2pSuite } from './suites/peer-libp2p.js';
+import { pipelineSuite } from './suites/pipeline.js';
 import { poolSuite } from './suites/pool.js';
 import { rpcAttackSuite } from './suites/rpc-attack.js';
 import { scaleSuite } from './suites/scale.js';
@@ -27,6 +28,7 @@ const SUITES: readonly Suite[] = [
   encodingSuite,
   cryptoSuite,
   connectionSuite,
+  pipelineSuite,
   peerLibp2pSuite,
   poolSuite,
   scaleSuite,
