@@ -28,7 +28,9 @@ function addr(ip: string): Addr {
  * An address parsed once, with its cells in this ACL's filter (they never change for an address):
  * holders of many addresses (the pool's known points) check them without re-hashing.
  */
-export interface AclAddress extends Addr {
+export interface AclAddress {
+  /** The canonical text (the blacklist's key); the 16 bytes are not kept, the cells being all the filter needs. */
+  readonly key: string;
   readonly cells: readonly number[];
 }
 
@@ -52,6 +54,7 @@ export class Acl {
   private readonly peerBlacklist = new BindingTable<PeerId>();
   private timer: TimerHandle | undefined;
   private destroyed = false;
+  private addressVersion = 0;
 
   constructor(config?: AclConfig) {
     this.config = resolveAclConfig(config);
@@ -72,6 +75,15 @@ export class Acl {
     return this.config.tickMs;
   }
 
+  /**
+   * Changes whenever an address's ban status may have (filter or IP blacklist changed; a filter
+   * change may flip any address, through false positives): holders of many addresses keep their
+   * `bannedAddress` answers until it moves, instead of asking again for each of them at each listing.
+   */
+  get addressBansVersion(): number {
+    return this.addressVersion;
+  }
+
   /** Cells of the IP greylist filter (2^23 at the default size). */
   get ipFilterCells(): number {
     return this.bloom.cellCount;
@@ -83,6 +95,7 @@ export class Acl {
     const h = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.bloom.countdown();
+      this.addressVersion++;
       if (!this.destroyed) this.schedule();
     }, this.config.tickMs);
     // On the system clock the countdown alone should not keep the process alive (Lwt's sleep does not).
@@ -105,6 +118,7 @@ export class Acl {
   greylistAddr(ip: string): void {
     const a = addr(ip);
     this.bloom.add(a.bytes);
+    this.addressVersion++;
     // Tested before inserting, even when the address is already listed (it then only moves): Octez
     // marks the listing unreliable as soon as an add finds the FIFO full.
     if (this.notReliableSince === undefined && this.ipFifo.length === this.ipFifo.capacity) {
@@ -116,7 +130,7 @@ export class Acl {
   /** Parse an address once for repeated checks with `bannedAddress` / `isAddressGreylisted`. */
   address(ip: string): AclAddress {
     const a = addr(ip);
-    return { ...a, cells: this.bloom.cellsOf(a.bytes) };
+    return { key: a.key, cells: this.bloom.cellsOf(a.bytes) };
   }
 
   /** `IPGreylist.mem`: all cells of the address are non-zero (false positives possible). */
@@ -131,11 +145,13 @@ export class Acl {
   /** `IPGreylist.clear`: empties the Bloom filter only; the listing FIFO and `notReliableSince` stay. */
   clearGreylist(): void {
     this.bloom.clear();
+    this.addressVersion++;
   }
 
   /** `IPGreylist.gc`: one countdown step, then drop the listed IPs no longer in the filter. */
   gcGreylist(): void {
     this.bloom.countdown();
+    this.addressVersion++;
     const expired = [...this.ipFifo].filter((key) => !this.bloom.mem(ipToBytes(key)));
     for (const key of expired) this.ipFifo.remove(key);
   }
@@ -145,6 +161,7 @@ export class Acl {
   /** `IPBlacklist.add` (each call stacks a binding, see `unbanAddr`). */
   banAddr(ip: string): void {
     this.ipBlacklist.add(addr(ip).key);
+    this.addressVersion++;
   }
 
   /** `IPBlacklist.mem`. */
@@ -156,6 +173,14 @@ export class Acl {
   bannedAddr(ip: string): boolean {
     const a = addr(ip);
     return this.ipBlacklist.has(a.key) || this.bloom.mem(a.bytes);
+  }
+
+  /**
+   * No address can be banned now: the blacklist and the greylist filter are both empty (the usual
+   * state of a node), so holders of many addresses need not parse theirs to know.
+   */
+  get noAddressBanned(): boolean {
+    return this.ipBlacklist.size === 0 && this.bloom.empty;
   }
 
   /** `bannedAddr` for an address parsed with `address()`. */
@@ -172,6 +197,7 @@ export class Acl {
     const a = addr(ip);
     this.ipBlacklist.remove(a.key);
     this.bloom.rem(a.bytes);
+    this.addressVersion++;
     this.ipFifo.remove(a.key);
   }
 
@@ -216,6 +242,7 @@ export class Acl {
    */
   clear(): void {
     this.bloom.clear();
+    this.addressVersion++;
     this.ipFifo.clear();
     this.notReliableSince = undefined;
     this.peerBlacklist.clear();

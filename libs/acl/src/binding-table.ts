@@ -32,6 +32,11 @@ export class BindingTable<K> {
   }
 
   /** Distinct keys, each once. */
+  /** Number of distinct keys bound. */
+  get size(): number {
+    return this.counts.size;
+  }
+
   keys(): K[] {
     return [...this.counts.keys()];
   }

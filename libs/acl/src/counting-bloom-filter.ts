@@ -73,6 +73,8 @@ export class CountingBloomFilter<T> {
   /** The filter's memory padded to whole words: countdown skips all-zero words without reading bytes. */
   private readonly padded: Uint8Array;
   private readonly words: Uint32Array;
+  /** False only when every cell is zero (true may also mean zero cells after `rem`). */
+  private used = false;
 
   constructor(options: CountingBloomFilterOptions<T>) {
     checkInteger('indexBits', options.indexBits, 1, BLOOM_MAX_INDEX_BITS);
@@ -122,6 +124,7 @@ export class CountingBloomFilter<T> {
 
   add(x: T): void {
     const h = this.digest(x);
+    this.used = true;
     for (let i = 0; i < this.hashes; i++) this.poke(peek(h, this.indexBits * i, this.indexBits), BLOOM_MAX_COUNT);
   }
 
@@ -145,10 +148,20 @@ export class CountingBloomFilter<T> {
     for (let i = 0; i < this.hashes; i++) this.poke(peek(h, this.indexBits * i, this.indexBits), 0);
   }
 
+  /**
+   * True when no cell is set, so nothing is a member: holders of parsed addresses can skip hashing
+   * theirs. Exact after construction, `clear` and `countdown`; after a `rem` it may stay false.
+   */
+  get empty(): boolean {
+    return !this.used;
+  }
+
   /** Decrement every non-zero cell: one tick of the greylist's decay. */
   countdown(): void {
+    if (!this.used) return;
     const words = this.words;
     const bytes = this.padded;
+    let left = 0;
     for (let k = 0; k < words.length; k++) {
       if (words[k] === 0) continue;
       const b = k << 2;
@@ -156,11 +169,14 @@ export class CountingBloomFilter<T> {
       bytes[b + 1] = COUNTDOWN_TABLE[bytes[b + 1]!]!;
       bytes[b + 2] = COUNTDOWN_TABLE[bytes[b + 2]!]!;
       bytes[b + 3] = COUNTDOWN_TABLE[bytes[b + 3]!]!;
+      left |= words[k]!;
     }
+    this.used = left !== 0;
   }
 
   clear(): void {
     this.padded.fill(0);
+    this.used = false;
   }
 
   /** A copy of the filter bytes in Octez's layout. */

@@ -125,6 +125,45 @@ describe('banned predicates', () => {
   });
 });
 
+describe('addressBansVersion', () => {
+  it('moves on every change that may flip an address ban, not on peer lists', async () => {
+    const clock = new FakeClock();
+    const acl = new Acl({ clock, ipGreylistCleanupDelayMs: 16_000 });
+    const moves = (f: () => unknown) => {
+      const v = acl.addressBansVersion;
+      void f();
+      return acl.addressBansVersion !== v;
+    };
+    expect(moves(() => acl.greylistAddr('10.0.0.1'))).toBe(true);
+    expect(moves(() => acl.clearGreylist())).toBe(true);
+    expect(moves(() => acl.gcGreylist())).toBe(true);
+    expect(moves(() => acl.banAddr('10.0.0.2'))).toBe(true);
+    expect(moves(() => acl.unbanAddr('10.0.0.2'))).toBe(true);
+    expect(moves(() => acl.clear())).toBe(true);
+    expect(moves(() => clock.advance(1_000))).toBe(true); // one countdown tick
+    expect(moves(() => acl.greylistPeer(peer(1)))).toBe(false);
+    expect(moves(() => acl.banPeer(peer(1)))).toBe(false);
+    expect(moves(() => acl.bannedAddr('10.0.0.1'))).toBe(false);
+    acl.stop();
+  });
+
+  it('noAddressBanned: nothing blacklisted and nothing in the greylist filter', () => {
+    const acl = new Acl({ clock: new FakeClock() });
+    expect(acl.noAddressBanned).toBe(true);
+    acl.greylistAddr('10.0.0.1');
+    expect(acl.noAddressBanned).toBe(false);
+    acl.clearGreylist();
+    expect(acl.noAddressBanned).toBe(true);
+    acl.banAddr('10.0.0.2');
+    expect(acl.noAddressBanned).toBe(false);
+    acl.unbanAddr('10.0.0.2');
+    expect(acl.bannedAddr('10.0.0.2')).toBe(false);
+    acl.clear();
+    expect(acl.noAddressBanned).toBe(true);
+    acl.stop();
+  });
+});
+
 describe('peer greylist ring', () => {
   it('follows test_LRU_overflow through the Acl', () => {
     const acl = new Acl({ clock: new FakeClock(), peerGreylistSize: 3, ipGreylistSizeInKilobytes: 4 });

@@ -75,6 +75,23 @@ describe('CountingBloomFilter layout (Bloomer.peek / poke)', () => {
   });
 });
 
+describe('CountingBloomFilter emptiness', () => {
+  it('is empty until an add, and again once cleared or counted down to zero', () => {
+    const f = identityFilter(8);
+    const x = randomBytes(seededRng(3), 8);
+    expect(f.empty).toBe(true);
+    f.add(x);
+    expect(f.empty).toBe(false);
+    for (let i = 0; i < BLOOM_MAX_COUNT - 1; i++) f.countdown();
+    expect([f.empty, f.mem(x)]).toEqual([false, true]);
+    f.countdown();
+    expect([f.empty, f.mem(x)]).toEqual([true, false]);
+    f.add(x);
+    f.clear();
+    expect(f.empty).toBe(true);
+  });
+});
+
 describe('CountingBloomFilter operations', () => {
   it('add sets 15, mem needs all cells, rem zeroes, countdown decays, clear empties', () => {
     const f = identityFilter(12);

@@ -98,8 +98,7 @@ export function knownPointsSample<C>(rng: Rng, infos: PointInfo<C>[], size: numb
   // when there are no ties.
   const positions = samplePositions(rng, best, other, n);
   if (positions.length === 0) return [];
-  const key = new Float64Array(n);
-  const tie = new Float64Array(n);
+  const { key, tie, order } = scratchFor(n);
   for (let i = 0; i < n; i++) {
     const info = infos[i]!;
     const seen = info.lastSeen?.at;
@@ -109,14 +108,28 @@ export function knownPointsSample<C>(rng: Rng, infos: PointInfo<C>[], size: numb
         : (seen ?? NEVER_SEEN_CONNECTED);
     tie[i] = rng.next();
   }
-  const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const less = (a: number, b: number) => key[a]! < key[b]! || (key[a] === key[b] && tie[a]! < tie[b]!);
   // Few enough points: Octez returns the whole sorted list, in sorted (not reversed) order.
   if (n <= best + other)
-    return [...order].sort((x, y) => (less(x, y) ? -1 : less(y, x) ? 1 : 0)).map((i) => infos[i]!.point);
+    return [...order.subarray(0, n)].sort((x, y) => (less(x, y) ? -1 : less(y, x) ? 1 : 0)).map((i) => infos[i]!.point);
   multiSelect(order, 0, n, positions, 0, positions.length, less, rng);
   return positions.map((p) => infos[order[p]!]!.point).reverse();
+}
+
+/**
+ * Work arrays of the selection, kept between calls (it runs for every Nack sent, over the whole table:
+ * 20 bytes a known point each time was a steady share of the garbage). Only the first `n` entries of
+ * each are used; the selection is synchronous, so one set serves every pool of the process.
+ */
+let scratch = { key: new Float64Array(0), tie: new Float64Array(0), order: new Int32Array(0) };
+
+function scratchFor(n: number): typeof scratch {
+  if (scratch.order.length < n) {
+    const size = Math.max(n, 2 * scratch.order.length);
+    scratch = { key: new Float64Array(size), tie: new Float64Array(size), order: new Int32Array(size) };
+  }
+  return scratch;
 }
 
 /**

@@ -39,17 +39,25 @@ export class PointInfo<C> {
   readonly events = new Ring<PointEvent>(EVENT_LOG_SIZE);
   /** The point's address as the pool's ACL parsed it, kept so ban checks do not re-hash it. */
   aclAddress: AclAddress | undefined;
+  /** The pool's last ban check of the address, valid while the ACL's `addressBansVersion` is `bannedVersion`. */
+  banned = false;
+  bannedVersion = -1;
+  #key: string | undefined;
 
+  /** `key`, when the caller already made it (`pointToString(point)`): one string for the table and the info. */
   constructor(
     readonly point: Point,
     opts: { trusted?: boolean; expectedPeerId?: PeerId | undefined } = {},
+    key?: string,
   ) {
     this.trusted = opts.trusted ?? false;
     this.expectedPeerId = opts.expectedPeerId;
+    this.#key = key;
   }
 
+  /** Made once: the maintenance and the tables key points by it, over the whole table at each step. */
   get key(): string {
-    return pointToString(this.point);
+    return (this.#key ??= pointToString(this.point));
   }
 
   private log(kind: PointEventKind, at: number): void {

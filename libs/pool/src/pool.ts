@@ -142,14 +142,21 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
 
   /** `register_point`: add (collecting the table first if full) or update the trust / expected peer. */
   registerPoint(point: Point, opts: { trusted?: boolean; expectedPeerId?: PeerId | undefined } = {}): PointInfo<C> {
-    const key = pointToString(point);
+    return this.registerPointAt(pointToString(point), point, opts);
+  }
+
+  private registerPointAt(
+    key: string,
+    point: Point,
+    opts: { trusted?: boolean; expectedPeerId?: PeerId | undefined },
+  ): PointInfo<C> {
     const known = this.knownPoints.get(key);
     if (known !== undefined) {
       if (opts.expectedPeerId !== undefined) this.setExpectedPeerId(point, opts.expectedPeerId);
       if (opts.trusted !== undefined) known.trusted = opts.trusted;
       return known;
     }
-    const info = new PointInfo<C>(point, { trusted: opts.trusted ?? false, expectedPeerId: opts.expectedPeerId });
+    const info = new PointInfo<C>(point, { trusted: opts.trusted ?? false, expectedPeerId: opts.expectedPeerId }, key);
     if (this.maxKnownPoints && this.knownPoints.size >= this.maxKnownPoints.max) this.gcPoints();
     this.knownPoints.set(key, info);
     this.bus.trigger('newPoint', point);
@@ -163,13 +170,16 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
 
   /** `register_new_point`: nothing for one of our own points. */
   registerNewPoint(point: Point, opts: { trusted?: boolean } = {}): PointInfo<C> | undefined {
-    if (this.myIdPoints.has(pointToString(point))) return undefined;
-    return this.registerPoint(point, opts);
+    // One key for both tables: each Nack and Advertise brings up to 50 points, most already known.
+    const key = pointToString(point);
+    if (this.myIdPoints.has(key)) return undefined;
+    return this.registerPointAt(key, point, opts);
   }
 
   /** `register_list_of_new_points` (from an Advertise, a Nack …); `medium` and `source` say where from. */
   registerListOfNewPoints(points: readonly Point[], opts: { trusted?: boolean; medium: string; source: PeerId }): void {
-    for (const p of points) this.registerNewPoint(p, opts.trusted === undefined ? {} : { trusted: opts.trusted });
+    const each = opts.trusted === undefined ? {} : { trusted: opts.trusted };
+    for (const p of points) this.registerNewPoint(p, each);
   }
 
   /** `register_peer`: the known info, or a new one (collecting the table first if full). */
@@ -275,16 +285,30 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
     const size = opts.size ?? 50;
     if (!(Number.isInteger(size) && size >= 0))
       throw new PoolError('INVALID_ARGUMENT', `list_known_points: size must be a non-negative integer, got ${size}`);
-    const eligible = [...this.knownPoints.values()].filter(
-      (i) => !(opts.ignorePrivate && !i.knownPublic) && !this.pointBanned(i),
-    );
+    // Every refusal's Nack lists known points, so this runs for each of them over the whole table:
+    // one pass, no intermediate copy, ban answers kept on the infos while the ACL is unchanged.
+    const eligible: PointInfo<C>[] = [];
+    for (const i of this.knownPoints.values())
+      if (!(opts.ignorePrivate && !i.knownPublic) && !this.pointBanned(i)) eligible.push(i);
     return knownPointsSample(this.rng, eligible, size);
   }
 
-  /** `Points.banned` for a known point, with its parsed address kept on the info. */
+  /**
+   * `Points.banned` for a known point, with its parsed address and its last answer kept on the info
+   * (valid until the ACL's address bans change: a greylisting, a ban, a countdown…).
+   */
   pointBanned(info: PointInfo<C>): boolean {
-    info.aclAddress ??= this.acl.address(info.point.ip);
-    return this.acl.bannedAddress(info.aclAddress);
+    const version = this.acl.addressBansVersion;
+    if (info.bannedVersion !== version) {
+      // Parsed (a Blake2b hash) only once something is banned: most nodes never greylist anyone.
+      if (this.acl.noAddressBanned) info.banned = false;
+      else {
+        info.aclAddress ??= this.acl.address(info.point.ip);
+        info.banned = this.acl.bannedAddress(info.aclAddress);
+      }
+      info.bannedVersion = version;
+    }
+    return info.banned;
   }
 
   get activeConnections(): number {
@@ -313,6 +337,8 @@ export class Pool<C extends PoolConnection, PeerMeta, ConnMeta> {
     info: (point: Point): PointInfo<C> | undefined => this.knownPoints.get(pointToString(point)),
     list: (filter?: (i: PointInfo<C>) => boolean): PointInfo<C>[] =>
       [...this.knownPoints.values()].filter((i) => filter === undefined || filter(i)),
+    /** The known points without a copy, for a walk that changes no table (the maintenance's, at each step). */
+    values: (): IterableIterator<PointInfo<C>> => this.knownPoints.values(),
     /** IP blacklisted or greylisted; the port is ignored. */
     banned: (point: Point): boolean => {
       const info = this.knownPoints.get(pointToString(point));

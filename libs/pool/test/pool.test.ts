@@ -226,6 +226,34 @@ describe('bans, trust and greylists', () => {
     expect(pool.peers.banned(peer(1))).toBe(false);
   });
 
+  it('ban answers kept on known points follow every change of the ACL (greylist, ban, unban, decay, clear)', async () => {
+    const { pool, clock } = makePool({ ipGreylistCleanupDelayMs: 16_000 });
+    const info = pool.registerPoint(pt(1));
+    info.setPrivate(false);
+    const listed = () => pool.listKnownPoints({ ignorePrivate: true }).map(pointToString);
+    const banned = () => pool.points.banned(pt(1));
+    expect([banned(), listed()]).toEqual([false, ['10.0.0.1:9732']]);
+    pool.greylistAddr(pt(1).ip);
+    expect([banned(), listed()]).toEqual([true, []]);
+    pool.clearGreylist();
+    expect([banned(), listed()]).toEqual([false, ['10.0.0.1:9732']]);
+    pool.points.ban(pt(1));
+    expect([banned(), listed()]).toEqual([true, []]);
+    pool.points.unban(pt(1));
+    expect([banned(), listed()]).toEqual([false, ['10.0.0.1:9732']]);
+    pool.greylistAddr(pt(1).ip);
+    expect(banned()).toBe(true);
+    await clock.advance(16_000); // 16 countdown ticks: the greylisting has decayed
+    expect([banned(), listed()]).toEqual([false, ['10.0.0.1:9732']]);
+    pool.greylistAddr(pt(1).ip);
+    for (let i = 0; i < 15; i++) pool.gcGreylist();
+    expect(banned()).toBe(false);
+    pool.points.ban(pt(1));
+    expect(banned()).toBe(true);
+    pool.aclClear();
+    expect([banned(), listed()]).toEqual([false, ['10.0.0.1:9732']]);
+  });
+
   it('Peers.ban disconnects; trust unbans and registers; untrust clears the flag', () => {
     const { pool } = makePool();
     const c = connect(pool, '192.0.2.9', 9732, peer(4));

@@ -207,7 +207,7 @@ export class ConnectHandler<M, PM, CM> {
       this.incoming.release(slot.victim);
       this.bus.report({ kind: 'incoming_evicted', point: slot.victim.point, by: point });
       slot.victim.controller.abort(
-        new P2pError('CANCELED', `incoming handshake cancelled: its slot went to ${pointToString(point)}`, {
+        P2pError.expected('CANCELED', `incoming handshake cancelled: its slot went to ${pointToString(point)}`, {
           point: slot.victim.point,
         }),
       );
@@ -254,18 +254,20 @@ export class ConnectHandler<M, PM, CM> {
       connection.failed(err.code, err.message);
       throw err;
     };
-    if (this.destroyed) return fail(new P2pError('P2P_SHUT_DOWN', 'the P2P layer is shut down', { point }));
+    if (this.destroyed) return fail(P2pError.expected('P2P_SHUT_DOWN', 'the P2P layer is shut down', { point }));
     if (this.pool.points.banned(point))
-      return fail(new P2pError('POINT_BANNED', `point ${pointToString(point)} is banned`, { point }));
+      return fail(P2pError.expected('POINT_BANNED', `point ${pointToString(point)} is banned`, { point }));
     if (!(this.pool.activeConnections <= this.config.limits.maxConnections))
-      return fail(new P2pError('TOO_MANY_CONNECTIONS', 'too many connections', { point }));
+      return fail(P2pError.expected('TOO_MANY_CONNECTIONS', 'too many connections', { point }));
     const timeoutMs = opts.timeoutMs ?? this.config.limits.connectionTimeoutMs;
     const ac = new AbortController();
     this.outgoing.add(ac);
     const timer = this.clock.setTimeout(
       () =>
         ac.abort(
-          new P2pError('TIMEOUT', `connection to ${pointToString(point)} timed out after ${timeoutMs} ms`, { point }),
+          P2pError.expected('TIMEOUT', `connection to ${pointToString(point)} timed out after ${timeoutMs} ms`, {
+            point,
+          }),
         ),
       timeoutMs,
     );
@@ -302,15 +304,17 @@ export class ConnectHandler<M, PM, CM> {
       ...(opts.expectedPeerId ? { expectedPeerId: opts.expectedPeerId } : {}),
     });
     if (this.config.privateMode && !info.trusted)
-      throw new P2pError('PRIVATE_MODE', `private mode: ${pointToString(point)} is not trusted`, { point });
+      throw P2pError.expected('PRIVATE_MODE', `private mode: ${pointToString(point)} is not trusted`, { point });
     if (info.state.kind === 'Requested' || info.state.kind === 'Accepted')
-      throw new P2pError('PENDING_CONNECTION', `a connection to ${pointToString(point)} is already pending`, { point });
+      throw P2pError.expected('PENDING_CONNECTION', `a connection to ${pointToString(point)} is already pending`, {
+        point,
+      });
     if (info.state.kind === 'Running')
-      throw new P2pError('CONNECTED', `already connected to ${pointToString(point)}`, { point });
+      throw P2pError.expected('CONNECTED', `already connected to ${pointToString(point)}`, { point });
     const cancel = new AbortController();
     const onAbort = () => cancel.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    info.setRequested(this.clock.now(), () => cancel.abort(new P2pError('CANCELED', 'cancelled')));
+    info.setRequested(this.clock.now(), () => cancel.abort(P2pError.expected('CANCELED', 'cancelled')));
     this.bus.publish({ kind: 'Outgoing_connection', point });
     let socket: ByteStream;
     try {
@@ -319,7 +323,7 @@ export class ConnectHandler<M, PM, CM> {
         socket = await dial(point, { signal: cancel.signal, localAddress: this.config.localAddress });
       } catch (e) {
         const cause = e instanceof Error ? e : new Error(String(e));
-        throw new P2pError('CONNECTION_FAILED', `cannot reach ${pointToString(point)}: ${cause.message}`, {
+        throw P2pError.expected('CONNECTION_FAILED', `cannot reach ${pointToString(point)}: ${cause.message}`, {
           point,
           cause,
         });
@@ -416,14 +420,14 @@ export class ConnectHandler<M, PM, CM> {
       throw err;
     };
     if (pool.peers.banned(peerId))
-      return refuseSilently(new P2pError('PEER_BANNED', `peer ${peerId} is banned`, { point, peerId }));
+      return refuseSilently(P2pError.expected('PEER_BANNED', `peer ${peerId} is banned`, { point, peerId }));
     const idPoint: ConnectionPoint = authed.info.idPoint;
     const remotePointInfo =
       idPoint.port !== undefined ? pool.registerNewPoint({ ip: idPoint.ip, port: idPoint.port }) : undefined;
     const pointInfo = info ?? remotePointInfo;
     if (pointInfo?.expectedPeerId !== undefined && pointInfo.expectedPeerId !== peerId) {
       return refuseSilently(
-        new P2pError(
+        P2pError.expected(
           'IDENTITY_CHECK_FAILURE',
           `point ${pointToString(pointInfo.point)} was expected to be ${pointInfo.expectedPeerId}, got ${peerId}`,
           { point, peerId },
@@ -434,7 +438,9 @@ export class ConnectHandler<M, PM, CM> {
     const decision = this.acceptable(incoming, pointInfo, peerInfo, authed.info.announcedVersion);
     pointInfo?.setPrivate(authed.info.privateNode);
     if (decision.kind === 'private')
-      return refuseSilently(new P2pError('PRIVATE_MODE', `private mode: ${peerId} is not trusted`, { point, peerId }));
+      return refuseSilently(
+        P2pError.expected('PRIVATE_MODE', `private mode: ${peerId} is not trusted`, { point, peerId }),
+      );
     if (decision.kind === 'reject') return this.nack(authed, info, point, idPoint, peerId, decision.motive);
     return this.acceptConnection(authed, info, pointInfo, peerInfo, point, idPoint, decision.version, signal, span);
   }
@@ -492,13 +498,13 @@ export class ConnectHandler<M, PM, CM> {
       motive.kind === 'Deprecated_distributed_db_version';
     if (versionProblem) {
       pool.unregisterPoint(point);
-      throw new P2pError(
+      throw P2pError.expected(
         'REJECTED_NO_COMMON_PROTOCOL',
         `no common protocol with ${peerId}: ${describeNackMotive(motive)}`,
         { point, peerId, motive, announcedVersion: authed.info.announcedVersion },
       );
     }
-    throw new P2pError('REJECTED', `refused ${peerId}: ${describeNackMotive(motive)}`, { point, peerId, motive });
+    throw P2pError.expected('REJECTED', `refused ${peerId}: ${describeNackMotive(motive)}`, { point, peerId, motive });
   }
 
   private async acceptConnection(
@@ -619,7 +625,7 @@ export class ConnectHandler<M, PM, CM> {
   /** Cancel the handshakes in progress (`P2p_connect_handler.destroy`). */
   stop(): void {
     this.destroyed = true;
-    const cancelled = new P2pError('P2P_SHUT_DOWN', 'the P2P layer is shutting down');
+    const cancelled = P2pError.expected('P2P_SHUT_DOWN', 'the P2P layer is shutting down');
     for (const slot of this.incoming.held()) slot.controller.abort(cancelled);
     for (const ac of this.outgoing) ac.abort(cancelled);
   }

@@ -252,7 +252,7 @@ export class Maintenance<M, PM, CM> {
     const { pool, clock, privateMode } = this.o;
     const now = clock.now();
     const candidates: PointInfo<P2pConn<M, CM>>[] = [];
-    for (const info of pool.points.list()) {
+    for (const info of pool.points.values()) {
       const key = info.key;
       if (seen.has(key) || pool.pointBanned(info) || (privateMode && !info.trusted)) continue;
       seen.add(key);

@@ -118,7 +118,7 @@ export class P2pConn<M, CM> implements PoolConnection {
     // must wake it, or the dead connection would stay in the pool, counted and listed, that long.
     void this.connection.closed.then(() => {
       if (this.finished !== undefined) return;
-      this.lostError = new P2pError('CANCELED', 'connection lost');
+      this.lostError = P2pError.expected('CANCELED', 'connection lost');
       this.cancelWaits(this.lostError);
       const w = this.spaceWaiter;
       this.spaceWaiter = undefined;
@@ -342,7 +342,9 @@ export class P2pConn<M, CM> implements PoolConnection {
   }
 
   private closedError(): P2pError {
-    return new P2pError('CONNECTION_CLOSED_LOCALLY', `connection to ${this.peerId} is closed`, { peerId: this.peerId });
+    return P2pError.expected('CONNECTION_CLOSED_LOCALLY', `connection to ${this.peerId} is closed`, {
+      peerId: this.peerId,
+    });
   }
 
   /** Queue a message, waiting while the write queue is full (`P2p_conn.write`). */
@@ -410,7 +412,7 @@ export class P2pConn<M, CM> implements PoolConnection {
   async disconnect(reason: DisconnectReason, opts: { wait?: boolean } = {}): Promise<void> {
     if (this.finished || this.requested) return void (await this.done);
     this.requested = reason;
-    this.cancelWaits(new P2pError('CANCELED', 'connection closing'));
+    this.cancelWaits(P2pError.expected('CANCELED', 'connection closing'));
     const w = this.spaceWaiter;
     this.spaceWaiter = undefined;
     w?.();
@@ -421,10 +423,12 @@ export class P2pConn<M, CM> implements PoolConnection {
   private finish(reason: DisconnectReason): void {
     if (this.finished) return;
     this.finished = reason;
-    if (this.waitsCancelled === undefined) this.cancelWaits(new P2pError('CANCELED', 'connection closed'));
+    if (this.waitsCancelled === undefined) this.cancelWaits(P2pError.expected('CANCELED', 'connection closed'));
     if (!this.connection.isClosed) this.connection.close(reason);
-    const err = this.closedError();
-    for (const r of this.readers.splice(0)) r.reject(err);
+    if (this.readers.length > 0) {
+      const err = this.closedError();
+      for (const r of this.readers.splice(0)) r.reject(err);
+    }
     this.appListeners?.clear();
     this.span?.closed(reason, this.connection.stat());
     try {
