@@ -98,7 +98,12 @@ export class Connection<M, Meta = unknown> implements MessageSink {
   private readonly writeQueueLimit: number;
   private readonly incoming: IncomingMessages;
 
-  private readonly readQueue = new Fifo<Lease<P2pMessage<M>>>();
+  /**
+   * Decoded messages waiting for `recv`, each followed by the bytes it holds in the read budget: a
+   * `Lease` is made only when `recvLeased` hands one out, not for every message queued, and one queue
+   * rather than two keeps an idle connection as small as it was.
+   */
+  private readonly readQueue = new Fifo<P2pMessage<M> | number>();
   private readQueueBytes = 0;
   private readonly recvWaiters = new Fifo<RecvWaiter<M>>();
   /**
@@ -306,9 +311,9 @@ export class Connection<M, Meta = unknown> implements MessageSink {
       this.readAccount.release(frame.length);
       return w.resolve(msg);
     }
-    const lease = new Lease(msg, frame.length, this.readAccount);
-    if (w !== undefined) return w.resolve(lease);
-    this.readQueue.push(lease);
+    if (w !== undefined) return w.resolve(new Lease(msg, frame.length, this.readAccount));
+    this.readQueue.push(msg);
+    this.readQueue.push(frame.length);
     this.readQueueBytes += frame.length;
   }
 
@@ -322,10 +327,10 @@ export class Connection<M, Meta = unknown> implements MessageSink {
 
   /** Next queued message, or `undefined` without waiting. */
   tryRecv(): P2pMessage<M> | undefined {
-    const l = this.tryRecvLeased();
-    if (l === undefined) return undefined;
-    l.release();
-    return l.value;
+    const m = this.readQueue.shift() as P2pMessage<M> | undefined;
+    if (m === undefined) return undefined;
+    this.readAccount.release(this.dequeued());
+    return m;
   }
 
   /**
@@ -340,12 +345,18 @@ export class Connection<M, Meta = unknown> implements MessageSink {
   }
 
   tryRecvLeased(): Leased<P2pMessage<M>> | undefined {
-    const l = this.readQueue.shift();
-    if (l === undefined) return undefined;
+    const m = this.readQueue.shift() as P2pMessage<M> | undefined;
+    if (m === undefined) return undefined;
+    return new Lease(m, this.dequeued(), this.readAccount);
+  }
+
+  /** The head of the read queue was taken: its bytes leave the queue (still in the read budget); returns them. */
+  private dequeued(): number {
+    const bytes = this.readQueue.shift() as number;
     const wasFull = this.readQueueBytes >= this.readQueueLimit;
-    this.readQueueBytes -= l.bytes;
+    this.readQueueBytes -= bytes;
     if (wasFull && this.readQueueBytes < this.readQueueLimit) this.updateFlow();
-    return l;
+    return bytes;
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<P2pMessage<M>> {
@@ -652,7 +663,7 @@ export class Connection<M, Meta = unknown> implements MessageSink {
 
   /** Messages received and not yet consumed, and their bytes. */
   get queuedIncoming(): { messages: number; bytes: number } {
-    return { messages: this.readQueue.length, bytes: this.readQueueBytes };
+    return { messages: this.readQueue.length >>> 1, bytes: this.readQueueBytes };
   }
 
   /** Message bytes waiting to be encrypted and written. */

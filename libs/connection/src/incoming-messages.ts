@@ -20,16 +20,17 @@ const GROWTH = 4;
  */
 const SLAB_SIZE = 8192;
 const SMALL_ALLOCATION = SLAB_SIZE >>> 1;
-let slab = new ArrayBuffer(SLAB_SIZE);
+// Carved with `subarray`, which V8 does faster than `new Uint8Array(buffer, offset, length)`.
+let slab = new Uint8Array(SLAB_SIZE);
 let slabUsed = 0;
 
 function allocate(n: number): Uint8Array {
   if (n < SMALL_ALLOCATION) {
     if (slabUsed + n > SLAB_SIZE) {
-      slab = new ArrayBuffer(SLAB_SIZE);
+      slab = new Uint8Array(SLAB_SIZE);
       slabUsed = 0;
     }
-    const b = new Uint8Array(slab, slabUsed, n);
+    const b = slab.subarray(slabUsed, slabUsed + n);
     slabUsed = (slabUsed + n + 7) & ~7; // 8-byte aligned, as Node's pool
     return b;
   }
@@ -219,7 +220,8 @@ export class IncomingMessages {
       // default chunk size a longer message starts with a full chunk). Whole, it is delivered as is.
       const plain = allocate(plainLength);
       this.cipher.openInto(body, plain, true);
-      if (plainLength >= SIZE_PREFIX && readSize(plain, 0) === plainLength - SIZE_PREFIX) this.whole(plain);
+      if (plainLength >= SIZE_PREFIX && readSize(plain, 0) === plainLength - SIZE_PREFIX)
+        this.whole(plain, plainLength - SIZE_PREFIX);
       else this.feed(plain);
       return;
     }
@@ -235,9 +237,8 @@ export class IncomingMessages {
     }
   }
 
-  /** `plain` is exactly one message, size included, in a buffer of its own. */
-  private whole(plain: Uint8Array): void {
-    const size = readSize(plain, 0);
+  /** `plain` is exactly one message, its `size` (read from its first 4 bytes) included, in a buffer of its own. */
+  private whole(plain: Uint8Array, size: number): void {
     this.checkSize(size);
     if (this.sink.admitMessage(plain.length)) return this.sink.deliverFrame(plain);
     // Stalled: `resume` starts it as any other message, from the size and the rest of `plain` (ours: no copy).

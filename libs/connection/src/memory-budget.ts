@@ -201,7 +201,19 @@ export class MemoryBudget {
 
   /** @internal */
   tryReserve(a: BudgetAccount, n: number): boolean {
-    if (a.closed || a.request !== undefined || !this.grantableNow(a, n)) return false;
+    if (a.closed || a.request !== undefined) return false;
+    const held = a.used + n;
+    if (held <= this.options.guaranteedPerAccount) {
+      // Within the account's guaranteed slice (every message but large ones): nothing drawn from the
+      // pool, so `fits` reduces to the cap and the totals and nobody queued matters. Once per message.
+      if ((a.used > 0 && held > this.options.perAccountCap) || this.used + n > this.total) return false;
+      if (this.sharedUsed > this.options.shared) return false;
+      a.used = held;
+      this.used += n;
+      if (this.used > this.peak) this.peak = this.used;
+      return true;
+    }
+    if (!this.grantableNow(a, n)) return false;
     this.take(a, n);
     return true;
   }
@@ -243,7 +255,9 @@ export class MemoryBudget {
   release(a: BudgetAccount, n: number): void {
     if (a.closed || n <= 0) return;
     const bytes = Math.min(n, a.used);
-    this.sharedUsed -= this.beyondSlice(a.used) - this.beyondSlice(a.used - bytes);
+    // Within the guaranteed slice (the common case) nothing was drawn from the pool.
+    if (a.used > this.options.guaranteedPerAccount)
+      this.sharedUsed -= this.beyondSlice(a.used) - this.beyondSlice(a.used - bytes);
     a.used -= bytes;
     this.used -= bytes;
     const r = a.request;

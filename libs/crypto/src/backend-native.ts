@@ -2,14 +2,14 @@ import { createRequire } from 'node:module';
 import { hsalsa } from '@stablelib/xsalsa20';
 import { type CryptoBackend, checkDigestLength } from './backend.js';
 import { CryptoError } from './errors.js';
+import { type NativeSecretbox, nativeSecretbox } from './secretbox-native.js';
 
 /** The subset of sodium-native we call. */
 interface Sodium {
   crypto_scalarmult_base(q: Uint8Array, n: Uint8Array): void;
   crypto_scalarmult(q: Uint8Array, n: Uint8Array, p: Uint8Array): void;
-  crypto_secretbox_detached(c: Uint8Array, mac: Uint8Array, m: Uint8Array, n: Uint8Array, k: Uint8Array): void;
+  crypto_secretbox_easy(c: Uint8Array, m: Uint8Array, n: Uint8Array, k: Uint8Array): void;
   crypto_secretbox_open_easy(m: Uint8Array, c: Uint8Array, n: Uint8Array, k: Uint8Array): boolean;
-  crypto_secretbox_open_detached(m: Uint8Array, c: Uint8Array, mac: Uint8Array, n: Uint8Array, k: Uint8Array): boolean;
   crypto_generichash(out: Uint8Array, input: Uint8Array, key?: Uint8Array): void;
   crypto_generichash_batch(out: Uint8Array, inputs: Uint8Array[], key?: Uint8Array): void;
   randombytes_buf(b: Uint8Array): void;
@@ -46,6 +46,7 @@ export function createNativeBackend(): CryptoBackend {
   // The X25519 point before HSalsa20, reused by every key agreement (calls are synchronous) and wiped
   // after each: one allocation less per handshake, and no copy of a shared secret left to the GC.
   const shared = new Uint8Array(32);
+  const box = nativeSecretbox() ?? wrappedSecretbox(s);
   return {
     name: 'native',
     publicKey(sk) {
@@ -66,24 +67,13 @@ export function createNativeBackend(): CryptoBackend {
         shared.fill(0);
       }
     },
-    sealInto(key, nonce, plain, out, offset) {
-      s.crypto_secretbox_detached(
-        out.subarray(offset + 16, offset + 16 + plain.length),
-        out.subarray(offset, offset + 16),
-        plain,
-        nonce,
-        key,
-      );
-    },
+    sealInto: box.sealInto,
     open(key, nonce, boxed) {
       if (boxed.length < 16) return undefined;
       const m = new Uint8Array(boxed.length - 16);
-      return s.crypto_secretbox_open_easy(m, boxed, nonce, key) ? m : undefined;
+      return box.openInto(key, nonce, boxed, m) ? m : undefined;
     },
-    openInto(key, nonce, boxed, out) {
-      if (boxed.length < 16 || out.length !== boxed.length - 16) return false;
-      return s.crypto_secretbox_open_detached(out, boxed.subarray(16), boxed.subarray(0, 16), nonce, key);
-    },
+    openInto: box.openInto,
     blake2b(outLength, parts) {
       checkDigestLength(outLength);
       const out = new Uint8Array(outLength);
@@ -97,5 +87,18 @@ export function createNativeBackend(): CryptoBackend {
       return b;
     },
     equal: (a, b) => a.length === b.length && s.sodium_memcmp(a, b),
+  };
+}
+
+/** Through sodium-native's checked wrappers: for a sodium-native whose addon is laid out differently. */
+function wrappedSecretbox(s: Sodium): NativeSecretbox {
+  return {
+    sealInto(key, nonce, plain, out, offset) {
+      s.crypto_secretbox_easy(out.subarray(offset, offset + 16 + plain.length), plain, nonce, key);
+    },
+    openInto(key, nonce, boxed, out) {
+      if (boxed.length < 16 || out.length !== boxed.length - 16) return false;
+      return s.crypto_secretbox_open_easy(out, boxed, nonce, key);
+    },
   };
 }

@@ -6,6 +6,8 @@ export type CryptoErrorCode =
   | 'LOW_ORDER_PUBLIC_KEY'
   | 'INVALID_KEY_LENGTH'
   | 'INVALID_NONCE_LENGTH'
+  /** An output buffer too small for what is written into it at the given offset. */
+  | 'INVALID_OUTPUT_LENGTH'
   /** A Blake2b digest length outside [16, 64] (libsodium's range; Octez uses 16 and 32). */
   | 'INVALID_DIGEST_LENGTH'
   /** A proof-of-work difficulty outside [0, 256]. */

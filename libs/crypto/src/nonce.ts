@@ -13,6 +13,11 @@ function checkNonce(n: Uint8Array): void {
  * (HACL `Nonce.increment`; libsodium's `sodium_increment` is little-endian and must not be used).
  */
 export function incrementNonceInPlace(n: Uint8Array, step = 1): void {
+  if (step === 1) {
+    // Every chunk sent or received: the carry loop without its arithmetic, usually one byte touched.
+    for (let i = n.length - 1; i >= 0; i--) if ((n[i] = (n[i]! + 1) & 0xff) !== 0) return;
+    return;
+  }
   let carry = step;
   for (let i = n.length - 1; i >= 0 && carry !== 0; i--) {
     const v = n[i]! + (carry & 0xff);

@@ -35,7 +35,10 @@ export function dynamicSize<T>(inner: Encoding<T>, opts: { prefix?: LengthPrefix
         size = r.int32();
         if (size < 0) r.fail('INVALID_INT', `negative length prefix ${size}`, at);
       } else size = prefix === 'uint16' ? r.uint16() : r.uint8();
-      return r.region(size, () => inner.read(r));
+      const savedEnd = r.enterRegion(size);
+      const v = inner.read(r);
+      r.leaveRegion(savedEnd, size);
+      return v;
     },
   };
 }
@@ -53,7 +56,12 @@ export function checkSize<T>(limit: number, inner: Encoding<T>): Encoding<T> {
       return n;
     },
     write: (w, v) => w.limited(limit, () => inner.write(w, v)),
-    read: (r) => r.limited(limit, () => inner.read(r)),
+    read(r) {
+      const saved = r.limit(limit);
+      const v = inner.read(r);
+      r.allowed = saved;
+      return v;
+    },
   };
 }
 

@@ -13,17 +13,21 @@ const latin1 = new TextDecoder('latin1');
  */
 export class Reader {
   readonly bytes: Uint8Array;
-  private readonly view: DataView;
   pos: number;
   end: number;
+  /**
+   * No limit is the whole buffer rather than `Number.MAX_SAFE_INTEGER`: reads past it fail on `end`
+   * first either way, and a small integer field is not a boxed double allocated with every Reader.
+   */
   allowed: number;
 
   constructor(bytes: Uint8Array, start = 0, end = bytes.length) {
+    // Integers are read byte by byte rather than through a DataView: a Reader is made per message, and
+    // building the view (and turning the buffer external) cost more than the few reads it served.
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
     this.end = end;
-    this.allowed = Number.MAX_SAFE_INTEGER;
+    this.allowed = Math.max(end, bytes.length);
   }
 
   /** Bytes left in the current region. */
@@ -48,35 +52,33 @@ export class Reader {
 
   int8(): number {
     this.need(1);
-    return this.view.getInt8(this.pos++);
+    return (this.bytes[this.pos++]! << 24) >> 24;
   }
 
   uint16(): number {
     this.need(2);
-    const v = this.view.getUint16(this.pos);
-    this.pos += 2;
-    return v;
+    const b = this.bytes;
+    const p = this.pos;
+    this.pos = p + 2;
+    return (b[p]! << 8) | b[p + 1]!;
   }
 
   int16(): number {
-    this.need(2);
-    const v = this.view.getInt16(this.pos);
-    this.pos += 2;
-    return v;
+    return (this.uint16() << 16) >> 16;
   }
 
   int32(): number {
     this.need(4);
-    const v = this.view.getInt32(this.pos);
-    this.pos += 4;
-    return v;
+    const b = this.bytes;
+    const p = this.pos;
+    this.pos = p + 4;
+    return (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
   }
 
   int64(): bigint {
-    this.need(8);
-    const v = this.view.getBigInt64(this.pos);
-    this.pos += 8;
-    return v;
+    const hi = this.int32();
+    const lo = this.int32() >>> 0;
+    return (BigInt(hi) << 32n) | BigInt(lo);
   }
 
   /** A view (no copy) of the next `n` bytes. */
@@ -117,23 +119,42 @@ export class Reader {
    * consumed. Fails at once (before any allocation) when `size` exceeds what is left.
    */
   region<T>(size: number, f: () => T): T {
+    const savedEnd = this.enterRegion(size);
+    const v = f();
+    this.leaveRegion(savedEnd, size);
+    return v;
+  }
+
+  /**
+   * `region` without a closure, for decoders run per message: enter a sub-region of `size` bytes and
+   * get the end to hand back to `leaveRegion` once its contents are read.
+   */
+  enterRegion(size: number): number {
     this.need(size);
     const savedEnd = this.end;
-    const regionEnd = this.pos + size;
-    this.end = regionEnd;
-    const v = f();
-    if (this.pos !== regionEnd)
-      this.fail('EXTRA_BYTES', `${regionEnd - this.pos} unread byte(s) in a ${size}-byte region`);
+    this.end = this.pos + size;
+    return savedEnd;
+  }
+
+  /** Leave the region `enterRegion` entered, which must be fully consumed. */
+  leaveRegion(savedEnd: number, size: number): void {
+    if (this.pos !== this.end)
+      this.fail('EXTRA_BYTES', `${this.end - this.pos} unread byte(s) in a ${size}-byte region`);
     this.end = savedEnd;
-    return v;
   }
 
   /** Run `f` with reads limited to `limit` more bytes (Data_encoding `check_size`). */
   limited<T>(limit: number, f: () => T): T {
-    const saved = this.allowed;
-    this.allowed = Math.min(saved, this.pos + limit);
+    const saved = this.limit(limit);
     const v = f();
     this.allowed = saved;
     return v;
+  }
+
+  /** `limited` without a closure: limit reads to `limit` more bytes; returns the limit to put back in `allowed`. */
+  limit(limit: number): number {
+    const saved = this.allowed;
+    this.allowed = Math.min(saved, this.pos + limit);
+    return saved;
   }
 }

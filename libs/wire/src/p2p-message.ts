@@ -186,7 +186,8 @@ export function p2pMessageEncoding<M>(opts: P2pMessageEncodingOptions<M> = {}): 
           payloadAt,
         );
       }
-      const c = byTag.get(tag);
+      // No declared cases (a relay of raw messages): no lookup per message.
+      const c = byTag.size === 0 ? undefined : byTag.get(tag);
       if (c !== undefined) {
         let p: unknown;
         try {
