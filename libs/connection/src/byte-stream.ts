@@ -23,7 +23,7 @@ export function closedCode(stream: ByteStream): 'CONNECTION_CLOSED' | 'CONNECTIO
 export function writeAll(stream: ByteStream, bytes: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     if (stream.destroyed || stream.writableEnded) {
-      reject(new ConnectionError(closedCode(stream), 'cannot write: the connection is closed'));
+      reject(ConnectionError.expected(closedCode(stream), 'cannot write: the connection is closed'));
       return;
     }
     stream.write(bytes, (err) =>

@@ -246,7 +246,7 @@ export class Connection<M, Meta = unknown> implements MessageSink {
       if (this.closingReason !== undefined) return this.terminate(this.closingReason, undefined);
       this.terminate(
         { kind: 'Connection_closed_by_peer' },
-        new ConnectionError('CONNECTION_CLOSED', 'the peer closed the connection', { peerId: this.info.peerId }),
+        ConnectionError.expected('CONNECTION_CLOSED', 'the peer closed the connection', { peerId: this.info.peerId }),
       );
     }
   };
@@ -585,7 +585,7 @@ export class Connection<M, Meta = unknown> implements MessageSink {
   private closedError(): ConnectionError {
     return (
       this.closeError ??
-      new ConnectionError(
+      ConnectionError.expected(
         'CONNECTION_CLOSED_LOCALLY',
         `connection closed (${describeDisconnectReason(this.closeReason ?? { kind: 'Unknown_reason' })})`,
         { peerId: this.info.peerId },

@@ -1,4 +1,4 @@
-import { CodedError } from '@tezos-p2p/encoding';
+import { CodedError, withoutStack } from '@tezos-p2p/encoding';
 import type { NackMotive, NetworkVersion, Point } from '@tezos-p2p/wire';
 import type { PeerId } from '@tezos-p2p/wire';
 
@@ -71,6 +71,15 @@ export class ConnectionError extends CodedError<ConnectionErrorCode> {
     this.alternativePoints = extra.alternativePoints;
     this.idPoint = extra.idPoint;
     this.announcedVersion = extra.announcedVersion;
+  }
+
+  /** The same error without a captured stack (`withoutStack`): a peer closing, a Nack, a cancelled or timed-out handshake. */
+  static expected(
+    code: ConnectionErrorCode,
+    message: string,
+    extra?: ConstructorParameters<typeof ConnectionError>[2],
+  ): ConnectionError {
+    return withoutStack(() => new ConnectionError(code, message, extra));
   }
 
   /**

@@ -13,7 +13,7 @@ export class HandshakeDeadline {
   private timer: TimerHandle | undefined;
   /** Called once when the deadline fails (the reader waiting on the socket wakes up to throw). */
   onFail: (() => void) | undefined;
-  private readonly onParentAbort = () => this.fail(new ConnectionError('CANCELED', 'handshake cancelled'));
+  private readonly onParentAbort = () => this.fail(ConnectionError.expected('CANCELED', 'handshake cancelled'));
 
   constructor(
     timeoutMs: number,
@@ -21,7 +21,7 @@ export class HandshakeDeadline {
     private readonly clock: Clock,
   ) {
     this.timer = clock.setTimeout(
-      () => this.fail(new ConnectionError('TIMEOUT', `handshake did not complete within ${timeoutMs} ms`)),
+      () => this.fail(ConnectionError.expected('TIMEOUT', `handshake did not complete within ${timeoutMs} ms`)),
       timeoutMs,
     );
     if (parent?.aborted) this.onParentAbort();
@@ -105,7 +105,7 @@ export class HandshakeReader {
       if (this.failure)
         throw new ConnectionError('SOCKET_ERROR', `socket error: ${this.failure.message}`, { cause: this.failure });
       if (this.ended || this.stream.destroyed)
-        throw new ConnectionError(
+        throw ConnectionError.expected(
           closedCode(this.stream),
           `connection closed after ${this.bufferedLength} of ${n} expected bytes`,
         );

@@ -121,7 +121,7 @@ function fail(socket: ByteStream, e: unknown, peerId?: PeerId): never {
   socket.destroy();
   if (e instanceof ConnectionError) {
     if (peerId !== undefined && e.peerId === undefined) {
-      throw new ConnectionError(e.code, e.message, {
+      throw ConnectionError.expected(e.code, e.message, {
         peerId,
         ...(e.motive ? { motive: e.motive } : {}),
         ...(e.alternativePoints ? { alternativePoints: e.alternativePoints } : {}),
@@ -188,12 +188,12 @@ export class AuthenticatedSocket<Meta> {
       if (ack.kind === 'Ack') this.span.ack('receive');
       else this.span.nack('receive', ack.kind === 'Nack' ? ack.motive : { kind: 'No_motive' }, nackPoints(ack));
       if (ack.kind === 'Nack_v_0')
-        throw new ConnectionError('REJECTED_BY_NACK', 'the peer refused the connection (Nack_v_0)', {
+        throw ConnectionError.expected('REJECTED_BY_NACK', 'the peer refused the connection (Nack_v_0)', {
           peerId,
           motive: { kind: 'No_motive' },
         });
       if (ack.kind === 'Nack') {
-        throw new ConnectionError(
+        throw ConnectionError.expected(
           'REJECTED_BY_NACK',
           `the peer refused the connection: ${describeNackMotive(ack.motive)}`,
           { peerId, motive: ack.motive, alternativePoints: ack.potentialPeersToConnect },

@@ -17,7 +17,7 @@ export {
   DYNAMIC,
   VARIABLE,
 } from './encoding.js';
-export { CodedError, CodedErrorOf, type CodedErrorJson } from './coded-error.js';
+export { CodedError, CodedErrorOf, withoutStack, type CodedErrorJson } from './coded-error.js';
 export {
   DecodeError,
   EncodeError,

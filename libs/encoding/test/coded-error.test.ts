@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CodedError, CodedErrorOf, DecodeError, EncodingDefinitionError } from '../src/index.js';
+import { CodedError, CodedErrorOf, DecodeError, EncodingDefinitionError, withoutStack } from '../src/index.js';
 
 class SampleError extends CodedError<'A' | 'B'> {
   override readonly name = 'SampleError';
@@ -69,5 +69,21 @@ describe('CodedErrorOf', () => {
     expect(e).toBeInstanceOf(CodedError);
     expect([e.name, e.code, e.message, e.cause]).toEqual(['OfError', 'Y', 'broke', cause]);
     expect('cause' in new OfError('X', 'no cause')).toBe(false);
+  });
+});
+
+describe('withoutStack', () => {
+  it('builds the error with no stack frames and restores the stack limit, also when the constructor throws', () => {
+    const before = Error.stackTraceLimit;
+    const e = withoutStack(() => new DecodeError('EXTRA_BYTES', 0, 'x'));
+    expect(e.code).toBe('EXTRA_BYTES');
+    expect(e.stack).not.toMatch(/\n\s+at /);
+    expect(new DecodeError('EXTRA_BYTES', 0, 'x').stack).toMatch(/\n\s+at /);
+    expect(() =>
+      withoutStack(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(Error.stackTraceLimit).toBe(before);
   });
 });
