@@ -20,6 +20,10 @@ function writer(pending: number): ScheduledIo & { serves: number } {
 
 const reader = (): RegulatedReader => ({ quota: 0, counter: new MovingAverage(), gateChanged: () => undefined });
 const tick = () => new Promise((r) => setImmediate(r));
+/** Turns until `done` (at most 100): a busy machine may end a write turn after its 1 ms slice. */
+async function turnsUntil(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !done(); i++) await tick();
+}
 
 describe('write scheduler queue', () => {
   it('queues a connection once however often it is notified, and again once served', async () => {
@@ -28,7 +32,7 @@ describe('write scheduler queue', () => {
     const off = s.register(reader(), w);
     s.write.notify(w);
     s.write.notify(w);
-    await tick();
+    await turnsUntil(() => w.serves === 3 && !w.queued);
     expect(w.serves).toBe(3);
     expect(w.queued).toBe(false);
     s.write.notify(w);

@@ -5,22 +5,34 @@ import { describe, expect, it } from 'vitest';
 import { connectionPair, silentAnswerer } from './memory-connections.js';
 import { P2pConn } from '../src/index.js';
 
+/** A started P2pConn over `connection` with a silent answerer, a queue of 10 and a clock that never moves, unless overridden. */
+function startConn(
+  connection: ConstructorParameters<typeof P2pConn<RawAppMessage, ShellConnectionMetadata>>[0]['connection'],
+  overrides: Partial<
+    Omit<ConstructorParameters<typeof P2pConn<RawAppMessage, ShellConnectionMetadata>>[0], 'connection'>
+  > = {},
+): P2pConn<RawAppMessage, ShellConnectionMetadata> {
+  const conn = new P2pConn<RawAppMessage, ShellConnectionMetadata>({
+    connection,
+    idPoint: { ip: '127.0.0.1', port: 1 },
+    trustedNode: false,
+    answerer: silentAnswerer,
+    disablePeerDiscovery: false,
+    appQueueSize: 10,
+    clock: new FakeClock(),
+    greylist: () => undefined,
+    onClosed: () => undefined,
+    ...overrides,
+  });
+  conn.start();
+  return conn;
+}
+
 describe('P2pConn', () => {
   it('holds at most size − 1 application messages (Lwt_pipe), stalling the connection beyond', async () => {
     const [local, remote] = await connectionPair();
     const greylisted: string[] = [];
-    const conn = new P2pConn({
-      connection: local,
-      idPoint: { ip: '127.0.0.1', port: 1 },
-      trustedNode: false,
-      answerer: silentAnswerer,
-      disablePeerDiscovery: false,
-      appQueueSize: 4,
-      clock: new FakeClock(),
-      greylist: (m) => greylisted.push(m),
-      onClosed: () => undefined,
-    });
-    conn.start();
+    const conn = startConn(local, { appQueueSize: 4, greylist: (m) => greylisted.push(m) });
     for (let i = 0; i < 20; i++)
       await remote.send({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array([i]) } });
     for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
@@ -39,18 +51,7 @@ describe('P2pConn', () => {
     const [local, remote] = await connectionPair(scheduler);
     const seen: string[] = [];
     const answerer: typeof silentAnswerer = { ...silentAnswerer, bootstrap: async () => void seen.push('bootstrap') };
-    const conn = new P2pConn({
-      connection: local,
-      idPoint: { ip: '127.0.0.1', port: 1 },
-      trustedNode: false,
-      answerer,
-      disablePeerDiscovery: false,
-      appQueueSize: 10,
-      clock: new FakeClock(),
-      greylist: () => undefined,
-      onClosed: () => undefined,
-    });
-    conn.start();
+    const conn = startConn(local, { answerer });
     await remote.send({ kind: 'Bootstrap' });
     for (let i = 0; i < 6; i++)
       await remote.send({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array(1000).fill(i) } });
@@ -71,18 +72,10 @@ describe('P2pConn', () => {
   it('a decoding error greylists before closing; every close ends in one onClosed', async () => {
     const [local, remote] = await connectionPair();
     const calls: string[] = [];
-    const conn = new P2pConn({
-      connection: local,
-      idPoint: { ip: '127.0.0.1', port: 1 },
-      trustedNode: false,
-      answerer: silentAnswerer,
-      disablePeerDiscovery: false,
-      appQueueSize: 10,
-      clock: new FakeClock(),
+    const conn = startConn(local, {
       greylist: (m) => calls.push(`greylist ${m}`),
       onClosed: (_c, r) => calls.push(`closed ${r.kind}`),
     });
-    conn.start();
     remote.trySendEncoded(new Uint8Array([0, 0, 0, 2, 0, 7]));
     const reason = await conn.done;
     expect(reason.kind).toBe('Read_error');
@@ -100,18 +93,7 @@ describe('P2pConn', () => {
       bootstrap: async () => void seen.push('bootstrap'),
       advertise: async (_c, pts) => void seen.push(`advertise ${pts.length}`),
     };
-    const conn = new P2pConn({
-      connection: local,
-      idPoint: { ip: '127.0.0.1', port: 1 },
-      trustedNode: false,
-      answerer,
-      disablePeerDiscovery: false,
-      appQueueSize: 10,
-      clock: new FakeClock(),
-      greylist: () => undefined,
-      onClosed: () => undefined,
-    });
-    conn.start();
+    const conn = startConn(local, { answerer });
     await remote.send({ kind: 'Bootstrap' });
     await remote.send({ kind: 'Advertise', points: [{ ip: '10.0.0.1', port: 1 }] });
     await remote.send({ kind: 'Disconnect' });
@@ -132,19 +114,7 @@ describe('P2pConn', () => {
         bootstrap: async () => void seen.push('bootstrap'),
         advertise: async () => void seen.push('advertise'),
       };
-      const conn = new P2pConn({
-        connection: local,
-        idPoint: { ip: '127.0.0.1', port: 1 },
-        trustedNode: false,
-        answerer,
-        disablePeerDiscovery: disabled,
-        appQueueSize: 10,
-        clock: new FakeClock(),
-        greylist: () => undefined,
-        onClosed: () => undefined,
-        bus,
-      });
-      conn.start();
+      const conn = startConn(local, { answerer, disablePeerDiscovery: disabled, bus });
       expect(conn.writeBootstrap()).toBe(!disabled);
       expect(conn.writeAdvertise([{ ip: '10.0.0.1', port: 1 }])).toBe(!disabled);
       // A message behind them: whatever was written before it arrives first.
@@ -184,18 +154,7 @@ describe('P2pConn', () => {
       swapRequest: async () => void seen.push('swap request'),
     };
     // A fake clock that never moves: the second Swap_request's 60 s cooldown never ends by itself.
-    const conn = new P2pConn({
-      connection: local,
-      idPoint: { ip: '127.0.0.1', port: 1 },
-      trustedNode: false,
-      answerer,
-      disablePeerDiscovery: false,
-      appQueueSize: 10,
-      clock: new FakeClock(),
-      greylist: () => undefined,
-      onClosed: (_c, r) => closed.push(r.kind),
-    });
-    conn.start();
+    const conn = startConn(local, { answerer, onClosed: (_c, r) => closed.push(r.kind) });
     const swap = { kind: 'Swap_request', point: { ip: '10.0.0.1', port: 9732 }, peerId: remote.info.peerId } as const;
     await remote.send(swap);
     await remote.send(swap);
@@ -225,18 +184,7 @@ describe('P2pConn', () => {
           if (when === 'while answering' && seen.length === 1) await gate;
         },
       };
-      const conn = new P2pConn({
-        connection: local,
-        idPoint: { ip: '127.0.0.1', port: 1 },
-        trustedNode: false,
-        answerer,
-        disablePeerDiscovery: false,
-        appQueueSize: 10,
-        clock: new FakeClock(),
-        greylist: () => undefined,
-        onClosed: (_c, r) => closed.push(r.kind),
-      });
-      conn.start();
+      const conn = startConn(local, { answerer, onClosed: (_c, r) => closed.push(r.kind) });
       const ack = { kind: 'Swap_ack', point: { ip: '10.0.0.1', port: 9732 }, peerId: remote.info.peerId } as const;
       await remote.send(ack);
       await remote.send(ack);
@@ -254,18 +202,10 @@ describe('P2pConn', () => {
   it('a decoding error while it sleeps in the throttle still greylists, then closes', async () => {
     const [local, remote] = await connectionPair();
     const calls: string[] = [];
-    const conn = new P2pConn({
-      connection: local,
-      idPoint: { ip: '127.0.0.1', port: 1 },
-      trustedNode: false,
-      answerer: silentAnswerer,
-      disablePeerDiscovery: false,
-      appQueueSize: 10,
-      clock: new FakeClock(),
+    const conn = startConn(local, {
       greylist: (m) => calls.push(`greylist ${m}`),
       onClosed: (_c, r) => calls.push(`closed ${r.kind}`),
     });
-    conn.start();
     const ack = { kind: 'Swap_ack', point: { ip: '10.0.0.1', port: 9732 }, peerId: remote.info.peerId } as const;
     await remote.send(ack);
     await remote.send(ack);
@@ -276,18 +216,7 @@ describe('P2pConn', () => {
 
   it('notices the peer closing while its application queue is full', async () => {
     const [local, remote] = await connectionPair();
-    const conn = new P2pConn({
-      connection: local,
-      idPoint: { ip: '127.0.0.1', port: 1 },
-      trustedNode: false,
-      answerer: silentAnswerer,
-      disablePeerDiscovery: false,
-      appQueueSize: 2,
-      clock: new FakeClock(),
-      greylist: () => undefined,
-      onClosed: () => undefined,
-    });
-    conn.start();
+    const conn = startConn(local, { appQueueSize: 2 });
     for (let i = 0; i < 5; i++)
       await remote.send({ kind: 'Message', message: { tag: 0x10, payload: new Uint8Array([i]) } });
     for (let i = 0; i < 50 && conn.queuedAppMessages === 0; i++) await new Promise((r) => setImmediate(r));

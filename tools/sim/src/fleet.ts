@@ -8,11 +8,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { P2pLimits } from '@tezos-p2p/p2p';
-import { maintenanceBounds } from '@tezos-p2p/p2p';
 import type { FleetCommand, FleetPoint, FleetReply } from './fleet-protocol.js';
 import { countComponents } from './graph.js';
 import { SimError } from './sim-error.js';
-import { DEFAULT_SIM_LIMITS, type SimulationProgress, type SimulationResult } from './simulate.js';
+import { type SimulationProgress, type SimulationResult, defaultNet, simLimits } from './simulate.js';
 
 export interface FleetOptions {
   readonly nodes: number;
@@ -130,13 +129,8 @@ export async function simulateFleet(o: FleetOptions): Promise<FleetResult> {
   const processes = o.processes ?? Math.max(1, Math.ceil(o.nodes / NODES_PER_PROCESS));
   const bootstrap = o.bootstrap ?? 3;
   checkOptions(o, processes, bootstrap);
-  const limits = { ...DEFAULT_SIM_LIMITS, ...o.limits };
-  const bounds = maintenanceBounds({
-    minConnections: limits.minConnections!,
-    expectedConnections: limits.expectedConnections!,
-    maxConnections: limits.maxConnections!,
-  });
-  const net = o.net ?? 200 + (process.pid % 50);
+  const { limits, bounds } = simLimits(o.limits);
+  const net = o.net ?? defaultNet();
   const share = Math.ceil(o.nodes / processes);
   const slices = Array.from({ length: processes }, (_, p) => ({
     first: p * share,

@@ -49,6 +49,23 @@ export const DEFAULT_SIM_LIMITS: Partial<P2pLimits> = {
   ipGreylistSizeInKilobytes: 16,
 };
 
+/** The sim's limits with the caller's overrides, and the thresholds a converged node must be within. */
+export function simLimits(overrides: Partial<P2pLimits> | undefined): {
+  limits: Partial<P2pLimits>;
+  bounds: ReturnType<typeof maintenanceBounds>;
+} {
+  const limits = { ...DEFAULT_SIM_LIMITS, ...overrides };
+  const bounds = maintenanceBounds({
+    minConnections: limits.minConnections!,
+    expectedConnections: limits.expectedConnections!,
+    maxConnections: limits.maxConnections!,
+  });
+  return { limits, bounds };
+}
+
+/** Second octet of the nodes' addresses when the caller names none: runs in different processes rarely meet. */
+export const defaultNet = (): number => 200 + (process.pid % 50);
+
 /** Connected components of the connection graph (union-find over the nodes' connections). */
 export function components(nodes: readonly SimNode[]): number {
   const index = new Map(nodes.map((n, i) => [n.peerId as string, i]));
@@ -67,13 +84,8 @@ export function simAddress(net: number, i: number): string {
  * its maintenance thresholds and the graph is connected.
  */
 export async function simulate(o: SimulationOptions): Promise<SimulationResult> {
-  const limits = { ...DEFAULT_SIM_LIMITS, ...o.limits };
-  const bounds = maintenanceBounds({
-    minConnections: limits.minConnections!,
-    expectedConnections: limits.expectedConnections!,
-    maxConnections: limits.maxConnections!,
-  });
-  const net = o.net ?? 200 + (process.pid % 50);
+  const { limits, bounds } = simLimits(o.limits);
+  const net = o.net ?? defaultNet();
   const count = o.bootstrap ?? 3;
   const nodes: SimNode[] = [];
   try {

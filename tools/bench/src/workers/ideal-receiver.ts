@@ -10,49 +10,27 @@
 import { connect } from 'node:net';
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
+import { PIPELINE_CHUNK, chunkSplitter } from './chunk-splitter.js';
 import { threadCpuMs } from './thread-cpu.js';
 
 const sodium = createRequire(import.meta.url)('sodium-native') as {
   crypto_secretbox_open_detached(m: Uint8Array, c: Uint8Array, mac: Uint8Array, n: Uint8Array, k: Uint8Array): boolean;
 };
-const CHUNK = 65535;
+const CHUNK = PIPELINE_CHUNK;
 const PLAIN = CHUNK - 18;
 const READ_BUFFER = 1 << 20;
 const key = new Uint8Array(32);
 const nonce = new Uint8Array(24);
-const scratch = new Uint8Array(CHUNK);
 const out = new Uint8Array(PLAIN);
 const port = parentPort!;
 const cpu0 = threadCpuMs();
 
-let partial = 0;
 let got = 0;
 const open = (b: Uint8Array, at: number) => {
   sodium.crypto_secretbox_open_detached(out, b.subarray(at + 18, at + CHUNK), b.subarray(at + 2, at + 18), nonce, key);
   got += PLAIN;
 };
-/** `onread` callback; returning false would pause the socket. */
-const onRead = (n: number, buf: Uint8Array): boolean => {
-  const d = buf.subarray(0, n);
-  let at = 0;
-  if (partial > 0) {
-    const k = Math.min(CHUNK - partial, d.length);
-    scratch.set(d.subarray(0, k), partial);
-    partial += k;
-    at = k;
-    if (partial === CHUNK) {
-      open(scratch, 0);
-      partial = 0;
-    }
-  }
-  for (; d.length - at >= CHUNK; at += CHUNK) open(d, at);
-  // The read buffer is reused: a chunk's beginning is kept aside until the next read completes it.
-  if (at < d.length) {
-    scratch.set(d.subarray(at), 0);
-    partial = d.length - at;
-  }
-  return true;
-};
+const onRead = chunkSplitter(open);
 const readBuffer = new Uint8Array(Buffer.allocUnsafeSlow(READ_BUFFER).buffer, 0, READ_BUFFER);
 const socket = connect({
   port: (workerData as { port: number }).port,

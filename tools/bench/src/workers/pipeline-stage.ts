@@ -8,6 +8,7 @@
 import { connect } from 'node:net';
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
+import { PIPELINE_CHUNK, chunkSplitter } from './chunk-splitter.js';
 import { threadCpuMs } from './thread-cpu.js';
 
 export type PipelineStageInput =
@@ -23,7 +24,7 @@ const sodium = createRequire(import.meta.url)('sodium-native') as {
   crypto_secretbox_detached(c: Uint8Array, mac: Uint8Array, m: Uint8Array, n: Uint8Array, k: Uint8Array): void;
   crypto_secretbox_open_detached(m: Uint8Array, c: Uint8Array, mac: Uint8Array, n: Uint8Array, k: Uint8Array): boolean;
 };
-const CHUNK = 65535;
+const CHUNK = PIPELINE_CHUNK;
 const PLAIN = CHUNK - 18;
 const key = new Uint8Array(32);
 const nonce = new Uint8Array(24);
@@ -43,8 +44,6 @@ if (input.role === 'seal') {
   port.postMessage({ bytes, ms: performance.now() - t0, cpuMs: threadCpuMs() - cpu0 } satisfies PipelineStageResult);
 } else {
   const out = new Uint8Array(PLAIN);
-  const scratch = new Uint8Array(CHUNK);
-  let partial = 0;
   let bytes = 0;
   let t0 = 0;
   let cpu0 = 0;
@@ -59,29 +58,13 @@ if (input.role === 'seal') {
       );
     bytes += PLAIN;
   };
+  const split = chunkSplitter(chunk);
   const onRead = (n: number, buf: Uint8Array): boolean => {
     if (t0 === 0) {
       t0 = performance.now();
       cpu0 = threadCpuMs();
     }
-    const d = buf.subarray(0, n);
-    let at = 0;
-    if (partial > 0) {
-      const k = Math.min(CHUNK - partial, d.length);
-      scratch.set(d.subarray(0, k), partial);
-      partial += k;
-      at = k;
-      if (partial === CHUNK) {
-        chunk(scratch, 0);
-        partial = 0;
-      }
-    }
-    for (; d.length - at >= CHUNK; at += CHUNK) chunk(d, at);
-    if (at < d.length) {
-      scratch.set(d.subarray(at), 0);
-      partial = d.length - at;
-    }
-    return true;
+    return split(n, buf);
   };
   const readBuffer = new Uint8Array(Buffer.allocUnsafeSlow(1 << 20).buffer, 0, 1 << 20);
   const socket = connect({ port: input.port, host: '127.0.0.1', onread: { buffer: readBuffer, callback: onRead } });
