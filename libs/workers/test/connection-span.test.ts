@@ -10,11 +10,10 @@ import {
   TraceFlags,
   trace,
 } from '@opentelemetry/api';
-import { FakeClock } from '@tezos-p2p/events';
 import type { P2pMessage, RawAppMessage, ShellConnectionMetadata } from '@tezos-p2p/wire';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { connectionPair, silentAnswerer } from './memory-connections.js';
-import { ConnectionSpan, P2pConn } from '../src/index.js';
+import { connectionPair, startConn } from './memory-connections.js';
+import { ConnectionSpan, type P2pConn } from '../src/index.js';
 
 // What the connection's span is asked to do, through a tracer provider written against the API alone
 // (libraries may not use the SDK): every call is recorded, and whether spans record is switchable.
@@ -111,19 +110,7 @@ async function exchange(): Promise<{ span: FakeSpan; conn: P2pConn<RawAppMessage
   const connectionSpan = new ConnectionSpan('outgoing', point);
   const span = spans[before]!;
   const [local, remote] = await connectionPair();
-  const conn = new P2pConn({
-    connection: local,
-    idPoint: point,
-    trustedNode: false,
-    answerer: silentAnswerer,
-    disablePeerDiscovery: false,
-    appQueueSize: 10,
-    clock: new FakeClock(),
-    greylist: () => undefined,
-    onClosed: () => undefined,
-    span: connectionSpan,
-  });
-  conn.start();
+  const conn = startConn(local, { idPoint: point, span: connectionSpan });
   const swapPeer = local.info.peerId;
   for (const m of [
     { kind: 'Bootstrap' },

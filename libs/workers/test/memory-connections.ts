@@ -1,5 +1,6 @@
 import { type Connection, type IoScheduler, createMemorySocketPair, establish } from '@tezos-p2p/connection';
 import { generateIdentity } from '@tezos-p2p/crypto';
+import { FakeClock } from '@tezos-p2p/events';
 import {
   type RawAppMessage,
   type ShellConnectionMetadata,
@@ -7,7 +8,7 @@ import {
   rawAppMessages,
   shellConnectionMetadataConfig,
 } from '@tezos-p2p/wire';
-import type { Answerer } from '../src/index.js';
+import { type Answerer, P2pConn } from '../src/index.js';
 
 type Conn = Connection<RawAppMessage, ShellConnectionMetadata>;
 
@@ -41,3 +42,26 @@ export const silentAnswerer: Answerer<RawAppMessage, ShellConnectionMetadata> = 
   swapRequest: async () => undefined,
   swapAck: async () => undefined,
 };
+
+/** A started P2pConn over `connection` with a silent answerer, a queue of 10 and a clock that never moves, unless overridden. */
+export function startConn(
+  connection: ConstructorParameters<typeof P2pConn<RawAppMessage, ShellConnectionMetadata>>[0]['connection'],
+  overrides: Partial<
+    Omit<ConstructorParameters<typeof P2pConn<RawAppMessage, ShellConnectionMetadata>>[0], 'connection'>
+  > = {},
+): P2pConn<RawAppMessage, ShellConnectionMetadata> {
+  const conn = new P2pConn<RawAppMessage, ShellConnectionMetadata>({
+    connection,
+    idPoint: { ip: '127.0.0.1', port: 1 },
+    trustedNode: false,
+    answerer: silentAnswerer,
+    disablePeerDiscovery: false,
+    appQueueSize: 10,
+    clock: new FakeClock(),
+    greylist: () => undefined,
+    onClosed: () => undefined,
+    ...overrides,
+  });
+  conn.start();
+  return conn;
+}

@@ -1,32 +1,9 @@
 import { IoScheduler } from '@tezos-p2p/connection';
-import { EventBus, FakeClock } from '@tezos-p2p/events';
+import { EventBus } from '@tezos-p2p/events';
 import type { RawAppMessage, ShellConnectionMetadata } from '@tezos-p2p/wire';
 import { describe, expect, it } from 'vitest';
-import { connectionPair, silentAnswerer } from './memory-connections.js';
-import { P2pConn } from '../src/index.js';
-
-/** A started P2pConn over `connection` with a silent answerer, a queue of 10 and a clock that never moves, unless overridden. */
-function startConn(
-  connection: ConstructorParameters<typeof P2pConn<RawAppMessage, ShellConnectionMetadata>>[0]['connection'],
-  overrides: Partial<
-    Omit<ConstructorParameters<typeof P2pConn<RawAppMessage, ShellConnectionMetadata>>[0], 'connection'>
-  > = {},
-): P2pConn<RawAppMessage, ShellConnectionMetadata> {
-  const conn = new P2pConn<RawAppMessage, ShellConnectionMetadata>({
-    connection,
-    idPoint: { ip: '127.0.0.1', port: 1 },
-    trustedNode: false,
-    answerer: silentAnswerer,
-    disablePeerDiscovery: false,
-    appQueueSize: 10,
-    clock: new FakeClock(),
-    greylist: () => undefined,
-    onClosed: () => undefined,
-    ...overrides,
-  });
-  conn.start();
-  return conn;
-}
+import { connectionPair, silentAnswerer, startConn } from './memory-connections.js';
+import type { P2pConn } from '../src/index.js';
 
 describe('P2pConn', () => {
   it('holds at most size − 1 application messages (Lwt_pipe), stalling the connection beyond', async () => {
