@@ -61,6 +61,13 @@ function checkInteger(what: string, v: number, min: number, max: number): void {
  * negatives short of `rem`/`countdown`/`clear`), `rem` zeroes them (also forgetting any element sharing
  * one of them), `countdown` decrements every non-zero cell, `clear` zeroes everything.
  */
+interface BloomStorage {
+  /** The cells' memory padded to whole words: countdown skips all-zero words without reading bytes. */
+  readonly padded: Uint8Array;
+  readonly filter: Uint8Array;
+  readonly words: Uint32Array;
+}
+
 export class CountingBloomFilter<T> {
   readonly hashes: number;
   readonly indexBits: number;
@@ -69,10 +76,13 @@ export class CountingBloomFilter<T> {
   /** Size of the filter in bytes (`2^indexBits × 4 / 8`, at least 1), as Octez allocates it. */
   readonly byteLength: number;
   private readonly hash: (x: T) => Uint8Array;
-  private readonly filter: Uint8Array;
-  /** The filter's memory padded to whole words: countdown skips all-zero words without reading bytes. */
-  private readonly padded: Uint8Array;
-  private readonly words: Uint32Array;
+  /**
+   * The cells, allocated by the first `add` and dropped when the filter is known to be empty again
+   * (`clear`, or a `countdown` that leaves no cell set): at Octez's default size this is 4 MiB a node
+   * that a node which never greylists, or whose greylist has decayed, need not hold. No storage reads
+   * as every cell zero, exactly as zeroed storage would.
+   */
+  private storage: BloomStorage | undefined;
   /** False only when every cell is zero (true may also mean zero cells after `rem`). */
   private used = false;
 
@@ -84,10 +94,23 @@ export class CountingBloomFilter<T> {
     this.indexBits = options.indexBits;
     this.cellCount = 2 ** options.indexBits;
     this.byteLength = (this.cellCount * BLOOM_COUNTDOWN_BITS + 7) >>> 3;
-    const buffer = new ArrayBuffer(Math.ceil(this.byteLength / 4) * 4);
-    this.padded = new Uint8Array(buffer);
-    this.filter = new Uint8Array(buffer, 0, this.byteLength);
-    this.words = new Uint32Array(buffer);
+  }
+
+  /** Bytes of cell storage held now: 0 until the first `add` and again once the filter is empty. */
+  get allocatedBytes(): number {
+    return this.storage?.padded.byteLength ?? 0;
+  }
+
+  private cells(): BloomStorage {
+    if (this.storage === undefined) {
+      const buffer = new ArrayBuffer(Math.ceil(this.byteLength / 4) * 4);
+      this.storage = {
+        padded: new Uint8Array(buffer),
+        filter: new Uint8Array(buffer, 0, this.byteLength),
+        words: new Uint32Array(buffer),
+      };
+    }
+    return this.storage;
   }
 
   private digest(x: T): Uint8Array {
@@ -113,39 +136,50 @@ export class CountingBloomFilter<T> {
   cell(j: number): number {
     if (!Number.isInteger(j) || j < 0 || j >= this.cellCount)
       throw new RangeError(`cell index ${j} outside [0, ${this.cellCount})`);
-    return (this.filter[j >>> 1]! >>> ((j & 1) << 2)) & 0x0f;
+    const filter = this.storage?.filter;
+    return filter === undefined ? 0 : (filter[j >>> 1]! >>> ((j & 1) << 2)) & 0x0f;
   }
 
-  private poke(j: number, v: number): void {
+  private static poke(filter: Uint8Array, j: number, v: number): void {
     const byte = j >>> 1;
     const shift = (j & 1) << 2;
-    this.filter[byte] = (this.filter[byte]! & ~(0x0f << shift)) | (v << shift);
+    filter[byte] = (filter[byte]! & ~(0x0f << shift)) | (v << shift);
   }
 
   add(x: T): void {
     const h = this.digest(x);
+    const filter = this.cells().filter;
     this.used = true;
-    for (let i = 0; i < this.hashes; i++) this.poke(peek(h, this.indexBits * i, this.indexBits), BLOOM_MAX_COUNT);
+    for (let i = 0; i < this.hashes; i++)
+      CountingBloomFilter.poke(filter, peek(h, this.indexBits * i, this.indexBits), BLOOM_MAX_COUNT);
   }
 
   /** `mem` for cell indexes already computed with `cellsOf` (they depend on x only). */
   memCells(cells: readonly number[]): boolean {
-    for (const j of cells) if (((this.filter[j >>> 1]! >>> ((j & 1) << 2)) & 0x0f) === 0) return false;
+    const filter = this.storage?.filter;
+    if (filter === undefined) return cells.length === 0;
+    for (const j of cells) if (((filter[j >>> 1]! >>> ((j & 1) << 2)) & 0x0f) === 0) return false;
     return true;
   }
 
   mem(x: T): boolean {
     const h = this.digest(x);
+    const filter = this.storage?.filter;
+    if (filter === undefined) return this.hashes === 0;
     for (let i = 0; i < this.hashes; i++) {
       const j = peek(h, this.indexBits * i, this.indexBits);
-      if (((this.filter[j >>> 1]! >>> ((j & 1) << 2)) & 0x0f) === 0) return false;
+      if (((filter[j >>> 1]! >>> ((j & 1) << 2)) & 0x0f) === 0) return false;
     }
     return true;
   }
 
   rem(x: T): void {
     const h = this.digest(x);
-    for (let i = 0; i < this.hashes; i++) this.poke(peek(h, this.indexBits * i, this.indexBits), 0);
+    // Without storage every cell is already zero.
+    const filter = this.storage?.filter;
+    if (filter === undefined) return;
+    for (let i = 0; i < this.hashes; i++)
+      CountingBloomFilter.poke(filter, peek(h, this.indexBits * i, this.indexBits), 0);
   }
 
   /**
@@ -158,9 +192,8 @@ export class CountingBloomFilter<T> {
 
   /** Decrement every non-zero cell: one tick of the greylist's decay. */
   countdown(): void {
-    if (!this.used) return;
-    const words = this.words;
-    const bytes = this.padded;
+    if (!this.used || this.storage === undefined) return;
+    const { words, padded: bytes } = this.storage;
     let left = 0;
     for (let k = 0; k < words.length; k++) {
       if (words[k] === 0) continue;
@@ -172,15 +205,16 @@ export class CountingBloomFilter<T> {
       left |= words[k]!;
     }
     this.used = left !== 0;
+    if (!this.used) this.storage = undefined;
   }
 
   clear(): void {
-    this.padded.fill(0);
+    this.storage = undefined;
     this.used = false;
   }
 
   /** A copy of the filter bytes in Octez's layout. */
   toBytes(): Uint8Array {
-    return this.filter.slice();
+    return this.storage?.filter.slice() ?? new Uint8Array(this.byteLength);
   }
 }

@@ -191,3 +191,29 @@ describe('CountingBloomFilter operations', () => {
     expect(() => f.cell(4096)).toThrow(RangeError);
   });
 });
+
+describe('CountingBloomFilter storage', () => {
+  it('holds no cell memory until the first add, and gives it back once clear or decayed to empty', () => {
+    const f = new CountingBloomFilter<Uint8Array>({ hash: (d) => d, hashes: 3, indexBits: 20 });
+    const x = new Uint8Array(32).fill(7);
+    expect(f.allocatedBytes).toBe(0);
+    expect(f.mem(x)).toBe(false);
+    f.rem(x);
+    f.countdown();
+    expect(f.toBytes()).toEqual(new Uint8Array(f.byteLength));
+    expect(f.allocatedBytes).toBe(0);
+    f.add(x);
+    expect(f.allocatedBytes).toBe(f.byteLength);
+    expect(f.mem(x)).toBe(true);
+    for (let i = 0; i < BLOOM_MAX_COUNT - 1; i++) f.countdown();
+    expect(f.mem(x)).toBe(true);
+    expect(f.allocatedBytes).toBe(f.byteLength);
+    f.countdown();
+    expect(f.mem(x)).toBe(false);
+    expect(f.allocatedBytes).toBe(0);
+    f.add(x);
+    f.clear();
+    expect(f.allocatedBytes).toBe(0);
+    expect(f.mem(x)).toBe(false);
+  });
+});

@@ -44,8 +44,9 @@ export const DEFAULT_SIM_LIMITS: Partial<P2pLimits> = {
   maintenanceIdleTimeMs: 2_000,
   maxKnownPoints: null,
   maxKnownPeerIds: null,
-  // Octez's default (2048) sizes the IP greylist's counting Bloom filter at 4 MiB per node, allocated
-  // up front: 4 GiB for a 1,000-node network, none of it about the P2P layer's behaviour here.
+  // Octez's default (2048) sizes the IP greylist's counting Bloom filter at 4 MiB, held by each node
+  // from its first greylisting until the greylist decays: up to 4 GiB for a 1,000-node network, none
+  // of it about the P2P layer's behaviour here.
   ipGreylistSizeInKilobytes: 16,
 };
 
