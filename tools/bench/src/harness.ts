@@ -76,3 +76,31 @@ export let sink: unknown;
 export function consume(v: unknown): void {
   sink = v;
 }
+
+export interface HandshakeRate {
+  readonly perSec: number;
+  /** CPU time of the whole process (both ends: sender thread and receiver worker) per handshake. */
+  readonly cpuMicrosEach: number;
+}
+
+/** Run `inFlight` lanes, each calling `once(lane)` back to back, for `seconds`. */
+export async function countHandshakes(
+  seconds: number,
+  inFlight: number,
+  once: (lane: number) => Promise<void>,
+): Promise<HandshakeRate> {
+  let done = 0;
+  const end = performance.now() + seconds * 1000;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const lane = async (index: number) => {
+    while (performance.now() < end) {
+      await once(index);
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, (_, i) => lane(i)));
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { perSec: done / elapsed, cpuMicrosEach: (cpu.user + cpu.system) / done };
+}

@@ -1,15 +1,8 @@
 import { type Socket, connect, createServer } from 'node:net';
 import { type Identity, generateIdentity } from '@tezos-p2p/crypto';
 import { type Connection, IoScheduler, establish } from '@tezos-p2p/connection';
-import {
-  announcedVersion,
-  type RawAppMessage,
-  p2pMessageEncoding,
-  rawAppMessages,
-  shellConnectionMetadataConfig,
-} from '@tezos-p2p/wire';
-
-const encoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
+import type { RawAppMessage } from '@tezos-p2p/wire';
+import { benchEstablishOptions } from '../bench-connection.js';
 
 /** heapUsed + external after full collections (the bench runs with --expose-gc). */
 async function settledMemory(): Promise<number> {
@@ -40,15 +33,7 @@ export async function idleConnectionMemory(pairs: number): Promise<IdleMemory> {
     generateIdentity({ difficulty: 0, workers: 0 }),
   ]);
   const scheduler = new IoScheduler();
-  const opts = (identity: Identity, incoming: boolean) => ({
-    identity,
-    version: announcedVersion('TEZOS_BENCH'),
-    metadata: shellConnectionMetadataConfig(),
-    incoming,
-    expectedProofOfWork: 0,
-    messageEncoding: encoding,
-    scheduler,
-  });
+  const opts = (identity: Identity, incoming: boolean) => benchEstablishOptions(identity, incoming, { scheduler });
   let accepted: Promise<Socket | Connection<RawAppMessage>>[] = [];
   let authenticate = true;
   const server = createServer((s) => {

@@ -1,17 +1,12 @@
-import { type Socket, connect, createServer } from 'node:net';
+import { type Socket, createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type Identity, generateIdentity, getCryptoBackend } from '@tezos-p2p/crypto';
 import { type Connection, IoScheduler, createMemorySocketPair, establish } from '@tezos-p2p/connection';
-import {
-  announcedVersion,
-  type RawAppMessage,
-  p2pMessageEncoding,
-  rawAppMessages,
-  shellConnectionMetadataConfig,
-} from '@tezos-p2p/wire';
-import { measureSync } from '../harness.js';
+import type { RawAppMessage } from '@tezos-p2p/wire';
+import { benchEstablishOptions, dialBench, sendForThroughput } from '../bench-connection.js';
+import { countHandshakes, measureSync } from '../harness.js';
 import type { Figure } from '../report.js';
 import type { Suite } from '../suite.js';
 import type { ReceiverEvent, ReceiverInput } from '../workers/receiver.js';
@@ -19,8 +14,6 @@ import { WorkerEvents } from '../worker-events.js';
 import { threadCpuMs } from '../workers/thread-cpu.js';
 import { idleConnectionMemory } from './connection-idle.js';
 
-const CHAIN = 'TEZOS_BENCH';
-const encoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
 const sodium = createRequire(import.meta.url)('sodium-native') as {
   crypto_secretbox_easy(c: Uint8Array, m: Uint8Array, n: Uint8Array, k: Uint8Array): void;
   crypto_secretbox_detached(c: Uint8Array, mac: Uint8Array, m: Uint8Array, n: Uint8Array, k: Uint8Array): void;
@@ -85,28 +78,6 @@ class Receiver extends WorkerEvents<ReceiverEvent> {
   }
 }
 
-async function dial(
-  port: number,
-  identity: Identity,
-  backend: 'native' | 'js',
-  scheduler: IoScheduler,
-): Promise<Connection<RawAppMessage>> {
-  const socket = connect(port, '127.0.0.1');
-  await new Promise<void>((r, j) => socket.once('connect', r).once('error', j));
-  socket.setNoDelay(true);
-  return establish(socket, {
-    identity,
-    version: announcedVersion(CHAIN),
-    metadata: shellConnectionMetadataConfig(),
-    incoming: false,
-    expectedProofOfWork: 0,
-    messageEncoding: encoding,
-    scheduler,
-    maxMessageSize: 8 << 20,
-    backend: getCryptoBackend(backend),
-  }) as Promise<Connection<RawAppMessage>>;
-}
-
 interface Throughput {
   readonly bytesPerSec: number;
   readonly msgsPerSec: number;
@@ -122,17 +93,8 @@ async function throughput(
   size: number,
   seconds: number,
 ): Promise<Throughput> {
-  const payload = new Uint8Array(size).fill(0x5a);
-  const frame = conn.encodeMessage({ kind: 'Message', message: { tag: 0x10, payload } });
   const cpu0 = threadCpuMs();
-  const start = performance.timeOrigin + performance.now();
-  const end = performance.now() + seconds * 1000;
-  while (performance.now() < end) {
-    for (let i = 0; i < 64; i++) {
-      if (!conn.trySendEncoded(frame)) await conn.sendEncoded(frame);
-    }
-  }
-  await conn.send({ kind: 'Message', message: { tag: 0x11, payload: new Uint8Array(0) } });
+  const start = await sendForThroughput(conn, size, seconds);
   const done = await receiver.next('done');
   const senderCpuMs = threadCpuMs() - cpu0;
   const elapsed = (done.at - start) / 1000;
@@ -164,55 +126,25 @@ async function handshakesPerSecond(backend: 'native' | 'js', seconds: number): P
     generateIdentity({ difficulty: 0, workers: 0 }),
   ]);
   const scheduler = new IoScheduler();
-  const opts = (identity: Identity, incoming: boolean) => ({
-    identity,
-    version: announcedVersion(CHAIN),
-    metadata: shellConnectionMetadataConfig(),
-    incoming,
-    expectedProofOfWork: 0,
-    messageEncoding: encoding,
-    scheduler,
-    backend: getCryptoBackend(backend),
-  });
+  const opts = (identity: Identity, incoming: boolean) =>
+    benchEstablishOptions(identity, incoming, { scheduler, backend: getCryptoBackend(backend) });
   // Both ends in this process over in-memory pipes: this measures the handshake's own cost (two key
   // agreements, four Blake2b, three encrypted chunks each way), not the kernel's TCP set-up.
-  let done = 0;
-  const end = performance.now() + seconds * 1000;
-  const t0 = performance.now();
-  const lane = async () => {
-    while (performance.now() < end) {
-      const [x, y] = createMemorySocketPair();
-      const [c, s] = await Promise.all([establish(x, opts(a, false)), establish(y, opts(b, true))]);
-      c.close();
-      s.close();
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, lane));
-  return done / ((performance.now() - t0) / 1000);
+  const rate = await countHandshakes(seconds, 8, async () => {
+    const [x, y] = createMemorySocketPair();
+    const [c, s] = await Promise.all([establish(x, opts(a, false)), establish(y, opts(b, true))]);
+    c.close();
+    s.close();
+  });
+  return rate.perSec;
 }
 
-async function tcpHandshakesPerSecond(
-  backend: 'native' | 'js',
-  receiver: Receiver,
-  port: number,
-  seconds: number,
-): Promise<number> {
+/** Handshakes per second over loopback TCP to the receiver worker, 8 in flight. */
+async function tcpHandshakesPerSecond(backend: 'native' | 'js', port: number, seconds: number): Promise<number> {
   const id = await generateIdentity({ difficulty: 0, workers: 0 });
   const scheduler = new IoScheduler();
-  let done = 0;
-  const end = performance.now() + seconds * 1000;
-  const t0 = performance.now();
-  const lane = async () => {
-    while (performance.now() < end) {
-      const c = await dial(port, id, backend, scheduler);
-      c.close();
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, lane));
-  void receiver;
-  return done / ((performance.now() - t0) / 1000);
+  return (await countHandshakes(seconds, 8, async () => (await dialBench(port, id, backend, scheduler)).close()))
+    .perSec;
 }
 
 export const connectionSuite: Suite = {
@@ -258,10 +190,10 @@ export const connectionSuite: Suite = {
     });
 
     for (const backend of ['native', 'js'] as const) {
-      const receiver = new Receiver({ backend, chainName: CHAIN });
+      const receiver = new Receiver({ backend });
       const { port } = await receiver.next('listening');
       const id = await generateIdentity({ difficulty: 0, workers: 0 });
-      const conn = await dial(port, id, backend, new IoScheduler());
+      const conn = await dialBench(port, id, backend, new IoScheduler());
       for (const [size, label] of [
         [100, '100 B'],
         [4096, '4 KiB'],
@@ -320,7 +252,7 @@ export const connectionSuite: Suite = {
       conn.close();
       figures.push({
         name: `${backend}: handshakes over loopback TCP (8 in flight)`,
-        value: await tcpHandshakesPerSecond(backend, receiver, port, 2),
+        value: await tcpHandshakesPerSecond(backend, port, 2),
         unit: 'handshakes/s',
         ...(backend === 'native' ? { target: { min: 500, description: '≥ 500/s' } } : {}),
       });
@@ -338,14 +270,13 @@ export const connectionSuite: Suite = {
     ] as const) {
       const receiver = new Receiver({
         backend: 'native',
-        chainName: CHAIN,
         ...(direction === 'download' ? { maxDownloadSpeed: limit } : {}),
       });
       const { port } = await receiver.next('listening');
       const id = await generateIdentity({ difficulty: 0, workers: 0 });
       const scheduler = new IoScheduler(direction === 'upload' ? { maxUploadSpeed: limit } : {});
       const conns = await Promise.all(
-        [0, 1].map(() => dial(port, id === undefined ? id : id, 'native', scheduler).catch(() => undefined)),
+        [0, 1].map(() => dialBench(port, id, 'native', scheduler).catch(() => undefined)),
       );
       const conn = conns.find((c) => c !== undefined)!;
       for (const c of conns) if (c && c !== conn) c.close();
@@ -389,7 +320,7 @@ export const connectionSuite: Suite = {
         "Crypto backend (both threads, 100 B messages, before → after): chunks are sealed and opened through sodium-native's compiled addon instead of its index.js wrappers (nine asserts per call; the addon's own C asserts are compiled out, so the backend checks key, nonce and output lengths itself, with typed errors), in libsodium's \"easy\" layout, which is Octez's [tag][ciphertext]: one view per seal instead of two, none per open instead of two. A 100 B seal 0.95–1.04 → 0.86–0.89 µs, an open 1.15 → 1.01–1.03 µs; sender CPU 1.05 → 0.91 and receiver CPU 1.56 → 1.41 µs per message (alternating runs, quiet machine; 1.25 → 1.11 and 1.78 → 1.71 under load).",
         'Decoding (receiving thread, before → after): the Reader reads integers byte by byte instead of building a DataView per message, its no-limit bound is a small integer instead of a boxed MAX_SAFE_INTEGER, and dynamic_size and check_size enter their region and limit without a closure each. Decoding a 100 B P2P message 105 → 41 ns; Reader and decoding ~10 % → ~4 % of the receiving thread; receiver CPU 1.41 → 1.30 µs per message.',
         'Read queue (before → after): a message waiting for recv is queued with its byte count beside it, and a Lease is made only when recvLeased hands one out — tryRecv, the common consumer, allocated one per message for nothing. Receiver CPU 1.30 → 1.27 µs per message (1.28–1.32 → 1.25–1.29 in a single-thread harness feeding a Connection pre-sealed reads).',
-        "Smaller ones, each within the noise of the pipeline runs and measured with the cipher stubbed out (the receive path's JavaScript alone, single thread, fed pre-sealed 64 KiB reads: 201 → 172 ns per message together): message buffers carved from the slab with subarray (23 vs 34 ns a view), nonce increment by one without the carry arithmetic, queues as rings that reuse their slots instead of growing an array and slicing off its dead prefix every few hundred messages, a reservation within the account's guaranteed slice granted without the shared-pool arithmetic (same decisions), a message's size read once, and no tag lookup per message when no application case is declared.",
+        "Smaller ones, each within the noise of the pipeline runs and measured with the cipher replaced by a no-op (the receive path's JavaScript alone, single thread, fed pre-sealed 64 KiB reads: 201 → 172 ns per message together): message buffers carved from the slab with subarray (23 vs 34 ns a view), nonce increment by one without the carry arithmetic, queues as rings that reuse their slots instead of growing an array and slicing off its dead prefix every few hundred messages, a reservation within the account's guaranteed slice granted without the shared-pool arithmetic (same decisions), a message's size read once, and no tag lookup per message when no application case is declared.",
         "Together, 100 B messages, alternating runs of the old and new builds with this suite's method (same connection, sender loop and receiver; raw seal rate measured in the same process): in the quiet pairs (load ~2) sender CPU 1.05–1.34 → 0.97–1.00 µs and receiver CPU 1.57–1.75 → 1.31–1.35 µs per message, 550–633 k → 721–734 k msg/s, 48–55 % → 64–65 % of the raw seal rate. With other work on the 2 cores (load 4–9) both threads lose their core for stretches and the rate row falls to 25–40 % whatever the build; the CPU rows keep the ranking.",
         "What is left at 100 B: in the receiving thread the open is ~68 % of samples (1.0 µs of the ~1.3 per message: libsodium's open computes one Salsa20 block more than its seal, so the receiver stays above the seal baseline however light the rest), then three typed-array views a message (chunk body, message buffer, payload: ~9 %), garbage collection ~3 % and the framing, budget and decoding calls. The sending thread is ~80 % seal when busy and waits for the receiver the rest of the time.",
         'Idle memory: the scheduler sides are two small classes instead of objects of closures, the scheduler keeps no pair object or unregister closure per connection, the message size is read into a number (its 4-byte Uint8Array was turned external by a DataView), IncomingMessages reports to the connection as an object instead of two closures, and stall queues, flush waiters and budget callbacks are made on first use: 5.2 → 4.1 KiB per connection, socket included (heap snapshot diff, 1,000 connections). The scale suite measures a whole node, whose P2P layer holds the rest of its figure.',

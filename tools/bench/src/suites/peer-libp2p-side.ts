@@ -7,7 +7,8 @@ import type { Multiaddr } from '@multiformats/multiaddr';
 import type { Libp2p } from 'libp2p';
 import type { Libp2pReceiverEvent } from '../workers/libp2p-receiver.js';
 import { BENCH_PROTOCOL, type Libp2pKit, loadLibp2p } from '../workers/libp2p-env.js';
-import { type HandshakeRate, type Rates, countHandshakes } from './peer-ours.js';
+import { type HandshakeRate, countHandshakes } from '../harness.js';
+import type { Rates } from './peer-ours.js';
 import { WorkerEvents } from '../worker-events.js';
 
 export class Libp2pPeer {

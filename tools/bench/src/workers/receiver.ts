@@ -6,18 +6,12 @@ import { createServer } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { generateIdentity } from '@tezos-p2p/crypto';
 import { IoScheduler, establish } from '@tezos-p2p/connection';
-import {
-  announcedVersion,
-  type RawAppMessage,
-  p2pMessageEncoding,
-  rawAppMessages,
-  shellConnectionMetadataConfig,
-} from '@tezos-p2p/wire';
+import type { RawAppMessage } from '@tezos-p2p/wire';
+import { benchEstablishOptions } from '../bench-connection.js';
 import { threadCpuMs } from './thread-cpu.js';
 
 export interface ReceiverInput {
   readonly backend: 'native' | 'js';
-  readonly chainName: string;
   readonly maxDownloadSpeed?: number;
 }
 
@@ -32,22 +26,14 @@ let totalBytes = 0;
 const input = workerData as ReceiverInput;
 const port = parentPort!;
 const identity = await generateIdentity({ difficulty: 0, workers: 0, backend: input.backend });
-const encoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
 const scheduler = new IoScheduler({ maxDownloadSpeed: input.maxDownloadSpeed });
 const server = createServer((socket) => {
   void (async () => {
     try {
-      const conn = await establish(socket, {
-        identity,
-        version: announcedVersion(input.chainName),
-        metadata: shellConnectionMetadataConfig(),
-        incoming: true,
-        expectedProofOfWork: 0,
-        messageEncoding: encoding,
-        scheduler,
-        maxMessageSize: 8 << 20,
-        backend: undefined,
-      });
+      const conn = await establish<RawAppMessage, unknown>(
+        socket,
+        benchEstablishOptions(identity, true, { scheduler, maxMessageSize: 8 << 20 }),
+      );
       let bytes = 0;
       let messages = 0;
       let cpuAtStart = threadCpuMs();
