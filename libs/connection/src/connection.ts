@@ -1,6 +1,7 @@
 import { DecodeError, EncodeError, type Encoding, decode, encode } from '@tezos-p2p/encoding';
 import type { NetworkVersion, P2pMessage } from '@tezos-p2p/wire';
 import type { ByteStream } from './byte-stream.js';
+import { type ReadSource, readSourceOf } from './read-source.js';
 import { CHUNK_HEADER, type ChunkCipher, MAX_CHUNK_PLAINTEXT, TAG_LENGTH } from './chunk-cipher.js';
 import { IncomingMessages, type MessageSink } from './incoming-messages.js';
 import { writeBufferPool } from './buffer-pool.js';
@@ -30,7 +31,8 @@ export interface ConnectionOptions<M> {
   readonly binaryChunksSize?: number | undefined;
   /**
    * Decoded messages waiting for `recv`, in bytes, before the socket is paused (default 8 MiB). The
-   * queue may exceed it by what one socket read delivers (at most 64 KiB).
+   * queue may exceed it by what one socket read delivers (at most 256 KiB, see shared-buffer-socket.ts;
+   * 64 KiB for Node's own reads).
    */
   readonly readQueueSize?: number | undefined;
   /** Message bytes waiting to be encrypted and written before `send` waits and `trySend` fails (default 8 MiB). */
@@ -141,6 +143,7 @@ export class Connection<M, Meta = unknown> implements MessageSink {
   private resolveClosed!: (r: DisconnectReason) => void;
   private readonly reader: ReadSide;
   private readonly writeIo: WriteSide;
+  private readonly source: ReadSource;
 
   constructor(
     private readonly socket: ByteStream,
@@ -175,21 +178,25 @@ export class Connection<M, Meta = unknown> implements MessageSink {
     socket.on('close', this.onEnd);
     socket.on('error', this.onError);
     socket.on('drain', this.onDrain);
-    socket.on('data', this.onData);
-    // The handshake read the socket in paused mode: whatever it read beyond the Ack comes first (new
-    // 'data' events start on a later tick). Only after the listeners are on: if these bytes are bad,
-    // `terminate` must find the listeners to remove, or they would stay on the destroyed socket.
-    for (const b of leftover) this.onData(b);
+    // The handshake left the stream paused: whatever it read beyond the Ack comes first, then reading
+    // resumes. Only after the listeners are on: if these bytes are bad, `terminate` must find the
+    // listeners to remove, or they would stay on the destroyed socket.
+    this.source = readSourceOf(socket);
+    this.source.setHandler(this.onData);
+    for (const b of leftover) this.onBytes(b, false);
     this.updateFlow();
   }
 
-  /** Flowing mode: bytes are decrypted and decoded as they arrive, unless paused by the gates below. */
-  private readonly onData = (b: Uint8Array): void => {
+  /** Bytes are decrypted and decoded as they are read, unless reading is paused by the gates below. */
+  private readonly onData = (b: Uint8Array): void => this.onBytes(b, this.source.transient);
+
+  /** `transient`: `b` is overwritten once this returns (a shared read buffer), so what is kept is copied. */
+  private onBytes(b: Uint8Array, transient: boolean): void {
     if (this.closeReason !== undefined) return;
     this.scheduler.read.account(this.reader, b.length);
-    this.ingest(b);
+    this.ingest(b, transient);
     this.updateFlow();
-  };
+  }
 
   /**
    * The read budget granted the bytes of the message `incoming` stalled on. Called from whoever
@@ -217,9 +224,8 @@ export class Connection<M, Meta = unknown> implements MessageSink {
   updateFlow(): void {
     if (this.closeReason !== undefined) return;
     const want = this.scheduler.read.open && this.readQueueBytes < this.readQueueLimit && !this.incoming.stalled;
-    const paused = this.socket.isPaused();
-    if (want && paused) this.socket.resume();
-    else if (!want && !paused) this.socket.pause();
+    if (want) this.source.resume();
+    else this.source.pause();
   }
   private readonly onDrain = (): void => {
     this.socketWritable = true;
@@ -242,7 +248,7 @@ export class Connection<M, Meta = unknown> implements MessageSink {
         b !== null && this.closeReason === undefined;
         b = this.socket.read() as Buffer | null
       )
-        this.ingest(b);
+        this.ingest(b, false);
       if (this.closingReason !== undefined) return this.terminate(this.closingReason, undefined);
       this.terminate(
         { kind: 'Connection_closed_by_peer' },
@@ -260,12 +266,12 @@ export class Connection<M, Meta = unknown> implements MessageSink {
 
   // ---- reading ----
 
-  private ingest(bytes: Uint8Array): void {
+  private ingest(bytes: Uint8Array, transient: boolean): void {
     this.bytesReceived += bytes.length;
     countBytesReceived(bytes.length);
     if (this.closeReason !== undefined) return;
     try {
-      this.incoming.push(bytes);
+      this.incoming.push(bytes, transient);
     } catch (e) {
       const err = this.readFailure(e);
       this.terminate({ kind: 'Read_error', error: err }, err);
@@ -598,7 +604,7 @@ export class Connection<M, Meta = unknown> implements MessageSink {
     this.closeReason = reason;
     this.closeError = error;
     this.scheduler.unregister(this.reader, this.writeIo);
-    this.socket.off('data', this.onData);
+    this.source.setHandler(undefined);
     this.socket.off('end', this.onEnd);
     this.socket.off('close', this.onEnd);
     this.socket.off('drain', this.onDrain);

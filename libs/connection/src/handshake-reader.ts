@@ -1,6 +1,7 @@
 import type { Clock, TimerHandle } from '@tezos-p2p/events';
 import { type ByteStream, closedCode } from './byte-stream.js';
 import { ConnectionError } from './errors.js';
+import { type ReadSource, readSourceOf } from './read-source.js';
 
 /**
  * The deadline and cancellation shared by the steps of one handshake: the first of the timer and the
@@ -51,18 +52,33 @@ export class HandshakeDeadline {
 }
 
 /**
- * Buffered exact reads over a paused stream for the handshake (the only exact reader of the library),
- * failing with the deadline's error: one wake-up callback instead of an abort listener per read. Whatever was read
- * past the handshake is handed over by `detach()`, so bytes the peer sends right after its Ack are
- * not lost.
+ * Read-ahead of the handshake: reading pauses once this much is buffered and not yet consumed (the
+ * largest handshake read is one chunk, 65,537 bytes). One socket read may go past it, by at most
+ * the shared read buffer (shared-buffer-socket.ts) or the stream's own read size.
+ */
+export const HANDSHAKE_READ_AHEAD = 64 << 10;
+
+/**
+ * Buffered exact reads of a stream for the handshake (the only exact reader of the library), failing
+ * with the deadline's error: one wake-up callback instead of an abort listener per read. Whatever was
+ * read past the handshake is handed over by `detach()`, so bytes the peer sends right after its Ack
+ * are not lost.
  */
 export class HandshakeReader {
-  private readonly buffered: Buffer[] = [];
+  private readonly buffered: Uint8Array[] = [];
   private bufferedLength = 0;
   private ended = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
-  private readonly onReadable = () => this.signal();
+  private readonly source: ReadSource;
+  private readonly onBytes = (b: Uint8Array) => {
+    // A shared read buffer is overwritten by the next read: keep a copy (a handshake reads little).
+    const kept = this.source.transient ? new Uint8Array(b) : b;
+    this.buffered.push(kept);
+    this.bufferedLength += kept.length;
+    if (this.bufferedLength >= HANDSHAKE_READ_AHEAD) this.source.pause();
+    this.signal();
+  };
   private readonly onEnd = () => {
     this.ended = true;
     this.signal();
@@ -76,11 +92,13 @@ export class HandshakeReader {
     private readonly stream: ByteStream,
     private readonly deadline: HandshakeDeadline,
   ) {
-    stream.on('readable', this.onReadable);
+    this.source = readSourceOf(stream);
     stream.on('end', this.onEnd);
     stream.on('close', this.onEnd);
     stream.on('error', this.onError);
     deadline.onFail = () => this.signal();
+    this.source.setHandler(this.onBytes);
+    this.source.resume();
   }
 
   private signal(): void {
@@ -89,17 +107,9 @@ export class HandshakeReader {
     w?.();
   }
 
-  private pull(): void {
-    for (let b = this.stream.read() as Buffer | null; b !== null; b = this.stream.read() as Buffer | null) {
-      this.buffered.push(b);
-      this.bufferedLength += b.length;
-    }
-  }
-
   /** Exactly `n` bytes, or a ConnectionError (closed, socket error, or the deadline's reason). */
   async readExactly(n: number): Promise<Uint8Array> {
     for (;;) {
-      this.pull();
       if (this.bufferedLength >= n) return this.take(n);
       this.deadline.check();
       if (this.failure)
@@ -109,6 +119,7 @@ export class HandshakeReader {
           closedCode(this.stream),
           `connection closed after ${this.bufferedLength} of ${n} expected bytes`,
         );
+      this.source.resume();
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
   }
@@ -121,13 +132,14 @@ export class HandshakeReader {
 
   private take(n: number): Uint8Array {
     this.bufferedLength -= n;
-    return takeFront(this.buffered, n);
+    const out = takeFront(this.buffered, n);
+    if (this.bufferedLength < HANDSHAKE_READ_AHEAD) this.source.resume();
+    return out;
   }
 
-  /** Stop listening and return the bytes read but not consumed. */
-  detach(): Buffer[] {
-    this.pull();
-    this.stream.off('readable', this.onReadable);
+  /** Stop reading and listening, and return the bytes read but not consumed. */
+  detach(): Uint8Array[] {
+    this.source.setHandler(undefined);
     this.stream.off('end', this.onEnd);
     this.stream.off('close', this.onEnd);
     this.stream.off('error', this.onError);
@@ -142,7 +154,7 @@ export class HandshakeReader {
  * The first `n` bytes of `chunks` (which must hold at least `n`) as one new array, removing them from
  * `chunks`: whole chunks are shifted out, a partly used one is replaced by its rest.
  */
-function takeFront(chunks: Buffer[], n: number): Uint8Array {
+function takeFront(chunks: Uint8Array[], n: number): Uint8Array {
   const out = new Uint8Array(n);
   let filled = 0;
   while (filled < n) {

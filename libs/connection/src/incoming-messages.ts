@@ -118,13 +118,17 @@ export class IncomingMessages {
     return this.stalledSize > 0;
   }
 
-  push(data: Uint8Array): void {
+  /**
+   * One socket read. `transient`: `data` is overwritten once this returns (a shared read buffer),
+   * so what is held while stalled is copied; otherwise it is kept as it is.
+   */
+  push(data: Uint8Array, transient = false): void {
     if (this.stalled) {
-      (this.heldRaw ??= []).push(data);
+      (this.heldRaw ??= []).push(transient ? new Uint8Array(data) : data);
       return;
     }
     const rest = this.process(plainView(data));
-    if (rest !== undefined) (this.heldRaw ??= []).push(rest);
+    if (rest !== undefined) (this.heldRaw ??= []).push(transient ? new Uint8Array(rest) : rest);
   }
 
   /**

@@ -7,6 +7,7 @@
 export { ConnectionError, type ConnectionErrorCode } from './errors.js';
 export { type ByteStream, writeAll } from './byte-stream.js';
 export { createMemorySocketPair } from './memory-socket.js';
+export { SHARED_READ_BUFFER_SIZE, adoptAcceptedSocket, connectSharedBuffer } from './shared-buffer-socket.js';
 export { type SessionTap, type SessionTapHook } from './session-tap.js';
 export { ChunkCipher, MAX_CHUNK_PLAINTEXT } from './chunk-cipher.js';
 

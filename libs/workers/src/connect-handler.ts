@@ -1,4 +1,4 @@
-import { connect as tcpConnect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import {
   type AuthenticatedSocket,
@@ -7,6 +7,7 @@ import {
   type IoScheduler,
   type SessionTap,
   authenticate,
+  connectSharedBuffer,
 } from '@tezos-p2p/connection';
 import type { CryptoBackend, Identity } from '@tezos-p2p/crypto';
 import type { Encoding } from '@tezos-p2p/encoding';
@@ -68,7 +69,7 @@ const ignoreSocketError = (): void => undefined;
 /** The default `Dialer`: a TCP connection to `point` (from `localAddress` if given). */
 export const tcpDialer: Dialer = (point, { signal, localAddress }) =>
   new Promise<ByteStream>((resolve, reject) => {
-    const s = tcpConnect({ host: point.ip, port: point.port, ...(localAddress ? { localAddress } : {}) });
+    const s = connectSharedBuffer({ host: point.ip, port: point.port, ...(localAddress ? { localAddress } : {}) });
     const fail = (e: Error) => {
       s.destroy();
       reject(e);

@@ -1,5 +1,6 @@
 import { CodedError } from '@tezos-p2p/encoding';
 import { type Server, type Socket, createServer } from 'node:net';
+import { adoptAcceptedSocket } from '@tezos-p2p/connection';
 import { canonicalIp } from '@tezos-p2p/wire';
 
 export class WelcomeError extends CodedError<'FAILED_TO_OPEN_LISTENING_SOCKET'> {
@@ -38,7 +39,10 @@ export class Welcome {
 
   async start(): Promise<void> {
     const address = this.o.address === undefined ? '::' : canonicalIp(this.o.address);
-    const server = createServer({ noDelay: true }, (s) => this.o.onSocket(s));
+    // Accepted sockets stay unread until adopted as shared-buffer sockets (libs/connection).
+    const server = createServer({ noDelay: true, pauseOnConnect: true }, (s) =>
+      this.o.onSocket(adoptAcceptedSocket(s)),
+    );
     await new Promise<void>((resolve, reject) => {
       const onError = (e: NodeJS.ErrnoException) =>
         reject(new WelcomeError(address, this.o.port, e.code ?? e.message, { cause: e }));

@@ -4,9 +4,15 @@
  * loop. Figures from different suites (connection, peer-libp2p, the idle-memory probe) are then
  * measured on the same thing.
  */
-import { connect } from 'node:net';
+import { type Server, type Socket, createServer } from 'node:net';
 import { type Identity, getCryptoBackend } from '@tezos-p2p/crypto';
-import { type Connection, type IoScheduler, establish } from '@tezos-p2p/connection';
+import {
+  type Connection,
+  type IoScheduler,
+  adoptAcceptedSocket,
+  connectSharedBuffer,
+  establish,
+} from '@tezos-p2p/connection';
 import {
   announcedVersion,
   type RawAppMessage,
@@ -35,16 +41,29 @@ export function benchEstablishOptions(
   };
 }
 
-/** TCP to 127.0.0.1:`port` (no Nagle), then the whole handshake as the dialling end. */
+/**
+ * A TCP socket to 127.0.0.1:`port` made as the node's dialler makes it (a shared-buffer socket, no
+ * Nagle), once connected.
+ */
+export async function dialSocket(port: number): Promise<Socket> {
+  const socket = connectSharedBuffer({ port, host: '127.0.0.1', noDelay: true });
+  await new Promise<void>((r, j) => socket.once('connect', r).once('error', j));
+  return socket;
+}
+
+/** A server whose accepted sockets are made as the node's welcome worker makes them (shared-buffer sockets). */
+export function benchServer(onSocket: (s: Socket) => void): Server {
+  return createServer({ noDelay: true, pauseOnConnect: true }, (s) => onSocket(adoptAcceptedSocket(s)));
+}
+
+/** TCP to 127.0.0.1:`port` (`dialSocket`), then the whole handshake as the dialling end. */
 export async function dialBench(
   port: number,
   identity: Identity,
   backend: 'native' | 'js',
   scheduler: IoScheduler,
 ): Promise<Connection<RawAppMessage>> {
-  const socket = connect(port, '127.0.0.1');
-  await new Promise<void>((r, j) => socket.once('connect', r).once('error', j));
-  socket.setNoDelay(true);
+  const socket = await dialSocket(port);
   return establish(
     socket,
     benchEstablishOptions(identity, false, {

@@ -1,8 +1,8 @@
 import { type Socket, connect, createServer } from 'node:net';
 import { type Identity, generateIdentity } from '@tezos-p2p/crypto';
-import { type Connection, IoScheduler, establish } from '@tezos-p2p/connection';
+import { type Connection, IoScheduler, adoptAcceptedSocket, establish } from '@tezos-p2p/connection';
 import type { RawAppMessage } from '@tezos-p2p/wire';
-import { benchEstablishOptions } from '../bench-connection.js';
+import { benchEstablishOptions, dialSocket } from '../bench-connection.js';
 
 /** heapUsed + external after full collections (the bench runs with --expose-gc). */
 async function settledMemory(): Promise<number> {
@@ -36,13 +36,17 @@ export async function idleConnectionMemory(pairs: number): Promise<IdleMemory> {
   const opts = (identity: Identity, incoming: boolean) => benchEstablishOptions(identity, incoming, { scheduler });
   let accepted: Promise<Socket | Connection<RawAppMessage>>[] = [];
   let authenticate = true;
-  const server = createServer((s) => {
-    const c = authenticate ? (establish(s, opts(b, true)) as Promise<Connection<RawAppMessage>>) : Promise.resolve(s);
+  // Plain sockets are Node's own; authenticated ones are made as the node makes them (bench-connection.ts).
+  const server = createServer({ pauseOnConnect: true }, (s) => {
+    const c = authenticate
+      ? (establish(adoptAcceptedSocket(s), opts(b, true)) as Promise<Connection<RawAppMessage>>)
+      : Promise.resolve(s.resume());
     accepted.push(c);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   const dial = async (): Promise<Socket> => {
+    if (authenticate) return dialSocket(port);
     const s = connect(port, '127.0.0.1');
     await new Promise<void>((r, j) => s.once('connect', r).once('error', j));
     return s;

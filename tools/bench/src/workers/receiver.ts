@@ -2,12 +2,11 @@
  * Benchmark peer in its own thread: accepts authenticated connections and drains them, reporting
  * what it received. Messages with tag 0x11 mark the end of a timed run.
  */
-import { createServer } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { generateIdentity } from '@tezos-p2p/crypto';
 import { IoScheduler, establish } from '@tezos-p2p/connection';
 import type { RawAppMessage } from '@tezos-p2p/wire';
-import { benchEstablishOptions } from '../bench-connection.js';
+import { benchEstablishOptions, benchServer } from '../bench-connection.js';
 import { threadCpuMs } from './thread-cpu.js';
 
 export interface ReceiverInput {
@@ -27,7 +26,7 @@ const input = workerData as ReceiverInput;
 const port = parentPort!;
 const identity = await generateIdentity({ difficulty: 0, workers: 0, backend: input.backend });
 const scheduler = new IoScheduler({ maxDownloadSpeed: input.maxDownloadSpeed });
-const server = createServer((socket) => {
+const server = benchServer((socket) => {
   void (async () => {
     try {
       const conn = await establish<RawAppMessage, unknown>(

@@ -12,7 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import { type Socket, connect } from 'node:net';
-import { type Connection, establish } from '@tezos-p2p/connection';
+import { type Connection, connectSharedBuffer, establish } from '@tezos-p2p/connection';
 import { generateIdentity } from '@tezos-p2p/crypto';
 import {
   announcedVersion,
@@ -58,16 +58,21 @@ function send(m: ScaleClientMessage): void {
   process.send!(m);
 }
 
-function tcp(input: ScaleClientInput, source: string): Promise<Socket> {
+function connected(s: Socket): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const s = connect({ host: input.host, port: input.port, localAddress: source });
     s.once('connect', () => resolve(s));
     s.once('error', reject);
   });
 }
 
+/**
+ * One read buffer for every baseline socket of this process (`onread`), as the library's own sockets
+ * read (connectSharedBuffer): neither kind of client pays Node's fresh buffer per read.
+ */
+const rawReadBuffer = new Uint8Array(64 << 10);
+
 async function p2pConnection(input: ScaleClientInput, source: string): Promise<void> {
-  const socket = await tcp(input, source);
+  const socket = await connected(connectSharedBuffer({ host: input.host, port: input.port, localAddress: source }));
   const identity = await generateIdentity({ difficulty: 0, workers: 0 });
   const conn: Connection<RawAppMessage, unknown> = await establish(socket, {
     identity,
@@ -94,23 +99,34 @@ async function p2pConnection(input: ScaleClientInput, source: string): Promise<v
 }
 
 async function rawConnection(input: ScaleClientInput, source: string): Promise<void> {
-  const socket = await tcp(input, source);
-  open.push({ close: () => socket.destroy() });
   const key = Buffer.from(input.rawKey, 'hex');
   const nonce = new Uint8Array(24);
+  // What is left of a chunk split across reads: a copy, the read buffer being reused.
   let pending: Buffer = Buffer.alloc(0);
-  socket.on('data', (d: Buffer) => {
-    pending = pending.length === 0 ? d : Buffer.concat([pending, d]);
-    while (pending.length >= CHUNK_HEADER) {
-      const size = CHUNK_HEADER + pending.readUInt16BE(0);
-      if (pending.length < size) break;
+  const onRead = (n: number, buf: Uint8Array): boolean => {
+    const d = Buffer.from(buf.buffer, buf.byteOffset, n);
+    let data = pending.length === 0 ? d : Buffer.concat([pending, d]);
+    while (data.length >= CHUNK_HEADER) {
+      const size = CHUNK_HEADER + data.readUInt16BE(0);
+      if (data.length < size) break;
       const plain = Buffer.allocUnsafe(size - CHUNK_HEADER - MAC);
-      if (!sodium.crypto_secretbox_open_easy(plain, pending.subarray(CHUNK_HEADER, size), nonce, key))
+      if (!sodium.crypto_secretbox_open_easy(plain, data.subarray(CHUNK_HEADER, size), nonce, key))
         throw new ScaleBenchError('BASELINE_CHUNK_UNREADABLE', 'scale client: a baseline chunk failed to open');
       delays.push(nowUs() - plain.readDoubleBE(input.rawTimestampOffset));
-      pending = pending.subarray(size);
+      data = data.subarray(size);
     }
-  });
+    pending = data.length === 0 ? Buffer.alloc(0) : Buffer.from(data);
+    return true;
+  };
+  const socket = await connected(
+    connect({
+      host: input.host,
+      port: input.port,
+      localAddress: source,
+      onread: { buffer: rawReadBuffer, callback: onRead },
+    }),
+  );
+  open.push({ close: () => socket.destroy() });
 }
 
 async function start(input: ScaleClientInput): Promise<void> {
