@@ -29,6 +29,11 @@ export function registerReadSource(stream: ByteStream, source: ReadSource): void
   sources.set(stream, source);
 }
 
+/** The source registered for `stream` (none for a stream never read through `readSourceOf`). */
+export function registeredReadSource(stream: ByteStream): ReadSource | undefined {
+  return sources.get(stream);
+}
+
 /** The stream's read source: the one registered for it, else one over its `'data'` events (made once). */
 export function readSourceOf(stream: ByteStream): ReadSource {
   let s = sources.get(stream);
@@ -44,14 +49,16 @@ export function readSourceOf(stream: ByteStream): ReadSource {
  * its own. Paused, the stream buffers up to its high-water mark and then stops reading.
  */
 class StreamReadSource implements ReadSource {
-  readonly transient = false;
   private handler: BytesHandler | undefined;
   private isPaused = true;
-  private readonly onData = (b: Uint8Array): void => this.handler?.(b);
 
   constructor(private readonly stream: ByteStream) {
     // Explicitly paused first: adding a 'data' listener would otherwise start the flow.
     stream.pause();
+  }
+
+  get transient(): boolean {
+    return false;
   }
 
   get paused(): boolean {
@@ -61,9 +68,14 @@ class StreamReadSource implements ReadSource {
   setHandler(handler: BytesHandler | undefined): void {
     if (handler === undefined) {
       this.pause();
-      if (this.handler !== undefined) this.stream.off('data', this.onData);
-    } else if (this.handler === undefined) this.stream.on('data', this.onData);
+      if (this.handler !== undefined) this.stream.off('data', onStreamData);
+    } else if (this.handler === undefined) this.stream.on('data', onStreamData);
     this.handler = handler;
+  }
+
+  /** @internal (`onStreamData`) */
+  deliver(b: Uint8Array): void {
+    this.handler?.(b);
   }
 
   pause(): void {
@@ -77,4 +89,12 @@ class StreamReadSource implements ReadSource {
     this.isPaused = false;
     this.stream.resume();
   }
+}
+
+/**
+ * The `'data'` listener of every stream source: one function for all (the stream is `this`), rather
+ * than a closure per connection — idle connections are many.
+ */
+function onStreamData(this: ByteStream, b: Uint8Array): void {
+  (sources.get(this) as StreamReadSource | undefined)?.deliver(b);
 }

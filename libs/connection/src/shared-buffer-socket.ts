@@ -1,6 +1,6 @@
 import { type OnReadOpts, Socket, type SocketConstructorOpts, type TcpNetConnectOpts, connect } from 'node:net';
 import type { BytesHandler, ReadSource } from './read-source.js';
-import { registerReadSource } from './read-source.js';
+import { registerReadSource, registeredReadSource } from './read-source.js';
 
 /**
  * Bytes of the one read buffer every shared-buffer socket of a thread reads into: up to this much
@@ -23,23 +23,21 @@ let sharedBuffer: Uint8Array | undefined;
  * idle connection holds no read buffer at all.
  */
 class SharedBufferSource implements ReadSource {
-  readonly transient = true;
   socket: Socket | undefined;
   private handler: BytesHandler | undefined;
   private isPaused = true;
 
-  /**
-   * Node's `onread` callback (returning false stops reading). Reading runs only while resumed with a
-   * handler; a read forced by someone calling `socket.read()` goes to the handler all the same.
-   * Without a handler the stream has been given up (the handshake failed, or the connection closed
-   * and destroyed it): nothing is left to deliver to.
-   */
-  readonly onRead = (n: number, buf: Uint8Array): boolean => {
+  /** @internal (`onSharedBufferRead`) */
+  deliver(n: number, buf: Uint8Array): boolean {
     const h = this.handler;
     if (h === undefined) return false;
     h(buf.subarray(0, n));
     return !this.isPaused;
-  };
+  }
+
+  get transient(): boolean {
+    return true;
+  }
 
   get paused(): boolean {
     return this.isPaused;
@@ -63,8 +61,19 @@ class SharedBufferSource implements ReadSource {
   }
 }
 
-function onreadOption(source: SharedBufferSource): OnReadOpts {
-  return { buffer: (sharedBuffer ??= new Uint8Array(SHARED_READ_BUFFER_SIZE)), callback: source.onRead };
+/**
+ * Node's `onread` callback, one for every socket (Node calls it on the socket): returning false stops
+ * reading. Reading runs only while resumed with a handler; a read forced by someone calling
+ * `socket.read()` goes to the handler all the same. Without a handler the stream has been given up
+ * (the handshake failed, or the connection closed and destroyed it): nothing is left to deliver to.
+ */
+function onSharedBufferRead(this: Socket, n: number, buf: Uint8Array): boolean {
+  const source = registeredReadSource(this) as SharedBufferSource | undefined;
+  return source !== undefined && source.deliver(n, buf);
+}
+
+function onreadOption(): OnReadOpts {
+  return { buffer: (sharedBuffer ??= new Uint8Array(SHARED_READ_BUFFER_SIZE)), callback: onSharedBufferRead };
 }
 
 /**
@@ -74,7 +83,7 @@ function onreadOption(source: SharedBufferSource): OnReadOpts {
  */
 export function connectSharedBuffer(options: TcpNetConnectOpts): Socket {
   const source = new SharedBufferSource();
-  const socket = connect({ ...options, onread: onreadOption(source) });
+  const socket = connect({ ...options, onread: onreadOption() });
   // Before 'connect': Node would otherwise start reading as soon as it connects.
   socket.pause();
   source.socket = socket;
@@ -114,7 +123,7 @@ export function adoptAcceptedSocket(accepted: Socket): Socket {
     readable: true,
     writable: true,
     pauseOnCreate: true,
-    onread: onreadOption(source),
+    onread: onreadOption(),
   } as SocketConstructorOpts);
   accepted.destroy();
   source.socket = socket;
