@@ -4,8 +4,10 @@ import { registerReadSource, registeredReadSource } from './read-source.js';
 
 /**
  * Bytes of the one read buffer every shared-buffer socket of a thread reads into: up to this much
- * per socket read. Measured by the connection bench (docs/PERFORMANCE.md): 1 MiB messages need
- * fewer, larger reads; beyond 256 KiB the gain is within noise.
+ * per socket read. Measured with 1 MiB messages (docs/PERFORMANCE.md, connection suite): 64 KiB
+ * reads cost the receiver the most; 1 MiB ones cost it a little less than 256 KiB but the sender
+ * more, within noise overall. 256 KiB also bounds what one read hands a connection (or a handshake,
+ * which copies it).
  */
 export const SHARED_READ_BUFFER_SIZE = 256 << 10;
 
@@ -23,9 +25,10 @@ let sharedBuffer: Uint8Array | undefined;
  * idle connection holds no read buffer at all.
  */
 class SharedBufferSource implements ReadSource {
-  socket: Socket | undefined;
   private handler: BytesHandler | undefined;
   private isPaused = true;
+
+  constructor(private readonly socket: Socket) {}
 
   /** @internal (`onSharedBufferRead`) */
   deliver(n: number, buf: Uint8Array): boolean {
@@ -51,13 +54,13 @@ class SharedBufferSource implements ReadSource {
   pause(): void {
     if (this.isPaused) return;
     this.isPaused = true;
-    this.socket!.pause();
+    this.socket.pause();
   }
 
   resume(): void {
     if (!this.isPaused || this.handler === undefined) return;
     this.isPaused = false;
-    this.socket!.resume();
+    this.socket.resume();
   }
 }
 
@@ -82,12 +85,10 @@ function onreadOption(): OnReadOpts {
  * are the usual ones.
  */
 export function connectSharedBuffer(options: TcpNetConnectOpts): Socket {
-  const source = new SharedBufferSource();
   const socket = connect({ ...options, onread: onreadOption() });
   // Before 'connect': Node would otherwise start reading as soon as it connects.
   socket.pause();
-  source.socket = socket;
-  registerReadSource(socket, source);
+  registerReadSource(socket, new SharedBufferSource(socket));
   return socket;
 }
 
@@ -117,7 +118,6 @@ export function adoptAcceptedSocket(accepted: Socket): Socket {
   )
     return accepted;
   shell._handle = null;
-  const source = new SharedBufferSource();
   const socket = new Socket({
     handle,
     readable: true,
@@ -126,7 +126,6 @@ export function adoptAcceptedSocket(accepted: Socket): Socket {
     onread: onreadOption(),
   } as SocketConstructorOpts);
   accepted.destroy();
-  source.socket = socket;
-  registerReadSource(socket, source);
+  registerReadSource(socket, new SharedBufferSource(socket));
   return socket;
 }
