@@ -178,9 +178,10 @@ export class Connection<M, Meta = unknown> implements MessageSink {
     socket.on('close', this.onEnd);
     socket.on('error', this.onError);
     socket.on('drain', this.onDrain);
-    // The handshake left the stream paused: whatever it read beyond the Ack comes first, then reading
-    // resumes. Only after the listeners are on: if these bytes are bad, `terminate` must find the
-    // listeners to remove, or they would stay on the destroyed socket.
+    // The handshake hands the stream over, reading or paused: whatever it read beyond the Ack comes
+    // first (reads are delivered only from the event loop, later), then reading goes on. Only after
+    // the listeners are on: if these bytes are bad, `terminate` must find the listeners to remove, or
+    // they would stay on the destroyed socket.
     this.source = readSourceOf(socket);
     this.source.setHandler(this.onData);
     for (const b of leftover) this.onBytes(b, false);

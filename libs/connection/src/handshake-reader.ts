@@ -140,6 +140,20 @@ export class HandshakeReader {
   /** Stop reading and listening, and return the bytes read but not consumed. */
   detach(): Uint8Array[] {
     this.source.setHandler(undefined);
+    return this.release();
+  }
+
+  /**
+   * Stop listening and return the bytes read but not consumed, leaving the stream reading: for a
+   * caller that sets the source's next handler before returning to the event loop (`accept` making
+   * its Connection), so that reading is not stopped and restarted in between (two epoll_ctl calls
+   * per socket). No bytes can arrive meanwhile: reads are delivered only from the event loop.
+   */
+  handOver(): Uint8Array[] {
+    return this.release();
+  }
+
+  private release(): Uint8Array[] {
     this.stream.off('end', this.onEnd);
     this.stream.off('close', this.onEnd);
     this.stream.off('error', this.onError);

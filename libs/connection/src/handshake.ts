@@ -206,7 +206,8 @@ export class AuthenticatedSocket<Meta> {
     }
     this.deadline.done();
     this.span.end();
-    const leftover = this.input.detach();
+    // The Connection takes the stream's reads over at once, in its constructor.
+    const leftover = this.input.handOver();
     return new Connection<M, Meta>(
       this.socket,
       this.sendCipher,
