@@ -45,24 +45,48 @@ export function readSourceOf(stream: ByteStream): ReadSource {
 }
 
 /**
+ * What both kinds of source share: one handler, and a paused state of their own that the stream's
+ * `pause`/`resume` follow (reading runs only while resumed with a handler).
+ */
+export abstract class PausableReadSource implements ReadSource {
+  protected handler: BytesHandler | undefined;
+  private isPaused = true;
+
+  constructor(protected readonly stream: ByteStream) {}
+
+  abstract get transient(): boolean;
+  abstract setHandler(handler: BytesHandler | undefined): void;
+
+  get paused(): boolean {
+    return this.isPaused;
+  }
+
+  pause(): void {
+    if (this.isPaused) return;
+    this.isPaused = true;
+    this.stream.pause();
+  }
+
+  resume(): void {
+    if (!this.isPaused || this.handler === undefined) return;
+    this.isPaused = false;
+    this.stream.resume();
+  }
+}
+
+/**
  * Any Node duplex (an ordinary socket, an in-memory pair): flowing `'data'` events, each a buffer of
  * its own. Paused, the stream buffers up to its high-water mark and then stops reading.
  */
-class StreamReadSource implements ReadSource {
-  private handler: BytesHandler | undefined;
-  private isPaused = true;
-
-  constructor(private readonly stream: ByteStream) {
+class StreamReadSource extends PausableReadSource {
+  constructor(stream: ByteStream) {
+    super(stream);
     // Explicitly paused first: adding a 'data' listener would otherwise start the flow.
     stream.pause();
   }
 
   get transient(): boolean {
     return false;
-  }
-
-  get paused(): boolean {
-    return this.isPaused;
   }
 
   setHandler(handler: BytesHandler | undefined): void {
@@ -76,18 +100,6 @@ class StreamReadSource implements ReadSource {
   /** @internal (`onStreamData`) */
   deliver(b: Uint8Array): void {
     this.handler?.(b);
-  }
-
-  pause(): void {
-    if (this.isPaused) return;
-    this.isPaused = true;
-    this.stream.pause();
-  }
-
-  resume(): void {
-    if (!this.isPaused || this.handler === undefined) return;
-    this.isPaused = false;
-    this.stream.resume();
   }
 }
 

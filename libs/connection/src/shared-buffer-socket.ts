@@ -1,6 +1,5 @@
 import { type OnReadOpts, Socket, type SocketConstructorOpts, type TcpNetConnectOpts, connect } from 'node:net';
-import type { BytesHandler, ReadSource } from './read-source.js';
-import { registerReadSource, registeredReadSource } from './read-source.js';
+import { type BytesHandler, PausableReadSource, registerReadSource, registeredReadSource } from './read-source.js';
 
 /**
  * Bytes of the one read buffer every shared-buffer socket of a thread reads into: up to this much
@@ -24,43 +23,22 @@ let sharedBuffer: Uint8Array | undefined;
  * into one reused buffer cost the idealised receiver 26 % less CPU per MiB (pipeline bench), and an
  * idle connection holds no read buffer at all.
  */
-class SharedBufferSource implements ReadSource {
-  private handler: BytesHandler | undefined;
-  private isPaused = true;
-
-  constructor(private readonly socket: Socket) {}
-
+class SharedBufferSource extends PausableReadSource {
   /** @internal (`onSharedBufferRead`) */
   deliver(n: number, buf: Uint8Array): boolean {
     const h = this.handler;
     if (h === undefined) return false;
     h(buf.subarray(0, n));
-    return !this.isPaused;
+    return !this.paused;
   }
 
   get transient(): boolean {
     return true;
   }
 
-  get paused(): boolean {
-    return this.isPaused;
-  }
-
   setHandler(handler: BytesHandler | undefined): void {
     if (handler === undefined) this.pause();
     this.handler = handler;
-  }
-
-  pause(): void {
-    if (this.isPaused) return;
-    this.isPaused = true;
-    this.socket.pause();
-  }
-
-  resume(): void {
-    if (!this.isPaused || this.handler === undefined) return;
-    this.isPaused = false;
-    this.socket.resume();
   }
 }
 
