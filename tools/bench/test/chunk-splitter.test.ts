@@ -24,11 +24,19 @@ describe('chunkSplitter (the idealised receivers)', () => {
             );
             readBuffer.set(stream.subarray(at, at + n));
             expect(onRead(n, readBuffer)).toBe(true);
-            readBuffer.fill(0);
+            // Only the bytes this read wrote: clearing the whole buffer after each 1-byte read made a
+            // run take seconds (the test once timed out on a busy machine).
+            readBuffer.fill(0, 0, n);
             at += n;
           }
           expect(seen.length).toBe(chunks);
-          seen.forEach((c, i) => expect(c).toEqual(stream.subarray(i * PIPELINE_CHUNK, (i + 1) * PIPELINE_CHUNK)));
+          // Buffer comparison: vitest's deep equality walks 64 KiB arrays element by element.
+          seen.forEach((c, i) =>
+            expect(
+              Buffer.from(c).equals(stream.subarray(i * PIPELINE_CHUNK, (i + 1) * PIPELINE_CHUNK)),
+              `chunk ${i}`,
+            ).toBe(true),
+          );
         },
       ),
       { numRuns: 50 },
