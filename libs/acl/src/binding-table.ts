@@ -31,12 +31,12 @@ export class BindingTable<K> {
     this.counts.clear();
   }
 
-  /** Distinct keys, each once. */
   /** Number of distinct keys bound. */
   get size(): number {
     return this.counts.size;
   }
 
+  /** Distinct keys, each once. */
   keys(): K[] {
     return [...this.counts.keys()];
   }
