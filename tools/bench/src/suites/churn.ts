@@ -9,12 +9,11 @@ import {
   type RawAppMessage,
   type ShellConnectionMetadata,
   type ShellPeerMetadata,
-  p2pMessageEncoding,
-  rawAppMessages,
   shellConnectionMetadataConfig,
 } from '@tezos-p2p/wire';
 import type { Figure } from '../report.js';
 import type { Suite } from '../suite.js';
+import { benchEncoding } from '../bench-connection.js';
 
 const CHAIN = 'TEZOS_BENCH_CHURN';
 const HOST = '127.0.0.1';
@@ -39,7 +38,6 @@ export interface ChurnOptions {
   readonly bareSeconds: number;
 }
 
-const encoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
 const version = announcedVersion(CHAIN);
 const gc = (globalThis as { gc?: () => void }).gc;
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
@@ -94,7 +92,7 @@ function clientHandshake(
     remote: { ip: HOST, port },
     listeningPort: undefined, // no point for the node to register: the point table stays empty
     expectedProofOfWork: 0,
-    messageEncoding: encoding,
+    messageEncoding: benchEncoding,
     scheduler,
   });
 }
@@ -146,7 +144,7 @@ async function bareCyclesPerSecond(lanes: readonly Lane[], seconds: number): Pro
       metadata: shellConnectionMetadataConfig(),
       incoming: true,
       expectedProofOfWork: 0,
-      messageEncoding: encoding,
+      messageEncoding: benchEncoding,
       scheduler,
     }).then(
       (c) => void c.closed.then(() => ends.ended(key)),

@@ -10,12 +10,11 @@ import {
   announcedVersion,
   type RawAppMessage,
   type ShellConnectionMetadata,
-  p2pMessageEncoding,
-  rawAppMessages,
   shellConnectionMetadataConfig,
 } from '@tezos-p2p/wire';
 import type { Figure } from '../report.js';
 import type { Suite } from '../suite.js';
+import { benchEncoding } from '../bench-connection.js';
 
 const CHAIN = 'TEZOS_BENCH_RPC_ATTACK';
 const HOST = '127.0.0.1';
@@ -39,7 +38,6 @@ const WARMUP_MS = 2_000;
 
 type Lane = { readonly ids: readonly Identity[]; readonly from: string };
 
-const encoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
 const version = announcedVersion(CHAIN);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -250,7 +248,7 @@ function clientHandshake(
     remote: { ip: HOST, port },
     listeningPort: undefined,
     expectedProofOfWork: 0,
-    messageEncoding: encoding,
+    messageEncoding: benchEncoding,
     scheduler,
   });
 }

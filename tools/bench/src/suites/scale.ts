@@ -5,18 +5,13 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { generateIdentity } from '@tezos-p2p/crypto';
 import { encode } from '@tezos-p2p/encoding';
 import { type P2p, createP2p, rawMessageParams } from '@tezos-p2p/p2p';
-import {
-  type RawAppMessage,
-  type ShellConnectionMetadata,
-  type ShellPeerMetadata,
-  p2pMessageEncoding,
-  rawAppMessages,
-} from '@tezos-p2p/wire';
+import { type RawAppMessage, type ShellConnectionMetadata, type ShellPeerMetadata } from '@tezos-p2p/wire';
 import { percentile } from '../harness.js';
 import type { Figure } from '../report.js';
 import type { Suite } from '../suite.js';
 import type { ScaleClientInput } from '../workers/scale-client.js';
 import { Fleet } from './scale-fleet.js';
+import { benchEncoding } from '../bench-connection.js';
 
 const CHAIN = 'TEZOS_BENCH_SCALE';
 const CLIENTS = 4;
@@ -81,7 +76,7 @@ class RawChunk {
   readonly timestampOffset: number;
 
   constructor(payload: Uint8Array) {
-    this.frame = encode(p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages }), {
+    this.frame = encode(benchEncoding, {
       kind: 'Message',
       message: { tag: APP_TAG, payload },
     });

@@ -8,13 +8,8 @@ import { type Socket, connect } from 'node:net';
 import { type Connection, establish } from '@tezos-p2p/connection';
 import { encode } from '@tezos-p2p/encoding';
 import { generateIdentity } from '@tezos-p2p/crypto';
-import {
-  announcedVersion,
-  type RawAppMessage,
-  p2pMessageEncoding,
-  rawAppMessages,
-  shellConnectionMetadataConfig,
-} from '@tezos-p2p/wire';
+import { announcedVersion, type RawAppMessage, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
+import { benchEncoding } from '../bench-connection.js';
 
 export interface MemoryClientInput {
   readonly host: string;
@@ -37,7 +32,6 @@ export type MemoryClientMessage = {
   readonly firstError?: string;
 };
 
-const encoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
 const open: Connection<RawAppMessage, unknown>[] = [];
 
 function tcp(input: MemoryClientInput, source: string): Promise<Socket> {
@@ -59,7 +53,7 @@ async function connection(input: MemoryClientInput, source: string): Promise<voi
     metadata: shellConnectionMetadataConfig(),
     incoming: false,
     expectedProofOfWork: 0,
-    messageEncoding: encoding,
+    messageEncoding: benchEncoding,
     timeoutMs: 60_000,
     // Never read: with no room for a single decoded message, the socket stays paused after the handshake.
     readQueueSize: 0,
@@ -97,7 +91,7 @@ async function start(input: MemoryClientInput): Promise<void> {
 }
 
 function flood(size: number, count: number): void {
-  const frame = encode(encoding, { kind: 'Message', message: { tag: 0x10, payload: new Uint8Array(size - 6) } });
+  const frame = encode(benchEncoding, { kind: 'Message', message: { tag: 0x10, payload: new Uint8Array(size - 6) } });
   for (const conn of open) {
     void (async () => {
       for (let i = 0; i < count; i++) await conn.sendEncoded(frame);

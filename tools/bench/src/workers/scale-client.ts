@@ -14,14 +14,9 @@ import { createRequire } from 'node:module';
 import { type Socket, connect } from 'node:net';
 import { type Connection, IoScheduler, connectSharedBuffer, establish } from '@tezos-p2p/connection';
 import { generateIdentity } from '@tezos-p2p/crypto';
-import {
-  announcedVersion,
-  type RawAppMessage,
-  p2pMessageEncoding,
-  rawAppMessages,
-  shellConnectionMetadataConfig,
-} from '@tezos-p2p/wire';
+import { announcedVersion, type RawAppMessage, shellConnectionMetadataConfig } from '@tezos-p2p/wire';
 import { ScaleBenchError } from '../suites/scale-error.js';
+import { benchEncoding } from '../bench-connection.js';
 
 export interface ScaleClientInput {
   readonly mode: 'p2p' | 'raw';
@@ -50,7 +45,6 @@ export type ScaleClientMessage =
   | { readonly type: 'delays'; readonly delaysUs: number[] };
 
 const nowUs = () => (performance.timeOrigin + performance.now()) * 1000;
-const encoding = p2pMessageEncoding<RawAppMessage>({ opaque: rawAppMessages });
 const delays: number[] = [];
 const open: { close(): void }[] = [];
 
@@ -86,7 +80,7 @@ async function p2pConnection(input: ScaleClientInput, source: string): Promise<v
     metadata: shellConnectionMetadataConfig(),
     incoming: false,
     expectedProofOfWork: 0,
-    messageEncoding: encoding,
+    messageEncoding: benchEncoding,
     scheduler,
     timeoutMs: 60_000,
   });
