@@ -841,11 +841,17 @@ describe('P2P error traces (p2p_errors.ml, data_encoding_wrapper.ml, error_monad
     }
   });
 
-  it('answers anything else as an internal failure, without details', () => {
-    const r = p2pFailure(new Error('boom'), noExpected);
-    expect([r.status, r.body]).toEqual([
-      500,
-      { kind: 'trace', trace: [{ kind: 'temporary', id: 'failure', msg: 'internal error' }] },
-    ]);
+  it('answers anything else as an internal failure, without details: errors of our own API too, which Octez has no error for', () => {
+    for (const e of [
+      new Error('boom'),
+      P2pError.from(new ConnectionError('RECEIVER_CONFLICT', 'two consumers')),
+      P2pError.from(new ConnectionError('MESSAGE_HANDLER_FAILED', 'handler threw')),
+    ]) {
+      const r = p2pFailure(e, noExpected);
+      expect([r.status, r.body]).toEqual([
+        500,
+        { kind: 'trace', trace: [{ kind: 'temporary', id: 'failure', msg: 'internal error' }] },
+      ]);
+    }
   });
 });

@@ -48,6 +48,18 @@ const SOCKET_WRITE_AHEAD = 1 << 20;
 export const DEFAULT_READ_QUEUE_SIZE = 1 << 23;
 export const DEFAULT_WRITE_QUEUE_SIZE = 1 << 23;
 
+/** How `onMessage` hands messages over. */
+export interface MessageHandlerOptions {
+  /**
+   * Lend each message instead of giving it: its byte fields (an application message's payload, any
+   * bytes its decoder returns as views) are views of a buffer the connection reuses once the handler
+   * returns, so copy what you keep. In exchange, receiving allocates no buffer per message: the
+   * buffers come from a pool shared by the thread's connections (`LENT_MESSAGE_POOL_SIZE`, 16 MiB idle
+   * at most). Default false: the handler owns each message, as `recv`'s caller does.
+   */
+  readonly lend?: boolean | undefined;
+}
+
 /** Per-connection statistics. Byte counts are wire bytes (chunk headers and MACs included). */
 export interface ConnectionStat {
   readonly bytesSent: number;
@@ -108,6 +120,9 @@ export class Connection<M, Meta = unknown> implements MessageSink {
   private readonly readQueue = new Fifo<P2pMessage<M> | number>();
   private readQueueBytes = 0;
   private readonly recvWaiters = new Fifo<RecvWaiter<M>>();
+  /** Set by `onMessage`: messages go to it as they are decoded, and nothing is queued for `recv`. */
+  private handler: ((message: P2pMessage<M>) => void) | undefined;
+  private lending = false;
   /**
    * This connection's shares of the scheduler's memory budgets (memory-budget.ts): a received message
    * is admitted when its size arrives and counted until consumed (`recv`, or the `release()` of what
@@ -280,6 +295,7 @@ export class Connection<M, Meta = unknown> implements MessageSink {
   }
 
   private readFailure(e: unknown): ConnectionError {
+    if (e instanceof ConnectionError && e.peerId === this.info.peerId) return e;
     if (e instanceof ConnectionError)
       return new ConnectionError(e.code, e.message, { peerId: this.info.peerId, cause: e });
     if (e instanceof DecodeError) {
@@ -307,27 +323,96 @@ export class Connection<M, Meta = unknown> implements MessageSink {
     return this.readAccount.reserve(size, (this.readBudgetGranted ??= () => this.onReadBudget()));
   }
 
-  /** @internal (MessageSink) A whole message, its bytes already reserved by the read budget (`frame.length` of them). */
-  deliverFrame(frame: Uint8Array): void {
+  /**
+   * @internal (MessageSink) A whole message, its bytes already reserved by the read budget
+   * (`frame.length` of them). True when it went to a lending handler, which is done with it.
+   */
+  deliverFrame(frame: Uint8Array): boolean {
     const msg = decode(this.encoding, frame);
     this.messagesReceived++;
     countMessageReceived(frame);
+    // A closed connection's read account admits nothing more (reassembly stalls at the next size), so
+    // no message reaches a handler after it closed the connection, even from the read in hand.
+    const handler = this.handler;
+    if (handler !== undefined) {
+      // The mode of the handler that gets this message decides whether its frame may be reused.
+      const lent = this.lending;
+      try {
+        handler(msg);
+      } catch (e) {
+        throw new ConnectionError('MESSAGE_HANDLER_FAILED', `the message handler threw: ${String(e)}`, {
+          peerId: this.info.peerId,
+          cause: e,
+        });
+      } finally {
+        this.readAccount.release(frame.length);
+      }
+      return lent;
+    }
     const w = this.recvWaiters.shift();
     if (w !== undefined && !w.leased) {
       // Consumed on the spot: no lease to make.
       this.readAccount.release(frame.length);
-      return w.resolve(msg);
+      w.resolve(msg);
+      return false;
     }
-    if (w !== undefined) return w.resolve(new Lease(msg, frame.length, this.readAccount));
+    if (w !== undefined) {
+      w.resolve(new Lease(msg, frame.length, this.readAccount));
+      return false;
+    }
     this.readQueue.push(msg);
     this.readQueue.push(frame.length);
     this.readQueueBytes += frame.length;
+    return false;
+  }
+
+  /**
+   * Receive by callback: every message goes to `handler` as soon as it is decoded, synchronously and in
+   * order, and leaves the read budget when the handler returns; nothing is queued for `recv`. Messages
+   * already queued go to it first, before this returns (if it throws on one, so does this, and the
+   * handler is not set). With `{ lend: true }` the messages are lent
+   * (see `MessageHandlerOptions.lend`). Returns a function that stops it; later messages queue for
+   * `recv` again.
+   *
+   * One consumer at a time: a second handler, or a handler while a `recv` waits, is a
+   * `RECEIVER_CONFLICT`, as is a `recv` while a handler is set. A handler that throws closes the
+   * connection (`Read_error`, `MESSAGE_HANDLER_FAILED`, the thrown value as `cause`): the message was not
+   * handled, and the next ones would be handled without it. Once the connection is closed, no more
+   * messages reach the handler.
+   */
+  onMessage(handler: (message: P2pMessage<M>) => void, options: MessageHandlerOptions = {}): () => void {
+    if (this.handler !== undefined)
+      throw new ConnectionError('RECEIVER_CONFLICT', 'this connection already has a message handler', {
+        peerId: this.info.peerId,
+      });
+    if (this.recvWaiters.length > 0)
+      throw new ConnectionError('RECEIVER_CONFLICT', 'a recv is waiting on this connection', {
+        peerId: this.info.peerId,
+      });
+    for (let m = this.tryRecv(); m !== undefined; m = this.tryRecv()) handler(m);
+    const lend = options.lend === true;
+    this.handler = handler;
+    this.lending = lend;
+    this.incoming.lend = lend;
+    return () => {
+      if (this.handler !== handler) return;
+      this.handler = undefined;
+      this.lending = false;
+      this.incoming.lend = false;
+    };
+  }
+
+  private receiverConflict(): ConnectionError {
+    return new ConnectionError('RECEIVER_CONFLICT', 'this connection hands its messages to a handler (onMessage)', {
+      peerId: this.info.peerId,
+    });
   }
 
   /** Next message; waits for one. Rejects once the connection is closed and the queue is empty. */
   recv(): Promise<P2pMessage<M>> {
     const m = this.tryRecv();
     if (m !== undefined) return Promise.resolve(m);
+    if (this.handler !== undefined) return Promise.reject(this.receiverConflict());
     if (this.closeReason !== undefined) return Promise.reject(this.closedError());
     return new Promise((resolve, reject) => this.recvWaiters.push({ leased: false, resolve, reject }));
   }
@@ -347,6 +432,7 @@ export class Connection<M, Meta = unknown> implements MessageSink {
   recvLeased(): Promise<Leased<P2pMessage<M>>> {
     const l = this.tryRecvLeased();
     if (l !== undefined) return Promise.resolve(l);
+    if (this.handler !== undefined) return Promise.reject(this.receiverConflict());
     if (this.closeReason !== undefined) return Promise.reject(this.closedError());
     return new Promise((resolve, reject) => this.recvWaiters.push({ leased: true, resolve, reject }));
   }

@@ -34,7 +34,11 @@ export type ConnectionErrorCode =
   /** We refused the peer with a Nack because no common chain/version exists. */
   | 'REJECTED_NO_COMMON_PROTOCOL'
   /** The connection is closed; nothing more can be sent or received. */
-  | 'CONNECTION_CLOSED_LOCALLY';
+  | 'CONNECTION_CLOSED_LOCALLY'
+  /** Two consumers of one connection's messages: `onMessage` and `recv`, or two handlers. */
+  | 'RECEIVER_CONFLICT'
+  /** The `onMessage` handler threw; the connection closed (the thrown value is the `cause`). */
+  | 'MESSAGE_HANDLER_FAILED';
 
 /**
  * Every failure of a handshake or an authenticated connection. Fields say what the caller needs:

@@ -1,6 +1,7 @@
 import { CHUNK_HEADER, type ChunkCipher, MAX_CHUNK_PLAINTEXT, MAX_CHUNK_SIZE, TAG_LENGTH } from './chunk-cipher.js';
 import { chunkBufferPool } from './buffer-pool.js';
 import { ConnectionError } from './errors.js';
+import { lentMessagePool } from './message-buffer-pool.js';
 
 const SIZE_PREFIX = 4;
 /**
@@ -48,8 +49,11 @@ function plainView(b: Uint8Array): Uint8Array {
 
 /** Where whole messages go: methods of one object rather than two closures per connection. */
 export interface MessageSink {
-  /** A whole message, its 4-byte size included. */
-  deliverFrame(frame: Uint8Array): void;
+  /**
+   * A whole message, its 4-byte size included. Returns true when nothing refers to `frame` any more
+   * (a lending consumer is done with it): a pooled frame then serves a later message.
+   */
+  deliverFrame(frame: Uint8Array): boolean;
   /** Asked for every message once its size is read (size included); false stalls reassembly until `resume()`. */
   admitMessage(size: number): boolean;
 }
@@ -81,6 +85,8 @@ export class IncomingMessages {
   private sizeValue = 0;
   private sizeBytesLength = 0;
   private message: Uint8Array | undefined;
+  /** `message` was taken from the lent-message pool. */
+  private messageLent = false;
   private messageTotal = 0;
   private messageFilled = 0;
   /** Size (prefix included) of the message awaiting admission; 0 when none waits. */
@@ -93,6 +99,12 @@ export class IncomingMessages {
   private readonly sink: MessageSink;
 
   /**
+   * Take message buffers from the lent-message pool (message-buffer-pool.ts), for a consumer that
+   * borrows messages: one the sink says it is done with goes back. Read when a buffer is allocated.
+   */
+  lend = false;
+
+  /**
    * Whole messages go to `sink` (an object: a connection passes itself), or to a `deliver` function
    * with an `admit` one. `admit(size)` is asked for every message once its 4-byte size is read (`size`
    * includes those 4 bytes); false stalls reassembly until `resume()`. By default every message is admitted.
@@ -103,7 +115,16 @@ export class IncomingMessages {
     sink: MessageSink | ((frame: Uint8Array) => void),
     admit: (size: number) => boolean = () => true,
   ) {
-    this.sink = typeof sink === 'function' ? { deliverFrame: sink, admitMessage: admit } : sink;
+    this.sink =
+      typeof sink === 'function'
+        ? {
+            deliverFrame: (frame) => {
+              sink(frame);
+              return false;
+            },
+            admitMessage: admit,
+          }
+        : sink;
   }
 
   /** Bytes held for incomplete chunks and messages, and while stalled. */
@@ -222,11 +243,16 @@ export class IncomingMessages {
     if (this.message === undefined && this.sizeBytesLength === 0 && plainLength < MAX_CHUNK_PLAINTEXT) {
       // A chunk that starts a message and is not a full one: likely the whole message (with the
       // default chunk size a longer message starts with a full chunk). Whole, it is delivered as is.
-      const plain = allocate(plainLength);
+      const lent = this.lend;
+      const plain = lent ? lentMessagePool.take(plainLength) : allocate(plainLength);
       this.cipher.openInto(body, plain, true);
       if (plainLength >= SIZE_PREFIX && readSize(plain, 0) === plainLength - SIZE_PREFIX)
-        this.whole(plain, plainLength - SIZE_PREFIX);
-      else this.feed(plain);
+        this.whole(plain, plainLength - SIZE_PREFIX, lent);
+      else {
+        this.feed(plain);
+        // `feed` copied it (into the message, or into `heldPlain` when stalled).
+        if (lent) lentMessagePool.give(plain);
+      }
       return;
     }
     // Taken per chunk, not per connection: a nested delivery (a listener writing to a peer in the same
@@ -241,10 +267,16 @@ export class IncomingMessages {
     }
   }
 
-  /** `plain` is exactly one message, its `size` (read from its first 4 bytes) included, in a buffer of its own. */
-  private whole(plain: Uint8Array, size: number): void {
+  /**
+   * `plain` is exactly one message, its `size` (read from its first 4 bytes) included, in a buffer of
+   * its own (`lent`: from the lent-message pool).
+   */
+  private whole(plain: Uint8Array, size: number, lent: boolean): void {
     this.checkSize(size);
-    if (this.sink.admitMessage(plain.length)) return this.sink.deliverFrame(plain);
+    if (this.sink.admitMessage(plain.length)) {
+      if (this.sink.deliverFrame(plain) && lent) lentMessagePool.give(plain);
+      return;
+    }
     // Stalled: `resume` starts it as any other message, from the size and the rest of `plain` (ours: no copy).
     this.sizeValue = size;
     this.stalledSize = plain.length;
@@ -299,7 +331,8 @@ export class IncomingMessages {
   /** An admitted message of `total` bytes (size included); `sizeValue` still holds its size. */
   private begin(total: number): void {
     this.messageTotal = total;
-    const m = allocate(Math.min(total, INITIAL_MESSAGE_CAPACITY));
+    this.messageLent = this.lend;
+    const m = this.allocateMessage(Math.min(total, INITIAL_MESSAGE_CAPACITY));
     const size = this.sizeValue;
     this.sizeValue = 0;
     m[0] = size >>> 24;
@@ -314,17 +347,23 @@ export class IncomingMessages {
   private ensureCapacity(n: number): void {
     const m = this.message!;
     if (n <= m.length) return;
-    const grown = allocate(Math.min(this.messageTotal, Math.max(n, m.length * GROWTH)));
+    const grown = this.allocateMessage(Math.min(this.messageTotal, Math.max(n, m.length * GROWTH)));
     grown.set(m.subarray(0, this.messageFilled));
     this.message = grown;
+    if (this.messageLent) lentMessagePool.give(m);
+  }
+
+  private allocateMessage(n: number): Uint8Array {
+    return this.messageLent ? lentMessagePool.take(n) : allocate(n);
   }
 
   private complete(): void {
     const frame = this.message!;
+    const lent = this.messageLent;
     this.message = undefined;
     this.messageFilled = 0;
     this.messageTotal = 0;
-    this.sink.deliverFrame(frame);
+    if (this.sink.deliverFrame(frame) && lent) lentMessagePool.give(frame);
   }
 }
 

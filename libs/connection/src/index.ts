@@ -24,7 +24,8 @@ export { type Leased } from './lease.js';
 export { type DisconnectReason, describeDisconnectReason } from './disconnect-reason.js';
 export { type ConnectionInfo } from './connection-info.js';
 export { type IoDirection, metadataAttributes, versionAttributes } from './handshake-span.js';
-export { Connection, type ConnectionOptions, type ConnectionStat } from './connection.js';
+export { Connection, type ConnectionOptions, type ConnectionStat, type MessageHandlerOptions } from './connection.js';
+export { LENT_MESSAGE_POOL_SIZE } from './message-buffer-pool.js';
 export {
   authenticate,
   establish,

@@ -38,9 +38,10 @@ const point = (e: P2pError): Record<string, unknown> => (e.point ? { point: poin
  * `P2pError` code → the Octez error (`src/lib_p2p_services/p2p_errors.ml`, `src/lib_base/p2p_rejection.ml`,
  * `src/lib_base/data_encoding_wrapper.ml`, `src/lib_error_monad/error_monad.ml`) that
  * `P2p_connect_handler.connect` fails with in the same case: same id, kind and fields, so that
- * octez-client decodes the trace as Octez's own.
+ * octez-client decodes the trace as Octez's own. `'internal'`: a code Octez has no error for (a misuse of
+ * our own API), answered as an internal error.
  */
-const OCTEZ_ERRORS: Record<P2pErrorCode, OctezError> = {
+const OCTEZ_ERRORS: Record<P2pErrorCode, OctezError | 'internal'> = {
   POINT_BANNED: { id: 'node.p2p_pool.point_banned', kind: 'permanent', fields: point },
   PEER_BANNED: {
     id: 'node.p2p_pool.peer_banned',
@@ -109,13 +110,15 @@ const OCTEZ_ERRORS: Record<P2pErrorCode, OctezError> = {
   // `P2p_socket` fails with `Data_encoding_wrapper.Decoding_error` / `Encoding_error`.
   DECODING_ERROR: { id: 'decoding_error', kind: 'permanent', fields: (e) => ({ error: readErrorJson(e) }) },
   ENCODING_ERROR: { id: 'encoding_error', kind: 'permanent', fields: (e) => ({ error: writeErrorJson(e) }) },
+  RECEIVER_CONFLICT: 'internal',
+  MESSAGE_HANDLER_FAILED: 'internal',
 };
 
 /** The RPC answer for a failure of the P2P layer: its Octez error trace, or an internal error. */
 export function p2pFailure(e: unknown, ctx: P2pErrorContext): RpcError {
   if (!(e instanceof P2pError)) return RpcError.internal(e);
-  const o = OCTEZ_ERRORS[e.code] as OctezError | undefined;
-  if (o === undefined) return RpcError.internal(e);
+  const o = OCTEZ_ERRORS[e.code] as OctezError | 'internal' | undefined;
+  if (o === undefined || o === 'internal') return RpcError.internal(e);
   const trace: ErrorJson[] = [{ kind: o.kind, id: o.id, ...o.fields?.(e, ctx) }];
   return new RpcError('P2P_ERROR', P2P_ERROR_STATUS, { kind: 'trace', trace }, e.message, { cause: e });
 }

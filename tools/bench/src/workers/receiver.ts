@@ -5,12 +5,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { generateIdentity } from '@tezos-p2p/crypto';
 import { IoScheduler, establish } from '@tezos-p2p/connection';
-import type { RawAppMessage } from '@tezos-p2p/wire';
+import type { P2pMessage, RawAppMessage } from '@tezos-p2p/wire';
 import { benchEstablishOptions, benchServer } from '../bench-connection.js';
 import { threadCpuMs } from './thread-cpu.js';
 
 export interface ReceiverInput {
   readonly backend: 'native' | 'js';
+  /** Take messages as a lending handler (`onMessage(…, { lend: true })`) instead of `tryRecv` / `recv`. */
+  readonly lend?: boolean;
   readonly maxDownloadSpeed?: number;
 }
 
@@ -36,11 +38,8 @@ const server = benchServer((socket) => {
       let bytes = 0;
       let messages = 0;
       let cpuAtStart = threadCpuMs();
-      // Drain whatever is queued with tryRecv and await only when the queue is empty: one promise per
-      // batch rather than per message, as a consumer that keeps up would read.
-      for (;;) {
-        const m = conn.tryRecv() ?? (await conn.recv());
-        if (m.kind !== 'Message') continue;
+      const count = (m: P2pMessage<RawAppMessage>): void => {
+        if (m.kind !== 'Message') return;
         if (m.message.tag === 0x11) {
           const cpu = threadCpuMs();
           port.postMessage({
@@ -53,12 +52,20 @@ const server = benchServer((socket) => {
           bytes = 0;
           messages = 0;
           cpuAtStart = cpu;
-          continue;
+          return;
         }
         bytes += m.message.payload.length;
         totalBytes += m.message.payload.length;
         messages++;
+      };
+      if (input.lend === true) {
+        conn.onMessage(count, { lend: true });
+        await conn.closed;
+        return;
       }
+      // Drain whatever is queued with tryRecv and await only when the queue is empty: one promise per
+      // batch rather than per message, as a consumer that keeps up would read.
+      for (;;) count(conn.tryRecv() ?? (await conn.recv()));
     } catch {
       // the connection closed: the suite is done with it, or a handshake benchmark closed it abruptly
     }
