@@ -68,6 +68,8 @@ export interface MessageSink {
  * - plaintext belonging to a message in progress is decrypted directly into that message's buffer,
  *   and a chunk short of the largest that starts a message is decrypted into a buffer of its own, which
  *   is the message itself when the chunk holds it whole (small messages: one allocation, no copy);
+ * - with `lend` set (a consumer that borrows messages), message buffers come from the lent-message
+ *   pool, and one goes back once the sink says the consumer is done with it: no allocation per message;
  * - a message buffer is allocated whole up to 2 MiB and grows (×4) beyond, as bytes arrive: announcing
  *   a huge size costs the peer about as much traffic as it costs us memory, and a size beyond the cap
  *   fails at once;
