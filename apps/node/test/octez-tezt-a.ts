@@ -85,6 +85,10 @@ export class TzNode {
       '--no-bootstrap-peers',
       '--log-level',
       'debug',
+      // Every node dials from 127.0.0.1, as in tezt; our per-address cap on pending handshakes (4, a
+      // defence Octez does not have) would refuse a clique's simultaneous dials. Lifted as the devnet does.
+      '--max-incoming-per-address',
+      '20',
       ...this.args,
       ...extra,
     ]);

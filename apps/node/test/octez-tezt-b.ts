@@ -91,6 +91,10 @@ export class TzNode {
       `${HOST}:0`,
       '--log-level',
       'debug',
+      // Every node dials from one address, as in tezt; our per-address cap on pending handshakes (4, a
+      // defence Octez does not have) would refuse a clique's simultaneous dials. Lifted as the devnet does.
+      '--max-incoming-per-address',
+      '20',
       ...(this.opts.args ?? []),
       ...extra,
     ]);
