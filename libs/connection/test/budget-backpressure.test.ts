@@ -52,7 +52,7 @@ async function connect(peer: Identity, scheduler: IoScheduler): Promise<{ peer: 
 }
 
 describe('IncomingMessages: admission at the size prefix', () => {
-  it('property: whatever is refused and later resumed, the messages come out whole and in order, never past a stalled boundary — also when each read is a view of one buffer overwritten after it (a shared read buffer)', () => {
+  it('property: whatever is refused and later resumed, the messages come out whole and in order, never past a stalled boundary — also when each read is a view of one buffer overwritten after it (a shared read buffer), and when message buffers are lent (each scribbled over once its consumer returns and reused from the pool both streams share)', () => {
     const b = getCryptoBackend();
     const key = new Uint8Array(32).fill(3);
     fc.assert(
@@ -62,7 +62,8 @@ describe('IncomingMessages: admission at the size prefix', () => {
         fc.array(fc.nat(), { maxLength: 20 }),
         fc.array(fc.boolean(), { maxLength: 6 }),
         fc.boolean(),
-        (bodies, perChunk, cuts, refusals, transient) => {
+        fc.boolean(),
+        (bodies, perChunk, cuts, refusals, transient, lend) => {
           // Transient reads: both streams read into this one buffer, scribbled over after each read.
           const shared = new Uint8Array(1 << 16);
           // Two streams read side by side, as two connections do: they share the pool of chunk
@@ -74,16 +75,21 @@ describe('IncomingMessages: admission at the size prefix', () => {
             const wire = new ChunkCipher(b, key, new Uint8Array(24)).seal(concatBytes(frames), perChunk).buffer;
             const got: Uint8Array[] = [];
             let asked = 0;
-            const incoming = new IncomingMessages(
-              new ChunkCipher(b, key, new Uint8Array(24)),
-              1 << 20,
-              (f) => got.push(Uint8Array.from(f)),
-              (size) => {
+            const incoming = new IncomingMessages(new ChunkCipher(b, key, new Uint8Array(24)), 1 << 20, {
+              deliverFrame: (f) => {
+                got.push(Uint8Array.from(f));
+                if (!lend) return false;
+                // The consumer is done: whatever the pool hands this buffer to next must not see this.
+                f.fill(0xee);
+                return true;
+              },
+              admitMessage: (size) => {
                 // The size asked for is the whole frame, before any of its body is read.
                 expect(size).toBe(frames[asked]!.length);
                 return refusals[asked++] !== true;
               },
-            );
+            });
+            incoming.lend = lend;
             return { frames, wire, got, incoming, asked: () => asked };
           });
           const wireLength = streams[0]!.wire.length;
