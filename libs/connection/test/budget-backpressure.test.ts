@@ -12,20 +12,10 @@ import {
   createMemorySocketPair,
   establish,
 } from '../src/index.js';
-import { makeIdentity, options, rawEncoding } from './helpers.js';
+import { makeIdentity, options, rawEncoding, until } from './helpers.js';
 
 type Conn = Connection<RawAppMessage>;
 const KiB = 1024;
-const tick = () => new Promise((r) => setImmediate(r));
-
-/** Ticks until `check()` holds, at most `turns` event-loop turns (no timing involved). */
-async function until(check: () => boolean, what: string, turns = 2000): Promise<void> {
-  for (let i = 0; i < turns; i++) {
-    if (check()) return;
-    await tick();
-  }
-  throw new Error(`not reached after ${turns} turns: ${what}`);
-}
 
 const app = (n: number, fill: number): P2pMessage<RawAppMessage> & { kind: 'Message' } => ({
   kind: 'Message',

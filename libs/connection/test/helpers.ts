@@ -137,3 +137,15 @@ export function recordingTap(opts: { throwIn?: readonly SessionTapHook[] } = {})
   };
   return { tap, rec };
 }
+
+/** One event-loop turn. */
+export const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Ticks until `check()` holds, at most `turns` event-loop turns (no timing involved). */
+export async function until(check: () => boolean, what: string, turns = 5000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (check()) return;
+    await tick();
+  }
+  throw new Error(`not reached after ${turns} turns: ${what}`);
+}

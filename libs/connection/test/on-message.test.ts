@@ -15,20 +15,10 @@ import {
   establish,
 } from '../src/index.js';
 import { MessageBufferPool, lentMessagePool } from '../src/message-buffer-pool.js';
-import { makeIdentity, options, rawEncoding } from './helpers.js';
+import { makeIdentity, options, rawEncoding, tick, until } from './helpers.js';
 
 type Conn = Connection<RawAppMessage>;
 type Msg = P2pMessage<RawAppMessage>;
-const tick = () => new Promise((r) => setImmediate(r));
-
-/** Ticks until `check()` holds, at most `turns` event-loop turns (no timing involved). */
-async function until(check: () => boolean, what: string, turns = 5000): Promise<void> {
-  for (let i = 0; i < turns; i++) {
-    if (check()) return;
-    await tick();
-  }
-  throw new Error(`not reached after ${turns} turns: ${what}`);
-}
 
 let alice: Identity;
 let bob: Identity;
