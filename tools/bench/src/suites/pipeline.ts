@@ -21,8 +21,8 @@ const key = new Uint8Array(32);
 const nonce = new Uint8Array(24);
 const plain = new Uint8Array(PLAIN);
 
-type Mode = 'plain' | 'seal' | 'open' | 'both';
-interface Sample {
+export type Mode = 'plain' | 'seal' | 'open' | 'both';
+export interface Sample {
   readonly mbPerSec: number;
   readonly senderCpuUsPerMiB: number;
   readonly receiverCpuUsPerMiB: number;
@@ -47,8 +47,11 @@ function sealAll(b: Buffer): void {
   }
 }
 
-/** One transfer of SAMPLE_MS: the sender seals (or resends pre-sealed bytes), the receiver opens (or only reads). */
-async function transfer(mode: Mode): Promise<Sample> {
+/**
+ * One transfer of SAMPLE_MS: the sender seals (or resends pre-sealed bytes), the receiver opens (or only
+ * reads). `'both'` is the idealised pipeline the connection suite compares messages with.
+ */
+export async function transfer(mode: Mode): Promise<Sample> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const accepted = new Promise<Socket>((r) => server.once('connection', r));
