@@ -122,7 +122,6 @@ export class Connection<M, Meta = unknown> implements MessageSink {
   private readonly recvWaiters = new Fifo<RecvWaiter<M>>();
   /** Set by `onMessage`: messages go to it as they are decoded, and nothing is queued for `recv`. */
   private handler: ((message: P2pMessage<M>) => void) | undefined;
-  private lending = false;
   /**
    * This connection's shares of the scheduler's memory budgets (memory-budget.ts): a received message
    * is admitted when its size arrives and counted until consumed (`recv`, or the `release()` of what
@@ -336,7 +335,7 @@ export class Connection<M, Meta = unknown> implements MessageSink {
     const handler = this.handler;
     if (handler !== undefined) {
       // The mode of the handler that gets this message decides whether its frame may be reused.
-      const lent = this.lending;
+      const lent = this.incoming.lend;
       try {
         handler(msg);
       } catch (e) {
@@ -381,31 +380,21 @@ export class Connection<M, Meta = unknown> implements MessageSink {
    * messages reach the handler.
    */
   onMessage(handler: (message: P2pMessage<M>) => void, options: MessageHandlerOptions = {}): () => void {
-    if (this.handler !== undefined)
-      throw new ConnectionError('RECEIVER_CONFLICT', 'this connection already has a message handler', {
-        peerId: this.info.peerId,
-      });
-    if (this.recvWaiters.length > 0)
-      throw new ConnectionError('RECEIVER_CONFLICT', 'a recv is waiting on this connection', {
-        peerId: this.info.peerId,
-      });
+    if (this.handler !== undefined) throw this.receiverConflict('this connection already has a message handler');
+    if (this.recvWaiters.length > 0) throw this.receiverConflict('a recv is waiting on this connection');
     for (let m = this.tryRecv(); m !== undefined; m = this.tryRecv()) handler(m);
-    const lend = options.lend === true;
     this.handler = handler;
-    this.lending = lend;
-    this.incoming.lend = lend;
+    // IncomingMessages allocates from the lent pool while this is set; it is also the handler's mode.
+    this.incoming.lend = options.lend === true;
     return () => {
       if (this.handler !== handler) return;
       this.handler = undefined;
-      this.lending = false;
       this.incoming.lend = false;
     };
   }
 
-  private receiverConflict(): ConnectionError {
-    return new ConnectionError('RECEIVER_CONFLICT', 'this connection hands its messages to a handler (onMessage)', {
-      peerId: this.info.peerId,
-    });
+  private receiverConflict(why = 'this connection hands its messages to a handler (onMessage)'): ConnectionError {
+    return new ConnectionError('RECEIVER_CONFLICT', why, { peerId: this.info.peerId });
   }
 
   /** Next message; waits for one. Rejects once the connection is closed and the queue is empty. */

@@ -39,6 +39,11 @@ function allocate(n: number): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, n);
 }
 
+/** A message buffer of `n` bytes: from the lent-message pool when `lent`, otherwise as `allocate` makes one. */
+function allocateMessage(n: number, lent: boolean): Uint8Array {
+  return lent ? lentMessagePool.take(n) : allocate(n);
+}
+
 /**
  * The same bytes as a plain `Uint8Array`: sockets deliver `Buffer`s, whose `subarray` (a `FastBuffer`
  * constructed in JavaScript) costs several times the built-in one, and every chunk takes a few views.
@@ -246,7 +251,7 @@ export class IncomingMessages {
       // A chunk that starts a message and is not a full one: likely the whole message (with the
       // default chunk size a longer message starts with a full chunk). Whole, it is delivered as is.
       const lent = this.lend;
-      const plain = lent ? lentMessagePool.take(plainLength) : allocate(plainLength);
+      const plain = allocateMessage(plainLength, lent);
       this.cipher.openInto(body, plain, true);
       if (plainLength >= SIZE_PREFIX && readSize(plain, 0) === plainLength - SIZE_PREFIX)
         this.whole(plain, plainLength - SIZE_PREFIX, lent);
@@ -334,7 +339,7 @@ export class IncomingMessages {
   private begin(total: number): void {
     this.messageTotal = total;
     this.messageLent = this.lend;
-    const m = this.allocateMessage(Math.min(total, INITIAL_MESSAGE_CAPACITY));
+    const m = allocateMessage(Math.min(total, INITIAL_MESSAGE_CAPACITY), this.messageLent);
     const size = this.sizeValue;
     this.sizeValue = 0;
     m[0] = size >>> 24;
@@ -349,14 +354,10 @@ export class IncomingMessages {
   private ensureCapacity(n: number): void {
     const m = this.message!;
     if (n <= m.length) return;
-    const grown = this.allocateMessage(Math.min(this.messageTotal, Math.max(n, m.length * GROWTH)));
+    const grown = allocateMessage(Math.min(this.messageTotal, Math.max(n, m.length * GROWTH)), this.messageLent);
     grown.set(m.subarray(0, this.messageFilled));
     this.message = grown;
     if (this.messageLent) lentMessagePool.give(m);
-  }
-
-  private allocateMessage(n: number): Uint8Array {
-    return this.messageLent ? lentMessagePool.take(n) : allocate(n);
   }
 
   private complete(): void {
