@@ -10,7 +10,7 @@ import type { ReceiverEvent, ReceiverInput } from '../workers/receiver.js';
 import { WorkerEvents } from '../worker-events.js';
 import { threadCpuMs } from '../workers/thread-cpu.js';
 import { idleConnectionMemory } from './connection-idle.js';
-import { type Sample, transfer } from './pipeline.js';
+import { transfer } from './pipeline.js';
 
 const sodium = createRequire(import.meta.url)('sodium-native') as {
   crypto_secretbox_easy(c: Uint8Array, m: Uint8Array, n: Uint8Array, k: Uint8Array): void;
@@ -63,33 +63,45 @@ interface RawRates {
   readonly small: number;
 }
 
-interface PairedThroughput extends Throughput {
-  readonly raw: RawRates;
+type Paired<T> = T & { readonly raw: RawRates };
+
+/**
+ * The run of median ratio to raw secretbox among `runs` timed runs, each right after its own raw
+ * measurement: this machine's speed drifts by a third within the hour, so a ratio taken against a raw
+ * rate measured a minute earlier measures the drift as much as what runs.
+ */
+async function pairedMedian<T>(
+  runs: number,
+  measureRaw: () => RawRates,
+  run: () => Promise<T>,
+  ratio: (r: Paired<T>) => number,
+): Promise<Paired<T>> {
+  const rs: Paired<T>[] = [];
+  for (let i = 0; i < runs; i++) {
+    const raw = measureRaw();
+    rs.push({ ...(await run()), raw });
+  }
+  rs.sort((x, y) => ratio(x) - ratio(y));
+  return rs[rs.length >> 1]!;
 }
 
 /**
- * The run of median ratio to raw secretbox among `runs` timed runs after one warm-up, each run right
- * after its own raw measurement: this machine's speed drifts by a third within the hour, so a ratio
- * taken against a raw rate measured a minute earlier measures the drift as much as the connection.
- * 100 B runs are ranked by messages against 100-byte seals, the others by bytes against 64 KiB seals.
+ * `pairedMedian` of 5 throughput runs of 1.5 s after a warm-up: 100 B runs ranked by messages against
+ * 100-byte seals, the others by bytes against 64 KiB seals.
  */
 async function medianThroughput(
   conn: Connection<RawAppMessage>,
   receiver: Receiver,
   size: number,
-  runs: number,
   measureRaw: () => RawRates,
-): Promise<PairedThroughput> {
+): Promise<Paired<Throughput>> {
   await throughput(conn, receiver, size, 0.5);
-  const rs: PairedThroughput[] = [];
-  for (let i = 0; i < runs; i++) {
-    const raw = measureRaw();
-    rs.push({ ...(await throughput(conn, receiver, size, 1.5)), raw });
-  }
-  const ratio = (r: PairedThroughput) =>
-    size === 100 ? r.msgsPerSec / r.raw.small : r.bytesPerSec / 1e6 / r.raw.large;
-  rs.sort((x, y) => ratio(x) - ratio(y));
-  return rs[rs.length >> 1]!;
+  return pairedMedian(
+    5,
+    measureRaw,
+    () => throughput(conn, receiver, size, 1.5),
+    (r) => (size === 100 ? r.msgsPerSec / r.raw.small : r.bytesPerSec / 1e6 / r.raw.large),
+  );
 }
 
 async function handshakesPerSecond(backend: 'native' | 'js', seconds: number): Promise<number> {
@@ -137,7 +149,7 @@ export const connectionSuite: Suite = {
         (measureSync(() => sodium.crypto_secretbox_easy(out, chunk, nonce, key), quick).opsPerSec * chunk.length) / 1e6,
       small: measureSync(() => sodium.crypto_secretbox_easy(smallOut, small, nonce, key), quick).opsPerSec,
     });
-    const rawBefore = (r: PairedThroughput) => ({
+    const rawBefore = (r: Paired<Throughput>) => ({
       large: { name: 'raw secretbox, 64 KiB chunks, just before the run', value: r.raw.large },
       small: { name: 'raw secretbox, 100-byte chunks, just before the run', value: r.raw.small },
     });
@@ -155,19 +167,18 @@ export const connectionSuite: Suite = {
       rawCpuUs(() => sodium.crypto_secretbox_easy(out, chunk, nonce, key), 32) * ((1 << 20) / chunk.length);
     // The pipeline suite's idealised transfer, paired with a raw measurement as the message rows are.
     await transfer('both');
-    const ideals: (Sample & { raw: number })[] = [];
-    for (let i = 0; i < 3; i++) {
-      const raw = measureRaw().large;
-      ideals.push({ ...(await transfer('both')), raw });
-    }
-    ideals.sort((x, y) => x.mbPerSec / x.raw - y.mbPerSec / y.raw);
-    const idealRun = ideals[1]!;
+    const idealRun = await pairedMedian(
+      3,
+      measureRaw,
+      () => transfer('both'),
+      (s) => s.mbPerSec / s.raw.large,
+    );
     const ideal = idealRun.mbPerSec;
     figures.push({
       name: 'idealised seal → loopback TCP → open, 64 KiB chunks',
       value: ideal,
       unit: 'MB/s',
-      baseline: { name: 'raw secretbox, 64 KiB chunks, just before the run', value: idealRun.raw },
+      baseline: { name: 'raw secretbox, 64 KiB chunks, just before the run', value: idealRun.raw.large },
     });
     figures.push({
       name: 'idealised pipeline, receiver CPU',
@@ -193,7 +204,7 @@ export const connectionSuite: Suite = {
         [4096, '4 KiB'],
         [1 << 20, '1 MiB'],
       ] as const) {
-        const r = await medianThroughput(conn, receiver, size, 5, measureRaw);
+        const r = await medianThroughput(conn, receiver, size, measureRaw);
         const before = rawBefore(r);
         figures.push({
           name: `${who}: ${label} messages`,
